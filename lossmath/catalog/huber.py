@@ -1,0 +1,89 @@
+"""Huber's loss and its rescaling, the smooth L1 loss of Fast R-CNN.
+
+Both are quadratic near 0 and linear in the tails, joined at ``|x| = beta`` (``delta``) with
+matching value and slope; the curvature jumps there, so both are C1 and not C2.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from ..loss import Convention, Loss, Param, Reference
+from ..symbols import x
+
+GIRSHICK_2015 = Reference(
+    authors=("Ross Girshick",),
+    title="Fast R-CNN",
+    venue="ICCV",
+    year=2015,
+    arxiv="1504.08083",
+    note="smooth L1 is Eq. (3) and L_loc Eq. (2) (equation numbers UNVERIFIED)",
+)
+
+HUBER_1964 = Reference(
+    authors=("Peter J. Huber",),
+    title="Robust Estimation of a Location Parameter",
+    venue="Annals of Mathematical Statistics 35(1):73-101",
+    year=1964,
+    doi="10.1214/aoms/1177703732",
+)
+
+_beta = Param("beta", default=1, assume="positive", description="width of the quadratic zone",
+              latex=r"\beta")
+_delta = Param("delta", default=1, assume="positive",
+               description="width of the quadratic zone and slope of the linear tails",
+               latex=r"\delta")
+beta, delta = _beta.symbol, _delta.symbol
+
+smooth_l1 = Loss(
+    name="smooth_l1",
+    expr=sp.Piecewise((x**2 / (2 * beta), sp.Abs(x) < beta), (sp.Abs(x) - beta / 2, True)),
+    params=(_beta,),
+    title="Smooth L1",
+    description=(
+        "Quadratic for |x| < beta and linear outside, with slope 1: the gradient is bounded "
+        "by 1 (robust to large errors, unlike L2) and shrinks to 0 near the optimum (unlike "
+        "L1). beta = 1 is the Fast R-CNN loss 0.5x^2 if |x| < 1 else |x| - 0.5; PyTorch's "
+        "torch.nn.functional.smooth_l1_loss uses this parameterisation."
+    ),
+    aliases=("smoothl1", "smooth_l1_loss"),
+    references=(GIRSHICK_2015,),
+    conventions=(
+        Convention("owner of the breakpoint", "x = ±beta belongs to the linear piece (|x| < beta "
+                   "is strict), as in PyTorch's kernels."),
+        Convention("derivative at ±beta", "f'(±beta) = ±1, the linear piece's slope; both sides "
+                   "agree, so this is the derivative."),
+        Convention("second derivative at ±beta", "0 (the linear piece's); the left limit is "
+                   "1/beta, so f'' jumps by ∓1/beta."),
+        Convention("relation to Huber", "smooth_l1 with beta equals huber with delta = beta, "
+                   "divided by beta."),
+        Convention("limits in beta", "beta -> 0 gives |x| (L1); beta -> oo gives 0."),
+    ),
+)
+
+huber = Loss(
+    name="huber",
+    expr=sp.Piecewise((x**2 / 2, sp.Abs(x) <= delta), (delta * (sp.Abs(x) - delta / 2), True)),
+    params=(_delta,),
+    title="Huber loss",
+    description=(
+        "Quadratic x^2/2 for |x| <= delta and linear with slope delta outside: the gradient "
+        "is x clipped to [-delta, delta]. torch.nn.functional.huber_loss, optax.losses."
+        "huber_loss and scipy.special.huber(delta, x) compute it."
+    ),
+    aliases=("huber_loss",),
+    references=(HUBER_1964,),
+    conventions=(
+        Convention("owner of the breakpoint", "x = ±delta belongs to the quadratic piece "
+                   "(|x| <= delta), as in Huber (1964), Keras and scipy.special.huber; both "
+                   "pieces agree in value and slope there."),
+        Convention("second derivative at ±delta", "1 (the quadratic piece's); the right "
+                   "limit is 0, so f'' jumps by ∓1."),
+        Convention("relation to smooth L1", "huber with delta equals delta times smooth_l1 "
+                   "with beta = delta."),
+        Convention("limits in delta", "delta -> 0 gives 0; delta -> oo gives x^2/2 (half of "
+                   "MSE, not MSE as PyTorch's docstring says)."),
+    ),
+)
+
+LOSSES = (smooth_l1, huber)

@@ -1,0 +1,147 @@
+"""The ``lossmath`` command.
+
+Exit codes mean one thing each: 0 the requirement holds (or none was given), 1 it does not
+(or a ``--check`` found stale files), 2 usage or input error, with a one-line message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from . import __version__, catalog
+from .analysis import class_name, parse_class
+from .loss import Loss, LossError
+from .summary import report_dict, report_text
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad input on the command line; printed as one line, exit 2."""
+
+
+def parse_params(items: Sequence[str] | None) -> dict[str, str]:
+    """``["beta=1", "delta=0.5"]`` -> ``{"beta": "1", "delta": "0.5"}`` (values parsed later)."""
+    out: dict[str, str] = {}
+    for item in items or ():
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise UsageError(f"malformed --param {item!r} (expected NAME=VALUE, e.g. beta=1)")
+        if name.strip() in out:
+            raise UsageError(f"--param {name.strip()} given twice")
+        out[name.strip()] = value.strip()
+    return out
+
+
+def load_loss(name: str, params: Sequence[str] | None = None) -> Loss:
+    """A catalog loss with ``--param`` values substituted."""
+    loss = catalog.get(name)
+    values = parse_params(params)
+    return loss.subs(values) if values else loss
+
+
+def add_loss_arguments(p: argparse.ArgumentParser) -> None:
+    """The NAME argument and ``--param`` options every single-loss command takes."""
+    p.add_argument("name", metavar="NAME", help="a catalog loss (see 'lossmath list')")
+    p.add_argument("--param", action="append", metavar="NAME=VALUE",
+                   help="substitute a parameter value, e.g. --param beta=1 (repeatable)")
+
+
+def loss_from_args(args: argparse.Namespace) -> Loss:
+    return load_loss(args.name, args.param)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    for loss in catalog.all_losses():
+        params = ", ".join(f"{p.name}={p.default}" for p in loss.params)
+        aliases = f" (aliases: {', '.join(loss.aliases)})" if loss.aliases else ""
+        print(f"{loss.name:<12} {loss.title}{' [' + params + ']' if params else ''}{aliases}")
+    return EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    loss = loss_from_args(args)
+    sys.stdout.write(report_text(loss, derivatives=args.order))
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    loss = loss_from_args(args)
+    report = loss.report
+    holds = True
+    if args.require is not None:
+        holds = report.order >= args.require and not any(b.undecided for b in report.breakpoints)
+    if args.json:
+        data = report_dict(loss)
+        if args.require is not None:
+            data["require"] = class_name(args.require)
+            data["holds"] = holds
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        bps = ", ".join(f"x = {b.at}: {b.cls}" for b in report.breakpoints) or "no breakpoints"
+        line = f"{loss.name}: {report.cls} ({bps})"
+        if args.require is not None:
+            verdict = "holds" if holds else "does NOT hold"
+            line += f"; requirement {class_name(args.require)} {verdict}"
+        print(line)
+    return EXIT_OK if holds else EXIT_FAIL
+
+
+def _class_arg(text: str) -> float:
+    try:
+        return parse_class(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lossmath",
+        description="Derive loss functions symbolically: breakpoints, derivatives, smoothness.",
+        epilog="Exit codes: 0 ok / requirement holds, 1 requirement does not hold or files "
+        "are stale, 2 usage or input error.",
+    )
+    parser.add_argument("--version", action="version", version=f"lossmath {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("list", help="list the catalog losses")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("show", help="definition, derivatives and smoothness report")
+    add_loss_arguments(p)
+    p.add_argument("--order", type=int, default=2, choices=range(0, 5), metavar="N",
+                   help="print derivatives up to order N (default 2)")
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("check", help="smoothness class; exit 1 when --require fails")
+    add_loss_arguments(p)
+    p.add_argument("--require", type=_class_arg, metavar="CLASS",
+                   help="required class: discontinuous, C0, C1, C2, ..., Cinf")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=cmd_check)
+
+    # Commands that live in their own modules (documents, code generation, ...).
+    from .commands import register_all
+
+    register_all(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return args.func(args)
+    except (UsageError, LossError, ValueError, OSError) as exc:
+        print(f"lossmath: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,314 @@
+"""Loss definitions: parameters, references and the :class:`Loss` itself.
+
+A loss is a small declarative spec (name, pieces, keyword-only parameters with the names the
+literature uses, aliases, references, conventions). Everything else -- the interval table,
+derivatives, smoothness reports, LaTeX, documents, generated code -- is computed *from* it, so
+they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import cached_property
+
+import sympy as sp
+
+from .symbols import x
+from .table import IntervalTable, build_table
+
+__all__ = ["Loss", "LossError", "Param", "Reference", "parse_param_value"]
+
+
+class LossError(ValueError):
+    """A loss definition or a parameter value is invalid; the message names the problem."""
+
+
+_ASSUMPTIONS = ("positive", "nonnegative", "negative", "nonpositive", "real")
+
+
+@dataclass(frozen=True)
+class Param:
+    """A named, keyword-only parameter of a loss (``beta`` for smooth L1, ``delta`` for Huber).
+
+    ``assume`` is one of ``positive``, ``nonnegative``, ``negative``, ``nonpositive``, ``real``;
+    it becomes a sympy assumption, which is what lets sympy order ``-beta < 0 < beta``.
+    """
+
+    name: str
+    default: sp.Expr | int | float | None = None
+    assume: str = "positive"
+    description: str = ""
+    latex: str | None = None  # e.g. r"\beta"; sympy's own rendering when None
+
+    def __post_init__(self) -> None:
+        if not self.name.isidentifier() or self.name == "x":
+            raise LossError(f"invalid parameter name {self.name!r}")
+        if self.assume not in _ASSUMPTIONS:
+            raise LossError(
+                f"parameter {self.name}: unknown assumption {self.assume!r} "
+                f"(use one of {', '.join(_ASSUMPTIONS)})"
+            )
+        if self.default is not None:
+            object.__setattr__(self, "default", self.check(self.default))
+
+    @property
+    def symbol(self) -> sp.Symbol:
+        return sp.Symbol(self.name, **{self.assume: True})
+
+    def check(self, value: object) -> sp.Expr:
+        """Return ``value`` as an exact sympy number, or raise :class:`LossError` naming why."""
+        if isinstance(value, str):
+            value = parse_param_value(value)
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                raise LossError(f"parameter {self.name} must be finite, got {value}")
+            value = Fraction(repr(value))
+        if isinstance(value, Fraction):
+            value = sp.Rational(value.numerator, value.denominator)
+        if isinstance(value, int):
+            value = sp.Integer(value)
+        if not isinstance(value, sp.Expr) or not value.is_number:
+            raise LossError(f"parameter {self.name} must be a number, got {value!r}")
+        if not (value.is_real and value.is_finite):
+            raise LossError(f"parameter {self.name} must be a finite real number, got {value}")
+        ok = {
+            "positive": value.is_positive,
+            "nonnegative": value.is_nonnegative,
+            "negative": value.is_negative,
+            "nonpositive": value.is_nonpositive,
+            "real": True,
+        }[self.assume]
+        if not ok:
+            raise LossError(f"parameter {self.name} must be {self.assume}, got {value}")
+        return value
+
+
+def parse_param_value(text: str) -> sp.Rational:
+    """Parse ``"1"``, ``"0.5"``, ``"1e-3"`` or ``"1/9"`` exactly, without evaluating code.
+
+    ``fractions.Fraction`` does the parsing: it accepts only numeric literals, so untrusted
+    text never reaches ``sympify`` (which calls ``eval``).
+    """
+    try:
+        frac = Fraction(text.strip())
+    except (ValueError, ZeroDivisionError) as exc:
+        raise LossError(f"malformed number {text!r} (expected e.g. 1, 0.5, 1e-3 or 1/9)") from exc
+    return sp.Rational(frac.numerator, frac.denominator)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A structured bibliographic reference."""
+
+    authors: tuple[str, ...]
+    title: str
+    year: int
+    venue: str = ""
+    arxiv: str | None = None
+    doi: str | None = None
+    url: str | None = None
+    note: str = ""  # e.g. "Eq. (3)"; say UNVERIFIED when it was not checked
+
+    def cite(self) -> str:
+        """One-line citation: ``Girshick, "Fast R-CNN", ICCV, 2015, arXiv:1504.08083``."""
+        authors = self.authors[0] + (" et al." if len(self.authors) > 2 else "")
+        if len(self.authors) == 2:
+            authors = f"{self.authors[0]} and {self.authors[1]}"
+        parts = [authors, f'"{self.title}"']
+        parts += [p for p in (self.venue, str(self.year)) if p]
+        if self.arxiv:
+            parts.append(f"arXiv:{self.arxiv}")
+        if self.doi:
+            parts.append(f"doi:{self.doi}")
+        return ", ".join(parts)
+
+    def link(self) -> str | None:
+        if self.arxiv:
+            return f"https://arxiv.org/abs/{self.arxiv}"
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
+        return self.url
+
+
+@dataclass(frozen=True)
+class Convention:
+    """A stated convention ("which piece owns x = beta") and what it says."""
+
+    topic: str
+    statement: str
+
+
+@dataclass(frozen=True, eq=False)
+class Loss:
+    """A loss ``f(x)`` of a real residual ``x``: a sympy expression, usually a ``Piecewise``.
+
+    Construction validates the definition (every free symbol is ``x`` or a declared parameter;
+    the pieces cover the whole real line) and normalises it once into an
+    :class:`~lossmath.table.IntervalTable`, the source of truth for every analysis and emitter.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> from lossmath import Loss, Param, x
+    >>> beta = Param("beta", default=1)
+    >>> f = Loss("smooth_l1", sp.Piecewise((x**2 / (2 * beta.symbol), sp.Abs(x) < beta.symbol),
+    ...                                    (sp.Abs(x) - beta.symbol / 2, True)), params=(beta,))
+    >>> f.table.breakpoints
+    (-beta, beta)
+    """
+
+    name: str
+    expr: sp.Expr
+    params: tuple[Param, ...] = ()
+    title: str = ""
+    description: str = ""
+    aliases: tuple[str, ...] = ()
+    references: tuple[Reference, ...] = ()
+    conventions: tuple[Convention, ...] = ()
+    order: int = 0  # 0 for the loss itself, n for its n-th derivative
+    base_name: str | None = None  # the loss this is a derivative of
+    _table: IntervalTable | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.name or any(c.isspace() for c in self.name):
+            raise LossError(f"invalid loss name {self.name!r}")
+        object.__setattr__(self, "params", tuple(self.params))
+        names = [p.name for p in self.params]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise LossError(f"{self.name}: parameter declared twice: {', '.join(dupes)}")
+        expr = self.expr if isinstance(self.expr, sp.Basic) else sp.Integer(self.expr)
+        object.__setattr__(self, "expr", expr)
+        allowed = {x, *(p.symbol for p in self.params)}
+        unknown = expr.free_symbols - allowed
+        if unknown:
+            by_name = {p.name: p for p in self.params}
+            details = []
+            for s in sorted(unknown, key=str):
+                if s.name in by_name:
+                    details.append(
+                        f"{s.name} (declared {by_name[s.name].assume}, but used with other "
+                        "assumptions)"
+                    )
+                elif s.name == "x":
+                    details.append("x (the residual must be lossmath.x, declared real)")
+                else:
+                    details.append(s.name)
+            raise LossError(
+                f"{self.name}: undeclared symbol(s) {', '.join(details)}; declare them as "
+                "parameters"
+            )
+        if self._table is None:
+            try:
+                table = build_table(expr, self.params)
+            except ValueError as exc:
+                raise LossError(f"{self.name}: {exc}") from exc
+            object.__setattr__(self, "_table", table)
+
+    # -- the normal form ------------------------------------------------------------------
+    @property
+    def table(self) -> IntervalTable:
+        assert self._table is not None
+        return self._table
+
+    @property
+    def symbols(self) -> dict[str, sp.Symbol]:
+        return {p.name: p.symbol for p in self.params}
+
+    @property
+    def defaults(self) -> dict[str, sp.Expr]:
+        return {p.name: p.default for p in self.params if p.default is not None}
+
+    @property
+    def label(self) -> str:
+        """``smooth_l1`` for the loss, ``smooth_l1'`` / ``smooth_l1''`` for derivatives."""
+        if self.order == 0:
+            return self.name
+        base = self.base_name or self.name
+        return base + ("'" * self.order if self.order <= 3 else f"^({self.order})")
+
+    # -- operations -----------------------------------------------------------------------
+    def derivative(self, n: int = 1) -> Loss:
+        """The n-th derivative, itself a :class:`Loss` over the same breakpoints.
+
+        On every open interval it is the classical derivative of that piece (no ``DiracDelta``,
+        no ``sign(x)**2``); at a breakpoint it is the derivative of the piece that owns the
+        breakpoint (the one-sided derivative, the convention PyTorch's kernels use).
+        """
+        if n < 0:
+            raise LossError(f"derivative order must be >= 0, got {n}")
+        if n == 0:
+            return self
+        table = self.table.diff(n)
+        return Loss(
+            name=self.name,
+            expr=table.piecewise(),
+            params=self.params,
+            title=self.title,
+            description=self.description,
+            aliases=(),
+            references=self.references,
+            conventions=(),
+            order=self.order + n,
+            base_name=self.base_name or self.name,
+            _table=table,
+        )
+
+    def subs(self, values: Mapping[str, object] | None = None, **kw: object) -> Loss:
+        """Substitute parameter values (validated against their assumptions).
+
+        The substituted parameters are removed; the rest stay symbolic. Breakpoints are
+        recomputed, since a value can make two of them coincide.
+        """
+        given = {**(values or {}), **kw}
+        by_name = {p.name: p for p in self.params}
+        unknown = sorted(set(given) - set(by_name))
+        if unknown:
+            known = ", ".join(by_name) or "none"
+            raise LossError(
+                f"{self.name}: unknown parameter(s) {', '.join(unknown)} (parameters: {known})"
+            )
+        if not given:
+            return self
+        checked = {by_name[k].symbol: by_name[k].check(v) for k, v in given.items()}
+        rest = tuple(p for p in self.params if p.name not in given)
+        if self.order:
+            base = Loss(self.base_name or self.name, self.expr, self.params)
+            return base.subs(given).derivative(self.order)
+        return Loss(
+            name=self.name,
+            expr=self.expr.xreplace(checked),
+            params=rest,
+            title=self.title,
+            description=self.description,
+            aliases=self.aliases,
+            references=self.references,
+            conventions=self.conventions,
+        )
+
+    def with_defaults(self) -> Loss:
+        """All parameters that have defaults substituted."""
+        return self.subs(self.defaults)
+
+    def __call__(self, value: object) -> sp.Expr:
+        """``f(value)`` with the owner-piece convention at breakpoints."""
+        return self.table.value_at(value if isinstance(value, sp.Basic) else sp.nsimplify(value))
+
+    # -- analyses (cached; see lossmath.analysis) -----------------------------------------
+    @cached_property
+    def report(self):  # -> analysis.LossReport (import cycle kept out of type hints)
+        from .analysis import analyse
+
+        return analyse(self)
+
+    def __str__(self) -> str:
+        return f"{self.label}(x) = {sp.sstr(self.expr)}"
+
+    def _repr_latex_(self) -> str:
+        from .latex import loss_latex
+
+        return "$\\displaystyle " + loss_latex(self) + "$"
+
