@@ -51,6 +51,7 @@ class ZeroTest:
     value: bool | None
     method: str
     condition: str = ""
+    simplest: sp.Expr | None = None  # the shortest equivalent form the ladder found
 
 
 def is_zero(expr: sp.Expr, samples=()) -> ZeroTest:
@@ -68,13 +69,15 @@ def is_zero(expr: sp.Expr, samples=()) -> ZeroTest:
             candidates.append(rewrite(candidates[-1]))
         except (NotImplementedError, TypeError):  # pragma: no cover - rewrite limits
             continue
+    simplest = min(candidates, key=lambda e: (sp.count_ops(e), sp.default_sort_key(e)))
     for e in candidates:
         if e == 0:
-            return ZeroTest(True, "symbolic")
+            return ZeroTest(True, "symbolic", simplest=sp.S.Zero)
         z = e.is_zero
         if z is not None:
-            return ZeroTest(z, "symbolic")
-    return _numeric_zero(candidates[-1], samples)
+            return ZeroTest(z, "symbolic", simplest=sp.S.Zero if z else simplest)
+    t = _numeric_zero(candidates[-1], samples)
+    return ZeroTest(t.value, t.method, t.condition, sp.S.Zero if t.value else simplest)
 
 
 def _numeric_zero(expr: sp.Expr, samples) -> ZeroTest:
@@ -153,7 +156,9 @@ def parse_class(text: str) -> float:
         return math.inf
     if t.startswith("c") and t[1:].isdigit():
         return int(t[1:])
-    raise ValueError(f"unknown smoothness class {text!r} (expected discontinuous, C0, C1, ..., Cinf)")
+    raise ValueError(
+        f"unknown smoothness class {text!r} (expected discontinuous, C0, C1, ..., Cinf)"
+    )
 
 
 @dataclass(frozen=True)
@@ -200,11 +205,10 @@ def breakpoint_report(table: IntervalTable, k: int) -> BreakpointReport:
         if same.value is True:
             break
         lv, rv = one_sided(gl, bp.at, "-"), one_sided(gr, bp.at, "+")
-        jump = _tidy(rv - lv)
-        test = is_zero(jump, table.samples)
+        test = is_zero(rv - lv, table.samples)
         lefts.append(_tidy(lv))
         rights.append(_tidy(rv))
-        jumps.append(jump)
+        jumps.append(_tidy(test.simplest))
         tests.append(test)
         if test.value is not True:
             order = n - 1
@@ -222,15 +226,23 @@ def breakpoint_report(table: IntervalTable, k: int) -> BreakpointReport:
         order = -1
         tests.append(at_point)
     return BreakpointReport(
-        bp.at, bp.kind, bp.owner, bp.value, tuple(lefts), tuple(rights), tuple(jumps),
-        tuple(tests), order,
+        bp.at,
+        bp.kind,
+        bp.owner,
+        bp.value,
+        tuple(lefts),
+        tuple(rights),
+        tuple(jumps),
+        tuple(tests),
+        order,
     )
 
 
 def _tidy(e: sp.Expr) -> sp.Expr:
-    """A short canonical form for printing: factor_terms after a cheap cancel."""
-    e = sp.factor_terms(sp.cancel(e)) if e.is_rational_function() else sp.factor_terms(e)
-    return e
+    """A short canonical form for printing: the shorter of ``e`` and its ``factor_terms``."""
+    if e.is_rational_function():
+        e = sp.cancel(e)
+    return min((e, sp.factor_terms(e)), key=lambda u: (sp.count_ops(u), sp.default_sort_key(u)))
 
 
 # -- global properties --------------------------------------------------------------------
@@ -259,7 +271,9 @@ class LossReport:
 
     @property
     def numeric(self) -> bool:
-        return any(b.numeric for b in self.breakpoints) or any("numerically" in n for n in self.notes)
+        return any(b.numeric for b in self.breakpoints) or any(
+            "numerically" in n for n in self.notes
+        )
 
 
 def analyse(loss: Loss) -> LossReport:
@@ -267,13 +281,18 @@ def analyse(loss: Loss) -> LossReport:
     table = loss.table
     notes: list[str] = []
     bps = tuple(breakpoint_report(table, k) for k in range(len(table.breakpoints)))
+    notes += [
+        f"assumed {a} < {b}: true at the sampled parameter values, but sympy could not prove it"
+        for a, b in table.assumed_order
+    ]
     for b in bps:
         for t in b.tests:
             if t.method == "numeric":
                 what = "zero" if t.value else "nonzero" if t.value is False else "undecided"
                 notes.append(
                     f"at x = {b.at}: a jump was decided numerically ({what}) at sampled "
-                    "parameter values" + (f"; it vanishes when {t.condition}" if t.condition else "")
+                    "parameter values"
+                    + (f"; it vanishes when {t.condition}" if t.condition else "")
                 )
     symmetric = _symmetric(table)
     d1 = table.diff(1)

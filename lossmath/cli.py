@@ -46,8 +46,12 @@ def load_loss(name: str, params: Sequence[str] | None = None) -> Loss:
 def add_loss_arguments(p: argparse.ArgumentParser) -> None:
     """The NAME argument and ``--param`` options every single-loss command takes."""
     p.add_argument("name", metavar="NAME", help="a catalog loss (see 'lossmath list')")
-    p.add_argument("--param", action="append", metavar="NAME=VALUE",
-                   help="substitute a parameter value, e.g. --param beta=1 (repeatable)")
+    p.add_argument(
+        "--param",
+        action="append",
+        metavar="NAME=VALUE",
+        help="substitute a parameter value, e.g. --param beta=1 (repeatable)",
+    )
 
 
 def loss_from_args(args: argparse.Namespace) -> Loss:
@@ -112,14 +116,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("show", help="definition, derivatives and smoothness report")
     add_loss_arguments(p)
-    p.add_argument("--order", type=int, default=2, choices=range(0, 5), metavar="N",
-                   help="print derivatives up to order N (default 2)")
+    p.add_argument(
+        "--order",
+        type=int,
+        default=2,
+        choices=range(0, 5),
+        metavar="N",
+        help="print derivatives up to order N (default 2)",
+    )
     p.set_defaults(func=cmd_show)
 
     p = sub.add_parser("check", help="smoothness class; exit 1 when --require fails")
     add_loss_arguments(p)
-    p.add_argument("--require", type=_class_arg, metavar="CLASS",
-                   help="required class: discontinuous, C0, C1, C2, ..., Cinf")
+    p.add_argument(
+        "--require",
+        type=_class_arg,
+        metavar="CLASS",
+        help="required class: discontinuous, C0, C1, C2, ..., Cinf",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_check)
 

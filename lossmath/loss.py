@@ -311,4 +311,3 @@ class Loss:
         from .latex import loss_latex
 
         return "$\\displaystyle " + loss_latex(self) + "$"
-

@@ -36,7 +36,7 @@ def _as_bytes(content: str | bytes) -> bytes:
 def _current(path: Path) -> bytes | None:
     try:
         return path.read_bytes()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return None
 
 

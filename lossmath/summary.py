@@ -80,9 +80,14 @@ def report_text(loss: Loss, derivatives: int = 2) -> str:
         link = ref.link()
         lines.append(f"  Reference: {ref.cite()}" + (f" <{link}>" if link else ""))
     if loss.params:
-        lines.append("  Parameters: " + ", ".join(
-            f"{p.name} ({p.assume}" + (f", default {p.default})" if p.default is not None else ")")
-            for p in loss.params))
+        lines.append(
+            "  Parameters: "
+            + ", ".join(
+                f"{p.name} ({p.assume}"
+                + (f", default {p.default})" if p.default is not None else ")")
+                for p in loss.params
+            )
+        )
     lines.append("")
     lines.append("Definition")
     lines.append(f"  f(x) = {_s(loss.expr)}")
@@ -101,8 +106,9 @@ def report_text(loss: Loss, derivatives: int = 2) -> str:
     if not r.breakpoints:
         lines.append("  no breakpoints: C∞ everywhere")
     for b in r.breakpoints:
-        jumps = ", ".join(f"f{chr(0x2032) * k if k < 4 else f'^({k})'} {_s(j)}"
-                          for k, j in enumerate(b.jumps))
+        jumps = ", ".join(
+            f"f{chr(0x2032) * k if k < 4 else f'^({k})'} {_s(j)}" for k, j in enumerate(b.jumps)
+        )
         how = " (decided numerically)" if b.numeric else ""
         lines.append(f"  x = {_s(b.at):<14} {b.cls:<14} jumps (right - left): {jumps}{how}")
     lines.append("")
@@ -112,8 +118,9 @@ def report_text(loss: Loss, derivatives: int = 2) -> str:
     lines.append(f"  convex         {_yn(r.convex)}")
     lines.append(f"  sup |f'(x)|    {_s(r.gradient_bound)}")
     lines.append(f"  growth         {r.growth}")
-    lines.append(f"  f(0)           {_s(r.value_at_zero)}"
-                 + ("  (the minimum)" if r.minimum_at_zero else ""))
+    lines.append(
+        f"  f(0)           {_s(r.value_at_zero)}" + ("  (the minimum)" if r.minimum_at_zero else "")
+    )
     for note in r.notes:
         lines.append(f"  note: {note}")
     if loss.conventions:

@@ -68,6 +68,8 @@ class IntervalTable:
     intervals: tuple[Interval, ...]
     samples: tuple[dict[sp.Symbol, sp.Expr], ...]
     order: int = 0
+    #: consecutive breakpoints whose order held at every sample but sympy could not prove
+    assumed_order: tuple[tuple[sp.Expr, sp.Expr], ...] = ()
 
     @property
     def points(self) -> tuple[sp.Expr, ...]:
@@ -103,7 +105,9 @@ class IntervalTable:
         breakpoints = tuple(
             replace(b, value=pieces[b.owner][0].xreplace({x: b.at})) for b in self.breakpoints
         )
-        return IntervalTable(pieces, breakpoints, intervals, self.samples, self.order + n)
+        return replace(
+            self, pieces=pieces, breakpoints=breakpoints, intervals=intervals, order=self.order + n
+        )
 
 
 def clean_derivative(expr: sp.Expr) -> sp.Expr:
@@ -114,11 +118,13 @@ def clean_derivative(expr: sp.Expr) -> sp.Expr:
     """
     expr = expr.replace(lambda e: isinstance(e, sp.DiracDelta), lambda e: sp.S.Zero)
     expr = expr.replace(
-        lambda e: e.is_Pow
-        and isinstance(e.base, sp.sign)
-        and e.exp.is_integer
-        and e.exp.is_even
-        and e.exp.is_positive,
+        lambda e: (
+            e.is_Pow
+            and isinstance(e.base, sp.sign)
+            and e.exp.is_integer
+            and e.exp.is_even
+            and e.exp.is_positive
+        ),
         lambda e: sp.S.One,
     )
     return expr
@@ -131,7 +137,7 @@ def clean_derivative(expr: sp.Expr) -> sp.Expr:
 # accident; several of them so a decision that depends on the parameters shows up as a
 # disagreement instead of a silent wrong answer.
 _FACTORS = (sp.Rational(1013, 1000), sp.Rational(977, 1000), sp.Rational(1291, 1000))
-_GENERIC = (sp.Rational(137, 100), sp.Rational(59, 50), sp.Rational(231, 100))
+_GENERIC = (sp.Rational(137, 100), sp.Rational(59, 100), sp.Rational(231, 100))
 
 
 def parameter_samples(params: Sequence[Param]) -> tuple[dict[sp.Symbol, sp.Expr], ...]:
@@ -215,7 +221,7 @@ def _roots(u: sp.Expr, where: str) -> set[sp.Expr]:
 
 
 def _kink_arguments(expr: sp.Basic) -> list[sp.Expr]:
-    """Arguments whose sign change is a kink: Abs(u), sign(u), Heaviside(u) -> u, Max(a,b) -> a-b."""
+    """Arguments whose sign change is a kink: Abs(u), sign(u), Heaviside(u): u; Max(a,b): a-b."""
     out = []
     for atom in expr.atoms(*NONSMOOTH):
         if x not in atom.free_symbols:
@@ -322,9 +328,6 @@ def build_table(expr: sp.Expr, params: Sequence[Param]) -> IntervalTable:
         if points and all(abs(a - b) < 1e-25 * (1 + abs(a)) for a, b in zip(key, points[-1][0])):
             continue
         points.append((key, p))
-    for (k1, p1), (k2, p2) in zip(points, points[1:]):
-        if not all(a < b for a, b in zip(k1, k2)):
-            raise ValueError(f"the order of the breakpoints {p1} and {p2} depends on the parameters")
     pts = [p for _, p in points]
 
     # 3. The active piece on each open interval, decided at every parameter sample.
@@ -344,14 +347,18 @@ def build_table(expr: sp.Expr, params: Sequence[Param]) -> IntervalTable:
         for s in samples[1:]:
             other = resolve_nonsmooth(pieces[piece][0], _inside(lo.xreplace(s), hi.xreplace(s)), s)
             if not _identical(other, analytic):
-                raise ValueError(f"the form of piece {piece + 1} on ({lo}, {hi}) depends on the parameters")
+                raise ValueError(
+                    f"the form of piece {piece + 1} on ({lo}, {hi}) depends on the parameters"
+                )
         intervals.append(Interval(lo, hi, piece, analytic))
 
     # 4. Ownership; merge away candidate points where nothing changes.
     breakpoints: list[Breakpoint] = []
     merged = [intervals[0]]
     for k, p in enumerate(pts):
-        owner = _agree([_active(pieces, p.xreplace(s), s) for s in samples], f"which piece owns x = {p}")
+        owner = _agree(
+            [_active(pieces, p.xreplace(s), s) for s in samples], f"which piece owns x = {p}"
+        )
         if owner is None:
             raise ValueError(f"no piece covers x = {p}: the pieces leave a gap")
         left, right = merged[-1], intervals[k + 1]
@@ -361,4 +368,15 @@ def build_table(expr: sp.Expr, params: Sequence[Param]) -> IntervalTable:
         kind = "kink" if left.piece == right.piece == owner else "boundary"
         breakpoints.append(Breakpoint(p, owner, pieces[owner][0].xreplace({x: p}), kind))
         merged.append(right)
-    return IntervalTable(pieces, tuple(breakpoints), tuple(merged), samples)
+    assumed = []
+    for a, b in zip(breakpoints, breakpoints[1:]):
+        if not all(_numeric((b.at - a.at).xreplace(s)) > 0 for s in samples):
+            raise ValueError(
+                f"the order of the breakpoints {a.at} and {b.at} depends on the parameters; "
+                "substitute values or add assumptions"
+            )
+        if (b.at - a.at).is_positive is not True:
+            assumed.append((a.at, b.at))
+    return IntervalTable(
+        pieces, tuple(breakpoints), tuple(merged), samples, assumed_order=tuple(assumed)
+    )

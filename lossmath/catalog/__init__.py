@@ -48,6 +48,4 @@ def get(name: str) -> Loss:
     except KeyError:
         close = difflib.get_close_matches(_key(name), list(_INDEX), n=1)
         hint = f"; did you mean {_INDEX[close[0]].name!r}?" if close else ""
-        raise UnknownLoss(
-            f"unknown loss {name!r} (known: {', '.join(names())}){hint}"
-        ) from None
+        raise UnknownLoss(f"unknown loss {name!r} (known: {', '.join(names())}){hint}") from None

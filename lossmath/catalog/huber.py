@@ -28,11 +28,16 @@ HUBER_1964 = Reference(
     doi="10.1214/aoms/1177703732",
 )
 
-_beta = Param("beta", default=1, assume="positive", description="width of the quadratic zone",
-              latex=r"\beta")
-_delta = Param("delta", default=1, assume="positive",
-               description="width of the quadratic zone and slope of the linear tails",
-               latex=r"\delta")
+_beta = Param(
+    "beta", default=1, assume="positive", description="width of the quadratic zone", latex=r"\beta"
+)
+_delta = Param(
+    "delta",
+    default=1,
+    assume="positive",
+    description="width of the quadratic zone and slope of the linear tails",
+    latex=r"\delta",
+)
 beta, delta = _beta.symbol, _delta.symbol
 
 smooth_l1 = Loss(
@@ -49,14 +54,24 @@ smooth_l1 = Loss(
     aliases=("smoothl1", "smooth_l1_loss"),
     references=(GIRSHICK_2015,),
     conventions=(
-        Convention("owner of the breakpoint", "x = ±beta belongs to the linear piece (|x| < beta "
-                   "is strict), as in PyTorch's kernels."),
-        Convention("derivative at ±beta", "f'(±beta) = ±1, the linear piece's slope; both sides "
-                   "agree, so this is the derivative."),
-        Convention("second derivative at ±beta", "0 (the linear piece's); the left limit is "
-                   "1/beta, so f'' jumps by ∓1/beta."),
-        Convention("relation to Huber", "smooth_l1 with beta equals huber with delta = beta, "
-                   "divided by beta."),
+        Convention(
+            "owner of the breakpoint",
+            "x = ±beta belongs to the linear piece (|x| < beta "
+            "is strict), as in PyTorch's kernels.",
+        ),
+        Convention(
+            "derivative at ±beta",
+            "f'(±beta) = ±1, the linear piece's slope; both sides "
+            "agree, so this is the derivative.",
+        ),
+        Convention(
+            "second derivative at ±beta",
+            "0 (the linear piece's); the left limit is 1/beta, so f'' jumps by ∓1/beta.",
+        ),
+        Convention(
+            "relation to Huber",
+            "smooth_l1 with beta equals huber with delta = beta, divided by beta.",
+        ),
         Convention("limits in beta", "beta -> 0 gives |x| (L1); beta -> oo gives 0."),
     ),
 )
@@ -74,15 +89,25 @@ huber = Loss(
     aliases=("huber_loss",),
     references=(HUBER_1964,),
     conventions=(
-        Convention("owner of the breakpoint", "x = ±delta belongs to the quadratic piece "
-                   "(|x| <= delta), as in Huber (1964), Keras and scipy.special.huber; both "
-                   "pieces agree in value and slope there."),
-        Convention("second derivative at ±delta", "1 (the quadratic piece's); the right "
-                   "limit is 0, so f'' jumps by ∓1."),
-        Convention("relation to smooth L1", "huber with delta equals delta times smooth_l1 "
-                   "with beta = delta."),
-        Convention("limits in delta", "delta -> 0 gives 0; delta -> oo gives x^2/2 (half of "
-                   "MSE, not MSE as PyTorch's docstring says)."),
+        Convention(
+            "owner of the breakpoint",
+            "x = ±delta belongs to the quadratic piece "
+            "(|x| <= delta), as in Huber (1964), Keras and scipy.special.huber; both "
+            "pieces agree in value and slope there.",
+        ),
+        Convention(
+            "second derivative at ±delta",
+            "1 (the quadratic piece's); the right limit is 0, so f'' jumps by ∓1.",
+        ),
+        Convention(
+            "relation to smooth L1",
+            "huber with delta equals delta times smooth_l1 with beta = delta.",
+        ),
+        Convention(
+            "limits in delta",
+            "delta -> 0 gives 0; delta -> oo gives x^2/2 (half of "
+            "MSE, not MSE as PyTorch's docstring says).",
+        ),
     ),
 )
 

@@ -1,0 +1,107 @@
+"""Each catalog loss's smoothness and global properties, symbolic and substituted."""
+
+from __future__ import annotations
+
+import pytest
+import sympy as sp
+from conftest import beta, delta
+
+from lossmath import get_loss, loss_names, x
+from lossmath.catalog import UnknownLoss
+
+
+def bps(loss):
+    return [(b.at, b.cls, tuple(b.jumps)) for b in loss.report.breakpoints]
+
+
+def test_catalog_names():
+    assert loss_names() == ["huber", "l1", "l2", "smooth_l1"]
+
+
+def test_l2_has_no_breakpoint_and_unbounded_gradient():
+    r = get_loss("l2").report
+    assert (r.breakpoints, r.cls, r.convex, r.gradient_bound, r.growth) == (
+        (),
+        "Cinf",
+        True,
+        sp.oo,
+        "quadratic",
+    )
+    assert r.symmetric and r.minimum_at_zero
+
+
+def test_l1_is_c0_at_0_with_slope_jump_2():
+    r = get_loss("l1").report
+    assert bps(get_loss("l1")) == [(0, "C0", (0, 2))]
+    assert (r.cls, r.convex, r.gradient_bound, r.growth) == ("C0", True, 1, "linear")
+
+
+def test_smooth_l1_is_c1_not_c2_at_beta():
+    f = get_loss("smooth_l1")
+    assert bps(f) == [(-beta, "C1", (0, 0, 1 / beta)), (beta, "C1", (0, 0, -1 / beta))]
+    r = f.report
+    assert (r.cls, r.symmetric, r.convex, r.gradient_bound, r.growth) == (
+        "C1",
+        True,
+        True,
+        1,
+        "linear",
+    )
+
+
+@pytest.mark.parametrize("b", [sp.S(1), sp.Rational(1, 9), sp.S(3)])
+def test_smooth_l1_substituted(b):
+    f = get_loss("smooth_l1").subs(beta=b)
+    assert bps(f) == [(-b, "C1", (0, 0, 1 / b)), (b, "C1", (0, 0, -1 / b))]
+    assert f.report.gradient_bound == 1
+
+
+def test_huber_is_c1_with_curvature_jump_1_and_gradient_bound_delta():
+    f = get_loss("huber")
+    assert bps(f) == [(-delta, "C1", (0, 0, 1)), (delta, "C1", (0, 0, -1))]
+    r = f.report
+    assert (r.cls, r.convex, r.gradient_bound, r.growth) == ("C1", True, delta, "linear")
+    g = f.subs(delta=2)
+    assert bps(g) == [(-2, "C1", (0, 0, 1)), (2, "C1", (0, 0, -1))]
+    assert g.report.gradient_bound == 2
+
+
+def test_breakpoint_ownership_conventions():
+    # smooth L1: |x| < beta is strict, so x = beta belongs to the linear piece (torch's choice)
+    sl1 = get_loss("smooth_l1")
+    assert [b.owner for b in sl1.table.breakpoints] == [1, 1]
+    assert sl1.derivative(2)(beta) == 0
+    # Huber: |x| <= delta, so x = delta belongs to the quadratic piece
+    hub = get_loss("huber")
+    assert [b.owner for b in hub.table.breakpoints] == [0, 0]
+    assert hub.derivative(2)(delta) == 1
+
+
+def test_smooth_l1_equals_huber_over_beta():
+    """smooth_l1 with beta equals huber with delta = beta divided by beta, on every interval."""
+    sl1 = get_loss("smooth_l1")
+    hub = get_loss("huber").subs({}).expr.xreplace({delta: beta})
+    hub_loss = type(sl1)("h", hub, sl1.params)
+    assert sl1.table.points == hub_loss.table.points
+    for a, b in zip(sl1.table.intervals, hub_loss.table.intervals):
+        assert sp.simplify(a.expr - b.expr / beta) == 0
+    for a, b in zip(sl1.table.breakpoints, hub_loss.table.breakpoints):
+        assert sp.simplify(a.value - b.value / beta) == 0
+
+
+def test_limits_in_beta():
+    """beta -> 0 gives |x| (L1) and beta -> oo gives 0, as the conventions table says."""
+    outer = get_loss("smooth_l1").table.intervals[-1].expr  # x - beta/2 for x > beta
+    inner = get_loss("smooth_l1").table.intervals[1].expr  # x**2/(2 beta) for |x| < beta
+    assert sp.limit(outer, beta, 0) == x
+    assert sp.limit(inner, beta, sp.oo) == 0
+
+
+def test_unknown_loss_names_the_known_ones():
+    with pytest.raises(UnknownLoss, match=r"unknown loss 'smoth_l1'.*did you mean 'smooth_l1'"):
+        get_loss("smoth_l1")
+
+
+def test_aliases():
+    assert get_loss("MSE") is get_loss("l2")
+    assert get_loss("smooth-l1") is get_loss("smooth_l1")
