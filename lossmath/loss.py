@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from functools import cached_property
 
@@ -62,14 +62,9 @@ class Param:
         """Return ``value`` as an exact sympy number, or raise :class:`LossError` naming why."""
         if isinstance(value, str):
             value = parse_param_value(value)
-        if isinstance(value, float):
-            if not math.isfinite(value):
-                raise LossError(f"parameter {self.name} must be finite, got {value}")
-            value = Fraction(repr(value))
-        if isinstance(value, Fraction):
-            value = sp.Rational(value.numerator, value.denominator)
-        if isinstance(value, int):
-            value = sp.Integer(value)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise LossError(f"parameter {self.name} must be finite, got {value}")
+        value = exact(value)
         if not isinstance(value, sp.Expr) or not value.is_number:
             raise LossError(f"parameter {self.name} must be a number, got {value!r}")
         if not (value.is_real and value.is_finite):
@@ -84,6 +79,24 @@ class Param:
         if not ok:
             raise LossError(f"parameter {self.name} must be {self.assume}, got {value}")
         return value
+
+
+def exact(value: object) -> sp.Expr:
+    """An exact sympy number from an int, float (its decimal repr), Fraction or sympy object.
+
+    Strings are refused: text goes through :func:`parse_param_value` or ``lossmath.parse``.
+    """
+    if isinstance(value, sp.Basic):
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float, Fraction)):
+        raise LossError(f"expected a number or a sympy expression, got {value!r}")
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return sp.nan if math.isnan(value) else sp.oo if value > 0 else -sp.oo
+        value = Fraction(repr(value))
+    if isinstance(value, Fraction):
+        return sp.Rational(value.numerator, value.denominator)
+    return sp.Integer(value)
 
 
 def parse_param_value(text: str) -> sp.Rational:
@@ -168,6 +181,7 @@ class Loss:
     aliases: tuple[str, ...] = ()
     references: tuple[Reference, ...] = ()
     conventions: tuple[Convention, ...] = ()
+    unknowns: tuple[str, ...] = ()  # parameters that are constants still to be solved for
     order: int = 0  # 0 for the loss itself, n for its n-th derivative
     base_name: str | None = None  # the loss this is a derivative of
     _table: IntervalTable | None = field(default=None, repr=False, compare=False)
@@ -177,6 +191,9 @@ class Loss:
             raise LossError(f"invalid loss name {self.name!r}")
         object.__setattr__(self, "params", tuple(self.params))
         names = [p.name for p in self.params]
+        missing = sorted(set(self.unknowns) - set(names))
+        if missing:
+            raise LossError(f"{self.name}: unknowns {', '.join(missing)} are not parameters")
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise LossError(f"{self.name}: parameter declared twice: {', '.join(dupes)}")
@@ -274,19 +291,27 @@ class Loss:
         if not given:
             return self
         checked = {by_name[k].symbol: by_name[k].check(v) for k, v in given.items()}
-        rest = tuple(p for p in self.params if p.name not in given)
-        if self.order:
-            base = Loss(self.base_name or self.name, self.expr, self.params)
-            return base.subs(given).derivative(self.order)
-        return Loss(
-            name=self.name,
-            expr=self.expr.xreplace(checked),
-            params=rest,
-            title=self.title,
-            description=self.description,
-            aliases=self.aliases,
-            references=self.references,
-            conventions=self.conventions,
+        return self._substituted(checked)
+
+    def solved(self, values: Mapping[str, sp.Expr]) -> Loss:
+        """Replace parameters (typically the ``unknowns``) by expressions in the others.
+
+        ``wing.solved({"C": w - w*log(1 + w/epsilon)})`` is Wing loss with its joining constant.
+        """
+        by_name = {p.name: p for p in self.params}
+        missing = sorted(set(values) - set(by_name))
+        if missing:
+            raise LossError(f"{self.name}: unknown parameter(s) {', '.join(missing)}")
+        return self._substituted({by_name[k].symbol: exact(v) for k, v in values.items()})
+
+    def _substituted(self, mapping: Mapping[sp.Symbol, sp.Expr]) -> Loss:
+        gone = {s.name for s in mapping}
+        return replace(
+            self,
+            expr=self.expr.xreplace(dict(mapping)),
+            params=tuple(p for p in self.params if p.name not in gone),
+            unknowns=tuple(u for u in self.unknowns if u not in gone),
+            _table=None,
         )
 
     def with_defaults(self) -> Loss:
@@ -295,7 +320,7 @@ class Loss:
 
     def __call__(self, value: object) -> sp.Expr:
         """``f(value)`` with the owner-piece convention at breakpoints."""
-        return self.table.value_at(value if isinstance(value, sp.Basic) else sp.nsimplify(value))
+        return self.table.value_at(exact(value))
 
     # -- analyses (cached; see lossmath.analysis) -----------------------------------------
     @cached_property

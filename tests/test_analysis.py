@@ -168,3 +168,24 @@ def test_malformed_parameter_text():
         f.subs(beta="abc")
     with pytest.raises(LossError, match="unknown parameter"):
         f.subs(gamma=1)
+
+
+@pytest.mark.parametrize(
+    ("expr", "message"),
+    [
+        (
+            sp.Piecewise((sp.log(x), x < 1), (x - 1, True)),
+            r"piece 1 \(log\(x\)\) is not a finite real",
+        ),
+        (sp.Piecewise((1 / (2 * x - 1), x < 1), (x, True)), r"divides by zero at x = 1/2"),
+        (sp.Piecewise((sp.sqrt(1 - x**2), sp.Abs(x) < 2), (0, True)), r"not a finite real number"),
+    ],
+)
+def test_piece_undefined_on_its_own_interval(expr, message):
+    with pytest.raises(LossError, match=message):
+        Loss("bad", expr)
+
+
+def test_piece_defined_on_its_interval_only_is_fine():
+    f = Loss("ok", sp.Piecewise((sp.log(x), x > 1), (0, True)))
+    assert [b.at for b in f.table.breakpoints] == [1]
