@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import sympy as sp
 
 from .symbols import x
-from .table import Interval, IntervalTable
+from .table import Interval, IntervalTable, tidy
 
 if TYPE_CHECKING:
     from .loss import Loss
@@ -206,9 +206,9 @@ def breakpoint_report(table: IntervalTable, k: int) -> BreakpointReport:
             break
         lv, rv = one_sided(gl, bp.at, "-"), one_sided(gr, bp.at, "+")
         test = is_zero(rv - lv, table.samples)
-        lefts.append(_tidy(lv))
-        rights.append(_tidy(rv))
-        jumps.append(_tidy(test.simplest))
+        lefts.append(tidy(lv))
+        rights.append(tidy(rv))
+        jumps.append(tidy(test.simplest))
         tests.append(test)
         if test.value is not True:
             order = n - 1
@@ -221,7 +221,7 @@ def breakpoint_report(table: IntervalTable, k: int) -> BreakpointReport:
     # f at the point itself must match the one-sided limits (a removable discontinuity
     # otherwise, e.g. a separate piece for x == 0).
     limit0 = lefts[0] if lefts else one_sided(left_iv.expr, bp.at, "-")
-    at_point = is_zero(_tidy(bp.value - limit0), table.samples)
+    at_point = is_zero(tidy(bp.value - limit0), table.samples)
     if at_point.value is not True:
         order = -1
         tests.append(at_point)
@@ -236,13 +236,6 @@ def breakpoint_report(table: IntervalTable, k: int) -> BreakpointReport:
         tuple(tests),
         order,
     )
-
-
-def _tidy(e: sp.Expr) -> sp.Expr:
-    """A short canonical form for printing: the shorter of ``e`` and its ``factor_terms``."""
-    if e.is_rational_function():
-        e = sp.cancel(e)
-    return min((e, sp.factor_terms(e)), key=lambda u: (sp.count_ops(u), sp.default_sort_key(u)))
 
 
 # -- global properties --------------------------------------------------------------------

@@ -36,26 +36,83 @@ def parse_params(items: Sequence[str] | None) -> dict[str, str]:
     return out
 
 
-def load_loss(name: str, params: Sequence[str] | None = None) -> Loss:
-    """A catalog loss with ``--param`` values substituted."""
-    loss = catalog.get(name)
+def resolve(name: str) -> Loss:
+    """A catalog name or alias, or the path of a TOML spec (anything ending in ``.toml``)."""
+    if name.endswith(".toml") or "/" in name:
+        from .spec import load_spec
+
+        return load_spec(name)
+    return catalog.get(name)
+
+
+def load_loss(
+    name: str | None = None,
+    params: Sequence[str] | None = None,
+    *,
+    expr: str | None = None,
+    solve: str | None = None,
+) -> Loss:
+    """The loss a command works on: a catalog name, a ``.toml`` spec or ``--expr`` text;
+    with ``--solve`` its unknowns solved first, then ``--param`` values substituted."""
+    if (name is None) == (expr is None):
+        raise UsageError("give a loss NAME (or SPEC.toml) or --expr TEXT, not both or neither")
+    if expr is not None:
+        from .spec import loss_from_expr
+
+        loss = loss_from_expr(expr)
+    else:
+        loss = resolve(name)
+    if solve is not None:
+        from .solve import solve_best, solve_unknowns
+
+        sol = solve_best(loss) if solve == "best" else solve_unknowns(loss, parse_class(solve))
+        if sol.loss is None or (solve != "best" and not sol.reached):
+            raise LossError(f"{loss.name}: cannot solve for the unknowns: {sol.reason}")
+        loss = sol.loss
     values = parse_params(params)
     return loss.subs(values) if values else loss
 
 
+def require_solved(loss: Loss) -> Loss:
+    """Commands that need numbers (documents, code) refuse unsolved unknowns."""
+    if loss.unknowns:
+        raise LossError(
+            f"{loss.name}: unknowns left unsolved: {', '.join(loss.unknowns)} "
+            "(pass --solve, or write a solved spec with 'lossmath solve SPEC -o FILE')"
+        )
+    return loss
+
+
 def add_loss_arguments(p: argparse.ArgumentParser) -> None:
-    """The NAME argument and ``--param`` options every single-loss command takes."""
-    p.add_argument("name", metavar="NAME", help="a catalog loss (see 'lossmath list')")
+    """The loss arguments every single-loss command takes."""
+    p.add_argument(
+        "name",
+        metavar="NAME",
+        nargs="?",
+        help="a catalog loss (see 'lossmath list') or a SPEC.toml file",
+    )
+    p.add_argument(
+        "--expr",
+        metavar="TEXT",
+        help='define the loss inline, e.g. "0.5*x**2 if abs(x) < 1 else abs(x) - 0.5"',
+    )
     p.add_argument(
         "--param",
         action="append",
         metavar="NAME=VALUE",
         help="substitute a parameter value, e.g. --param beta=1 (repeatable)",
     )
+    p.add_argument(
+        "--solve",
+        nargs="?",
+        const="best",
+        metavar="CLASS",
+        help="solve the spec's unknowns first, for CLASS (default: the smoothest reachable)",
+    )
 
 
 def loss_from_args(args: argparse.Namespace) -> Loss:
-    return load_loss(args.name, args.param)
+    return load_loss(args.name, args.param, expr=args.expr, solve=args.solve)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -87,6 +144,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         bps = ", ".join(f"x = {b.at}: {b.cls}" for b in report.breakpoints) or "no breakpoints"
         line = f"{loss.name}: {report.cls} ({bps})"
+        if loss.unknowns:
+            line += f"; unknowns {', '.join(loss.unknowns)} kept symbolic"
         if args.require is not None:
             verdict = "holds" if holds else "does NOT hold"
             line += f"; requirement {class_name(args.require)} {verdict}"

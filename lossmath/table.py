@@ -28,7 +28,14 @@ from .symbols import NONSMOOTH, x
 if TYPE_CHECKING:
     from .loss import Param
 
-__all__ = ["Interval", "Breakpoint", "IntervalTable", "build_table", "clean_derivative"]
+__all__ = [
+    "Interval",
+    "Breakpoint",
+    "IntervalTable",
+    "build_table",
+    "clean_derivative",
+    "tidy",
+]
 
 
 @dataclass(frozen=True)
@@ -101,14 +108,27 @@ class IntervalTable:
 
     def diff(self, n: int = 1) -> IntervalTable:
         """The table of the n-th derivative, over the same breakpoints."""
-        pieces = tuple((clean_derivative(sp.diff(e, x, n)), c) for e, c in self.pieces)
-        intervals = tuple(replace(iv, expr=sp.diff(iv.expr, x, n)) for iv in self.intervals)
+        pieces = tuple((tidy(clean_derivative(sp.diff(e, x, n))), c) for e, c in self.pieces)
+        intervals = tuple(replace(iv, expr=tidy(sp.diff(iv.expr, x, n))) for iv in self.intervals)
         breakpoints = tuple(
             replace(b, value=pieces[b.owner][0].xreplace({x: b.at})) for b in self.breakpoints
         )
         return replace(
             self, pieces=pieces, breakpoints=breakpoints, intervals=intervals, order=self.order + n
         )
+
+
+def tidy(e: sp.Expr) -> sp.Expr:
+    """The shortest of ``e`` and two cheap rewrites (never ``simplify``: slow, and it turns
+    ``sign(x)**2`` into a Piecewise). ``cancel`` treats ``log``/``exp`` terms as generators,
+    which collapses the quotient rule's clutter in derivatives of Balanced L1 and the like."""
+    cands = [e]
+    if e.is_rational_function():
+        cands.append(sp.cancel(e))
+    else:
+        cands.append(sp.factor_terms(sp.cancel(e)))
+    cands.append(sp.factor_terms(cands[-1]))
+    return min(cands, key=lambda u: (sp.count_ops(u), cands.index(u)))
 
 
 def clean_derivative(expr: sp.Expr) -> sp.Expr:

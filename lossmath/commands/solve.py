@@ -1,0 +1,90 @@
+"""``lossmath solve SPEC``: the values of a spec's unknowns that make its pieces join."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import sympy as sp
+
+from ..analysis import class_name, parse_class
+from ..cli import UsageError, resolve
+from ..outputs import write_files
+from ..solve import solve_best, solve_unknowns
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "solve",
+        help="solve a spec's unknowns so the pieces join; exit 1 when impossible",
+        description="Find values of the spec's `unknowns` that make the loss at least as smooth "
+        "as --require at every breakpoint (default: the smoothest class reachable, up to C3). "
+        "Exit 0 when reached, 1 when no values can reach it (the message says why).",
+    )
+    p.add_argument("spec", metavar="SPEC", help="a TOML spec with unknowns = [...]")
+    p.add_argument("--require", metavar="CLASS", help="C0, C1, C2, ...")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("-o", "--output", metavar="FILE", help="write the solved spec (TOML) to FILE")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    loss = resolve(args.spec)
+    if args.require is not None:
+        try:
+            required = parse_class(args.require)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        sol = solve_unknowns(loss, required)
+    else:
+        sol = solve_best(loss)
+    if args.output and sol.loss is not None and sol.reached:
+        write_files({Path(args.output): _solved_spec(args.spec, sol)})
+    if args.json:
+        out = {
+            "loss": loss.name,
+            "unknowns": {k: sp.sstr(v) for k, v in sol.values.items()},
+            "class": sol.cls,
+            "require": class_name(sol.required) if args.require else None,
+            "reached": sol.reached,
+            "method": sol.method,
+            "reason": sol.reason,
+            "notes": list(sol.notes),
+        }
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+    else:
+        for k, v in sol.values.items():
+            print(f"{k} = {sp.sstr(v)}")
+        verdict = "reached" if sol.reached else "NOT reached"
+        target = class_name(sol.required) if args.require else "smoothest reachable"
+        print(f"class: {sol.cls} ({target} {verdict}; {sol.method})")
+        if sol.reason:
+            print(f"why: {sol.reason}")
+        for n in sol.notes:
+            print(f"note: {n}")
+    return 0 if sol.reached else 1
+
+
+def _solved_spec(path: str, sol) -> str:
+    """The spec with ``unknowns`` replaced by a ``[constants]`` table of the solved values."""
+    import tomllib
+
+    import tomli_w
+
+    from ..exprtext import to_text
+
+    if not path.endswith(".toml"):
+        raise UsageError("-o needs a TOML spec as input")
+    data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    names = {p.name: p.symbol for p in resolve(path).params}
+    constants = dict(data.get("constants", {}))
+    for name, value in sol.values.items():
+        constants[name] = to_text(value, names)
+    data.pop("unknowns", None)
+    data["constants"] = constants
+    how = (
+        " (numeric, valid at the default parameter values only)" if sol.method == "numeric" else ""
+    )
+    header = f"# Solved by lossmath solve {path}: {sol.cls}{how}. Edit the source, not this file.\n"
+    return header + tomli_w.dumps(data)

@@ -1,0 +1,243 @@
+"""Your own losses from text: an inline expression or a TOML file, parsed safely.
+
+Every expression goes through :mod:`lossmath.parse` (a whitelisted AST walk); nothing from a
+spec reaches ``eval``, ``exec``, ``sympify`` or ``parse_expr``. Names become identifiers in
+generated code and labels in LaTeX, so they are restricted to ``[A-Za-z][A-Za-z0-9_]*``;
+descriptions are free text, escaped by each emitter.
+
+TOML layout::
+
+    name = "wing"
+    title = "Wing loss"                           # optional
+    description = "Wing loss (Feng et al., CVPR 2018)"
+    unknowns = ["C"]                              # constants to solve for; optional
+    # or, once solved (``lossmath solve SPEC -o SOLVED.toml`` writes this):
+    # [constants]
+    # C = "w - w*log(1 + w/epsilon)"
+    [params]
+    w = { default = 10, assume = "positive" }
+    epsilon = { default = 2, assume = "positive" }
+    [[pieces]]
+    expr = "w*log(1 + abs(x)/epsilon)"
+    when = "abs(x) < w"
+    [[pieces]]
+    expr = "abs(x) - C"
+    when = "otherwise"
+    [[references]]                                # optional
+    authors = ["Zhen-Hua Feng", "Josef Kittler"]
+    title = "Wing Loss for Robust Facial Landmark Localisation with CNNs"
+    year = 2018
+    venue = "CVPR"
+    arxiv = "1711.06753"
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import sympy as sp
+
+from .loss import Loss, LossError, Param, Reference
+from .parse import ParseError, parse_condition, parse_expression
+from .symbols import x
+
+__all__ = ["SpecError", "loss_from_expr", "loss_from_toml", "load_spec", "NAME_RE"]
+
+#: Loss and parameter names: identifiers safe in Python, LaTeX labels and file names.
+NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}")
+MAX_SPEC_BYTES = 64 * 1024
+MAX_PIECES = 32
+MAX_TEXT = 2000  # title/description characters
+_RESERVED = {"x", "pi", "e", "E", "I", "oo", "nan", "inf", "otherwise", "True", "False"}
+
+
+class SpecError(LossError):
+    """A spec file or expression is invalid; the message names the field and the problem."""
+
+
+def _check_name(name: object, what: str) -> str:
+    if not isinstance(name, str) or not NAME_RE.fullmatch(name):
+        raise SpecError(
+            f"{what} {name!r} is not a valid name (letters, digits and _, starting with a "
+            "letter, at most 64 characters)"
+        )
+    if name in _RESERVED:
+        raise SpecError(f"{what} {name!r} is reserved")
+    return name
+
+
+def _check_text(value: object, what: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise SpecError(f"{what} must be a string, got {type(value).__name__}")
+    if len(value) > MAX_TEXT:
+        raise SpecError(f"{what} is {len(value)} characters long; the limit is {MAX_TEXT}")
+    if any(ord(c) < 32 and c not in "\n\t" for c in value):
+        raise SpecError(f"{what} contains a control character")
+    return value
+
+
+def loss_from_expr(text: str, name: str = "expr") -> Loss:
+    """A loss from one inline expression in ``x`` (no parameters), e.g.
+    ``"0.5*x**2 if abs(x) < 1 else abs(x) - 0.5"``."""
+    expr = parse_expression(text, {"x": x}, what="--expr")
+    return Loss(_check_name(name, "name"), expr, description=f"user expression: {text}")
+
+
+def _param(name: str, spec: Any) -> Param:
+    _check_name(name, "parameter")
+    if isinstance(spec, (int, float, str)) and not isinstance(spec, bool):
+        spec = {"default": spec}
+    if not isinstance(spec, dict):
+        raise SpecError(
+            f'parameter {name}: expected a table like {{ default = 1, assume = "positive" }}'
+        )
+    extra = sorted(set(spec) - {"default", "assume", "description", "latex"})
+    if extra:
+        raise SpecError(f"parameter {name}: unknown key(s) {', '.join(extra)}")
+    default = spec.get("default")
+    if isinstance(default, bool) or not isinstance(default, (int, float, str, type(None))):
+        raise SpecError(f"parameter {name}: default must be a number")
+    latex = spec.get("latex")
+    if latex is not None and not re.fullmatch(r"\\?[A-Za-z]+(_\{?[A-Za-z0-9]+\}?)?", str(latex)):
+        raise SpecError(f"parameter {name}: latex must be a symbol like \\beta or w_1")
+    try:
+        return Param(
+            name,
+            default=default,
+            assume=spec.get("assume", "positive"),
+            description=_check_text(spec.get("description"), f"parameter {name} description"),
+            latex=latex,
+        )
+    except LossError as exc:
+        raise SpecError(str(exc)) from None
+
+
+def _reference(i: int, spec: Any) -> Reference:
+    if not isinstance(spec, dict):
+        raise SpecError(f"references[{i}] must be a table")
+    try:
+        authors = spec["authors"]
+        title, year = spec["title"], spec["year"]
+    except KeyError as exc:
+        raise SpecError(f"references[{i}] needs authors, title and year") from exc
+    if isinstance(authors, str):
+        authors = [authors]
+    if not isinstance(year, int):
+        raise SpecError(f"references[{i}].year must be an integer")
+    return Reference(
+        authors=tuple(_check_text(a, f"references[{i}].authors") for a in authors),
+        title=_check_text(title, f"references[{i}].title"),
+        year=year,
+        venue=_check_text(spec.get("venue"), f"references[{i}].venue"),
+        arxiv=_check_text(spec.get("arxiv"), f"references[{i}].arxiv") or None,
+        doi=_check_text(spec.get("doi"), f"references[{i}].doi") or None,
+    )
+
+
+def loss_from_toml(data: dict[str, Any], source: str = "spec") -> Loss:
+    """A loss from parsed TOML (see the module docstring for the layout)."""
+    known = {
+        "name",
+        "title",
+        "description",
+        "unknowns",
+        "params",
+        "pieces",
+        "references",
+        "aliases",
+        "constants",
+    }
+    extra = sorted(set(data) - known)
+    if extra:
+        raise SpecError(f"{source}: unknown key(s) {', '.join(extra)}")
+    name = _check_name(data.get("name"), "name")
+    params_spec = data.get("params", {})
+    if not isinstance(params_spec, dict):
+        raise SpecError(f"{source}: [params] must be a table")
+    params = [_param(k, v) for k, v in params_spec.items()]
+    unknowns = data.get("unknowns", [])
+    if not isinstance(unknowns, list):
+        raise SpecError(f"{source}: unknowns must be a list of names")
+    for u in unknowns:
+        _check_name(u, "unknown")
+        if u in params_spec:
+            raise SpecError(f"{source}: {u} is both a parameter and an unknown")
+        params.append(Param(u, assume="real", description="constant to solve for"))
+    names = {"x": x, **{p.name: p.symbol for p in params}}
+    constants_spec = data.get("constants", {})
+    if not isinstance(constants_spec, dict):
+        raise SpecError(f'{source}: [constants] must be a table of name = "expression"')
+    constants: dict[sp.Symbol, sp.Expr] = {}
+    param_names = {p.name: p.symbol for p in params}
+    for cname, text in constants_spec.items():
+        _check_name(cname, "constant")
+        if cname in names:
+            raise SpecError(f"{source}: constant {cname} is also a parameter or unknown")
+        if not isinstance(text, (str, int, float)) or isinstance(text, bool):
+            raise SpecError(f"{source}: constants.{cname} must be an expression string")
+        value = parse_expression(str(text), param_names, what=f"constants.{cname}")
+        constants[sp.Symbol(cname)] = value
+    names.update({s.name: s for s in constants})
+    pieces_spec = data.get("pieces")
+    if not isinstance(pieces_spec, list) or not pieces_spec:
+        raise SpecError(f"{source}: needs at least one [[pieces]] entry with expr and when")
+    if len(pieces_spec) > MAX_PIECES:
+        raise SpecError(f"{source}: {len(pieces_spec)} pieces; the limit is {MAX_PIECES}")
+    pieces = []
+    for i, piece in enumerate(pieces_spec, 1):
+        if not isinstance(piece, dict) or "expr" not in piece:
+            raise SpecError(f"{source}: pieces[{i}] needs an expr")
+        extra = sorted(set(piece) - {"expr", "when"})
+        if extra:
+            raise SpecError(f"{source}: pieces[{i}] has unknown key(s) {', '.join(extra)}")
+        when = piece.get("when", "otherwise")
+        if not isinstance(piece["expr"], str) or not isinstance(when, str):
+            raise SpecError(f"{source}: pieces[{i}].expr and .when must be strings")
+        expr = parse_expression(piece["expr"], names, what=f"pieces[{i}].expr")
+        cond = parse_condition(when, names)
+        expr, cond = expr.xreplace(constants), cond.xreplace(constants)
+        pieces.append((expr, cond))
+    expr = pieces[0][0] if len(pieces) == 1 and pieces[0][1] == sp.true else sp.Piecewise(*pieces)
+    refs = data.get("references", [])
+    if not isinstance(refs, list):
+        raise SpecError(f"{source}: references must be an array of tables")
+    aliases = data.get("aliases", [])
+    return Loss(
+        name=name,
+        expr=expr,
+        params=tuple(params),
+        title=_check_text(data.get("title"), "title"),
+        description=_check_text(data.get("description"), "description"),
+        aliases=tuple(_check_name(a, "alias") for a in aliases),
+        references=tuple(_reference(i, r) for i, r in enumerate(refs)),
+        unknowns=tuple(unknowns),
+    )
+
+
+def load_spec(path: str | Path) -> Loss:
+    """Read and validate a TOML spec file."""
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > MAX_SPEC_BYTES:
+            raise SpecError(f"{p}: {size} bytes; the limit is {MAX_SPEC_BYTES}")
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise SpecError(f"{p}: no such file") from None
+    except IsADirectoryError:
+        raise SpecError(f"{p}: is a directory, not a TOML file") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise SpecError(f"{p}: not valid TOML: {exc}") from None
+    try:
+        return loss_from_toml(data, source=str(p))
+    except SpecError:
+        raise
+    except (ParseError, LossError) as exc:  # name the file: the message names the field
+        raise SpecError(f"{p}: {exc}") from None

@@ -1,0 +1,87 @@
+"""Solving for the constants that make pieces join (Wing, Balanced L1, the smooth-L1 template)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import sympy as sp
+
+from lossmath.cli import main
+from lossmath.solve import solve_best, solve_unknowns
+from lossmath.spec import load_spec
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+w, epsilon, beta = (sp.Symbol(n, positive=True) for n in ("w", "epsilon", "beta"))
+alpha, gamma = sp.Symbol("alpha", positive=True), sp.Symbol("gamma", positive=True)
+
+
+def test_wing_constant_gives_c0_and_nothing_gives_c1():
+    wing = load_spec(EXAMPLES / "wing.toml")
+    c0 = solve_unknowns(wing, 0)
+    assert c0.reached and c0.cls == "C0"
+    assert sp.simplify(c0.values["C"] - (w - w * sp.log(1 + w / epsilon))) == 0
+    c1 = solve_unknowns(wing, 1)
+    assert not c1.reached
+    assert "f' jumps by epsilon/(epsilon + w) at x = -w for every value of C" in c1.reason
+    # the slope at w goes from w/(w + epsilon) to 1
+    bp = {b.at: b for b in c0.loss.report.breakpoints}[w]
+    assert (bp.left[1], bp.right[1]) == (w / (w + epsilon), 1)
+
+
+def test_balanced_l1_constants_give_c1():
+    sol = solve_best(load_spec(EXAMPLES / "balanced_l1.toml"))
+    assert sol.reached and sol.cls == "C1"
+    b = sp.exp(gamma / alpha) - 1
+    assert sp.simplify(sol.values["b"] - b) == 0
+    assert sp.simplify(sol.values["C"] - (gamma / b - alpha)) == 0
+    # the paper's constraint alpha*ln(b + 1) = gamma holds
+    assert sp.simplify(alpha * sp.log(sol.values["b"] + 1) - gamma) == 0
+
+
+def test_template_recovers_smooth_l1():
+    sol = solve_unknowns(load_spec(EXAMPLES / "smooth_template.toml"), 1)
+    assert sol.reached and sol.cls == "C1"
+    assert sol.values == {"a": 1 / (2 * beta), "C": beta / 2}
+
+
+def test_template_c0_leaves_an_unknown_free():
+    sol = solve_unknowns(load_spec(EXAMPLES / "smooth_template.toml"), 0)
+    assert not sol.reached and "left free" in sol.reason
+
+
+def test_solve_cli_json_and_exit_codes(capsys):
+    assert main(["solve", str(EXAMPLES / "wing.toml"), "--require", "C1", "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["class"] == "C0" and data["reached"] is False
+    assert sp.sympify(data["unknowns"]["C"], locals={"w": w, "epsilon": epsilon}) == (
+        -w * sp.log(1 + w / epsilon) + w
+    )
+    assert main(["solve", str(EXAMPLES / "wing.toml"), "--require", "C0"]) == 0
+
+
+def test_solved_spec_round_trips_into_check(tmp_path, capsys):
+    out = tmp_path / "balanced_solved.toml"
+    assert main(["solve", str(EXAMPLES / "balanced_l1.toml"), "-o", str(out)]) == 0
+    text = out.read_text()
+    assert "[constants]" in text and "unknowns" not in text
+    capsys.readouterr()
+    assert main(["check", str(out), "--require", "C1"]) == 0
+    assert "balanced_l1: C1" in capsys.readouterr().out
+
+
+def test_check_with_solve_flag(capsys):
+    assert main(["check", str(EXAMPLES / "wing.toml"), "--solve", "--require", "C0"]) == 0
+    assert main(["check", str(EXAMPLES / "wing.toml"), "--solve", "C1"]) == 2
+    assert "cannot solve for the unknowns" in capsys.readouterr().err
+
+
+def test_solve_without_unknowns_is_an_error(capsys):
+    assert main(["solve", "smooth_l1"]) == 2
+    assert "no unknowns to solve for" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("req", ["Cinf", "nonsense"])
+def test_solve_bad_requirement(capsys, req):
+    assert main(["solve", str(EXAMPLES / "wing.toml"), "--require", req]) == 2
