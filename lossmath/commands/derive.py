@@ -1,0 +1,369 @@
+"""``lossmath derive``: build the derivation documents (Markdown, LaTeX, figures, PDF).
+
+Each derivation source (``derivations/NAME.py``, installed as ``lossmath.derivations``)
+fills a :class:`lossmath.document.Document`; this command writes, under ``-o DIR``
+(default ``docs``)::
+
+    DIR/NAME.md                       GitHub Markdown, figures as SVG
+    DIR/NAME.tex                      standalone LaTeX (amsmath), figures as PDF
+    DIR/NAME.pdf                      when pdflatex is available
+    DIR/figures/NAME-FIG.{svg,png,pdf}
+
+All files of a run are written together and atomically (:func:`lossmath.outputs.write_files`):
+an error or an interruption leaves every existing file as it was, and files whose content is
+unchanged are not touched.
+
+How ``--check`` decides staleness (it writes nothing and never runs matplotlib or pdflatex):
+
+- ``.md`` and ``.tex`` are compared byte for byte with what the sources generate now. They
+  are pure text from sympy and lossmath, and they embed each figure's fingerprint.
+- A figure is current when its file exists and carries the figure's current fingerprint in
+  its metadata. The fingerprint hashes what is plotted (each curve's interval table in exact
+  sympy form, labels, limits, the lossmath version and the plotting code), not the pixels:
+  the same figure rendered by another matplotlib or FreeType version has different bytes,
+  and CI on a fresh machine installs whatever matplotlib is newest, so byte comparison
+  would fail spuriously.
+- A PDF is current when its info dictionary carries the fingerprint of the current
+  ``.tex``. pdflatex output is reproducible on one TeX installation (dates, ids and banner
+  are switched off), but not across TeX versions, so its bytes are not compared either.
+
+Exit codes: 0 done / up to date, 1 ``--check`` found stale files, 2 usage or input error
+(unknown derivation, unwritable output directory, pdflatex missing when ``--format pdf``
+was asked for, a derivation that fails).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import sys
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+from ..cli import EXIT_FAIL, EXIT_OK, UsageError
+from ..document import (
+    Document,
+    DocumentError,
+    PdfUnavailable,
+    build_pdf,
+    pdf_is_current,
+    pdflatex_path,
+)
+from ..outputs import stale, unified_diff, write_files
+from ..plot import FORMATS as FIGURE_FORMATS
+from ..plot import figure_files, has_fingerprint
+
+__all__ = ["DEFAULT", "DerivationError", "Built", "available", "build", "register", "run"]
+
+#: The document ``lossmath derive`` builds when no name is given.
+DEFAULT = "smooth_l1_vs_l2"
+FORMATS = ("md", "tex", "pdf")
+
+
+class DerivationError(ValueError):
+    """A derivation source is missing or fails; the message names it and where."""
+
+
+# -- finding and running derivation sources ---------------------------------------------
+
+
+def _package_dir() -> Path | None:
+    """Where ``lossmath.derivations`` lives (installed, or mapped by an editable install).
+
+    A source checkout whose install predates the package mapping still has the sources
+    next to the ``lossmath`` directory; use those then.
+    """
+    try:
+        import lossmath.derivations as pkg
+    except ImportError:
+        here = Path(__file__).resolve().parents[2] / "derivations"
+        return here if (here / "__init__.py").is_file() else None
+    return Path(next(iter(pkg.__path__)))
+
+
+def available(sources: str | Path | None = None) -> dict[str, Path]:
+    """Derivation names and their source files, sorted by name."""
+    root = Path(sources) if sources is not None else _package_dir()
+    if root is None or not root.is_dir():
+        where = f"directory {root}" if sources is not None else "package lossmath.derivations"
+        raise DerivationError(f"no derivation sources: {where} not found")
+    return {p.stem: p for p in sorted(root.glob("*.py")) if not p.name.startswith("_")}
+
+
+def _load(name: str, path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"lossmath_derivation_{name}", path)
+    if spec is None or spec.loader is None:  # pragma: no cover - a .py file always loads
+        raise DerivationError(f"cannot load derivation {name} from {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # as an import would (dataclasses, pickling need it)
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:  # a broken source is bad input: one line, not a traceback
+        del sys.modules[spec.name]
+        raise DerivationError(_failure(name, path, exc)) from exc
+    if not callable(getattr(module, "build", None)):
+        raise DerivationError(f"derivation {name} ({path}) defines no build(doc) function")
+    return module
+
+
+def _failure(name: str, path: Path, exc: BaseException) -> str:
+    where = ""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if Path(frame.filename).resolve() == path.resolve():
+            where = f" at {path.name}:{frame.lineno}"
+            break
+    return f"derivation {name} failed{where}: {type(exc).__name__}: {exc}"
+
+
+def build(name: str, sources: str | Path | None = None) -> Document:
+    """Run derivation ``name`` and return its document (nothing is written)."""
+    known = available(sources)
+    if name not in known:
+        raise UsageError(
+            f"unknown derivation {name!r} (known: {', '.join(known) or 'none'})"
+        )
+    path = known[name]
+    module = _load(name, path)
+    doc = Document(name, source=f"derivations/{name}.py")
+    try:
+        module.build(doc)
+    except Exception as exc:
+        raise DerivationError(_failure(name, path, exc)) from exc
+    if not doc.title:
+        raise DerivationError(f"derivation {name} ({path}) sets no doc.title")
+    return doc
+
+
+# -- outputs ----------------------------------------------------------------------------
+
+
+@dataclass
+class Built:
+    """The text outputs of one document, and where everything goes."""
+
+    doc: Document
+    out: Path
+    markdown: str
+    latex: str
+
+    @property
+    def md_path(self) -> Path:
+        return self.out / f"{self.doc.name}.md"
+
+    @property
+    def tex_path(self) -> Path:
+        return self.out / f"{self.doc.name}.tex"
+
+    @property
+    def pdf_path(self) -> Path:
+        return self.out / f"{self.doc.name}.pdf"
+
+    def figure_paths(self) -> dict[Path, tuple[str, str]]:
+        """Every figure file -> (figure stem, fingerprint)."""
+        return {
+            self.out / "figures" / f"{f.stem}.{fmt}": (f.stem, f.digest)
+            for f in self.doc.figures
+            for fmt in FIGURE_FORMATS
+        }
+
+    def figure_contents(self) -> dict[Path, bytes]:
+        files: dict[Path, bytes] = {}
+        for f in self.doc.figures:
+            for fname, content in figure_files(f.spec).items():
+                files[self.out / "figures" / f"{f.stem}.{fname.rsplit('.', 1)[1]}"] = content
+        return files
+
+
+def _parse_formats(text: str | None) -> tuple[tuple[str, ...], bool]:
+    """(formats, explicit): ``--format md,tex`` -> ('md', 'tex')."""
+    if text is None:
+        return FORMATS, False
+    items = [t.strip().lower() for t in text.split(",") if t.strip()]
+    bad = [t for t in items if t not in FORMATS]
+    if bad or not items:
+        raise UsageError(
+            f"unknown format {', '.join(bad) or repr(text)} in --format "
+            f"(use a comma-separated subset of {','.join(FORMATS)})"
+        )
+    return tuple(f for f in FORMATS if f in items), True
+
+
+def _check_writable(out: Path) -> None:
+    """Fail before any work when ``out`` cannot be created or written."""
+    probe = out
+    while not probe.exists():
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    if probe.exists() and not probe.is_dir():
+        raise UsageError(f"cannot write to {out}: {probe} is not a directory")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise UsageError(f"cannot write to {out}: {probe} is not writable")
+
+
+def _regenerate_hint(names: list[str], args: argparse.Namespace) -> str:
+    parts = ["lossmath derive", *names]
+    if args.output != "docs":
+        parts += ["-o", args.output]
+    if args.sources:
+        parts += ["--sources", args.sources]
+    return " ".join(parts)
+
+
+def _check(built: list[Built], formats: tuple[str, ...], args: argparse.Namespace) -> int:
+    stale_paths: list[tuple[str, Path, str]] = []  # (document, path, why)
+    for b in built:
+        texts = {}
+        if "md" in formats:
+            texts[b.md_path] = b.markdown
+        if "tex" in formats:
+            texts[b.tex_path] = b.latex
+        for p in stale(texts).changed:
+            why = "missing" if not p.exists() else "out of date"
+            stale_paths.append((b.doc.name, p, why))
+            if args.diff and p.exists():
+                sys.stdout.write(unified_diff(p, texts[p]))
+        if "md" in formats or "tex" in formats:
+            for p, (_, digest) in b.figure_paths().items():
+                content = p.read_bytes() if p.is_file() else None
+                if content is None:
+                    stale_paths.append((b.doc.name, p, "missing"))
+                elif not has_fingerprint(content, digest):
+                    stale_paths.append((b.doc.name, p, "shows an older figure"))
+        if "pdf" in formats:
+            content = b.pdf_path.read_bytes() if b.pdf_path.is_file() else None
+            if not pdf_is_current(content, b.latex):
+                why = "missing" if content is None else "was built from an older .tex"
+                stale_paths.append((b.doc.name, b.pdf_path, why))
+    if not stale_paths:
+        n = len(built)
+        print(f"lossmath derive --check: {n} document{'s' * (n != 1)} up to date")
+        return EXIT_OK
+    for _, p, why in stale_paths:
+        print(f"stale: {p} ({why})", file=sys.stderr)
+    names = sorted({d for d, _, _ in stale_paths})
+    print(f"lossmath derive --check: {len(stale_paths)} file(s) out of date; regenerate "
+          f"with: {_regenerate_hint(names, args)}", file=sys.stderr)
+    return EXIT_FAIL
+
+
+def run(args: argparse.Namespace) -> int:
+    formats, explicit = _parse_formats(args.format)
+    known = available(args.sources)
+    if args.list:
+        for name in known:
+            print(name)
+        return EXIT_OK
+    if args.diff and not args.check:
+        raise UsageError("--diff only goes with --check")
+    if args.all and args.names:
+        raise UsageError("give derivation names or --all, not both")
+    unknown = [n for n in args.names if n not in known]
+    if unknown:
+        raise UsageError(
+            f"unknown derivation {', '.join(map(repr, unknown))} (known: {', '.join(known)})"
+        )
+    # --check without names checks every document: CI must catch any stale one.
+    if args.names:
+        names = list(dict.fromkeys(args.names))
+    elif args.all or args.check:
+        names = list(known)
+    else:
+        names = [DEFAULT]
+    out = Path(args.output)
+
+    if args.check:
+        built = [_text(build(n, args.sources), out) for n in names]
+        return _check(built, formats, args)
+
+    _check_writable(out)
+    want_pdf = "pdf" in formats
+    pdf_skipped = ""
+    if want_pdf and pdflatex_path() is None:
+        message = ("pdflatex not found (install TeX, e.g. apt-get install texlive-latex-base "
+                   "texlive-latex-recommended)")
+        if explicit:
+            raise UsageError(f"cannot build PDF: {message}")
+        want_pdf, pdf_skipped = False, message
+    files: dict[Path, str | bytes] = {}
+    for name in names:
+        b = _text(build(name, args.sources), out)
+        figures = b.figure_contents()
+        if "md" in formats:
+            files[b.md_path] = b.markdown
+        if "tex" in formats:
+            files[b.tex_path] = b.latex
+        if "md" in formats or "tex" in formats:
+            files.update(figures)
+        if want_pdf:
+            inputs = {str(p.relative_to(out)): c for p, c in figures.items()
+                      if p.suffix == ".pdf"}
+            try:
+                files[b.pdf_path] = build_pdf(b.latex, inputs)
+            except PdfUnavailable as exc:  # pragma: no cover - checked above
+                raise UsageError(str(exc)) from exc
+    outcome = write_files(files)
+    for p in outcome.changed:
+        print(f"wrote {p}")
+    print(f"lossmath derive: {', '.join(names)}: {len(outcome.changed)} file(s) written, "
+          f"{len(outcome.unchanged)} unchanged")
+    if pdf_skipped:
+        print(f"lossmath derive: PDF skipped: {pdf_skipped}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _text(doc: Document, out: Path) -> Built:
+    try:
+        return Built(doc, out, doc.markdown(), doc.latex())
+    except DocumentError as exc:
+        raise DerivationError(f"derivation {doc.name}: {exc}") from exc
+
+
+_HELP = """\
+Build derivation documents: Markdown (math renders on GitHub), standalone LaTeX, the
+figures (SVG, PNG, PDF) and, when pdflatex is installed, a PDF. With no NAME, builds
+smooth_l1_vs_l2, the smooth-L1-versus-L2 derivation.
+
+--check writes nothing and exits 1 if any committed document is out of date (all of them
+when no NAME is given). It compares .md and .tex byte for byte; figures and PDFs carry a
+fingerprint of what they show (figures: the plotted loss tables, labels and limits; PDF: the
+.tex it was built from) and are current when the fingerprint matches, so a newer
+matplotlib or TeX on the checking machine does not make them stale.
+"""
+
+_EPILOG = """\
+exit codes: 0 done or up to date, 1 --check found stale files, 2 usage or input error
+(unknown derivation, unwritable output directory, pdflatex missing with --format pdf).
+examples:
+  lossmath derive                      # docs/smooth_l1_vs_l2.{md,tex,pdf} + figures
+  lossmath derive --all                # every derivation
+  lossmath derive --check --diff       # what CI runs, with a diff of stale text
+"""
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "derive",
+        help="build derivation documents (Markdown, LaTeX, figures, PDF); --check for CI",
+        description=_HELP,
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("names", nargs="*", metavar="NAME",
+                   help=f"derivation(s) to build (default {DEFAULT}; see --list)")
+    p.add_argument("--all", action="store_true", help="build every derivation")
+    p.add_argument("-o", "--output", default="docs", metavar="DIR",
+                   help="output directory (default: docs)")
+    p.add_argument("--format", metavar="LIST",
+                   help="comma-separated subset of md,tex,pdf (default: all; the PDF is "
+                        "skipped with a message when pdflatex is missing, unless asked for)")
+    p.add_argument("--check", action="store_true",
+                   help="write nothing; exit 1 if any output is out of date")
+    p.add_argument("--diff", action="store_true", help="with --check: show the text changes")
+    p.add_argument("--sources", metavar="DIR",
+                   help="build from derivation sources in DIR instead of the installed ones")
+    p.add_argument("--list", action="store_true", help="list the derivations and exit")
+    p.set_defaults(func=run)
