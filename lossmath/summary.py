@@ -13,6 +13,7 @@ import sympy as sp
 
 from .analysis import LossReport
 from .loss import Loss
+from .textform import loss_text
 
 __all__ = ["report_dict", "report_text"]
 
@@ -90,7 +91,7 @@ def report_text(loss: Loss, derivatives: int = 2) -> str:
         )
     lines.append("")
     lines.append("Definition")
-    lines.append(f"  f(x) = {_s(loss.expr)}")
+    lines.append(f"  f(x) = {loss_text(loss)}")
     for n in range(derivatives + 1):
         d = loss.derivative(n)
         name = "f" + "'" * n + "(x)"

@@ -394,6 +394,10 @@ def build_table(expr: sp.Expr, params: Sequence[Param]) -> IntervalTable:
     Raises ``ValueError`` naming the problem: a part of the real line no piece covers, a
     breakpoint sympy cannot locate, an order of breakpoints that depends on the parameters.
     """
+    if not isinstance(expr, sp.Piecewise) and expr.has(sp.Piecewise):
+        # c*Piecewise(...), Piecewise(...) + g: fold into one Piecewise first, or the
+        # interval analysis would see a single "piece" with conditions hidden inside it.
+        expr = sp.piecewise_fold(expr)
     if isinstance(expr, sp.Piecewise):
         pieces = tuple((e, c) for e, c in expr.args)
     else:
