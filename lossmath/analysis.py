@@ -29,7 +29,7 @@ __all__ = [
     "BreakpointReport",
     "LossReport",
     "analyse",
-    "class_rank",
+    "class_name",
     "parse_class",
     "is_zero",
     "one_sided",
@@ -140,11 +140,6 @@ def class_name(order: int | float) -> str:
     if order == math.inf:
         return "Cinf"
     return "discontinuous" if order < 0 else f"C{int(order)}"
-
-
-def class_rank(name: str) -> float:
-    """Inverse of :func:`class_name`."""
-    return parse_class(name)
 
 
 def parse_class(text: str) -> float:

@@ -6,7 +6,6 @@ output, not untrusted text).
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import sympy as sp
@@ -66,10 +65,6 @@ def _interval(lo: sp.Expr, hi: sp.Expr) -> str:
     lo_s = "-oo" if lo == -sp.oo else _s(lo)
     hi_s = "oo" if hi == sp.oo else _s(hi)
     return f"({lo_s}, {hi_s})"
-
-
-def _class_sup(order: float) -> str:
-    return "∞" if order == math.inf else str(int(order))
 
 
 def report_text(loss: Loss, derivatives: int = 2) -> str:

@@ -89,9 +89,6 @@ class IntervalTable:
             return self.pieces[0][0]
         return sp.Piecewise(*self.pieces, evaluate=False)
 
-    def interval_of(self, i: int) -> Interval:
-        return self.intervals[i]
-
     def neighbours(self, k: int) -> tuple[Interval, Interval]:
         """The intervals left and right of breakpoint ``k``."""
         return self.intervals[k], self.intervals[k + 1]
