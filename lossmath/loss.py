@@ -9,6 +9,7 @@ they cannot drift apart.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
@@ -28,6 +29,18 @@ class LossError(ValueError):
 
 _ASSUMPTIONS = ("positive", "nonnegative", "negative", "nonpositive", "real")
 
+# A parameter's LaTeX symbol reaches every document, and TeX runs any control word it is
+# given (\input, \def, \catcode): only Greek letters or plain letters, with an optional
+# subscript, are accepted.
+_GREEK = (
+    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu "
+    "nu xi pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega Gamma "
+    "Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega ell"
+).split()
+LATEX_SYMBOL = re.compile(
+    r"(?:\\(?:" + "|".join(_GREEK) + r")|[A-Za-z]+)(?:_(?:[A-Za-z0-9]|\{[A-Za-z0-9]+\}))?"
+)
+
 
 @dataclass(frozen=True)
 class Param:
@@ -46,6 +59,11 @@ class Param:
     def __post_init__(self) -> None:
         if not self.name.isidentifier() or self.name == "x":
             raise LossError(f"invalid parameter name {self.name!r}")
+        if self.latex is not None and not LATEX_SYMBOL.fullmatch(self.latex):
+            raise LossError(
+                f"parameter {self.name}: latex {self.latex!r} is not a Greek letter or plain "
+                r"letters with an optional subscript (e.g. \beta, w, w_1)"
+            )
         if self.assume not in _ASSUMPTIONS:
             raise LossError(
                 f"parameter {self.name}: unknown assumption {self.assume!r} "

@@ -103,8 +103,8 @@ def _param(name: str, spec: Any) -> Param:
     if isinstance(default, bool) or not isinstance(default, (int, float, str, type(None))):
         raise SpecError(f"parameter {name}: default must be a number")
     latex = spec.get("latex")
-    if latex is not None and not re.fullmatch(r"\\?[A-Za-z]+(_\{?[A-Za-z0-9]+\}?)?", str(latex)):
-        raise SpecError(f"parameter {name}: latex must be a symbol like \\beta or w_1")
+    if latex is not None and not isinstance(latex, str):
+        raise SpecError(f"parameter {name}: latex must be a string like \"\\\\beta\"")
     try:
         return Param(
             name,

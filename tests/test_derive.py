@@ -151,7 +151,8 @@ def test_unknown_derivation_is_exit_2_and_writes_nothing(tmp_path, capsys):
     out = tmp_path / "docs"
     assert main(["derive", "smooth_l1_vs_l3", "-o", str(out)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("lossmath: error: unknown derivation 'smooth_l1_vs_l3' (known: ")
+    assert err.startswith("lossmath: error: unknown derivation or loss 'smooth_l1_vs_l3' "
+                          "(derivations: smooth_l1_beta_huber, smooth_l1_vs_l2; catalog losses: ")
     assert err.count("\n") == 1
     assert not out.exists()
 

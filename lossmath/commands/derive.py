@@ -1,8 +1,11 @@
 """``lossmath derive``: build the derivation documents (Markdown, LaTeX, figures, PDF).
 
 Each derivation source (``derivations/NAME.py``, installed as ``lossmath.derivations``)
-fills a :class:`lossmath.document.Document`; this command writes, under ``-o DIR``
-(default ``docs``)::
+fills a :class:`lossmath.document.Document`. Any other loss -- a catalog NAME, a
+``SPEC.toml`` or ``--expr TEXT``, with ``--param`` and ``--solve`` as in ``lossmath check`` --
+gets the generic loss report of :func:`lossmath.loss_document.loss_document`, named after
+the loss (``--expr``: ``expr``, or ``--name``). A derivation source wins over a catalog loss
+of the same name. This command writes, under ``-o DIR`` (default ``docs``)::
 
     DIR/NAME.md                       GitHub Markdown, figures as SVG
     DIR/NAME.tex                      standalone LaTeX (amsmath), figures as PDF
@@ -27,23 +30,31 @@ How ``--check`` decides staleness (it writes nothing and never runs matplotlib o
   ``.tex``. pdflatex output is reproducible on one TeX installation (dates, ids and banner
   are switched off), but not across TeX versions, so its bytes are not compared either.
 
+Without NAME, ``--check`` checks every derivation (the committed ``docs/``); loss reports are
+checked only when named (``lossmath derive huber --check -o DIR``).
+
 Exit codes: 0 done / up to date, 1 ``--check`` found stale files, 2 usage or input error
-(unknown derivation, unwritable output directory, pdflatex missing when ``--format pdf``
-was asked for, a derivation that fails).
+(unknown derivation or loss, unsolved unknowns, a parameter without a value, unwritable
+output directory, pdflatex missing when ``--format pdf`` was asked for, a derivation that
+fails).
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib.util
 import os
+import shlex
 import sys
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
 
-from ..cli import EXIT_FAIL, EXIT_OK, UsageError
+from .. import catalog
+from ..analysis import parse_class
+from ..cli import EXIT_FAIL, EXIT_OK, UsageError, load_loss
 from ..document import (
     Document,
     DocumentError,
@@ -52,11 +63,23 @@ from ..document import (
     pdf_is_current,
     pdflatex_path,
 )
+from ..loss_document import loss_document
 from ..outputs import stale, unified_diff, write_files
 from ..plot import FORMATS as FIGURE_FORMATS
 from ..plot import figure_files, has_fingerprint
+from ..spec import NAME_RE, SpecError
 
-__all__ = ["DEFAULT", "DerivationError", "Built", "available", "build", "register", "run"]
+__all__ = [
+    "DEFAULT",
+    "DerivationError",
+    "Built",
+    "Target",
+    "available",
+    "build",
+    "build_loss",
+    "register",
+    "run",
+]
 
 #: The document ``lossmath derive`` builds when no name is given.
 DEFAULT = "smooth_l1_vs_l2"
@@ -137,17 +160,119 @@ def build(name: str, sources: str | Path | None = None) -> Document:
     return doc
 
 
+# -- loss reports -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    """One document to build: a derivation source, or the report on a loss.
+
+    ``arg`` is the NAME as given on the command line (a derivation, catalog loss or spec
+    path); ``None`` for the ``--expr`` loss.
+    """
+
+    arg: str | None
+    derivation: bool
+
+
+def _is_spec(name: str) -> bool:
+    return name.endswith(".toml") or "/" in name  # as lossmath.cli.resolve decides
+
+
+def _is_loss(name: str) -> bool:
+    """A spec path (read later, with its own errors) or a catalog name or alias."""
+    if _is_spec(name):
+        return True
+    try:
+        catalog.get(name)
+    except catalog.UnknownLoss:
+        return False
+    return True
+
+
+def _targets(args: argparse.Namespace, known: dict[str, Path]) -> list[Target]:
+    """What to build, in order: each NAME (a derivation when a source has that name, else
+    a loss), then the ``--expr`` loss."""
+    if args.name is not None and args.expr is None:
+        raise UsageError("--name only goes with --expr (a NAME or SPEC.toml names itself)")
+    if args.solve not in (None, "best"):
+        try:
+            parse_class(args.solve)
+        except ValueError as exc:
+            raise UsageError(f"--solve {args.solve!r}: {exc}; --solve takes an optional "
+                             "CLASS, so write it after the NAME") from None
+    # --check without names checks every derivation: CI must catch any stale one.
+    if args.names:
+        names = list(dict.fromkeys(args.names))
+    elif args.all or (args.check and args.expr is None):
+        names = list(known)
+    else:
+        names = [] if args.expr is not None else [DEFAULT]
+    targets = [Target(n, n in known) for n in names]
+    unknown = [t.arg for t in targets if not t.derivation and not _is_loss(t.arg)]
+    if unknown:
+        losses = catalog.names()
+        close = difflib.get_close_matches(unknown[0], [*known, *losses], n=1)
+        raise UsageError(
+            f"unknown derivation or loss {', '.join(map(repr, unknown))} (derivations: "
+            f"{', '.join(known) or 'none'}; catalog losses: {', '.join(losses)}; or a "
+            "SPEC.toml path, or --expr TEXT)" + (f"; did you mean {close[0]!r}?" if close else "")
+        )
+    if args.expr is not None:
+        targets.append(Target(None, False))
+    if (args.param or args.solve is not None) and all(t.derivation for t in targets):
+        raise UsageError("--param and --solve apply to losses (a catalog NAME, SPEC.toml or "
+                         "--expr), not to derivations")
+    return targets
+
+
+def _command(tokens: list[str], args: argparse.Namespace, output: bool) -> str:
+    """The ``lossmath derive`` command line that builds ``tokens`` (NAMEs) with the run's
+    loss options; with ``output``, also its ``-o`` and ``--sources``."""
+    parts = ["lossmath", "derive", *tokens]
+    if args.expr is not None:
+        parts += ["--expr", args.expr] + (["--name", args.name] if args.name else [])
+    for item in args.param or ():
+        parts += ["--param", item]
+    if output and args.output != "docs":
+        parts += ["-o", args.output]
+    if output and args.sources:
+        parts += ["--sources", args.sources]
+    if args.solve is not None:  # last: a bare --solve would take a following NAME as CLASS
+        parts += ["--solve"] + ([] if args.solve == "best" else [args.solve])
+    return shlex.join(parts)
+
+
+def build_loss(target: Target, args: argparse.Namespace) -> Document:
+    """The report on the loss ``target`` names, with the run's ``--param``/``--solve``."""
+    if target.arg is None:
+        loss = load_loss(None, args.param, expr=args.expr, solve=args.solve)
+        if args.name is not None:
+            if not NAME_RE.fullmatch(args.name):
+                raise SpecError(f"--name {args.name!r} is not a valid name (letters, digits "
+                                "and _, starting with a letter, at most 64 characters)")
+            loss = replace(loss, name=args.name)
+        source = "--expr"
+    else:
+        loss = load_loss(target.arg, args.param, solve=args.solve)
+        source = target.arg if _is_spec(target.arg) else "lossmath.catalog"
+    command = _command([target.arg] if target.arg else [], args, output=False)
+    return loss_document(loss, command=command, source=source)
+
+
 # -- outputs ----------------------------------------------------------------------------
 
 
 @dataclass
 class Built:
-    """The text outputs of one document, and where everything goes."""
+    """The text outputs of one document, and where everything goes; ``target`` is the
+    NAME that builds it (empty for ``--expr``)."""
 
     doc: Document
     out: Path
     markdown: str
     latex: str
+    target: str = ""
 
     @property
     def md_path(self) -> Path:
@@ -204,15 +329,6 @@ def _check_writable(out: Path) -> None:
         raise UsageError(f"cannot write to {out}: {probe} is not writable")
 
 
-def _regenerate_hint(names: list[str], args: argparse.Namespace) -> str:
-    parts = ["lossmath derive", *names]
-    if args.output != "docs":
-        parts += ["-o", args.output]
-    if args.sources:
-        parts += ["--sources", args.sources]
-    return " ".join(parts)
-
-
 def _check(built: list[Built], formats: tuple[str, ...], args: argparse.Namespace) -> int:
     stale_paths: list[tuple[str, Path, str]] = []  # (document, path, why)
     for b in built:
@@ -244,9 +360,10 @@ def _check(built: list[Built], formats: tuple[str, ...], args: argparse.Namespac
         return EXIT_OK
     for _, p, why in stale_paths:
         print(f"stale: {p} ({why})", file=sys.stderr)
-    names = sorted({d for d, _, _ in stale_paths})
+    docs = {d for d, _, _ in stale_paths}
+    tokens = [b.target for b in built if b.doc.name in docs and b.target]
     print(f"lossmath derive --check: {len(stale_paths)} file(s) out of date; regenerate "
-          f"with: {_regenerate_hint(names, args)}", file=sys.stderr)
+          f"with: {_command(tokens, args, output=True)}", file=sys.stderr)
     return EXIT_FAIL
 
 
@@ -261,23 +378,11 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--diff only goes with --check")
     if args.all and args.names:
         raise UsageError("give derivation names or --all, not both")
-    unknown = [n for n in args.names if n not in known]
-    if unknown:
-        raise UsageError(
-            f"unknown derivation {', '.join(map(repr, unknown))} (known: {', '.join(known)})"
-        )
-    # --check without names checks every document: CI must catch any stale one.
-    if args.names:
-        names = list(dict.fromkeys(args.names))
-    elif args.all or args.check:
-        names = list(known)
-    else:
-        names = [DEFAULT]
+    targets = _targets(args, known)
     out = Path(args.output)
 
     if args.check:
-        built = [_text(build(n, args.sources), out) for n in names]
-        return _check(built, formats, args)
+        return _check(_build_all(targets, args, out, known), formats, args)
 
     _check_writable(out)
     want_pdf = "pdf" in formats
@@ -288,9 +393,10 @@ def run(args: argparse.Namespace) -> int:
         if explicit:
             raise UsageError(f"cannot build PDF: {message}")
         want_pdf, pdf_skipped = False, message
+    built = _build_all(targets, args, out, known)
+    names = [b.doc.name for b in built]
     files: dict[Path, str | bytes] = {}
-    for name in names:
-        b = _text(build(name, args.sources), out)
+    for b in built:
         figures = b.figure_contents()
         if "md" in formats:
             files[b.md_path] = b.markdown
@@ -315,11 +421,28 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _text(doc: Document, out: Path) -> Built:
+def _build_all(
+    targets: list[Target], args: argparse.Namespace, out: Path, known: dict[str, Path]
+) -> list[Built]:
+    """Every target's document as text (nothing is written); names must not collide."""
+    built: list[Built] = []
+    for t in targets:
+        doc = build(t.arg, args.sources) if t.derivation else build_loss(t, args)
+        what = "derivation" if t.derivation else "loss"
+        clash = next((b for b in built if b.doc.name == doc.name), None)
+        if clash is not None or (not t.derivation and doc.name in known):
+            other = clash.target if clash is not None else f"derivations/{doc.name}.py"
+            raise UsageError(f"{t.arg or '--expr'} and {other or '--expr'} both make the "
+                             f"document {doc.name}; rename one (a spec's name, or --name)")
+        built.append(_text(doc, out, what, t.arg or ""))
+    return built
+
+
+def _text(doc: Document, out: Path, what: str, target: str) -> Built:
     try:
-        return Built(doc, out, doc.markdown(), doc.latex())
+        return Built(doc, out, doc.markdown(), doc.latex(), target)
     except DocumentError as exc:
-        raise DerivationError(f"derivation {doc.name}: {exc}") from exc
+        raise DerivationError(f"{what} {doc.name}: {exc}") from exc
 
 
 _HELP = """\
@@ -327,20 +450,30 @@ Build derivation documents: Markdown (math renders on GitHub), standalone LaTeX,
 figures (SVG, PNG, PDF) and, when pdflatex is installed, a PDF. With no NAME, builds
 smooth_l1_vs_l2, the smooth-L1-versus-L2 derivation.
 
---check writes nothing and exits 1 if any committed document is out of date (all of them
-when no NAME is given). It compares .md and .tex byte for byte; figures and PDFs carry a
-fingerprint of what they show (figures: the plotted loss tables, labels and limits; PDF: the
-.tex it was built from) and are current when the fingerprint matches, so a newer
-matplotlib or TeX on the checking machine does not make them stale.
+NAME may also be any loss: a catalog loss (see 'lossmath list') or a SPEC.toml, or give
+--expr TEXT. It then gets a generic loss report (definition, derivatives, smoothness at
+every breakpoint, properties, conventions, a figure at the parameters' defaults), named
+after the loss. A derivation wins over a catalog loss of the same name.
+
+--check writes nothing and exits 1 if any committed document is out of date (every
+derivation when no NAME is given; a loss report only when named). It compares .md and .tex
+byte for byte; figures and PDFs carry a fingerprint of what they show (figures: the plotted
+loss tables, labels and limits; PDF: the .tex it was built from) and are current when the
+fingerprint matches, so a newer matplotlib or TeX on the checking machine does not make
+them stale.
 """
 
 _EPILOG = """\
 exit codes: 0 done or up to date, 1 --check found stale files, 2 usage or input error
-(unknown derivation, unwritable output directory, pdflatex missing with --format pdf).
+(unknown derivation or loss, unsolved unknowns, a parameter without a value, unwritable
+output directory, pdflatex missing with --format pdf).
 examples:
   lossmath derive                      # docs/smooth_l1_vs_l2.{md,tex,pdf} + figures
   lossmath derive --all                # every derivation
   lossmath derive --check --diff       # what CI runs, with a diff of stale text
+  lossmath derive huber -o out         # a report on a catalog loss: out/huber.{md,tex,pdf}
+  lossmath derive examples/wing.toml --solve -o out
+  lossmath derive --expr "x**2 if x < 1 else x" --name mine -o out
 """
 
 
@@ -353,7 +486,8 @@ def register(sub) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("names", nargs="*", metavar="NAME",
-                   help=f"derivation(s) to build (default {DEFAULT}; see --list)")
+                   help=f"derivation(s) to build (default {DEFAULT}; see --list), or losses: "
+                        "a catalog name or a SPEC.toml")
     p.add_argument("--all", action="store_true", help="build every derivation")
     p.add_argument("-o", "--output", default="docs", metavar="DIR",
                    help="output directory (default: docs)")
@@ -366,4 +500,15 @@ def register(sub) -> None:
     p.add_argument("--sources", metavar="DIR",
                    help="build from derivation sources in DIR instead of the installed ones")
     p.add_argument("--list", action="store_true", help="list the derivations and exit")
+    # The loss options of show/check (cli.add_loss_arguments), for the loss reports.
+    p.add_argument("--expr", metavar="TEXT",
+                   help='a report on an inline loss, e.g. "x**2 if x < 1 else x"')
+    p.add_argument("--name", metavar="NAME",
+                   help="with --expr: the report's name and file stem (default: expr)")
+    p.add_argument("--param", action="append", metavar="NAME=VALUE",
+                   help="substitute a loss parameter's value, e.g. --param delta=2 "
+                        "(repeatable; the figure uses defaults for the rest)")
+    p.add_argument("--solve", nargs="?", const="best", metavar="CLASS",
+                   help="solve a spec's unknowns first, for CLASS (default: the smoothest "
+                        "reachable)")
     p.set_defaults(func=run)
