@@ -26,30 +26,35 @@ CONSTANT come from :data:`FUNCTIONS` and :data:`CONSTANTS`.  Any other syntax
 (attributes, subscripts, strings, lambdas, comprehensions, keyword arguments,
 ``//``, ``%``, bit operators, ...) raises :class:`ParseError` naming the token
 and its 1-based column.  Only printable ASCII on one line is accepted, so
-columns are character offsets and identifiers are not NFKC-normalised.
+columns are character offsets and identifiers are not NFKC-normalised.  A value
+inside a comparison may not contain an if-else: sympy would try to solve it.
 
 Limits make hostile input cheap to reject.  On the text: :data:`MAX_LENGTH`
 characters, :data:`MAX_DEPTH` nested brackets, :data:`MAX_AST_DEPTH` tree
 levels, :data:`MAX_NODES` nodes, :data:`MAX_ARGS` operands per call, and/or,
 comparison chain or if-else chain, literals of :data:`MAX_DIGITS` digits.  On
 the numbers, checked *before* sympy evaluates a power: numeric exponents with
-numerator and denominator at most :data:`MAX_EXPONENT`, integer powers of at
-most :data:`MAX_POWER_BITS` bits, roots of numbers of at most
-:data:`MAX_ROOT_BITS` bits.  After each step: no rational, and no symbol-free
-subexpression (estimated with mpmath), larger than ``2**MAX_BITS``, and the
-whole parse within :data:`MAX_SECONDS`.
+numerator and denominator at most :data:`MAX_EXPONENT` (and so every constant
+in a symbolic exponent), integer powers of at most :data:`MAX_POWER_BITS` bits,
+roots of numbers of at most :data:`MAX_ROOT_BITS` bits.  After each step: no rational with more than
+:data:`MAX_BITS` bits, no symbol-free subexpression (estimated with mpmath) beyond
+``2**MAX_BITS`` or ``2**-MAX_BITS`` in magnitude, and the whole parse within
+:data:`MAX_SECONDS` of CPU time.
 """
 
 from __future__ import annotations
 
 import ast
+import inspect
 import keyword
 import math
 import re
+import sys
 import time
 import warnings
 from collections.abc import Callable, Mapping
 from fractions import Fraction
+from types import FrameType
 from typing import Any, NoReturn
 
 import mpmath
@@ -66,8 +71,8 @@ MAX_DIGITS = 100  # digits in a literal's numerator and denominator
 MAX_EXPONENT = 1000  # |numerator| and denominator of a numeric exponent
 MAX_POWER_BITS = 4096  # estimated size of a power with a numeric exponent
 MAX_ROOT_BITS = 256  # sympy factors the base of a root: slow beyond a few hundred bits
-MAX_BITS = 10_000  # no number anywhere may exceed 2**MAX_BITS in magnitude
-MAX_SECONDS = 0.5  # last line of defence against costs the limits above miss
+MAX_BITS = 10_000  # numbers lie within 2**-MAX_BITS .. 2**MAX_BITS in magnitude
+MAX_SECONDS = 0.5  # enforced by _run_with_deadline: the costs the limits above miss
 
 
 class ParseError(ValueError):
@@ -92,28 +97,77 @@ class _Reject(Exception):
     """A size check failed; the walker adds the offending snippet and column."""
 
 
+_RESUMABLE = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR
+
+
+class _Timeout(BaseException):
+    """Raised inside sympy by :func:`_run_with_deadline`; a BaseException, so that
+    sympy's own ``except Exception`` handlers do not swallow it."""
+
+
+def _run_with_deadline(function: Callable[[], Any], deadline: float) -> Any:
+    """Return ``function()``, interrupting it with :class:`_Timeout` at ``deadline``
+    (a :func:`time.thread_time` value).
+
+    sympy's automatic evaluation has super-linear paths no whitelist can foresee
+    (assumption queries expanding real and imaginary parts, factoring, ...), so the
+    size limits are backed by a profile hook.  Under a profiler or debugger that
+    already uses the hook (cProfile's cannot be reinstalled from Python) there is
+    no watchdog; the per-node deadline check in :meth:`_Walker.build` remains.
+    """
+    if sys.getprofile() is not None:
+        return function()
+    armed, calls = True, 0
+
+    def check(frame: FrameType, event: str, arg: object) -> None:
+        nonlocal calls
+        if event != "call" or not armed:
+            return
+        calls += 1
+        # Raise only when an ordinary function starts: the garbage collector may
+        # resume a generator or run __del__, where an exception would be lost.
+        if calls & 255 or frame.f_code.co_flags & _RESUMABLE or frame.f_code.co_name == "__del__":
+            return
+        if time.thread_time() > deadline:
+            raise _Timeout  # CPython then removes the hook
+
+    sys.setprofile(check)
+    try:
+        return function()
+    finally:
+        armed = False  # a plain store: the hook cannot fire between here and the reset
+        sys.setprofile(None)
+
+
 def _bits(number: sympy.Rational) -> float:
     return math.log2(max(abs(int(number.p)), 1)) + math.log2(int(number.q))
 
 
-def _check_log_exponent(exponent: sympy.Expr) -> None:
-    # sympy rewrites exp(c*log(b)) (and a**(c*log(b)/log(a))) to b**c without
-    # going through _check_power, so bound the product of the constants.
-    if not exponent.has(sympy.log):
-        return
-    bound = 1
+def _check_exponent(exponent: sympy.Expr) -> None:
+    """Bound the constants in a symbolic exponent or an ``exp`` argument.
+
+    sympy's assumption and polynomial code splits ``b**(x - c)`` into ``b**x*b**-c``
+    and builds polynomials of degree ``c`` (``c = 2**64`` hangs it); and it rewrites
+    ``exp(c*log(b))`` and ``a**(c*log(b)/log(a))`` to ``b**c`` behind
+    :func:`_check_power`'s back, so there the constants' product is bounded too.
+    """
+    product = 1
     for node in sympy.preorder_traversal(exponent):
         if node.is_Rational:
-            bound *= max(abs(int(node.p)), int(node.q))
-            if bound > MAX_EXPONENT:
-                raise _Reject(f"constants in an exponent containing log multiply to more "
-                              f"than {MAX_EXPONENT}")
+            size = max(abs(int(node.p)), int(node.q))
+            if size > MAX_EXPONENT:
+                raise _Reject(f"constant {_short(node)} in an exponent is too large "
+                              f"(numerator and denominator must be at most {MAX_EXPONENT})")
+            product *= size
+    if product > MAX_EXPONENT and exponent.has(sympy.log):
+        raise _Reject(f"constants in an exponent containing log multiply to more than "
+                      f"{MAX_EXPONENT}")
 
 
 def _check_power(base: sympy.Expr, exponent: sympy.Expr) -> None:
     """Refuse a power sympy would spend unbounded time or memory evaluating."""
     if not exponent.is_Number:
-        return _check_log_exponent(exponent)
+        return _check_exponent(exponent)
     if not exponent.is_Rational:
         raise _Reject(f"exponent {_short(exponent)} is not an exact number")
     p, q = abs(int(exponent.p)), int(exponent.q)
@@ -135,24 +189,13 @@ def _check_power(base: sympy.Expr, exponent: sympy.Expr) -> None:
 
 
 def _safe_exp(u: sympy.Expr) -> sympy.Expr:
-    _check_log_exponent(u)
+    _check_exponent(u)
     return sympy.exp(u)
 
 
 def _safe_sqrt(u: sympy.Expr) -> sympy.Expr:
     _check_power(u, sympy.S.Half)
     return sympy.sqrt(u)
-
-
-def _min_max(cls: type[MinMaxBase]) -> Callable[..., sympy.Expr]:
-    def build(*args: sympy.Expr) -> sympy.Expr:
-        # Min(Min(a, b), c) flattens to one Min whose arguments sympy compares
-        # pairwise (30 Piecewise arguments take seconds), so bound the flattened width.
-        width = sum(len(arg.args) if isinstance(arg, cls) else 1 for arg in args)
-        if width > MAX_ARGS:
-            raise _Reject(f"{cls.__name__} of {width} terms is too wide (limit {MAX_ARGS})")
-        return cls(*args)
-    return build
 
 
 # name -> (implementation, minimum arity, maximum arity).  One place to extend.
@@ -171,8 +214,8 @@ FUNCTIONS: dict[str, tuple[Callable[..., sympy.Expr], int, int]] = {
     "sinh": (sympy.sinh, 1, 1),
     "cosh": (sympy.cosh, 1, 1),
     "tanh": (sympy.tanh, 1, 1),
-    "min": (_min_max(sympy.Min), 2, MAX_ARGS),
-    "max": (_min_max(sympy.Max), 2, MAX_ARGS),
+    "min": (sympy.Min, 2, MAX_ARGS),
+    "max": (sympy.Max, 2, MAX_ARGS),
 }
 CONSTANTS: dict[str, sympy.Expr] = {"pi": sympy.pi, "e": sympy.E}
 
@@ -224,15 +267,24 @@ def _approximate(node: sympy.Basic, memo: dict[sympy.Basic, Any]) -> Any:
         args = [_approximate(arg, memo) for arg in node.args]
         if any(arg is None for arg in args):
             value = None
-        elif node.is_Add or node.is_Mul or node.is_Pow:
-            value = _MP.fsum(args) if node.is_Add else (
-                _MP.fprod(args) if node.is_Mul else _MP.power(*args))
+        elif node.is_Add:
+            value = _MP.fsum(args)
+        elif node.is_Mul:
+            value = _MP.fprod(args)
+        elif node.is_Pow:  # power() multiplies out a huge integral exponent for seconds
+            base, exponent = args
+            value = (_MP.power(base, exponent) if node.exp.is_Rational
+                     else _MP.exp(exponent * _MP.log(base)))
         elif type(node) in _MP_FUNCTIONS:
             value = _MP_FUNCTIONS[type(node)](*args)
         else:  # a new sympy rewrite; refuse rather than let sympy evaluate it blind
             raise _Reject(f"cannot check the size of {type(node).__name__}")
     memo[node] = value
     return value
+
+
+def _too_slow() -> str:
+    return f"took more than {MAX_SECONDS} s of CPU time to evaluate"
 
 
 def _short(value: object, limit: int = 40) -> str:
@@ -248,7 +300,8 @@ class _Walker:
         self.source = text[lead:]  # what ast.parse saw; node offsets index into it
         self.seen: set[sympy.Basic] = set()  # subtrees already size-checked
         self.values: dict[sympy.Basic, Any] = {}  # memo for _approximate
-        self.deadline = time.monotonic() + MAX_SECONDS
+        # CPU time of this thread, so a busy machine does not reject good input
+        self.deadline = time.thread_time() + MAX_SECONDS
 
     def fail(self, message: str, position: int | None) -> NoReturn:
         # "from None": the message says it all; no internal exception chain to show
@@ -277,13 +330,18 @@ class _Walker:
             raise
         except _Reject as exc:
             self.fail(f"{self.where(node)}: {exc}", self.pos(node))
-        except (TypeError, ValueError, ArithmeticError, NotImplementedError) as exc:
-            # e.g. sympy refusing to compare non-real numbers; keep it to one line
+        except Exception as exc:  # whatever sympy raises, the caller gets a ParseError
+            # e.g. sympy refusing to compare non-real numbers, or tripping over its own
+            # bugs (atan(tan(sinh(999))) raises AttributeError); keep it to one line
             reason = _short(" ".join(str(exc).split()) or type(exc).__name__, 100)
             self.fail(f"cannot evaluate {self.where(node)}: {reason}", self.pos(node))
-        if time.monotonic() > self.deadline:  # checked after every step, however cheap
-            self.fail(f"{self.where(node)}: took more than {MAX_SECONDS} s to evaluate",
-                      self.pos(node))
+        except _Timeout:
+            # An interrupted assumption query leaves None ("unknown") in the objects'
+            # assumption caches; drop sympy's cache so later parses do not reuse them.
+            sympy.core.cache.clear_cache()
+            self.fail(f"{self.where(node)}: {_too_slow()}", self.pos(node))
+        if time.thread_time() > self.deadline:  # in case sympy swallowed the _Timeout
+            self.fail(f"{self.where(node)}: {_too_slow()}", self.pos(node))
         return result
 
     def check_sizes(self, expr: sympy.Basic) -> None:
@@ -303,11 +361,16 @@ class _Walker:
                     raise _Reject(f"exponent {_short(node.exp)} is too large")
                 if node.base.is_Rational and _bits(node.base) > MAX_ROOT_BITS:
                     raise _Reject(f"root of a number of about {_bits(node.base):.0f} bits")
+            elif node.is_Pow or isinstance(node, sympy.exp):  # 10*(x - 999) is 10*x - 9990
+                _check_exponent(node.exp)
             if isinstance(node, _WIDE) and len(node.args) > MAX_ARGS:
-                raise _Reject(f"{type(node).__name__} of {len(node.args)} terms is too wide")
+                # e.g. min(min(a, b), c) flattened; caught before it can grow further
+                raise _Reject(f"{type(node).__name__} of {len(node.args)} terms is too wide "
+                              f"(limit {MAX_ARGS})")
             value = _approximate(node, self.values)
-            if value is not None and (not _MP.isfinite(value) or _MP.mag(value) > MAX_BITS):
-                raise _Reject(f"a value larger than 2**{MAX_BITS}")
+            if value is not None and (not _MP.isfinite(value) or (
+                    value != 0 and abs(_MP.mag(value)) > MAX_BITS)):
+                raise _Reject(f"a value beyond 2**{MAX_BITS} or 2**-{MAX_BITS} in magnitude")
             stack.extend(node.args)
 
     def value(self, node: ast.AST) -> sympy.Expr:
@@ -405,6 +468,10 @@ class _Walker:
                 self.fail(f"comparison {symbol!r} at column {at + 1} is not allowed", at)
             functions.append(function)
         values = [self.value(operand) for operand in operands]  # each built once
+        for operand, value in zip(operands, values, strict=True):
+            if value.has(sympy.Piecewise):  # sympy would try to solve it: unbounded time
+                self.fail(f"if-else inside a comparison, {self.where(operand)}, is not "
+                          "supported", self.pos(operand))
         # a < b < c means (a < b) and (b < c), as in Python
         relations = [f(a, b) for f, a, b in zip(functions, values[:-1], values[1:], strict=True)]
         return relations[0] if len(relations) == 1 else sympy.And(*relations)
@@ -509,8 +576,12 @@ def _parse(text: str, names: Mapping[str, sympy.Symbol], what: str, want: str) -
             where = "" if at is None else f" at column {at + 1}"
             walker.fail(f"nested more than {MAX_AST_DEPTH} levels deep{where}", at)
         stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    build = walker.value if want == "value" else walker.condition
     try:
-        return walker.value(tree.body) if want == "value" else walker.condition(tree.body)
+        return _run_with_deadline(lambda: build(tree.body), walker.deadline)
+    except _Timeout:  # fired outside any node, e.g. while returning
+        sympy.core.cache.clear_cache()
+        walker.fail(_too_slow(), None)
     except (RecursionError, MemoryError):
         walker.fail("too large or too deeply nested to evaluate", None)
 
@@ -542,7 +613,9 @@ def parse_expression(text: str, names: Mapping[str, sympy.Symbol], *,
     return _parse(text, names, what, "value")
 
 
-def parse_condition(text: str, names: Mapping[str, sympy.Symbol]) -> Boolean:
+def parse_condition(
+    text: str, names: Mapping[str, sympy.Symbol], *, what: str = "condition"
+) -> Boolean:
     """Parse untrusted ``text`` into a sympy boolean (relational, And, Or, Not).
 
     Parameters
@@ -552,6 +625,8 @@ def parse_condition(text: str, names: Mapping[str, sympy.Symbol]) -> Boolean:
         or ``"True"`` means always.
     names : Mapping[str, sympy.Symbol]
         The identifiers the text may use, as for :func:`parse_expression`.
+    what : str
+        Where the text came from, for error messages (e.g. ``"pieces[2].when"``).
 
     Returns
     -------
@@ -563,4 +638,4 @@ def parse_condition(text: str, names: Mapping[str, sympy.Symbol]) -> Boolean:
     ParseError
         If the text is not a condition in the grammar or exceeds a limit.
     """
-    return _parse(text, names, "condition", "condition")
+    return _parse(text, names, what, "condition")

@@ -199,7 +199,7 @@ def loss_from_toml(data: dict[str, Any], source: str = "spec") -> Loss:
         if not isinstance(piece["expr"], str) or not isinstance(when, str):
             raise SpecError(f"{source}: pieces[{i}].expr and .when must be strings")
         expr = parse_expression(piece["expr"], names, what=f"pieces[{i}].expr")
-        cond = parse_condition(when, names)
+        cond = parse_condition(when, names, what=f"pieces[{i}].when")
         expr, cond = expr.xreplace(constants), cond.xreplace(constants)
         pieces.append((expr, cond))
     expr = pieces[0][0] if len(pieces) == 1 and pieces[0][1] == sp.true else sp.Piecewise(*pieces)
