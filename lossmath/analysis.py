@@ -282,6 +282,8 @@ def analyse(loss: Loss) -> LossReport:
                     "parameter values"
                     + (f"; it vanishes when {t.condition}" if t.condition else "")
                 )
+    notes += _unknown_conditions(loss, bps)
+    notes = list(dict.fromkeys(notes))
     symmetric = _symmetric(table)
     d1 = table.diff(1)
     d2 = table.diff(2)
@@ -294,6 +296,29 @@ def analyse(loss: Loss) -> LossReport:
         v0 = sp.nan
     minimum = _minimum_at_zero(table, v0, notes)
     return LossReport(bps, symmetric, convex, bound, growth, v0, minimum, tuple(notes))
+
+
+def _unknown_conditions(loss: Loss, bps: tuple[BreakpointReport, ...]) -> list[str]:
+    """For a spec with unsolved unknowns: the values that would close each jump."""
+    unknowns = [p.symbol for p in loss.params if p.name in loss.unknowns]
+    notes = []
+    for b in bps:
+        if not b.jumps or b.order == math.inf:
+            continue
+        k, jump = len(b.jumps) - 1, b.jumps[-1]
+        if not jump.free_symbols & set(unknowns):
+            continue
+        try:
+            sols = sp.solve(jump, [u for u in unknowns if u in jump.free_symbols], dict=True)
+        except NotImplementedError:
+            sols = []
+        if sols:
+            values = ", ".join(f"{k_} = {v}" for k_, v in sols[0].items())
+            notes.append(
+                f"at x = {b.at}: f{chr(39) * k} jumps by {jump}; it vanishes when {values} "
+                "(lossmath solve finds the values for every breakpoint at once)"
+            )
+    return notes
 
 
 def _symmetric(table: IntervalTable) -> bool | None:

@@ -146,6 +146,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         line = f"{loss.name}: {report.cls} ({bps})"
         if loss.unknowns:
             line += f"; unknowns {', '.join(loss.unknowns)} kept symbolic"
+            line += "".join(f"\n  note: {n}" for n in report.notes if "vanishes when" in n)
         if args.require is not None:
             verdict = "holds" if holds else "does NOT hold"
             line += f"; requirement {class_name(args.require)} {verdict}"

@@ -101,7 +101,9 @@ def test_unknowns_stay_symbolic_in_check(tmp_path, capsys):
         "[params]", 'unknowns = ["C"]\n[params]'
     )
     assert main(["check", str(write(tmp_path, spec))]) == 0
-    assert "unknowns C kept symbolic" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "unknowns C kept symbolic" in out
+    assert "at x = beta: f jumps by -C + beta/2; it vanishes when C = beta/2" in out
 
 
 def test_name_and_expr_are_exclusive(capsys):
