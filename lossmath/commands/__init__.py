@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 
 #: Module names under ``lossmath.commands``, in the order they appear in ``--help``.
-MODULES: tuple[str, ...] = ("solve", "derive")
+MODULES: tuple[str, ...] = ("solve", "derive", "codegen")
 
 
 def register_all(sub) -> None:

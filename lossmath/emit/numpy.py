@@ -1,0 +1,1483 @@
+"""Generate a self-contained numpy module: value, gradient, Hessian and value_and_grad.
+
+:func:`generate` turns losses into the text of one Python module that imports numpy (and the
+standard library's ``math`` and ``numbers``) and nothing else: no sympy, no lossmath. For a
+loss ``NAME`` it defines ``NAME(x, *, params..., out=None)``, ``NAME_grad``, ``NAME_hess``
+(the second derivative) and ``NAME_value_and_grad`` (a tuple), with the loss's parameters as
+keyword-only arguments.
+
+How the code is made (see ``forms.py`` for the recognition and its proofs):
+
+* every function reads its loss through the interval table of the right derivative order;
+  the table's form decides the code: a clip, the ``g*(x - g/(2a))`` form of Huber-type
+  values, a single expression, comparisons only for piecewise constants, or the generic
+  masked path (each piece on the elements where it holds);
+* expressions become three-address numpy code: one ufunc call per operation, writing into
+  ``out=`` buffers, reusing a buffer once its value is dead, and sharing subexpressions
+  between the value and the gradient;
+* everything runs block by block (``_BLOCK`` elements): a loss's several passes then run over
+  data in cache, and its scratch buffers are a block long instead of the size of ``x``;
+* parameter-only subexpressions (``beta/2``) are computed once per call, in double precision,
+  and enter the array arithmetic as Python floats (weak scalars, NEP 50), so float32 stays
+  float32; numbers are printed as ``repr`` of the nearest double.
+"""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+import math
+import re
+import textwrap
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import sympy as sp
+from sympy.codegen.cfunctions import expm1, hypot, log1p
+from sympy.core.relational import Relational
+from sympy.functions.elementary.miscellaneous import MinMaxBase
+
+from .. import __version__, catalog
+from ..loss import Loss, LossError, Param
+from ..symbols import x
+from ..table import IntervalTable
+from .forms import (
+    Clip,
+    Form,
+    HuberLike,
+    Masked,
+    Run,
+    Single,
+    Steps,
+    limit_at,
+    recognise,
+)
+
+__all__ = ["UnsupportedExpression", "generate", "function_names", "plans", "stabilise"]
+
+#: Elements per block. Three float64 blocks (x, out, one scratch) take 768 KB, inside a 2 MB
+#: L2; with 8K-element blocks the Python overhead of the numpy calls (about 1 us each) was
+#: a third of the run time at 10**7 elements, with 128K the blocks fell out of L2.
+BLOCK = 32768
+
+#: numpy names of sympy functions of one argument.
+_UFUNCS: dict[type, str] = {
+    sp.exp: "np.exp",
+    sp.log: "np.log",
+    sp.Abs: "np.abs",
+    sp.sign: "np.sign",
+    sp.sin: "np.sin",
+    sp.cos: "np.cos",
+    sp.tan: "np.tan",
+    sp.sinh: "np.sinh",
+    sp.cosh: "np.cosh",
+    sp.tanh: "np.tanh",
+    sp.atan: "np.arctan",
+    sp.asin: "np.arcsin",
+    sp.acos: "np.arccos",
+    sp.asinh: "np.arcsinh",
+    sp.acosh: "np.arccosh",
+    sp.atanh: "np.arctanh",
+    log1p: "np.log1p",
+    expm1: "np.expm1",
+}
+
+_DOMAINS = ("positive", "nonnegative", "negative", "nonpositive", "real")
+
+
+class UnsupportedExpression(LossError):
+    """An expression node the numpy emitter cannot translate; the message names it."""
+
+
+def _unsupported(e: sp.Basic) -> UnsupportedExpression:
+    return UnsupportedExpression(f"cannot emit {type(e).__name__} for numpy (in {sp.sstr(e)})")
+
+
+# -- numbers and constants ----------------------------------------------------------------
+
+
+def _literal(value: sp.Expr) -> str:
+    """A number as Python source: ``repr`` of the nearest double (``np.nan``/``np.inf``)."""
+    value = sp.sympify(value)
+    if value is sp.nan or value.has(sp.nan):
+        return "np.nan"
+    if value == sp.oo:
+        return "np.inf"
+    if value == -sp.oo:
+        return "-np.inf"
+    if not value.is_real:
+        raise UnsupportedExpression(f"cannot emit the non-real constant {value} for numpy")
+    f = float(value) if value.is_Rational else float(sp.N(value, 40))
+    if f != f or f in (float("inf"), float("-inf")):
+        raise UnsupportedExpression(f"the constant {value} does not fit a float64")
+    return repr(f)
+
+
+def _pow2(q: int) -> bool:
+    return q > 0 and q & (q - 1) == 0
+
+
+class _Constants:
+    """Parameter-only subexpressions, computed once per call as Python floats.
+
+    ``ref(e)`` returns the source text that stands for ``e`` in array code: a literal, a
+    parameter name, ``-name``, or a hoisted ``cK`` whose definition goes before the loop.
+    """
+
+    def __init__(self, params: Sequence[sp.Symbol]):
+        self.params = {p: p.name for p in params}
+        self.defs: list[tuple[str, str, sp.Expr]] = []
+        self.names: dict[sp.Expr, str] = {}
+
+    def ref(self, e: sp.Expr) -> str:
+        e = sp.sympify(e)
+        if x in e.free_symbols:
+            raise AssertionError(f"not a constant: {e}")
+        if e.is_number:
+            return _literal(e)
+        if e in self.params:
+            return self.params[e]
+        if -e in self.params:
+            return f"-{self.params[-e]}"
+        if e not in self.names:
+            name = f"c{len(self.defs)}"
+            self.defs.append((name, _scalar(stabilise(e)), e))
+            self.names[e] = name
+        return self.names[e]
+
+    def prologue(self) -> list[str]:
+        return [f"{name} = {code}  # {_comment(sp.sstr(e))}" for name, code, e in self.defs]
+
+
+def _scalar_atom(e: sp.Expr) -> str:
+    code = _scalar(e)
+    return code if (e.is_Atom and not (e.is_number and e < 0)) or e.is_Function else f"({code})"
+
+
+def _scalar(e: sp.Expr) -> str:
+    """Source for a parameter-only expression, evaluated in double precision.
+
+    Only ``+ - * /`` of Python floats and numpy functions appear, so nothing raises (Python's
+    ``**`` raises OverflowError, ``math.exp`` too, ``/`` only by a provable nonzero); each
+    numpy call is wrapped in ``float()`` so that the result stays a weak scalar in array
+    arithmetic.
+    """
+    if e.is_number:
+        return _literal(e)
+    if e.is_Symbol:
+        return e.name
+    if e.is_Add:
+        terms = list(sp.Add.make_args(e))
+        first, *rest = terms
+        code = _scalar(first)
+        for t in rest:
+            if t.could_extract_minus_sign():
+                code += f" - {_scalar_atom(-t) if (-t).is_Add else _scalar(-t)}"
+            else:
+                code += f" + {_scalar(t)}"
+        return code
+    if e.is_Mul:
+        coef, factors = e.as_coeff_mul()
+        num = [f for f in factors if not (f.is_Pow and f.exp.is_negative)]
+        den = [1 / f for f in factors if f.is_Pow and f.exp.is_negative]
+        p, q = (coef.p, coef.q) if coef.is_Rational else (coef, 1)
+        parts = [_scalar_atom(f) for f in num]
+        if q != 1 and _pow2(q):  # an exact binary fraction: one multiplication
+            p, q = sp.Rational(p, q), 1
+        if p == -1 and parts:
+            code = "-" + " * ".join(parts)
+        elif p == 1 and parts:
+            code = " * ".join(parts)
+        else:
+            code = " * ".join([_literal(p), *parts])
+        dens = [_scalar_atom(d) for d in den] + ([_literal(q)] if q != 1 else [])
+        if dens:
+            denominator = " * ".join(dens)
+            denominator = f"({denominator})" if len(dens) > 1 else denominator
+            if all(d.is_zero is False for d in den):
+                code = f"{code} / {denominator}"
+            else:  # a possibly zero denominator: numpy gives inf instead of raising
+                code = f"float(np.divide({code}, {denominator}))"
+        return code
+    if e.is_Pow:
+        base, exp = e.as_base_exp()
+        if exp == 2:
+            b = _scalar_atom(base)
+            return f"{b} * {b}"
+        if exp == -1:
+            return f"1.0 / {_scalar_atom(base)}" if base.is_zero is False else (
+                f"float(np.divide(1.0, {_scalar(base)}))"
+            )
+        if exp == sp.S.Half:
+            return f"float(np.sqrt({_scalar(base)}))"
+        return f"float(np.power({_scalar(base)}, {_scalar(exp)}))"
+    if isinstance(e, MinMaxBase):
+        name = "np.maximum" if isinstance(e, sp.Max) else "np.minimum"
+        args = [_scalar(a) for a in e.args]
+        code = args[0]
+        for a in args[1:]:
+            code = f"{name}({code}, {a})"
+        return f"float({code})"
+    if isinstance(e, hypot):
+        return f"float(np.hypot({_scalar(e.args[0])}, {_scalar(e.args[1])}))"
+    if type(e) in _UFUNCS:
+        return f"float({_UFUNCS[type(e)]}({_scalar(e.args[0])}))"
+    raise _unsupported(e)
+
+
+# -- two safe rewrites ----------------------------------------------------------------------
+
+
+def _log1p_rule(e: sp.Expr) -> sp.Expr:
+    return log1p(e.args[0] - 1)
+
+
+def _is_log_of_one_plus(e: sp.Basic) -> bool:
+    return isinstance(e, sp.log) and e.args[0].is_Add and sp.S.One in e.args[0].args
+
+
+def _expm1_rule(e: sp.Expr) -> sp.Expr:
+    for t in e.args:
+        for sign in (1, -1):
+            if isinstance(sign * t, sp.exp) and sp.S(-sign) in e.args:
+                rest = [a for a in e.args if a not in (t, sp.S(-sign))]
+                return sp.Add(sign * expm1((sign * t).args[0]), *rest)
+    return e
+
+
+def _has_exp_minus_one(e: sp.Basic) -> bool:
+    return e.is_Add and any(
+        isinstance(s * t, sp.exp) and sp.S(-s) in e.args for t in e.args for s in (1, -1)
+    )
+
+
+def _root_of(t: sp.Expr) -> sp.Expr | None:
+    """``u`` for a term ``u**2`` (or ``k*u**2``, ``k > 0``); ``sqrt(c)`` for a constant
+    ``c > 0``; None for anything else."""
+    if not _has_x(t):
+        return sp.sqrt(t) if t.is_positive else None
+    coef, rest = t.as_coeff_mul()
+    k = sp.Mul(coef, *[f for f in rest if not _has_x(f)])
+    u = sp.Mul(*[f for f in rest if _has_x(f)])
+    if u.is_Pow and u.exp == 2 and k.is_positive:
+        return sp.sqrt(k) * u.base
+    return None
+
+
+def _is_norm(e: sp.Basic) -> bool:
+    return (
+        e.is_Pow
+        and e.exp in (sp.S.Half, -sp.S.Half)
+        and e.base.is_Add
+        and len(e.base.args) == 2
+        and _has_x(e.base)
+        and all(_root_of(t) is not None for t in e.base.args)
+    )
+
+
+def _hypot_rule(e: sp.Expr) -> sp.Expr:
+    a, b = (_root_of(t) for t in e.base.args)
+    h = hypot(a, b)
+    return h if e.exp == sp.S.Half else 1 / h
+
+
+def _hypot_args(e: sp.Expr) -> tuple[sp.Expr | None, sp.Expr]:
+    """``(c, u)`` for ``hypot(c, u)`` with ``c`` free of x, else ``(None, e)``."""
+    a, b = e.args
+    if not _has_x(a):
+        return a, b
+    if not _has_x(b):
+        return b, a
+    return None, e
+
+
+def stabilise(e: sp.Expr) -> sp.Expr:
+    """``log(1 + u) -> log1p(u)``, ``+-(exp(u) - 1) -> +-expm1(u)``, ``sqrt(a**2 + b**2) ->
+    hypot(a, b)``.
+
+    The first two avoid the cancellation near ``u = 0`` (``1 - exp(-x**2/2)`` is 0.0 in
+    float64 for ``|x| < 1e-8``), the third the overflow of the squares (``sqrt(1 + x**2)``
+    is inf for ``x > 1.3e154``); all three give the same values at +-inf. sympy's
+    ``optims_c99`` is not used wholesale: its ``log1p_opt`` factors first and loses accuracy,
+    and ``expm1_opt`` turns ``exp(x) - exp(-x)`` into a product that overflows to nan
+    (``reference/sympy.md`` F6.7).
+    """
+    e = e.replace(_is_log_of_one_plus, _log1p_rule)
+    e = e.replace(_has_exp_minus_one, _expm1_rule)
+    return e.replace(_is_norm, _hypot_rule)
+
+
+# -- three-address code ---------------------------------------------------------------------
+
+_ACC = object()  # "the accumulator": the node's own destination buffer
+
+
+def _has_x(e: sp.Expr) -> bool:
+    return x in e.free_symbols
+
+
+def _operand(e: sp.Expr) -> tuple[str, sp.Expr]:
+    return ("op", e) if _has_x(e) else ("const", e)
+
+
+def _negative_term(t: sp.Expr) -> bool:
+    coef, _ = t.as_coeff_Mul()
+    return coef.is_Number and coef < 0
+
+
+def _steps(e: sp.Expr) -> list[tuple[str, list]]:
+    """The ufunc calls that compute node ``e`` from its operands.
+
+    The first call reads operands only; later calls read ``_ACC`` (the destination) and one
+    more operand. That is what lets the destination reuse a dying operand's buffer.
+    """
+    if e.is_Add:
+        const = sp.Add(*[t for t in e.args if not _has_x(t)])
+        terms = [t for t in e.args if _has_x(t)]
+        seq = [("+", t) for t in terms if not _negative_term(t)]
+        seq += [("-", -t) for t in terms if _negative_term(t)]
+        fn = {"+": "np.add", "-": "np.subtract"}
+        sign0, t0 = seq[0]
+        steps: list[tuple[str, list]] = []
+        rest = seq[1:]
+        if sign0 == "+" and rest:
+            sign1, t1 = rest.pop(0)
+            steps.append((fn[sign1], [_operand(t0), _operand(t1)]))
+        elif sign0 == "+":
+            neg = const.could_extract_minus_sign()
+            c = ("const", -const if neg else const)
+            steps.append((fn["-" if neg else "+"], [_operand(t0), c]))
+            const = sp.S.Zero
+        elif const != 0:
+            steps.append(("np.subtract", [("const", const), _operand(t0)]))
+            const = sp.S.Zero
+        else:
+            steps.append(("np.negative", [_operand(t0)]))
+        for sign, t in rest:
+            steps.append((fn[sign], [(_ACC, None), _operand(t)]))
+        if const != 0:
+            neg = const.could_extract_minus_sign()
+            c = ("const", -const if neg else const)
+            steps.append((fn["-" if neg else "+"], [(_ACC, None), c]))
+        return steps
+    if e.is_Mul:
+        coef = sp.Mul(*[f for f in e.args if not _has_x(f)])
+        factors = [f for f in e.args if _has_x(f)]
+        num = [f for f in factors if not (f.is_Pow and f.exp.is_Integer and f.exp < 0)]
+        den = [f.base ** (-f.exp) for f in factors if f.is_Pow and f.exp.is_Integer and f.exp < 0]
+        cn, cd = sp.fraction(sp.together(coef))
+        negate = cn.could_extract_minus_sign()
+        if negate:
+            cn = -cn
+        steps = []
+        if num:
+            acc = [_operand(num[0])]
+            pending = [("np.multiply", _operand(f)) for f in num[1:]]
+        else:
+            acc = [("const", cn)]
+            cn = sp.S.One
+            pending = []
+            first_den, *den = den
+            pending.append(("np.divide", _operand(first_den)))
+        # w*sign(x)/(eps + |x|): multiply by the constant before dividing, so an exact
+        # product leaves one rounding (10/3, not (1/3)*10).
+        if cn != 1:
+            pending.append(("np.multiply", ("const", -cn if negate else cn)))
+            negate = False
+        pending += [("np.divide", _operand(d)) for d in den]
+        if cd != 1:
+            pending.append(("np.divide", ("const", cd)))
+        if negate:
+            pending.append(("np.negative", None))
+        for i, (fn, arg) in enumerate(pending):
+            first = acc if i == 0 else [(_ACC, None)]
+            steps.append((fn, first + ([arg] if arg is not None else [])))
+        return steps
+    if e.is_Pow:
+        base, exp = e.as_base_exp()
+        if not _has_x(exp):
+            if exp == 2:
+                return [("np.square", [_operand(base)])]
+            if exp == sp.S.Half:
+                return [("np.sqrt", [_operand(base)])]
+            if exp == -1:
+                return [("np.divide", [("const", sp.S.One), _operand(base)])]
+            if exp == -sp.S.Half:
+                return [
+                    ("np.sqrt", [_operand(base)]),
+                    ("np.divide", [("const", sp.S.One), (_ACC, None)]),
+                ]
+        return [("np.power", [_operand(base), _operand(exp)])]
+    if isinstance(e, MinMaxBase):
+        fn = "np.maximum" if isinstance(e, sp.Max) else "np.minimum"
+        args = sorted(e.args, key=lambda a: (not _has_x(a), sp.default_sort_key(a)))
+        steps = [(fn, [_operand(args[0]), _operand(args[1])])]
+        steps += [(fn, [(_ACC, None), _operand(a)]) for a in args[2:]]
+        return steps
+    if isinstance(e, sp.Heaviside):
+        h0 = e.args[1] if len(e.args) > 1 else sp.S.Half
+        return [("np.heaviside", [_operand(e.args[0]), ("const", h0)])]
+    if isinstance(e, hypot):
+        c, u = _hypot_args(e)
+        if c is None:
+            return [("np.hypot", [_operand(e.args[0]), _operand(e.args[1])])]
+        # sqrt(c**2 + u**2) with SIMD square/add/sqrt (np.hypot is a scalar libm loop, about
+        # 25x slower); the rare elements where u**2 overflows are redone with np.hypot.
+        return [
+            ("np.square", [_operand(u)]),
+            ("np.add", [(_ACC, None), ("const", c**2)]),
+            ("np.sqrt", [(_ACC, None)]),
+        ]
+    if type(e) in _UFUNCS:
+        return [(_UFUNCS[type(e)], [_operand(e.args[0])])]
+    raise _unsupported(e)
+
+
+class _Compiler:
+    """Three-address code for expressions in ``x``: one ufunc call per operation.
+
+    With ``alloc=False`` every intermediate lives in a scratch buffer ``t0, t1, ...`` (a block
+    slice from ``_blocks``) and results go into the given output buffers; a buffer is reused
+    as soon as the value in it is dead. With ``alloc=True`` (the masked path, whose arrays
+    are compressed subsets) the first call of a node allocates its result, named ``s0, ...``.
+    Identical subexpressions (sympy's canonical forms make them equal) are computed once.
+    """
+
+    def __init__(self, consts: _Constants, xname: str, *, alloc: bool):
+        self.consts = consts
+        self.xname = xname
+        self.alloc = alloc
+        self.lines: list[str] = []
+        self.memo: dict[sp.Expr, str] = {}
+        self.refs: Counter = Counter()
+        self.scratch: set[str] = set()
+        self.free: list[str] = []
+        self.count = 0
+        self.born: set[str] = set()  # alloc mode: names that hold an array already
+
+    # registers
+    def _new(self) -> str:
+        if self.free:
+            return self.free.pop()
+        name = f"{'s' if self.alloc else 't'}{self.count}"
+        self.count += 1
+        self.scratch.add(name)
+        return name
+
+    def _release(self, e: sp.Expr) -> None:
+        self.refs[e] -= 1
+        reg = self.memo.get(e)
+        if self.refs[e] == 0 and reg in self.scratch and reg not in self.free:
+            self.free.append(reg)
+
+    # reference counts over the DAG
+    def _count(self, e: sp.Expr, seen: set) -> None:
+        if e == x or not _has_x(e) or e in seen:
+            return
+        seen.add(e)
+        for _, args in _steps(e):
+            for kind, s in args:
+                if kind == "op" and s != x:
+                    self.refs[s] += 1
+                    self._count(s, seen)
+
+    def _code(self, kind, s, dest: str) -> str:
+        if kind is _ACC:
+            return dest
+        if kind == "const":
+            return self.consts.ref(s)
+        return self.xname if s == x else self.memo[s]
+
+    def _emit(self, e: sp.Expr, dest: str | None = None) -> str:
+        if e == x:
+            return self.xname
+        if e in self.memo:
+            return self.memo[e]
+        steps = _steps(e)
+        ops = [s for _, args in steps for kind, s in args if kind == "op" and s != x]
+        for s in ops:
+            self._emit(s)
+        fixup = isinstance(e, hypot) and _hypot_args(e)[0] is not None
+        if dest is None:
+            # Reuse a buffer whose value dies here, if the first call is what reads it (not
+            # for hypot, whose fix-up reads its operand again).
+            first = [s for kind, s in steps[0][1] if kind == "op" and s != x and not fixup]
+            for s in first:
+                reg = self.memo[s]
+                if reg in self.scratch and self.refs[s] == ops.count(s) == first.count(s):
+                    dest = reg
+                    break
+            else:
+                dest = self._new()
+        for i, (fn, args) in enumerate(steps):
+            codes = ", ".join(self._code(kind, s, dest) for kind, s in args)
+            if self.alloc and i == 0 and dest not in self.born and dest in self.scratch:
+                self.lines.append(f"{dest} = {fn}({codes})")
+                self.born.add(dest)
+            else:
+                self.lines.append(f"{fn}({codes}, out={dest})")
+        if self.alloc:
+            self.born.add(dest)
+        if fixup:
+            c, u = _hypot_args(e)
+            arg = self._code("op", u, dest)
+            self.lines.append(f"_big = np.isinf({dest})  # u**2 overflowed (or u is +-inf)")
+            self.lines.append("if _big.any():")
+            self.lines.append(f"    {dest}[_big] = np.hypot({self.consts.ref(c)}, {arg}[_big])")
+        for s in ops:
+            self._release(s)
+        if dest in self.free:
+            self.free.remove(dest)
+        self.memo[e] = dest
+        return dest
+
+    def compile(self, outputs: Sequence[tuple[sp.Expr, str | None]]) -> list[str]:
+        """Emit code for ``(expr, dest)`` pairs; returns the code holding each result.
+
+        ``dest`` None asks for a fresh buffer (alloc mode). An output that is a subexpression
+        of another is computed first, straight into its own buffer.
+        """
+        outputs = [(stabilise(e), dest) for e, dest in outputs]
+        seen: set = set()
+        for e, _ in outputs:
+            self._count(e, seen)
+            self.refs[e] += 1  # keep each output alive until it is stored
+        order = sorted(
+            range(len(outputs)),
+            key=lambda i: not any(
+                j != i and outputs[i][0] in sp.preorder_traversal(outputs[j][0])
+                for j in range(len(outputs))
+            ),
+        )
+        results: dict[int, str] = {}
+        for i in order:
+            e, dest = outputs[i]
+            code = self._emit(e, dest) if _has_x(e) else self.consts.ref(e)
+            if dest is not None and code != dest:
+                if _has_x(e):
+                    self.lines.append(f"np.copyto({dest}, {code})")
+                else:  # a constant output: keep NaN (np.copyto where x is not NaN)
+                    raise AssertionError("constants are emitted as Steps")
+                code = dest
+            results[i] = code
+            self.refs[e] -= 1
+        return [results[i] for i in range(len(outputs))]
+
+
+# -- bodies of the block loop, one per form -----------------------------------------------
+
+
+@dataclass
+class _Body:
+    """Statements of the block loop (over ``xb`` and the output blocks).
+
+    ``shortcut`` is ``(condition, statements)``: a one-pass version that the kernel runs on
+    the whole arrays, before and instead of the loop, when the condition holds at run time.
+    """
+
+    lines: list[str] = field(default_factory=list)
+    floats: int = 0
+    bools: int = 0
+    shortcut: tuple[str, list[str]] | None = None
+
+
+def _clip_body(
+    form: Clip, src: str, dest: str, consts: _Constants, body: _Body, alone: bool = False
+) -> None:
+    """``dest = clip(a*(src - x0), lo, hi)``; ``dest`` may not be ``src``. ``alone``: the
+    clip is the whole function, so its one-pass case can skip the block loop."""
+    body.lines.append(f"# {form.text()}")
+    pre: list[tuple[str, sp.Expr]] = []
+    if form.x0 != 0:
+        pre.append(("np.subtract", form.x0))
+    num, den = form.num, form.den
+    if num.could_extract_minus_sign():
+        num = -num
+        pre.append(("np.negative", None))
+    if num != 1:
+        pre.append(("np.multiply", num))
+    if den != 1:
+        pre.append(("np.divide", den))
+    lo = "None" if form.lo is None else consts.ref(form.lo)
+    hi = "None" if form.hi is None else consts.ref(form.hi)
+
+    def ops(pre_ops):
+        out, cur = [], src
+        for fn, c in pre_ops:
+            arg = "" if c is None else f", {consts.ref(c)}"
+            out.append(f"{fn}({cur}{arg}, out={dest})")
+            cur = dest
+        if form.lo is None:
+            out.append(f"np.minimum({cur}, {hi}, out={dest})")
+        elif form.hi is None:
+            out.append(f"np.maximum({cur}, {lo}, out={dest})")
+        else:
+            out.append(f"np.clip({cur}, {lo}, {hi}, out={dest})")
+        return out
+
+    # A scale that is a parameter (x/beta) is skipped when it is 1 at run time: dividing by
+    # 1.0 is exact, so this saves a pass (a third of the time) and changes no bit.
+    scale = [(i, c) for i, (fn, c) in enumerate(pre) if fn in ("np.multiply", "np.divide")]
+    if len(pre) == 1 and scale and not scale[0][1].is_number:
+        c = consts.ref(scale[0][1])
+        if alone:
+            body.shortcut = (f"{c} == 1.0", ops([]))
+            body.lines += ops(pre)
+            return
+        body.lines.append(f"if {c} == 1.0:")
+        body.lines += ["    " + line for line in ops([])]
+        body.lines.append("else:")
+        body.lines += ["    " + line for line in ops(pre)]
+    else:
+        body.lines += ops(pre)
+
+
+def _huber_body(form: HuberLike, g: str, dest: str, consts: _Constants, body: _Body) -> None:
+    """``dest = g*((x - x0) + k*g) + f0`` from the clipped gradient in ``g``."""
+    body.lines.append(f"# f = {form.text()}")
+    body.lines.append(f"np.multiply({g}, {consts.ref(form.k)}, out={dest})")
+    body.lines.append(f"np.add({dest}, xb, out={dest})")
+    if form.clip.x0 != 0:
+        body.lines.append(f"np.subtract({dest}, {consts.ref(form.clip.x0)}, out={dest})")
+    body.lines.append(f"np.multiply({dest}, {g}, out={dest})")
+    if form.f0 != 0:
+        body.lines.append(f"np.add({dest}, {consts.ref(form.f0)}, out={dest})")
+
+
+def _steps_body(form: Steps, dest: str, consts: _Constants, body: _Body) -> None:
+    """Sum of (indicator of interval k) * c_k over the intervals with c_k != 0.
+
+    The indicators are disjoint, so each element's sum has one nonzero term: exact. Masked
+    assignment (``np.copyto(where=)``) costs ~5 ns per element on a random mask and is kept
+    for what is rare in data: NaN and points exactly at a breakpoint with their own value.
+    """
+    body.bools = max(body.bools, 2)
+    ref = consts.ref
+    n = len(form.points)
+    terms = [k for k, v in enumerate(form.values) if not (v.is_number and v == 0)]
+    if not terms:
+        body.lines.append(f"{dest}.fill(0.0)")
+    for i, k in enumerate(terms):
+        conds = []
+        if k > 0:
+            op = "np.greater_equal" if form.sides[k - 1] == "right" else "np.greater"
+            conds.append(f"{op}(xb, {ref(form.points[k - 1])}, out=m{len(conds)})")
+        if k < n:
+            op = "np.less_equal" if form.sides[k] == "left" else "np.less"
+            conds.append(f"{op}(xb, {ref(form.points[k])}, out=m{len(conds)})")
+        lo = "" if k == 0 else sp.sstr(form.points[k - 1]) + (
+            " <= " if form.sides[k - 1] == "right" else " < "
+        )
+        hi = "" if k == n else (" <= " if form.sides[k] == "left" else " < ") + sp.sstr(
+            form.points[k]
+        )
+        body.lines.append(f"# {sp.sstr(form.values[k])} where {lo}x{hi}")
+        value = ref(form.values[k])
+        if not conds:  # one interval: the constant everywhere
+            body.lines.append(f"{dest}.fill({value})")
+            continue
+        body.lines += conds
+        if len(conds) == 2:
+            body.lines.append("np.logical_and(m0, m1, out=m0)")
+        if i == 0:
+            body.lines.append(f"np.multiply(m0, {value}, out={dest}, dtype={dest}.dtype)")
+        else:
+            body.floats = max(body.floats, 1)
+            body.lines.append(f"np.multiply(m0, {value}, out=t0, dtype=t0.dtype)")
+            body.lines.append(f"np.add({dest}, t0, out={dest})")
+    for b, side, v in zip(form.points, form.sides, form.specials):
+        if side == "point":
+            body.lines.append(f"np.equal(xb, {ref(b)}, out=m0)  # x = {sp.sstr(b)}: the owner's")
+            body.lines.append(f"np.copyto({dest}, {ref(v)}, where=m0)")
+    body.lines.append("np.isnan(xb, out=m0)  # NaN in, NaN out")
+    body.lines.append(f"np.copyto({dest}, xb, where=m0)")
+
+
+_LABELS = {"ob": "", "vb": "value: ", "gb": "grad: "}
+
+
+def _single_body(forms: Sequence[Single], dests: Sequence[str], consts, body: _Body) -> None:
+    comp = _Compiler(consts, "xb", alloc=False)
+    comp.compile([(f.expr, d) for f, d in zip(forms, dests)])
+    for f, d in zip(forms, dests):
+        body.lines.append(f"# {_LABELS[d]}{sp.sstr(f.expr)}")
+    body.lines += comp.lines
+    body.floats = max(body.floats, comp.count)
+
+
+def _run_text(run: Run) -> str:
+    if run.lo is not None and run.lo == run.hi:
+        return f"x = {sp.sstr(run.lo)}"
+    lo = "" if run.lo is None else f"{sp.sstr(run.lo)} {'<=' if run.lo_closed else '<'} "
+    hi = "" if run.hi is None else f" {'<=' if run.hi_closed else '<'} {sp.sstr(run.hi)}"
+    return f"{lo}x{hi}" if lo or hi else "every x"
+
+
+def _run_mask(run: Run, guard: tuple[bool, bool], consts, dest: str, spare: str) -> list[str]:
+    """Statements that set the bool block ``dest`` to the run's indicator (``spare`` is a
+    second bool block for two-sided runs)."""
+    ref = consts.ref
+    if run.lo is not None and run.lo == run.hi:
+        return [f"np.equal(xb, {ref(run.lo)}, out={dest})"]
+    conds = []
+    if run.lo is not None:
+        conds.append(("np.greater_equal" if run.lo_closed else "np.greater", ref(run.lo)))
+    elif guard[0]:
+        conds.append(("np.greater", "-np.inf"))
+    if run.hi is not None:
+        conds.append(("np.less_equal" if run.hi_closed else "np.less", ref(run.hi)))
+    elif guard[1]:
+        conds.append(("np.less", "np.inf"))
+    if not conds:
+        return [f"np.equal(xb, xb, out={dest})  # every x but NaN"]
+    lines = [f"{conds[0][0]}(xb, {conds[0][1]}, out={dest})"]
+    if len(conds) == 2:
+        lines.append(f"{conds[1][0]}(xb, {conds[1][1]}, out={spare})")
+        lines.append(f"np.logical_and({dest}, {spare}, out={dest})")
+    return lines
+
+
+def _masked_body(forms: Sequence[Masked], dests: Sequence[str], consts, body: _Body) -> None:
+    """Each piece, as written, on the elements where it holds (``xb[mask]``), so an unused
+    piece never overflows, divides by zero or warns; +-inf get the limit where the outer
+    piece would not produce it itself. NaN satisfies no comparison: it keeps the NaN fill."""
+    ref = consts.ref
+    tables = [f.table for f in forms]
+    guard = (not all(f.safe[0] for f in forms), not all(f.safe[1] for f in forms))
+    (piece, runs), *others = forms[0].regions
+    if not others and len(runs) == 1 and runs[0].lo is None and runs[0].hi is None:
+        # One piece on the whole line whose IEEE value at +-inf is not its limit: evaluate
+        # it on x with the infinities replaced by 0 (a point where it holds), no masks.
+        comp = _Compiler(consts, "", alloc=False)
+        xf = comp._new()
+        comp.scratch.discard(xf)
+        comp.xname = xf
+        body.lines.append("np.isinf(xb, out=m0)")
+        body.lines.append(f"np.copyto({xf}, xb)")
+        body.lines.append(f"np.copyto({xf}, 0.0, where=m0)  # +-inf: patched below")
+        exprs = [t.pieces[piece][0] for t in tables]
+        body.lines.append(f"# {'; '.join(sp.sstr(e) for e in exprs)}")
+        comp.compile(list(zip(exprs, dests)))
+        body.lines += comp.lines
+        guard = (True, True)
+        others = None
+    else:
+        for d in dests:
+            body.lines.append(f"{d}.fill(np.nan)  # stays NaN where x is NaN")
+    for piece, runs in forms[0].regions if others is not None else ():
+        exprs = [t.pieces[piece][0] for t in tables]
+        where = " or ".join(_run_text(r) for r in runs)
+        body.lines.append(f"# {'; '.join(sp.sstr(e) for e in exprs)} where {where}")
+        for i, run in enumerate(runs):
+            if i == 0:
+                body.lines += _run_mask(run, guard, consts, "m0", "m1")
+            else:
+                body.lines += _run_mask(run, guard, consts, "m1", "m2")
+                body.lines.append("np.logical_or(m0, m1, out=m0)")
+        live = [(e, d) for e, d in zip(exprs, dests) if _has_x(e)]
+        for e, d in zip(exprs, dests):
+            if not _has_x(e):
+                body.lines.append(f"np.copyto({d}, {ref(e)}, where=m0)")
+        if live:
+            body.lines.append("xs = xb[m0]")
+            comp = _Compiler(consts, "xs", alloc=True)
+            codes = comp.compile([(e, None) for e, _ in live])
+            body.lines += comp.lines
+            for (_, d), code in zip(live, codes):
+                body.lines.append(f"{d}[m0] = {code}")
+    for side, (inf, flag) in enumerate((("-np.inf", guard[0]), ("np.inf", guard[1]))):
+        if flag:
+            where = "inf" if side else "-inf"
+            body.lines.append(f"np.equal(xb, {inf}, out=m0)  # the limit at {where}")
+            for f, d in zip(forms, dests):
+                body.lines.append(f"np.copyto({d}, {ref(f.limits[side])}, where=m0)")
+
+
+def _body(form: Form, dest: str, consts: _Constants, body: _Body) -> None:
+    if isinstance(form, Clip):
+        _clip_body(form, "xb", dest, consts, body, alone=True)
+    elif isinstance(form, HuberLike):
+        reg = f"t{body.floats}"
+        body.floats += 1
+        _clip_body(form.clip, "xb", reg, consts, body)
+        _huber_body(form, reg, dest, consts, body)
+    elif isinstance(form, Steps):
+        _steps_body(form, dest, consts, body)
+    elif isinstance(form, Single):
+        part = _Body()
+        _single_body([form], [dest], consts, part)
+        body.lines += part.lines
+        body.floats = max(body.floats, part.floats)
+    else:
+        part = _Body()
+        _masked_body([form], [dest], consts, part)
+        body.lines += part.lines
+        body.bools = max(body.bools, part.bools)
+
+
+# -- the generated module ------------------------------------------------------------------
+
+_RUNTIME = '''
+_BLOCK = {block}
+
+# Floating-point conditions are reported by the values (inf, nan), as in scipy.special: the
+# functions never warn. Nothing is hidden by this: no piece is evaluated outside its
+# interval, and lossmath's tests run the kernels with every condition but underflow raising.
+_ERRSTATE = {{"over": "ignore", "under": "ignore", "divide": "ignore", "invalid": "ignore"}}
+
+_DOMAINS = {{
+    "positive": (lambda v: v > 0, "positive"),
+    "nonnegative": (lambda v: v >= 0, "nonnegative"),
+    "negative": (lambda v: v < 0, "negative"),
+    "nonpositive": (lambda v: v <= 0, "nonpositive"),
+    "real": (lambda v: True, "real"),
+}}
+
+
+def _param(func, name, value, domain):
+    """A parameter as a Python float, validated against its domain (the error names it)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{{func}}: {{name}} must be a real number, got {{value!r}}")
+    v = float(value)
+    holds, text = _DOMAINS[domain]
+    if not (math.isfinite(v) and holds(v)):
+        raise ValueError(f"{{func}}: {{name}} must be finite and {{text}}, got {{value!r}}")
+    return v
+
+
+def _fits(func, name, value, domain, dtype):
+    """The parameter keeps its domain when rounded to the working dtype (float32: 1e-50 -> 0)."""
+    if dtype.itemsize >= 8:
+        return
+    with np.errstate(over="ignore", under="ignore"):
+        v = float(dtype.type(value))
+    holds, text = _DOMAINS[domain]
+    if not (math.isfinite(v) and holds(v)):
+        raise ValueError(
+            f"{{func}}: {{name}}={{value!r}} is not {{text}} in {{dtype}} (it rounds to {{v!r}}), "
+            "the precision x is computed in; pass float64 input"
+        )
+
+
+def _outputs(func, out, nout, shape, dtype):
+    """The out= argument as a tuple of nout arrays or Nones, each checked against x."""
+    outs = (out,) if nout == 1 else (None,) * nout if out is None else out
+    if not isinstance(outs, tuple) or len(outs) != nout:
+        raise TypeError(f"{{func}}: out must be None or a tuple of {{nout}} arrays")
+    for o in outs:
+        if o is None:
+            continue
+        if not isinstance(o, np.ndarray):
+            raise TypeError(f"{{func}}: out must be a numpy array, got {{type(o).__name__}}")
+        if o.shape != shape:
+            raise ValueError(f"{{func}}: out has shape {{o.shape}}, x has shape {{shape}}")
+        if o.dtype != dtype:
+            raise TypeError(f"{{func}}: out has dtype {{o.dtype}}, the result has dtype {{dtype}}")
+        if not o.flags.writeable:
+            raise ValueError(f"{{func}}: out is read-only")
+    given = [o for o in outs if o is not None]
+    if len(given) == 2 and np.may_share_memory(given[0], given[1]):
+        raise ValueError(f"{{func}}: the two outputs overlap")
+    return outs
+
+
+def _run(kernel, func, x, out, nout, params=()):
+    """Convert x, check parameters against its precision, run the kernel, shape the result.
+
+    The kernel sees 1-d arrays of the working dtype: float64 for bool/int input, float32 for
+    float16 (rounded to float16 once, at the end), the input's float type otherwise.
+    """
+    x = np.asarray(x)
+    if x.dtype.kind == "f":
+        dtype = np.dtype(x.dtype.type)
+    elif x.dtype.kind in "biu":
+        dtype = np.dtype(np.float64)
+    else:
+        raise TypeError(f"{{func}}: x must hold real numbers, got dtype {{x.dtype}}")
+    work = np.dtype(np.float32) if dtype == np.float16 else dtype
+    for name, value, domain in params:
+        _fits(func, name, value, domain, work)
+    outs = _outputs(func, out, nout, x.shape, dtype)
+    flat = x.astype(work, copy=False).reshape(-1)
+    # The kernels write into 1-d views of out when they can, else into a temporary.
+    direct = [o is not None and o.dtype == work and o.flags.c_contiguous for o in outs]
+    targets = [
+        outs[i].reshape(-1) if direct[i] else np.empty(flat.size, work) for i in range(nout)
+    ]
+    if any(np.may_share_memory(flat, t) for t in targets):
+        flat = flat.copy()  # out is x: the kernels read x again after writing out
+    with np.errstate(**_ERRSTATE):
+        kernel(flat, *targets, *(value for _, value, _ in params))
+        results = []
+        for i in range(nout):
+            if outs[i] is None:
+                r = targets[i].reshape(x.shape).astype(dtype, copy=False)
+                results.append(r[()] if r.ndim == 0 else r)
+            else:
+                if not direct[i]:
+                    np.copyto(outs[i], targets[i].reshape(x.shape))
+                results.append(outs[i])
+    return results[0] if nout == 1 else tuple(results)
+
+
+def _blocks(x, outs, floats=0, bools=0):
+    """Aligned slices of x, of each output and of scratch buffers, _BLOCK elements at a time.
+
+    Each numpy call is one pass over memory. Making all of a function's passes over one
+    block while it is in cache, instead of over the whole array, leaves about one pass over
+    main memory per input and output, and the scratch buffers stay small.
+    """
+    n = x.size
+    size = min(n, _BLOCK)
+    scratch = [np.empty(size, x.dtype) for _ in range(floats)]
+    scratch += [np.empty(size, np.bool_) for _ in range(bools)]
+    for start in range(0, n, _BLOCK):
+        stop = min(start + _BLOCK, n)
+        yield (x[start:stop], *(o[start:stop] for o in outs), *(s[: stop - start] for s in scratch))
+'''
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """One loss to emit: its Loss, parameter defaults, and the tables of f, f', f'', f'''."""
+
+    loss: Loss
+    defaults: dict[str, sp.Expr]
+    tables: tuple[IntervalTable, ...]
+
+    @property
+    def name(self) -> str:
+        return self.loss.name
+
+
+_SUFFIX = {0: "", 1: "_grad", 2: "_hess"}
+
+
+def function_names(name: str) -> tuple[str, str, str, str]:
+    """The public functions generated for a loss called ``name``."""
+    return (name, f"{name}_grad", f"{name}_hess", f"{name}_value_and_grad")
+
+
+#: Names the generated module uses at module level or inside functions; losses and
+#: parameters may not take them.
+_RESERVED = {
+    "np", "math", "numbers", "annotations", "x", "out", "xb", "xs", "ob", "vb", "gb", "value",
+    "grad", "kernel", "func", "params",
+}
+_RESERVED_RE = re.compile(r"^[ctsm]\d+$")
+
+
+def _check_identifier(text: str, what: str) -> None:
+    if not text.isidentifier() or keyword.iskeyword(text) or text.startswith("_"):
+        raise LossError(
+            f"{what} {text!r} cannot be a Python function or argument name "
+            "(use letters, digits and underscores, not starting with a digit or '_')"
+        )
+    if text in _RESERVED or _RESERVED_RE.match(text) or hasattr(builtins, text):
+        raise LossError(f"{what} {text!r} is reserved in the generated code; rename it")
+
+
+def _spec(loss: Loss, overrides: Mapping[str, object]) -> _Spec:
+    if loss.order != 0:
+        raise LossError(f"{loss.label}: pass the loss itself; its derivatives are generated")
+    if getattr(loss, "unknowns", ()):
+        raise LossError(
+            f"{loss.name}: unknowns left unsolved: {', '.join(loss.unknowns)}; solve them first"
+        )
+    _check_identifier(loss.name, "loss name")
+    if overrides:  # names and values checked the way every --param is
+        try:
+            loss.subs(dict(overrides))
+        except LossError as exc:
+            text = str(exc)
+            text = text if text.startswith(loss.name) else f"{loss.name}: {text}"
+            raise LossError(text) from None
+    defaults: dict[str, sp.Expr] = {}
+    for p in loss.params:
+        _check_identifier(p.name, f"{loss.name}: parameter")
+        value = p.check(overrides[p.name]) if p.name in overrides else p.default
+        if value is not None:
+            _check_float(loss.name, p, value, overrides.get(p.name, value))
+            defaults[p.name] = value
+    tables = (loss.table, *(loss.derivative(n).table for n in (1, 2, 3)))
+    return _Spec(loss, defaults, tables)
+
+
+def _check_float(name: str, p: Param, value: sp.Expr, given: object) -> None:
+    f = float(value)
+    ok = {
+        "positive": f > 0, "nonnegative": f >= 0, "negative": f < 0, "nonpositive": f <= 0,
+        "real": True,
+    }[p.assume]
+    if not (f == f and abs(f) != float("inf") and ok):
+        raise LossError(
+            f"{name}: parameter {p.name} = {given} does not survive rounding to a float64 "
+            f"(it becomes {f!r})"
+        )
+
+
+def _resolve(item: Loss | str) -> Loss:
+    return item if isinstance(item, Loss) else catalog.get(item)
+
+
+def _forms(spec: _Spec) -> tuple[Form, Form, Form]:
+    t = spec.tables
+    return recognise(t[0], t[1]), recognise(t[1], t[2]), recognise(t[2], t[3])
+
+
+def plans(loss: Loss | str) -> dict[str, Form]:
+    """How each generated function of ``loss`` evaluates it (for tests and curious users)."""
+    spec = _spec(_resolve(loss), {})
+    f0, f1, f2 = _forms(spec)
+    names = function_names(spec.name)
+    return {names[0]: f0, names[1]: f1, names[2]: f2}
+
+
+# -- text helpers ---------------------------------------------------------------------------
+
+
+def _doc(text: str) -> str:
+    """Make ``text`` safe inside a triple-quoted docstring."""
+    return text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+
+
+def _comment(text: str) -> str:
+    """One line of text safe in a comment (no line breaks can sneak code in)."""
+    return " ".join(text.split())
+
+
+def _cond_text(cond: sp.Basic) -> str:
+    if cond == sp.true:
+        return "otherwise"
+    flips = {
+        r: r.reversed
+        for r in cond.atoms(Relational)
+        if x in r.rhs.free_symbols and x not in r.lhs.free_symbols
+    }
+    return "if " + sp.sstr(cond.xreplace(flips))
+
+
+def _formula(table: IntervalTable, label: str) -> list[str]:
+    if len(table.pieces) == 1:
+        return [f"{label} = {sp.sstr(table.pieces[0][0])}"]
+    exprs = [sp.sstr(e) for e, _ in table.pieces]
+    width = max(len(e) for e in exprs)
+    lines = []
+    for i, ((_, c), e) in enumerate(zip(table.pieces, exprs)):
+        head = f"{label} = " if i == 0 else " " * (len(label) + 3)
+        lines.append(f"{head}{e.ljust(width)}  {_cond_text(c)}")
+    return lines
+
+
+def _form_text(form: Form) -> str:
+    if isinstance(form, HuberLike):
+        return (
+            f"Evaluated as {form.text()}, without branches; sympy proved this equal to the "
+            "definition on every interval when this file was generated."
+        )
+    if isinstance(form, Clip):
+        return (
+            f"Evaluated as {form.text()}, without branches; sympy proved the joins continuous "
+            "when this file was generated."
+        )
+    if isinstance(form, Steps):
+        return "Piecewise constant: evaluated with comparisons only."
+    if isinstance(form, Single):
+        return f"Evaluated as {sp.sstr(form.expr)} on the whole line."
+    return "Each piece is evaluated only where it applies."
+
+
+_ORDER_WORDS = {
+    0: "{title}, elementwise.",
+    1: "Gradient (first derivative) of the {title}, elementwise.",
+    2: "Second derivative of the {title}, elementwise.",
+}
+
+
+def _title(loss: Loss) -> str:
+    title = loss.title or loss.name
+    return title if "loss" in title.lower() else f"{title} loss"
+
+
+def _breakpoint_lines(spec: _Spec, n: int, fname: str) -> list[str]:
+    table = spec.tables[n]
+    out = []
+    for bp in table.breakpoints:
+        piece = sp.sstr(table.pieces[bp.owner][0])
+        out.append(f"{fname}({sp.sstr(bp.at)}) = {sp.sstr(bp.value)} (the piece {piece})")
+    return out
+
+
+def _smoothness(loss: Loss, n: int) -> str:
+    """The loss's class (its report), and what it implies for the n-th derivative:
+    C^k at a breakpoint makes f^(n) C^(k-n) there, and undefined classically when n > k
+    (the function then returns the owning piece's value there, a convention)."""
+    report = loss.report
+    at = [f"x = {sp.sstr(b.at)}: {b.cls}" for b in report.breakpoints]
+    text = f"{loss.name} is {report.cls}" + (f" ({', '.join(at)})" if at else "")
+    if n == 0 or not report.breakpoints:
+        return text + "."
+    parts = []
+    for b in report.breakpoints:
+        k = b.order
+        cls = "Cinf" if k == math.inf else f"C{int(k - n)}" if k >= n else None
+        where = f"x = {sp.sstr(b.at)}"
+        parts.append(f"{cls} at {where}" if cls else f"discontinuous at {where}")
+    return text + f"; so its derivative of order {n} is " + ", ".join(parts) + "."
+
+
+def _param_doc(spec: _Spec) -> list[str]:
+    lines = []
+    for p in spec.loss.params:
+        default = spec.defaults.get(p.name)
+        lines.append(f"{p.name} : float, keyword-only")
+        desc = p.description[:1].upper() + p.description[1:] if p.description else p.name
+        extra = f" Must be {p.assume}."
+        if default is not None:
+            extra += f" Default {_literal(default)}"
+            extra += f" (= {sp.sstr(default)})." if not default.is_Integer and (
+                repr(float(default)) != sp.sstr(default)
+            ) else "."
+        lines += textwrap.wrap(desc.rstrip(".") + "." + extra, 84, initial_indent="    ",
+                               subsequent_indent="    ")
+    return lines
+
+
+def _references(loss: Loss) -> list[str]:
+    if not loss.references:
+        return ["Reference: none recorded."]
+    out = []
+    for r in loss.references:
+        link = r.link()
+        out.append("Reference: " + r.cite() + (f" <{link}>" if link and link not in r.cite()
+                                               else "") + ".")
+    return out
+
+
+def _wrap(lines: Sequence[str], indent: str, width: int = 96) -> list[str]:
+    """Indent docstring lines; wrap prose (lines that are not formulas) to ``width``."""
+    out = []
+    for line in lines:
+        if not line or len(indent + line) <= width:
+            out.append(indent + line if line else "")
+            continue
+        lead = len(line) - len(line.lstrip())
+        out += textwrap.wrap(
+            line.strip(),
+            width,
+            initial_indent=indent + " " * lead,
+            subsequent_indent=indent + " " * (lead + 2 if line.lstrip()[:1] in "-*" else lead),
+            break_on_hyphens=False,
+        )
+    return out
+
+
+def _function_doc(spec: _Spec, n: int | None, forms: tuple[Form, ...]) -> list[str]:
+    loss, title = spec.loss, _title(spec.loss)
+    names = function_names(spec.name)
+    if n is None:
+        head = f"The {title} and its gradient, elementwise, in one pass over x."
+        orders = (0, 1)
+    else:
+        head = _ORDER_WORDS[n].format(title=title)
+        orders = (n,)
+    lines = [head, ""]
+    labels = {0: "f(x)", 1: "f'(x)", 2: "f''(x)"}
+    lines.append("Definition::")
+    lines.append("")
+    for k in orders:
+        lines += ["    " + t for t in _formula(spec.tables[k], labels[k])]
+    lines.append("")
+    for k in orders:
+        prefix = f"{labels[k][:-3]}: " if n is None else ""
+        lines.append(prefix + _form_text(forms[k]))
+    bps = [b for k in orders for b in _breakpoint_lines(spec, k, names[k])]
+    if bps:
+        lines.append("At breakpoints (the piece that owns the point): " + "; ".join(bps) + ".")
+    lines.append("")
+    lines.append(f"Smoothness: {_smoothness(loss, max(orders))}")
+    lines += _references(loss)
+    lines += ["", "Parameters", "----------", "x : array_like",
+              "    Residuals, any shape; float16/32/64 keep their dtype, integers become float64."]
+    lines += _param_doc(spec)
+    if n is None:
+        lines += ["out : tuple of two ndarrays, optional",
+                  "    Where to write (value, grad): arrays of x's shape and the result dtype."]
+        lines += ["", "Returns", "-------", "value, grad : ndarray or numpy scalar",
+                  "    Of x's shape and float dtype; numpy scalars for scalar input."]
+    else:
+        lines += ["out : ndarray, optional",
+                  "    Where to write the result: an array of x's shape and the result dtype; "
+                  "it may be x itself."]
+        lines += ["", "Returns", "-------", "ndarray or numpy scalar",
+                  "    Of x's shape and float dtype; a numpy scalar for scalar input."]
+    return lines
+
+
+def _function_code(spec: _Spec, n: int | None, forms, kernel: str) -> list[str]:
+    names = function_names(spec.name)
+    fname = names[3] if n is None else names[n]
+    sig = ["x", "*"]
+    for p in spec.loss.params:
+        default = spec.defaults.get(p.name)
+        sig.append(p.name if default is None else f"{p.name}={_literal(default)}")
+    sig.append("out=None")
+    lines = [f"def {fname}({', '.join(sig)}):"]
+    doc = _wrap([_doc(t) for t in _function_doc(spec, n, forms)], "    ")
+    doc[0] = '    """' + doc[0].lstrip()
+    lines += doc + ['    """']
+    checks = []
+    for p in spec.loss.params:
+        lines.append(f'    {p.name} = _param("{fname}", "{p.name}", {p.name}, "{p.assume}")')
+        checks.append(f'("{p.name}", {p.name}, "{p.assume}")')
+    nout = 2 if n is None else 1
+    call = f'    return _run({kernel}, "{fname}", x, out, {nout}'
+    if not checks:
+        lines.append(call + ")")
+    elif len(call) + sum(len(c) + 2 for c in checks) + 4 <= 100:
+        lines.append(f"{call}, ({', '.join(checks)},))")
+    else:
+        lines.append(f"{call}, (")
+        lines += [f"        {c}," for c in checks]
+        lines.append("    ))")
+    return lines
+
+
+def _kernel_code(spec: _Spec, n: int | None, forms) -> tuple[str, list[str]]:
+    """The block loop of one function: ``_NAME[_grad|_hess|_value_and_grad](x, out..., p)``."""
+    names = function_names(spec.name)
+    kname = "_" + (names[3] if n is None else names[n])
+    params = [p.symbol for p in spec.loss.params]
+    consts = _Constants(params)
+    body = _Body()
+    if n is None:
+        dests = ["vb", "gb"]
+        f0, f1 = forms[0], forms[1]
+        if isinstance(f0, HuberLike) and isinstance(f1, Clip) and f0.clip == f1:
+            _clip_body(f1, "xb", "gb", consts, body)
+            _huber_body(f0, "gb", "vb", consts, body)
+        elif isinstance(f0, Masked) and isinstance(f1, Masked):
+            _masked_body([f0, f1], dests, consts, body)
+        elif isinstance(f0, Single) and isinstance(f1, Single):
+            _single_body([f0, f1], dests, consts, body)
+        else:
+            _body(f0, "vb", consts, body)
+            _body(f1, "gb", consts, body)
+        outs, args = "(value, grad)", "x, value, grad"
+    else:
+        _body(forms[n], "ob", consts, body)
+        dests = ["ob"]
+        outs, args = "(out,)", "x, out"
+    pnames = [p.name for p in spec.loss.params]
+    sig = ", ".join([args, *pnames])
+    # The scratch buffers the body really names (t0, t1, ...; masks m0, m1, ...).
+    used = re.findall(r"\b([tm])(\d+)\b", "\n".join(body.lines))
+    body.floats = 1 + max((int(i) for k, i in used if k == "t"), default=-1)
+    body.bools = 1 + max((int(i) for k, i in used if k == "m"), default=-1)
+    extra = []
+    if body.floats:
+        extra.append(f"floats={body.floats}")
+    if body.bools:
+        extra.append(f"bools={body.bools}")
+    regs = [f"t{i}" for i in range(body.floats)] + [f"m{i}" for i in range(body.bools)]
+    loop_vars = ", ".join(["xb", *dests, *regs])
+    what = {0: "", 1: "_grad", 2: "_hess", None: "_value_and_grad"}[n]
+    lines = [f"def {kname}({sig}):"]
+    lines.append(f'    """{spec.name}{what} on 1-d arrays of the working dtype."""')
+    lines += [f"    {c}" for c in consts.prologue()]
+    whole = dict(zip(["xb", *dests], args.split(", ")))
+
+    def unblocked(stmts: list[str]) -> list[str]:
+        # One pass needs no blocks: the loop would only add a Python call per block.
+        return [re.sub(r"\b(xb|ob|vb|gb)\b", lambda m: whole[m.group(1)], t) for t in stmts]
+
+    if body.shortcut is not None:
+        cond, stmts = body.shortcut
+        while body.lines and body.lines[0].startswith("#"):
+            lines.append("    " + body.lines.pop(0))
+        lines.append(f"    if {cond}:  # a single pass: no need for blocks")
+        lines += ["        " + t for t in unblocked(stmts)]
+        lines.append("        return")
+    statements = [t for t in body.lines if t and not t.startswith("#")]
+    if len(statements) == 1 and not regs:
+        lines += ["    " + t for t in unblocked(body.lines)]
+        return kname, lines
+    call = ", ".join([outs, *extra])
+    lines.append(f"    for {loop_vars} in _blocks(x, {call}):")
+    lines += ["        " + line if line else "" for line in body.lines]
+    return kname, lines
+
+
+def _noqa(lines: list[str]) -> list[str]:
+    """Mark code lines longer than 100 characters (docstrings are wrapped earlier)."""
+    return [line + "  # noqa: E501" if len(line) > 100 and not line.startswith(" " * 4 + " ")
+            and '"""' not in line else line for line in lines]
+
+
+def _module_doc(specs: Sequence[_Spec]) -> list[str]:
+    names = ", ".join(s.name for s in specs)
+    lines = [
+        "Elementwise losses and their exact first two derivatives, in plain numpy.",
+        "",
+        f"Generated by lossmath {__version__} from the losses' interval tables (the header names "
+        "the command that regenerates this file). It imports only numpy and the standard "
+        "library.",
+        "",
+        f"Losses: {names}. For each NAME: NAME(x), NAME_grad(x), NAME_hess(x) (the second "
+        "derivative) and NAME_value_and_grad(x) -> (value, grad). Parameters are keyword-only.",
+        "",
+        "Conventions (every function)",
+        "----------------------------",
+        "- Elementwise on array_like x of any shape; a scalar in gives a numpy scalar out.",
+        "- dtype: float16, float32 and float64 (and longdouble) are kept; float16 is computed in "
+        "float32 and rounded once. bool and integer input (and Python numbers) give float64. "
+        "Complex and non-numeric input raise TypeError.",
+        "- Parameters are Python or numpy real numbers, validated on every call (ValueError "
+        "naming the parameter). They enter the arithmetic as Python floats, so float32 input "
+        "stays float32; a value that changes domain when rounded to the precision x is "
+        "computed in (beta=1e-50 for float32) raises ValueError.",
+        "- NaN in gives NaN out, in the value and in every derivative (also where a derivative "
+        "is constant).",
+        "- +-inf give the limits of the function (listed below; NaN where there is none).",
+        "- At a breakpoint every function returns the value of the piece that owns the point "
+        "(the piece whose condition holds there), for the loss and for its derivatives alike; "
+        "at a kink the derivative is that piece's derivative at the point, e.g. sign(0) = 0 "
+        "for Abs(x). The values are listed below.",
+        "- A piece is never evaluated outside its interval, and no function emits a "
+        "floating-point warning: overflow to +-inf and underflow are the correctly rounded "
+        "results and are not reported.",
+        "- out=: an optional output array of x's shape and the result dtype (value_and_grad "
+        "takes a pair); it may be x itself.",
+        "- Zero results may carry either sign (-0.0 == 0.0); every function gives at -0.0 what "
+        "it gives at 0.0, up to that sign.",
+        "",
+        "Breakpoints and limits",
+        "----------------------",
+    ]
+    for s in specs:
+        fnames = function_names(s.name)
+        lines.append(f"{s.name}:")
+        if not s.tables[0].breakpoints:
+            lines.append("  no breakpoints.")
+        for k, bp in enumerate(s.tables[0].breakpoints):
+            owner = sp.sstr(s.tables[0].pieces[bp.owner][0])
+            vals = ", ".join(
+                f"{fnames[n]} = {sp.sstr(s.tables[n].breakpoints[k].value)}" for n in range(3)
+            )
+            lines.append(f"  x = {sp.sstr(bp.at)} ({bp.kind}; piece {owner}): {vals}.")
+        for point, side in ((-sp.oo, 0), (sp.oo, -1)):
+            vals = ", ".join(
+                f"{fnames[n]} = {sp.sstr(limit_at(s.tables[n].intervals[side].expr, point))}"
+                for n in range(3)
+            )
+            lines.append(f"  x -> {'-' if side == 0 else '+'}inf: {vals}.")
+    catalog_lines = []
+    for s in specs:
+        for c in s.loss.conventions:
+            catalog_lines.append(f"- {s.name}, {c.topic}: {c.statement}")
+    if catalog_lines:
+        lines += ["", "Stated conventions of the losses", "--------------------------------"]
+        lines += catalog_lines
+    return lines
+
+
+def _command(names: Sequence[str], params: Mapping[str, Mapping[str, object]]) -> str:
+    parts = ["lossmath", "codegen", *names, "--target", "numpy"]
+    for loss, values in params.items():
+        for k, v in values.items():
+            parts += ["--param", f"{loss}.{k}={v}"]
+    return " ".join(parts)
+
+
+def _header(command: str) -> list[str]:
+    safe = command.encode("unicode_escape").decode("ascii")  # one line, whatever the path
+    return [
+        f"# Generated by lossmath {__version__}. Do not edit; regenerate with:",
+        f"#   {safe}",
+    ]
+
+
+def generate(
+    losses: Sequence[Loss | str],
+    *,
+    params: Mapping[str, Mapping[str, object]] | None = None,
+    command: str | None = None,
+) -> str:
+    """The text of one numpy module with value, gradient, Hessian and value_and_grad.
+
+    Parameters
+    ----------
+    losses : sequence of Loss or str
+        The losses, in the order the module defines them; strings are catalog names or
+        aliases. Each loss's name becomes a Python identifier: ``smooth_l1``,
+        ``smooth_l1_grad``, ``smooth_l1_hess``, ``smooth_l1_value_and_grad``.
+    params : mapping, optional
+        New defaults for the generated keyword arguments, per loss name:
+        ``{"smooth_l1": {"beta": "1/9"}}``. Values are validated like ``--param``.
+    command : str, optional
+        The command that regenerates the file, for the header; by default the equivalent
+        ``lossmath codegen`` command without ``-o``.
+
+    Returns
+    -------
+    str
+        The module source. The same inputs give the same text, byte for byte.
+
+    Raises
+    ------
+    LossError
+        An unknown loss or parameter, a name that is not a valid identifier, a parameter
+        value outside its domain, a loss given twice, or an expression numpy cannot express
+        (:class:`UnsupportedExpression`).
+
+    Examples
+    --------
+    >>> src = generate(["smooth_l1"])
+    >>> "def smooth_l1_value_and_grad(x, *, beta=1.0, out=None):" in src
+    True
+    """
+    params = dict(params or {})
+    resolved = [_resolve(item) for item in losses]
+    if not resolved:
+        raise LossError("no losses to generate")
+    seen: dict[str, str] = {}
+    for loss in resolved:
+        if loss.name in seen:
+            raise LossError(f"the loss {loss.name} is given twice (an alias names it too)")
+        for fname in function_names(loss.name):
+            if fname in seen:
+                raise LossError(
+                    f"{loss.name}: the function {fname} is already defined for {seen[fname]} "
+                    "(a loss given twice?)"
+                )
+            seen[fname] = loss.name
+    by_name = {loss.name: loss for loss in resolved}
+    for key in params:
+        if key not in by_name:
+            raise LossError(
+                f"--param {key}.*: {key} is not one of the losses being generated "
+                f"({', '.join(by_name)})"
+            )
+    specs = [_spec(loss, params.get(loss.name, {})) for loss in resolved]
+    if command is None:
+        command = _command([s.name for s in specs], params)
+
+    out = _header(command)
+    out += ['"""' + _doc(_module_doc(specs)[0])]
+    out += _wrap([_doc(t) for t in _module_doc(specs)[1:]], "")
+    out += ['"""', "", "from __future__ import annotations", "", "import math", "import numbers",
+            "", "import numpy as np", ""]
+    public = [f for s in specs for f in function_names(s.name)]
+    out.append("__all__ = [")
+    out += [f'    "{f}",' for f in public]
+    out.append("]")
+    out += _RUNTIME.format(block=BLOCK).split("\n")
+    for spec in specs:
+        forms = _forms(spec)
+        for n in (0, 1, 2, None):
+            kname, kernel = _kernel_code(spec, n, forms)
+            out += ["", ""] + _function_code(spec, n, forms, kname)
+            out += ["", ""] + kernel
+    text = "\n".join(_noqa(out)).rstrip("\n") + "\n"
+    return re.sub(r"\n{3,}(?=\S)", "\n\n\n", text)
