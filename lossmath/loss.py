@@ -8,6 +8,7 @@ they cannot drift apart.
 
 from __future__ import annotations
 
+import keyword
 import math
 import re
 from collections.abc import Mapping
@@ -57,7 +58,7 @@ class Param:
     latex: str | None = None  # e.g. r"\beta"; sympy's own rendering when None
 
     def __post_init__(self) -> None:
-        if not self.name.isidentifier() or self.name == "x":
+        if not self.name.isidentifier() or keyword.iskeyword(self.name) or self.name == "x":
             raise LossError(f"invalid parameter name {self.name!r}")
         if self.latex is not None and not LATEX_SYMBOL.fullmatch(self.latex):
             raise LossError(

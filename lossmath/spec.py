@@ -33,6 +33,7 @@ TOML layout::
 
 from __future__ import annotations
 
+import keyword
 import re
 import tomllib
 from pathlib import Path
@@ -64,7 +65,7 @@ def _check_name(name: object, what: str) -> str:
             f"{what} {name!r} is not a valid name (letters, digits and _, starting with a "
             "letter, at most 64 characters)"
         )
-    if name in _RESERVED:
+    if name in _RESERVED or keyword.iskeyword(name) or keyword.issoftkeyword(name):
         raise SpecError(f"{what} {name!r} is reserved")
     return name
 
