@@ -15,7 +15,7 @@ def bps(loss):
 
 
 def test_catalog_names():
-    assert loss_names() == ["huber", "l1", "l2", "smooth_l1"]
+    assert loss_names() == ["huber", "l1", "l2", "smooth_l1", "tukey", "wing"]
 
 
 def test_l2_has_no_breakpoint_and_unbounded_gradient():
@@ -105,3 +105,27 @@ def test_unknown_loss_names_the_known_ones():
 def test_aliases():
     assert get_loss("MSE") is get_loss("l2")
     assert get_loss("smooth-l1") is get_loss("smooth_l1")
+
+
+def test_wing_is_c0_everywhere_and_its_constant_joins_only_the_values():
+    w, eps = sp.symbols("w epsilon", positive=True)
+    f = get_loss("wing")
+    assert bps(f) == [
+        (-w, "C0", (0, eps / (eps + w))),
+        (0, "C0", (0, 2 * w / eps)),
+        (w, "C0", (0, eps / (eps + w))),
+    ]
+    r = f.report
+    assert (r.convex, r.gradient_bound, r.growth) == (False, sp.Max(1, w / eps), "linear")
+    assert bps(f.subs(w=10, epsilon=2))[2] == (10, "C0", (0, sp.Rational(1, 6)))
+
+
+def test_tukey_is_c2_with_third_derivative_jump_and_bounded():
+    c = sp.Symbol("c", positive=True)
+    f = get_loss("tukey")
+    assert bps(f) == [(-c, "C2", (0, 0, 0, -8 / c)), (c, "C2", (0, 0, 0, -8 / c))]
+    r = f.report
+    assert (r.convex, r.growth, r.symmetric) == (False, "bounded", True)
+    assert sp.simplify(r.gradient_bound - 16 * c / (25 * sp.sqrt(5))) == 0
+    # psi(x) = x (1 - (x/c)^2)^2, redescending to 0 at c
+    assert sp.expand(f.derivative(1).table.intervals[1].expr - x * (1 - (x / c) ** 2) ** 2) == 0

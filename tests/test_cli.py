@@ -21,7 +21,14 @@ def run(capsys, *argv):
 def test_list(capsys):
     code, out, _ = run(capsys, "list")
     assert code == 0
-    assert [line.split()[0] for line in out.splitlines()] == ["huber", "l1", "l2", "smooth_l1"]
+    assert [line.split()[0] for line in out.splitlines()] == [
+        "huber",
+        "l1",
+        "l2",
+        "smooth_l1",
+        "tukey",
+        "wing",
+    ]
 
 
 def test_show_smooth_l1(capsys):

@@ -91,7 +91,8 @@ def test_every_catalog_loss_report_states_its_analysis(name):
     assert fig.stem == f"{name}-{FIGURE}" and fig.spec.orders == (0, 1, 2)
     assert not fig.spec.curves[0].loss.params
     for p in loss.params:
-        assert f"${p.latex} = {expr_latex(p.default)}$" in fig.caption
+        symbol = p.latex or expr_latex(p.symbol)
+        assert f"${symbol} = {expr_latex(p.default)}$" in fig.caption
     for conv in loss.conventions:
         assert conv.topic in md
 
@@ -513,7 +514,8 @@ def test_a_derivation_source_wins_over_a_catalog_loss_of_the_same_name(tmp_path)
     [
         (["smooth_l1_vs_l3"], "unknown derivation or loss 'smooth_l1_vs_l3' (derivations: "
                               "smooth_l1_beta_huber, smooth_l1_vs_l2; catalog losses: huber, "
-                              "l1, l2, smooth_l1; or a SPEC.toml path, or --expr TEXT); did "
+                              "l1, l2, smooth_l1, tukey, wing; or a SPEC.toml path, or --expr "
+                              "TEXT); did "
                               "you mean 'smooth_l1_vs_l2'?"),
         (["huber", "--param", "beta=1"], "huber: unknown parameter(s) beta"),
         (["smooth_l1_vs_l2", "--param", "beta=1"], "--param and --solve apply to losses"),

@@ -9,11 +9,11 @@ from __future__ import annotations
 import difflib
 
 from ..loss import Loss, LossError
-from . import basic, huber
+from . import basic, huber, tukey, wing
 
 __all__ = ["get", "names", "all_losses", "UnknownLoss"]
 
-_LOSSES: tuple[Loss, ...] = (*basic.LOSSES, *huber.LOSSES)
+_LOSSES: tuple[Loss, ...] = (*basic.LOSSES, *huber.LOSSES, *wing.LOSSES, *tukey.LOSSES)
 
 
 class UnknownLoss(LossError):
