@@ -1,12 +1,21 @@
 """lossmath: derive loss functions symbolically.
 
-Define a loss as a piecewise sympy expression, normalise it into an interval table, take its
-derivatives, and verify how smooth it is at every breakpoint.
+Define a loss as a piecewise sympy expression (or a TOML spec / text, parsed safely),
+normalise it into an interval table, take its derivatives, verify how smooth it is at every
+breakpoint, solve for the constants that join its pieces, and emit LaTeX, derivation
+documents and numpy code.
+
+The heavier front ends (documents, code generation) are imported on first use, so
+``import lossmath`` stays cheap.
 """
 
 from __future__ import annotations
 
 __version__ = "0.1.0"
+
+import os
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from .analysis import BreakpointReport, LossReport, ZeroTest, analyse, is_zero
 from .catalog import UnknownLoss
@@ -15,6 +24,54 @@ from .catalog import names as loss_names
 from .loss import Convention, Loss, LossError, Param, Reference
 from .symbols import x
 from .table import Breakpoint, Interval, IntervalTable, build_table
+
+if TYPE_CHECKING:
+    from .solve import Solution
+
+
+def load_spec(path: str | os.PathLike[str]) -> Loss:
+    """A loss from a TOML spec file; see :func:`lossmath.spec.load_spec`."""
+    from .spec import load_spec as _load
+
+    return _load(path)
+
+
+def loss_from_expr(text: str, name: str = "expr") -> Loss:
+    """A loss from one safe inline expression; see :func:`lossmath.spec.loss_from_expr`."""
+    from .spec import loss_from_expr as _from
+
+    return _from(text, name)
+
+
+def solve_unknowns(loss: Loss, require: float | None = None) -> Solution:
+    """Solve a loss's unknowns; ``require=None`` for the smoothest class reachable.
+
+    See :func:`lossmath.solve.solve_unknowns` and :func:`lossmath.solve.solve_best`.
+    """
+    from .solve import solve_best
+    from .solve import solve_unknowns as _solve
+
+    return solve_best(loss) if require is None else _solve(loss, require)
+
+
+def generate_numpy(
+    losses: Sequence[Loss | str],
+    *,
+    params: Mapping[str, Mapping[str, object]] | None = None,
+    command: str | None = None,
+) -> str:
+    """Numpy module text for ``losses``; see :func:`lossmath.emit.numpy.generate`."""
+    from .emit.numpy import generate
+
+    return generate(losses, params=params, command=command)
+
+
+def loss_latex(loss: Loss, form: str = "pieces") -> str:
+    """Textbook LaTeX of a loss; see :func:`lossmath.latex.loss_latex`."""
+    from .latex import loss_latex as _latex
+
+    return _latex(loss, form)
+
 
 __all__ = [
     "Breakpoint",
@@ -31,8 +88,13 @@ __all__ = [
     "ZeroTest",
     "analyse",
     "build_table",
+    "generate_numpy",
     "get_loss",
     "is_zero",
+    "load_spec",
+    "loss_from_expr",
+    "loss_latex",
     "loss_names",
+    "solve_unknowns",
     "x",
 ]
