@@ -24,3 +24,12 @@ def test_ci_runs_the_readme_test_command():
     test_cmd = readme_commands()[1]
     assert "pytest" in test_cmd
     assert test_cmd in (ROOT / ".ci" / "run").read_text()
+
+
+def test_readme_python_example_runs(monkeypatch):
+    """The README's >>> example is a doctest, run from the repository root."""
+    import doctest
+
+    monkeypatch.chdir(ROOT)
+    result = doctest.testfile(str(ROOT / "README.md"), module_relative=False)
+    assert result.attempted >= 5 and result.failed == 0
