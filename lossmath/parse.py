@@ -535,6 +535,10 @@ def _prepare(text: str, names: Mapping[str, sympy.Symbol], what: str) -> int:
         if not " " <= char <= "~":
             raise ParseError(f"{what}: character {char!r} at column {index + 1} is not "
                              "allowed (only printable ASCII on one line)", text, index)
+        if char == "#":  # strings are refused anyway, so '#' can only start a comment,
+            # which Python would silently drop: text the user believes is part of the loss
+            raise ParseError(f"{what}: '#' at column {index + 1}: comments are not allowed",
+                             text, index)
         if char in "([{":
             depth += 1
             if depth > MAX_DEPTH:  # CPython's parser is slow or fails on deep nesting

@@ -98,3 +98,28 @@ def test_hostile_names_are_refused(tmp_path, capsys, name):
 def test_python_api_refuses_names_that_are_not_identifiers(name):
     with pytest.raises(LossError):
         generate([Loss(name, sp.Abs(x))])
+
+
+def test_codegen_accepts_an_inline_expression(tmp_path, capsys):
+    from lossmath.cli import main
+
+    out = tmp_path / "mine.py"
+    argv = ["codegen", "--expr", "x**2 if x < 1 else 2*x - 1", "--name", "mine", "-o", str(out)]
+    assert main(argv) == 0
+    text = out.read_text()
+    assert "--expr 'x**2 if x < 1 else 2*x - 1' --name mine" in text.splitlines()[1]
+    ns: dict = {}
+    exec(compile(text, str(out), "exec"), ns)  # our own generated module, not user text
+    assert ns["mine_grad"](3.0) == 2.0 and ns["mine"](0.5) == 0.25
+    assert main([*argv, "--check"]) == 0
+
+
+@pytest.mark.parametrize(
+    "text", ["__import__('os').system('touch pwned')", "x\n__import__('os')", "x # '''"]
+)
+def test_codegen_refuses_hostile_expressions(tmp_path, monkeypatch, capsys, text):
+    from lossmath.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["codegen", "--expr", text, "-o", "m.py"]) == 2
+    assert list(tmp_path.iterdir()) == []

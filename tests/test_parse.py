@@ -34,8 +34,10 @@ def _warm_up() -> None:
 # --------------------------------------------------------------------------- round trips
 
 EXPRESSIONS = [
-    ("0.5*x**2 if abs(x) < 1 else abs(x) - 0.5",
-     Piecewise((x**2 / 2, Abs(x) < 1), (Abs(x) - S(1) / 2, True))),
+    (
+        "0.5*x**2 if abs(x) < 1 else abs(x) - 0.5",
+        Piecewise((x**2 / 2, Abs(x) < 1), (Abs(x) - S(1) / 2, True)),
+    ),
     ("w*log(1 + abs(x)/epsilon)", w * sympy.log(1 + Abs(x) / epsilon)),
     ("log1p(x)", sympy.log(1 + x)),
     ("expm1(beta*x)", sympy.exp(beta * x) - 1),
@@ -43,13 +45,23 @@ EXPRESSIONS = [
     ("max(x, -1, 2*beta)", Max(x, -1, 2 * beta)),
     ("pi*e", pi * E),
     ("x**2 if x < 1 else x + 1", Piecewise((x**2, x < 1), (x + 1, True))),
-    ("x if x < -1 else x**2 if x < 1 else 2*x",
-     Piecewise((x, x < -1), (x**2, x < 1), (2 * x, True))),
-    ("sign(x) + sqrt(beta) + exp(x) + sin(x) + cos(x) + tan(x)",
-     sympy.sign(x) + sympy.sqrt(beta) + sympy.exp(x) + sympy.sin(x) + sympy.cos(x)
-     + sympy.tan(x)),
-    ("atan(x) + sinh(x) + cosh(x) + tanh(x)",
-     sympy.atan(x) + sympy.sinh(x) + sympy.cosh(x) + sympy.tanh(x)),
+    (
+        "x if x < -1 else x**2 if x < 1 else 2*x",
+        Piecewise((x, x < -1), (x**2, x < 1), (2 * x, True)),
+    ),
+    (
+        "sign(x) + sqrt(beta) + exp(x) + sin(x) + cos(x) + tan(x)",
+        sympy.sign(x)
+        + sympy.sqrt(beta)
+        + sympy.exp(x)
+        + sympy.sin(x)
+        + sympy.cos(x)
+        + sympy.tan(x),
+    ),
+    (
+        "atan(x) + sinh(x) + cosh(x) + tanh(x)",
+        sympy.atan(x) + sympy.sinh(x) + sympy.cosh(x) + sympy.tanh(x),
+    ),
     ("-x**2", -(x**2)),
     ("+x - -1", x + 1),
     ("2**-1", Rational(1, 2)),
@@ -77,16 +89,19 @@ def test_nested_if_else_is_one_flat_piecewise() -> None:
     assert not any(arg.expr.has(Piecewise) for arg in result.args)
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("0.1", Rational(1, 10)),
-    ("1e-3", Rational(1, 1000)),
-    ("2.5E+2", sympy.Integer(250)),
-    (".5", Rational(1, 2)),
-    ("2.", sympy.Integer(2)),
-    ("1_000.5", Rational(2001, 2)),
-    # more digits than a float holds: still exact, so the text is used, not repr(float)
-    ("0.1000000000000000000001", Rational(10**21 + 1, 10**22)),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("0.1", Rational(1, 10)),
+        ("1e-3", Rational(1, 1000)),
+        ("2.5E+2", sympy.Integer(250)),
+        (".5", Rational(1, 2)),
+        ("2.", sympy.Integer(2)),
+        ("1_000.5", Rational(2001, 2)),
+        # more digits than a float holds: still exact, so the text is used, not repr(float)
+        ("0.1000000000000000000001", Rational(10**21 + 1, 10**22)),
+    ],
+)
 def test_decimals_are_exact_rationals(text: str, expected: sympy.Rational) -> None:
     result = parse_expression(text, NAMES)
     assert isinstance(result, sympy.Rational)
@@ -98,20 +113,23 @@ def test_declared_symbols_are_the_callers_objects() -> None:
     assert parse_expression("beta", NAMES).is_positive
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("-beta < x < beta", And(-beta < x, x < beta)),
-    ("not (x < 1)", Not(x < 1)),
-    ("x < 1 and w > 2 or x >= 3", Or(And(x < 1, w > 2), x >= 3)),
-    ("x == 1", Eq(x, 1)),
-    ("x != 1", Ne(x, 1)),
-    ("abs(x) <= beta", Abs(x) <= beta),
-    ("-1 < 0 < 1", sympy.true),  # comparisons of plain numbers still work
-    ("1 > 2", sympy.false),
-    ("beta > 0", sympy.true),  # decided from the symbol's assumptions
-    ("otherwise", sympy.true),
-    ("True", sympy.true),
-    ("  otherwise ", sympy.true),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("-beta < x < beta", And(-beta < x, x < beta)),
+        ("not (x < 1)", Not(x < 1)),
+        ("x < 1 and w > 2 or x >= 3", Or(And(x < 1, w > 2), x >= 3)),
+        ("x == 1", Eq(x, 1)),
+        ("x != 1", Ne(x, 1)),
+        ("abs(x) <= beta", Abs(x) <= beta),
+        ("-1 < 0 < 1", sympy.true),  # comparisons of plain numbers still work
+        ("1 > 2", sympy.false),
+        ("beta > 0", sympy.true),  # decided from the symbol's assumptions
+        ("otherwise", sympy.true),
+        ("True", sympy.true),
+        ("  otherwise ", sympy.true),
+    ],
+)
 def test_condition_round_trip(text: str, expected: sympy.Basic) -> None:
     assert parse_condition(text, NAMES) == expected
 
@@ -123,8 +141,9 @@ def test_parse_error_carries_text_position_and_what() -> None:
     assert isinstance(error, ValueError)
     assert error.text == "  x + foo"
     assert error.position == 6
-    assert str(error) == ("piece 2 expr: unknown name 'foo' at column 7 "
-                          "(allowed: x, beta, epsilon, w, pi, e)")
+    assert str(error) == (
+        "piece 2 expr: unknown name 'foo' at column 7 (allowed: x, beta, epsilon, w, pi, e)"
+    )
 
 
 @pytest.mark.parametrize("name", ["e", "pi", "abs", "min"])
@@ -150,39 +169,45 @@ def test_condition_must_not_be_a_value() -> None:
         parse_condition("x", NAMES)
 
 
-@pytest.mark.parametrize(("text", "token"), [
-    ("x**1001", "exponent 1001 is too large"),
-    ("x**(1/1001)", "exponent 1/1001 is too large"),
-    ("(x**1000)**1000", "exponent 1000000 is too large"),
-    ("10**1000*10**1000*10**1000*10**1000", "bits is too large"),
-    ("(10**1000*x)**3", "the power would have about"),
-    ("sqrt(2**300 + 1)", "root of a number of about 300 bits"),
-    # sympy would rewrite these to 999**999 and 1000**1000 behind the power check
-    ("exp(999*log(999))", "exponent containing log multiply to more than 1000"),
-    ("2**(1000*log(1000)/log(2))", "exponent containing log multiply to more than 1000"),
-    ("exp(10**100*log(10))", "in an exponent is too large"),
-    # symbolic exponents with big constants make sympy's assumption code hang
-    ("(2*x)**(x - 2**64)", "constant -18446744073709551616 in an exponent"),
-    ("exp(pi*(x - 100000))", "constant -100000 in an exponent"),
-    ("x**(10*(x - 999))", "constant -9990 in an exponent"),  # made by sympy, caught after
-    ("exp(exp(exp(8)))", "beyond 2**10000 or 2**-10000 in magnitude"),
-    ("((1 + sqrt(2))**1000 + 1)**1000", "beyond 2**10000 or 2**-10000 in magnitude"),
-    ("exp(-exp(10))", "beyond 2**10000 or 2**-10000 in magnitude"),
-    # mpmath's power() would multiply out the exponent exp(2718) for seconds
-    ("((1e-3/3)*cos(2**64))**exp(1000*e)", "beyond 2**10000 or 2**-10000 in magnitude"),
-    ("1/0", "undefined or infinite"),
-    ("log(0)", "undefined or infinite"),
-    ("min(x, 1, 2, 3, 4, 5, 6, 7, 8)", "takes 2 to 8 arguments, got 9"),
-    ("min(min(x, w, beta, epsilon, sin(x)), min(cos(x), tan(x), sinh(x), tanh(x)))",
-     "Min of 9 terms is too wide"),
-    (" else ".join(f"{i} if x < {i}" for i in range(8)) + " else x", "9 pieces"),
-])
+@pytest.mark.parametrize(
+    ("text", "token"),
+    [
+        ("x**1001", "exponent 1001 is too large"),
+        ("x**(1/1001)", "exponent 1/1001 is too large"),
+        ("(x**1000)**1000", "exponent 1000000 is too large"),
+        ("10**1000*10**1000*10**1000*10**1000", "bits is too large"),
+        ("(10**1000*x)**3", "the power would have about"),
+        ("sqrt(2**300 + 1)", "root of a number of about 300 bits"),
+        # sympy would rewrite these to 999**999 and 1000**1000 behind the power check
+        ("exp(999*log(999))", "exponent containing log multiply to more than 1000"),
+        ("2**(1000*log(1000)/log(2))", "exponent containing log multiply to more than 1000"),
+        ("exp(10**100*log(10))", "in an exponent is too large"),
+        # symbolic exponents with big constants make sympy's assumption code hang
+        ("(2*x)**(x - 2**64)", "constant -18446744073709551616 in an exponent"),
+        ("exp(pi*(x - 100000))", "constant -100000 in an exponent"),
+        ("x**(10*(x - 999))", "constant -9990 in an exponent"),  # made by sympy, caught after
+        ("exp(exp(exp(8)))", "beyond 2**10000 or 2**-10000 in magnitude"),
+        ("((1 + sqrt(2))**1000 + 1)**1000", "beyond 2**10000 or 2**-10000 in magnitude"),
+        ("exp(-exp(10))", "beyond 2**10000 or 2**-10000 in magnitude"),
+        # mpmath's power() would multiply out the exponent exp(2718) for seconds
+        ("((1e-3/3)*cos(2**64))**exp(1000*e)", "beyond 2**10000 or 2**-10000 in magnitude"),
+        ("1/0", "undefined or infinite"),
+        ("log(0)", "undefined or infinite"),
+        ("min(x, 1, 2, 3, 4, 5, 6, 7, 8)", "takes 2 to 8 arguments, got 9"),
+        (
+            "min(min(x, w, beta, epsilon, sin(x)), min(cos(x), tan(x), sinh(x), tanh(x)))",
+            "Min of 9 terms is too wide",
+        ),
+        (" else ".join(f"{i} if x < {i}" for i in range(8)) + " else x", "9 pieces"),
+    ],
+)
 def test_size_limits(text: str, token: str) -> None:
     assert_rejected(parse_expression, text, token)
 
 
-@pytest.mark.parametrize("text", ["x if (x if x < 1 else 2) < 3 else 0",
-                                  "x if log1p(x if x < 1 else 2) < 3 else 0"])
+@pytest.mark.parametrize(
+    "text", ["x if (x if x < 1 else 2) < 3 else 0", "x if log1p(x if x < 1 else 2) < 3 else 0"]
+)
 def test_if_else_inside_a_comparison_is_refused(text: str) -> None:
     # sympy would rewrite the condition and try to solve it, which can take forever
     assert_rejected(parse_expression, text, "if-else inside a comparison")
@@ -195,8 +220,10 @@ def test_time_budget(monkeypatch: pytest.MonkeyPatch) -> None:
 
 # Found by fuzzing: sympy's assumption system expands real and imaginary parts of this
 # for minutes.  No size limit applies, so only the watchdog stops it.
-SLOW_IN_SYMPY = ("((cos(10) if sign((x if 1e-3 > 10 else beta)) <= (log(0.5)**pi) else "
-                 "atan((cos(10**100) if (1/3 > 100 or 3 != 2) else (1e-3/3))))/7) <= cosh(1)")
+SLOW_IN_SYMPY = (
+    "((cos(10) if sign((x if 1e-3 > 10 else beta)) <= (log(0.5)**pi) else "
+    "atan((cos(10**100) if (1/3 > 100 or 3 != 2) else (1e-3/3))))/7) <= cosh(1)"
+)
 
 
 def test_watchdog_interrupts_slow_sympy_evaluation() -> None:
@@ -222,6 +249,7 @@ def test_an_existing_profiler_is_left_alone() -> None:
 
 
 # ------------------------------------------------------------------------ hostile input
+
 
 def assert_rejected(function: Callable[..., object], text: str, token: str) -> ParseError:
     """``function(text)`` raises a one-line ParseError naming ``token``, within 1 s."""
@@ -300,19 +328,27 @@ HOSTILE = [
     (parse_expression, "x\n+ 1", "'\\n' at column 2"),
     (parse_expression, "x\t+ 1", "'\\t' at column 2"),
     (parse_expression, "\uff58", "'\uff58' at column 1"),  # fullwidth x: NFKC would make it x
-    (parse_expression, "foo", "unknown name 'foo' at column 1 (allowed: x, beta, epsilon, w, "
-                              "pi, e)"),
+    (
+        parse_expression,
+        "foo",
+        "unknown name 'foo' at column 1 (allowed: x, beta, epsilon, w, pi, e)",
+    ),
     (parse_expression, "", "expression is empty"),
     (parse_expression, "   ", "expression is empty"),
     (parse_condition, "", "condition is empty"),
 ]
 
 
-@pytest.mark.parametrize(("function", "text", "token"), HOSTILE,
-                         ids=[repr(text[:40]) for _, text, _ in HOSTILE])
+@pytest.mark.parametrize(
+    ("function", "text", "token"), HOSTILE, ids=[repr(text[:40]) for _, text, _ in HOSTILE]
+)
 def test_hostile_input_is_rejected_quickly_without_side_effects(
-        function: Callable[..., object], text: str, token: str, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    function: Callable[..., object],
+    text: str,
+    token: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.chdir(tmp_path)  # "touch pwned" / open('pwned', 'w') would land here
     assert_rejected(function, text, token)
     assert not (tmp_path / "pwned").exists()
@@ -326,13 +362,14 @@ def test_a_megabyte_is_rejected_before_parsing() -> None:
     assert error.position is None
 
 
-@pytest.mark.parametrize(("text", "operator"), [("x // 2", "//"), ("(x) %  2", "%"),
-                                                ("x<1 is 1", "is"), ("1+x@x", "@")])
+@pytest.mark.parametrize(
+    ("text", "operator"), [("x // 2", "//"), ("(x) %  2", "%"), ("x<1 is 1", "is"), ("1+x@x", "@")]
+)
 def test_position_points_at_the_operator(text: str, operator: str) -> None:
     function = parse_condition if "<" in text else parse_expression
     error = assert_rejected(function, text, repr(operator))
     assert error.position is not None
-    assert text[error.position:].startswith(operator)
+    assert text[error.position :].startswith(operator)
 
 
 def test_sympy_never_sees_a_string(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -351,8 +388,21 @@ def test_sympy_never_sees_a_string(monkeypatch: pytest.MonkeyPatch) -> None:
 
 # ------------------------------------------------------------------- source inspection
 
-FORBIDDEN_CALLS = {"eval", "exec", "compile", "sympify", "parse_expr", "S", "__import__",
-                   "Symbol", "symbols", "Float", "Function", "var", "lambdify"}
+FORBIDDEN_CALLS = {
+    "eval",
+    "exec",
+    "compile",
+    "sympify",
+    "parse_expr",
+    "S",
+    "__import__",
+    "Symbol",
+    "symbols",
+    "Float",
+    "Function",
+    "var",
+    "lambdify",
+}
 
 
 def forbidden_uses(source: str) -> list[str]:
@@ -366,12 +416,13 @@ def forbidden_uses(source: str) -> list[str]:
             if name in FORBIDDEN_CALLS and not regex:
                 found.append(f"call of {name} at line {node.lineno}")
             if name in {"Rational", "Integer"} and any(
-                    isinstance(arg, ast.Constant) and isinstance(arg.value, str)
-                    for arg in node.args):
+                isinstance(arg, ast.Constant) and isinstance(arg.value, str) for arg in node.args
+            ):
                 found.append(f"{name} of a string at line {node.lineno}")
         elif isinstance(node, ast.ImportFrom) and (
-                "parsing" in (node.module or "")
-                or any(alias.name in FORBIDDEN_CALLS for alias in node.names)):
+            "parsing" in (node.module or "")
+            or any(alias.name in FORBIDDEN_CALLS for alias in node.names)
+        ):
             found.append(f"import from {node.module} at line {node.lineno}")
         elif isinstance(node, ast.Import) and any("parsing" in a.name for a in node.names):
             found.append(f"import at line {node.lineno}")
@@ -384,11 +435,27 @@ def test_parse_module_uses_no_string_evaluating_api() -> None:
     assert "ast.parse(" in PARSE_SOURCE
 
 
-@pytest.mark.parametrize("snippet", [
-    "sympy.sympify(text)", "eval(text)", "exec(text)", "S(text)", "compile(t, 'f', 'eval')",
-    "sympy.Rational('1/3')", "builtins.compile(t, 'f', 'exec')", "builtins.__import__('os')",
-    "from sympy.parsing.sympy_parser import parse_expr", "from sympy import sympify",
-    "import sympy.parsing",
-])
+@pytest.mark.parametrize(
+    "snippet",
+    [
+        "sympy.sympify(text)",
+        "eval(text)",
+        "exec(text)",
+        "S(text)",
+        "compile(t, 'f', 'eval')",
+        "sympy.Rational('1/3')",
+        "builtins.compile(t, 'f', 'exec')",
+        "builtins.__import__('os')",
+        "from sympy.parsing.sympy_parser import parse_expr",
+        "from sympy import sympify",
+        "import sympy.parsing",
+    ],
+)
 def test_the_source_check_would_catch_a_violation(snippet: str) -> None:
     assert forbidden_uses(snippet) != []
+
+
+def test_comments_are_refused():
+    x = sympy.Symbol("x", real=True)
+    with pytest.raises(ParseError, match="'#' at column 6: comments are not allowed"):
+        parse_expression("x**2 # hidden", {"x": x})

@@ -6,6 +6,7 @@
     lossmath codegen smooth_l1 --param smooth_l1.beta=1/9 -o losses.py
     lossmath codegen smooth_l1 huber -o losses.py --check --diff
     lossmath codegen examples/wing.toml --solve -o wing.py
+    lossmath codegen --expr "x**2 if x < 1 else 2*x - 1" --name my_loss -o my_loss.py
 
 ``--param NAME.k=v`` (or ``k=v`` for every loss that has ``k``) sets the default of the
 generated keyword argument. ``--check`` writes nothing and exits 1 when the file would change.
@@ -82,6 +83,8 @@ def _canonical(name: str) -> str | None:
 
 def _command(args: argparse.Namespace) -> str:
     parts = ["lossmath", "codegen", *args.names, "--target", args.target]
+    if args.expr is not None:
+        parts += ["--expr", args.expr] + (["--name", args.name] if args.name != "expr" else [])
     if args.solve is not None:
         parts += ["--solve"] if args.solve == "best" else ["--solve", args.solve]
     for item in args.param or ():
@@ -98,7 +101,15 @@ def run(args: argparse.Namespace) -> int:
         raise cli.UsageError("--check needs -o FILE")
     if args.output and Path(args.output).is_dir():
         raise cli.UsageError(f"-o {args.output}: is a directory; give the module's file name")
+    if not args.names and args.expr is None:
+        raise cli.UsageError("give at least one loss NAME (or SPEC.toml), or --expr TEXT")
     losses = [_resolve(name, args.solve) for name in args.names]
+    if args.expr is not None:
+        from ..spec import loss_from_expr
+
+        losses.append(loss_from_expr(args.expr, name=args.name))
+    elif args.name != "expr":
+        raise cli.UsageError("--name only names an --expr loss")
     params = parse_param_items(args.param, losses)
     command = _command(args)
     text = generate(losses, params=params, command=command)
@@ -130,9 +141,14 @@ def register(sub) -> None:
         epilog="Exit codes: 0 written or current, 1 --check found the file stale, 2 usage or "
         "input error (the existing file is left untouched).",
     )
-    p.add_argument("names", nargs="+", metavar="NAME",
+    p.add_argument("names", nargs="*", metavar="NAME",
                    help="catalog losses (see 'lossmath list') or SPEC.toml files, in the order "
                    "to define them")
+    p.add_argument("--expr", metavar="TEXT",
+                   help='also a loss defined inline, e.g. "0.5*x**2 if abs(x) < 1 else '
+                   'abs(x) - 0.5" (defined last)')
+    p.add_argument("--name", default="expr", metavar="NAME",
+                   help="the --expr loss's name in the module (default: expr)")
     p.add_argument("--target", choices=("numpy",), default="numpy",
                    help="the code to generate (default: numpy)")
     p.add_argument("-o", "--output", metavar="FILE",
