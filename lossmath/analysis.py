@@ -57,7 +57,7 @@ class ZeroTest:
 def is_zero(expr: sp.Expr, samples=()) -> ZeroTest:
     """Three-valued zero test: a cheap ladder of rewrites, then a numeric check."""
     if expr.has(sp.nan):
-        return ZeroTest(None, "symbolic")
+        return ZeroTest(None, "symbolic", simplest=expr)
     candidates = [expr]
     for rewrite in (
         sp.cancel,
@@ -116,6 +116,10 @@ def _admissible(sym: sp.Symbol, value: sp.Expr) -> bool:
     if sym.is_negative:
         return bool(v < 0)
     return True
+
+
+def _infinite(value: sp.Expr) -> bool:
+    return bool(value.has(sp.oo, -sp.oo, sp.zoo))
 
 
 def one_sided(expr: sp.Expr, point: sp.Expr, side: str) -> sp.Expr:
@@ -200,7 +204,12 @@ def breakpoint_report(table: IntervalTable, k: int) -> BreakpointReport:
         if same.value is True:
             break
         lv, rv = one_sided(gl, bp.at, "-"), one_sided(gr, bp.at, "+")
-        test = is_zero(rv - lv, table.samples)
+        if _infinite(lv) or _infinite(rv):
+            # an unbounded one-sided derivative (|x|**1.5 has f'' -> oo at 0) does not join,
+            # whatever the other side does; oo - oo must not become "undecided"
+            test = ZeroTest(False, "symbolic", simplest=sp.oo)
+        else:
+            test = is_zero(rv - lv, table.samples)
         lefts.append(tidy(lv))
         rights.append(tidy(rv))
         jumps.append(tidy(test.simplest))

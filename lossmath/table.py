@@ -226,6 +226,12 @@ def _roots(u: sp.Expr, where: str) -> set[sp.Expr]:
         raise ValueError(f"cannot find where {where} changes: {exc}") from exc
     if isinstance(sol, sp.FiniteSet):
         return set(sol)
+    if sol.has(sp.ImageSet) or sol.is_finite_set is False:
+        # abs(sin(x)) kinks at every k*pi: an interval table cannot hold them
+        raise ValueError(
+            f"{where} changes at infinitely many points ({u} = 0 for x in {sol}); "
+            "lossmath needs finitely many breakpoints"
+        )
     # With parameters solveset may wrap a finite answer in an Intersection/Complement
     # (e.g. x**2 - beta for a merely real beta); solve() gives the candidates.
     try:

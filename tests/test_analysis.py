@@ -189,3 +189,14 @@ def test_piece_undefined_on_its_own_interval(expr, message):
 def test_piece_defined_on_its_interval_only_is_fine():
     f = Loss("ok", sp.Piecewise((sp.log(x), x > 1), (0, True)))
     assert [b.at for b in f.table.breakpoints] == [1]
+
+
+def test_unbounded_one_sided_derivative_does_not_join():
+    # f'' of |x|**(3/2) is 3/(4 sqrt|x|) on both sides: +oo - (+oo) is not "undecided"
+    f = Loss("f", sp.Abs(x) ** sp.Rational(3, 2))
+    assert classes(f) == [(0, "C1", (0, 0, sp.oo))]
+
+
+def test_infinitely_many_kinks_are_refused():
+    with pytest.raises(LossError, match="infinitely many points"):
+        Loss("f", sp.Abs(sp.sin(x)))
