@@ -216,7 +216,7 @@ class Loss:
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise LossError(f"{self.name}: parameter declared twice: {', '.join(dupes)}")
-        expr = self.expr if isinstance(self.expr, sp.Basic) else sp.Integer(self.expr)
+        expr = exact(self.expr)
         object.__setattr__(self, "expr", expr)
         allowed = {x, *(p.symbol for p in self.params)}
         unknown = expr.free_symbols - allowed

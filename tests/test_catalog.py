@@ -129,3 +129,13 @@ def test_tukey_is_c2_with_third_derivative_jump_and_bounded():
     assert sp.simplify(r.gradient_bound - 16 * c / (25 * sp.sqrt(5))) == 0
     # psi(x) = x (1 - (x/c)^2)^2, redescending to 0 at c
     assert sp.expand(f.derivative(1).table.intervals[1].expr - x * (1 - (x / c) ** 2) ** 2) == 0
+
+
+def test_limits_in_delta():
+    """Pointwise, delta -> 0 gives 0 and delta -> oo gives x^2/2 (half of MSE)."""
+    hub = get_loss("huber")
+    outer, inner = hub.table.intervals[-1].expr, hub.table.intervals[1].expr
+    t = sp.Rational(3, 2)  # a fixed residual: outside the quadratic zone once delta < 3/2
+    assert sp.limit(outer.subs(x, t), delta, 0, "+") == 0
+    # inside it once delta > 3/2, where the value does not depend on delta
+    assert inner.subs(x, t) == t**2 / 2 and delta not in inner.free_symbols
