@@ -12,13 +12,19 @@ import sympy as sp
 
 from .analysis import LossReport
 from .loss import Loss
-from .textform import loss_text
+from .textform import expr_text, loss_text
 
 __all__ = ["report_dict", "report_text"]
 
 
 def _s(e: sp.Basic) -> str:
+    """sympy's str(): what JSON carries, so sympify reads it back."""
     return sp.sstr(e)
+
+
+def _t(e: sp.Basic) -> str:
+    """The unicode text form for people: ``|x| − β/2``, ``∞``."""
+    return expr_text(e).replace("oo", "∞")
 
 
 def report_dict(loss: Loss) -> dict[str, Any]:
@@ -62,8 +68,8 @@ def _owner_side(loss: Loss, k: int) -> str:
 
 
 def _interval(lo: sp.Expr, hi: sp.Expr) -> str:
-    lo_s = "-oo" if lo == -sp.oo else _s(lo)
-    hi_s = "oo" if hi == sp.oo else _s(hi)
+    lo_s = "−∞" if lo == -sp.oo else _t(lo)
+    hi_s = "∞" if hi == sp.oo else _t(hi)
     return f"({lo_s}, {hi_s})"
 
 
@@ -93,9 +99,9 @@ def report_text(loss: Loss, derivatives: int = 2) -> str:
         lines.append("")
         lines.append(f"{name} by interval")
         for iv in d.table.intervals:
-            lines.append(f"  x in {_interval(iv.lo, iv.hi):<22} {name} = {_s(iv.expr)}")
+            lines.append(f"  x in {_interval(iv.lo, iv.hi):<22} {name} = {_t(iv.expr)}")
         for b in d.table.breakpoints:
-            lines.append(f"  x = {_s(b.at):<25} {name} = {_s(b.value)}   (piece {b.owner + 1})")
+            lines.append(f"  x = {_t(b.at):<25} {name} = {_t(b.value)}   (piece {b.owner + 1})")
     r = loss.report
     lines.append("")
     lines.append("Smoothness")
@@ -103,19 +109,19 @@ def report_text(loss: Loss, derivatives: int = 2) -> str:
         lines.append("  no breakpoints: C∞ everywhere")
     for b in r.breakpoints:
         jumps = ", ".join(
-            f"f{chr(0x2032) * k if k < 4 else f'^({k})'} {_s(j)}" for k, j in enumerate(b.jumps)
+            f"f{chr(0x2032) * k if k < 4 else f'^({k})'} {_t(j)}" for k, j in enumerate(b.jumps)
         )
         how = " (decided numerically)" if b.numeric else ""
-        lines.append(f"  x = {_s(b.at):<14} {b.cls:<14} jumps (right - left): {jumps}{how}")
+        lines.append(f"  x = {_t(b.at):<14} {b.cls:<14} jumps (right - left): {jumps}{how}")
     lines.append("")
     lines.append("Properties")
     lines.append(f"  class          {r.cls}")
     lines.append(f"  symmetric      {_yn(r.symmetric)}")
     lines.append(f"  convex         {_yn(r.convex)}")
-    lines.append(f"  sup |f'(x)|    {_s(r.gradient_bound)}")
+    lines.append(f"  sup |f'(x)|    {_t(r.gradient_bound)}")
     lines.append(f"  growth         {r.growth}")
     lines.append(
-        f"  f(0)           {_s(r.value_at_zero)}" + ("  (the minimum)" if r.minimum_at_zero else "")
+        f"  f(0)           {_t(r.value_at_zero)}" + ("  (the minimum)" if r.minimum_at_zero else "")
     )
     for note in r.notes:
         lines.append(f"  note: {note}")

@@ -34,8 +34,9 @@ def test_list(capsys):
 def test_show_smooth_l1(capsys):
     code, out, _ = run(capsys, "show", "smooth_l1")
     assert code == 0
-    assert "x in (-beta, beta)          f'(x) = x/beta" in out
-    assert "x = beta" in out and "C1" in out and "-1/beta" in out
+    assert "x in (−β, β)                f'(x) = x/β" in out
+    assert "f(x) = x²/(2β) if |x| < β; |x| − β/2 otherwise" in out
+    assert "x = β              C1             jumps (right - left): f 0, f′ 0, f′′ −1/β" in out
     assert "Fast R-CNN" in out
 
 
