@@ -85,3 +85,31 @@ def test_solve_without_unknowns_is_an_error(capsys):
 @pytest.mark.parametrize("req", ["Cinf", "nonsense"])
 def test_solve_bad_requirement(capsys, req):
     assert main(["solve", str(EXAMPLES / "wing.toml"), "--require", req]) == 2
+
+
+NUMERIC = """
+name = "numeric_join"
+unknowns = ["C"]
+[[pieces]]
+expr = "x**2"
+when = "abs(x) < 1"
+[[pieces]]
+expr = "abs(x) + {outer}"
+when = "otherwise"
+"""
+
+
+def test_transcendental_constant_is_solved_numerically_and_checked_real(tmp_path):
+    spec = tmp_path / "n.toml"
+    spec.write_text(NUMERIC.format(outer="C**5 + exp(C) - 2"))  # no closed form for C
+    sol = solve_unknowns(load_spec(spec), 0)
+    assert sol.reached and sol.method == "numeric" and sol.cls == "C0"
+    c = sol.values["C"]
+    assert c.is_real and abs(c**5 + sp.exp(c) - 2) < 1e-25
+
+
+def test_no_real_root_is_reported(tmp_path):
+    spec = tmp_path / "n.toml"
+    spec.write_text(NUMERIC.format(outer="C**2 + exp(C) + 1"))  # C**2 + e**C + 1 = 0: no real C
+    sol = solve_unknowns(load_spec(spec), 0)
+    assert not sol.reached and "no real value of C" in sol.reason
