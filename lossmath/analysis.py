@@ -409,7 +409,7 @@ def _sign_on(expr: sp.Expr, iv: Interval, samples, notes: list[str], what: str) 
 
 
 def _convex(table, d1, d2, bps, notes) -> bool | None:
-    if any(b.jumps and b.order < 0 for b in bps) or any(b.order < 0 for b in bps):
+    if any(b.order < 0 for b in bps):  # a convex function on the real line is continuous
         return False
     for iv in d2.intervals:
         ok = _sign_on(iv.expr, iv, table.samples, notes, "f'' >= 0")

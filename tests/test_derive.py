@@ -3,13 +3,13 @@ leaves nothing behind."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import tomllib
 from pathlib import Path
 
 import pytest
+from conftest import require_tool
 
 from lossmath.cli import main
 from lossmath.commands import derive
@@ -20,10 +20,7 @@ DOCS = REPO / "docs"
 
 
 def _pdflatex() -> None:
-    if shutil.which("pdflatex") is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("pdflatex is required in CI (.ci/run installs texlive-latex-base)")
-        pytest.skip("pdflatex not installed")
+    require_tool("pdflatex")
 
 
 def _snapshot(root: Path) -> dict[str, bytes]:

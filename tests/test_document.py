@@ -4,11 +4,10 @@ helpers derivations use to turn lossmath's results into sentences and tables."""
 from __future__ import annotations
 
 import hashlib
-import os
-import shutil
 
 import pytest
 import sympy as sp
+from conftest import require_tool
 
 from lossmath import get_loss
 from lossmath.commands.derive import available
@@ -36,10 +35,7 @@ REF = Reference(authors=("Ross Girshick",), title="Fast R-CNN", venue="ICCV", ye
 
 
 def _pdflatex() -> None:
-    if shutil.which("pdflatex") is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("pdflatex is required in CI (.ci/run installs texlive-latex-base)")
-        pytest.skip("pdflatex not installed")
+    require_tool("pdflatex")
 
 
 def _small() -> Document:

@@ -3,12 +3,11 @@ derivatives, the condition normaliser, term order, and a pdflatex compile of eve
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 
 import pytest
 import sympy as sp
+from conftest import require_tool
 
 from lossmath import Loss, Param, get_loss, loss_names, x
 from lossmath.conditions import AnyOf, Bound, Range, Relation, normalise
@@ -272,12 +271,7 @@ def test_unknown_form_is_an_error():
 
 
 def _require_pdflatex() -> str:
-    exe = shutil.which("pdflatex")
-    if exe is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("pdflatex is required in CI (.ci/run installs texlive-latex-base)")
-        pytest.skip("pdflatex not installed")
-    return exe
+    return require_tool("pdflatex")
 
 
 def test_every_catalog_snippet_compiles_with_pdflatex(tmp_path):

@@ -16,6 +16,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import require_tool
 
 from lossmath import Loss, LossError, Param, Reference, get_loss, loss_names, x
 from lossmath.cli import load_loss, main
@@ -29,16 +30,8 @@ REPO = Path(__file__).resolve().parents[1]
 WING = REPO / "examples" / "wing.toml"
 
 
-def _need(tool: str, package: str) -> None:
-    """Skip without ``tool``, except in CI, which installs it (``.ci/run``): fail there."""
-    if shutil.which(tool) is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{tool} is required in CI (.ci/run installs {package})")
-        pytest.skip(f"{tool} not installed")
-
-
 def _pdflatex() -> None:
-    _need("pdflatex", "texlive-latex-base")
+    require_tool("pdflatex")
 
 
 def _figure_inputs(doc) -> dict[str, bytes]:
@@ -396,7 +389,7 @@ def test_hostile_spec_text_is_escaped_and_the_document_compiles(tmp_path, text):
     assert not set(url) & set('{}\\ <>"')
 
     _pdflatex()
-    _need("pdftotext", "poppler-utils")
+    require_tool("pdftotext", "poppler-utils")
     pdf = build_pdf(tex, _figure_inputs(doc))
     (tmp_path / "doc.pdf").write_bytes(pdf)
     shown = subprocess.run(
