@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from lossmath import Loss, get_loss, x
-from lossmath.analysis import is_zero
+from lossmath import Loss, analyse, get_loss, x
 from lossmath.document import (
     Document,
     claim,
@@ -20,6 +19,7 @@ from lossmath.document import (
 )
 from lossmath.latex import derivative_latex, expr_latex, loss_latex
 from lossmath.plot import Curve, FigureSpec
+from lossmath.zeros import is_zero
 
 SL1, HUBER = r"\operatorname{smooth}_{L_1}", r"\operatorname{Huber}"
 
@@ -66,7 +66,7 @@ def _piece_on(loss, where: str) -> sp.Expr:
 
 
 def _owner_text(loss, bp) -> str:
-    left, right = loss.table.neighbours(loss.report.breakpoints.index(bp))
+    left, right = loss.table.neighbours(analyse(loss).breakpoints.index(bp))
     if bp.owner == left.piece == right.piece:
         return "both sides"
     inner = next(i for i in loss.table.intervals if i.lo < 0 < i.hi).piece
@@ -81,7 +81,7 @@ def build(doc: Document) -> None:
     beta, delta = p_beta.symbol, p_delta.symbol
     b_tex, d_tex = p_beta.latex, p_delta.latex
     girshick, huber_ref = family.references[0], huber.references[0]
-    rs, rh = family.report, huber.report
+    rs, rh = analyse(family), analyse(huber)
 
     doc.title = f"Smooth $L_1$ with ${b_tex}$ and the Huber loss with ${d_tex}$"
     doc.paragraph(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from lossmath import get_loss, x
+from lossmath import analyse, get_loss, x
 from lossmath.document import (
     Document,
     claim,
@@ -76,7 +76,7 @@ def build(doc: Document) -> None:
     sl1_family = get_loss("smooth_l1")
     sl1 = sl1_family.with_defaults()  # beta = 1, Fast R-CNN's loss
     girshick = sl1_family.references[0]
-    r2, r1, rs = l2.report, l1.report, sl1.report
+    r2, r1, rs = analyse(l2), analyse(l1), analyse(sl1)
     beta = sl1_family.params[0]
 
     doc.title = "Smooth L1 versus L2: why box regression uses smooth L1"

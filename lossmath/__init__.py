@@ -21,7 +21,8 @@ from .analysis import BreakpointReport, LossReport, ZeroTest, analyse, is_zero
 from .catalog import UnknownLoss
 from .catalog import get as get_loss
 from .catalog import names as loss_names
-from .loss import Convention, Loss, LossError, Param, Reference
+from .errors import LossError, OutOfTime, Undecided
+from .loss import Convention, Loss, Param, Reference
 from .symbols import x
 from .table import Breakpoint, Interval, IntervalTable, build_table
 
@@ -82,8 +83,10 @@ __all__ = [
     "Loss",
     "LossError",
     "LossReport",
+    "OutOfTime",
     "Param",
     "Reference",
+    "Undecided",
     "UnknownLoss",
     "ZeroTest",
     "analyse",

@@ -1,22 +1,31 @@
 """The ``lossmath`` command.
 
 Exit codes mean one thing each: 0 the requirement holds (or none was given), 1 it does not
-(or a ``--check`` found stale files), 2 usage or input error, with a one-line message.
+(or a ``--check`` found stale files), 2 usage or input error, 3 undecided (not provable
+either way, or the time budget ran out), each with a one-line message. No traceback
+reaches a user: an internal error is exit 2 with a one-line message.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
+import os
 import sys
 from collections.abc import Sequence
 
-from . import __version__, catalog
-from .analysis import class_name, parse_class
-from .loss import Loss, LossError
-from .summary import report_dict, report_text
+from . import __version__, budget, catalog
+from .analysis import analyse, class_name, parse_class
+from .errors import LossError, OutOfTime, Undecided
+from .loss import Loss
+from .summary import class_text, report_dict, report_text
 
-EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_UNDECIDED = 0, 1, 2, 3
+
+#: address-space limit of a command, so a runaway computation fails fast instead of
+#: exhausting the machine (``LOSSMATH_MEMORY_MB`` overrides it; 0 disables it)
+MEMORY_MB = 8192
 
 
 class UsageError(Exception):
@@ -129,12 +138,19 @@ def cmd_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def requirement(order: float, exact: bool, require: float) -> bool | None:
+    """Does a class (exact, or only a lower bound) meet ``require``? None: undecided."""
+    if order >= require:
+        return True
+    return False if exact else None
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     loss = loss_from_args(args)
-    report = loss.report
-    holds = True
+    report = analyse(loss)
+    holds: bool | None = True
     if args.require is not None:
-        holds = report.order >= args.require and not any(b.undecided for b in report.breakpoints)
+        holds = requirement(report.order, report.exact, args.require)
     if args.json:
         data = report_dict(loss)
         if args.require is not None:
@@ -142,16 +158,20 @@ def cmd_check(args: argparse.Namespace) -> int:
             data["holds"] = holds
         print(json.dumps(data, indent=2, ensure_ascii=False))
     else:
-        bps = ", ".join(f"x = {b.at}: {b.cls}" for b in report.breakpoints) or "no breakpoints"
-        line = f"{loss.name}: {report.cls} ({bps})"
+        bps = ", ".join(
+            f"x = {b.at}: {class_text(b.order, b.exact)}" for b in report.breakpoints
+        )
+        line = f"{loss.name}: {class_text(report.order, report.exact)} ({bps or 'no breakpoints'})"
         if loss.unknowns:
             line += f"; unknowns {', '.join(loss.unknowns)} kept symbolic"
             line += "".join(f"\n  note: {n}" for n in report.notes if "vanishes when" in n)
         if args.require is not None:
-            verdict = "holds" if holds else "does NOT hold"
+            verdict = {True: "holds", False: "does NOT hold", None: "is undecided"}[holds]
             line += f"; requirement {class_name(args.require)} {verdict}"
+        if holds is None or not report.exact:
+            line += "".join(f"\n  note: {n}" for n in report.notes if "at least" in n)
         print(line)
-    return EXIT_OK if holds else EXIT_FAIL
+    return {True: EXIT_OK, False: EXIT_FAIL, None: EXIT_UNDECIDED}[holds]
 
 
 def _class_arg(text: str) -> float:
@@ -166,7 +186,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="lossmath",
         description="Derive loss functions symbolically: breakpoints, derivatives, smoothness.",
         epilog="Exit codes: 0 ok / requirement holds, 1 requirement does not hold or files "
-        "are stale, 2 usage or input error.",
+        "are stale, 2 usage or input error, 3 undecided (not provable either way, or the "
+        "time budget ran out).",
     )
     parser.add_argument("--version", action="version", version=f"lossmath {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -201,7 +222,42 @@ def build_parser() -> argparse.ArgumentParser:
     from .commands import register_all
 
     register_all(sub)
+    for command in sub.choices.values():
+        command.add_argument(
+            "--timeout",
+            type=_seconds,
+            default=budget.DEFAULT_SECONDS,
+            metavar="S",
+            help=f"give up after S seconds, exit 3 (default {budget.DEFAULT_SECONDS:g})",
+        )
     return parser
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (0 < value <= 86400):
+        raise argparse.ArgumentTypeError(f"expected seconds between 0 and 86400, got {text!r}")
+    return value
+
+
+def _limit_memory() -> None:
+    """Cap the address space, so a computation that explodes fails with MemoryError."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not on POSIX
+        return
+    mb = int(os.environ.get("LOSSMATH_MEMORY_MB", MEMORY_MB) or 0)
+    if mb <= 0:
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    want = mb * 2**20
+    if hard != resource.RLIM_INFINITY:
+        want = min(want, hard)
+    if soft == resource.RLIM_INFINITY or soft > want:
+        resource.setrlimit(resource.RLIMIT_AS, (want, hard))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -210,10 +266,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE
+    _limit_memory()
+    # The budget covers the whole command, unless the command applies it per item itself
+    # (derive: per document, since building several PDFs legitimately takes longer).
+    whole = getattr(args, "budget_scope", "command") == "command"
     try:
-        return args.func(args)
+        with budget.deadline(args.timeout if whole else None):
+            return args.func(args)
+    except OutOfTime as exc:
+        print(f"lossmath: undecided: {exc} (raise --timeout to allow more)", file=sys.stderr)
+        return EXIT_UNDECIDED
+    except Undecided as exc:
+        print(f"lossmath: undecided: {exc}", file=sys.stderr)
+        return EXIT_UNDECIDED
+    except MemoryError:
+        print("lossmath: undecided: ran out of memory", file=sys.stderr)
+        return EXIT_UNDECIDED
     except (UsageError, LossError, ValueError, OSError) as exc:
         print(f"lossmath: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except RecursionError:
+        print("lossmath: error: the input is nested too deeply", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as exc:  # a bug: still one line, never a traceback
+        print(f"lossmath: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_USAGE
 
 

@@ -37,8 +37,8 @@ import sympy as sp
 from sympy.printing.latex import LatexPrinter
 
 from . import conditions as _cond
-from .analysis import is_zero, one_sided
 from .symbols import x as _x
+from .zeros import is_zero, one_sided
 
 if TYPE_CHECKING:
     from .loss import Loss

@@ -14,18 +14,14 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from functools import cached_property
 
 import sympy as sp
 
+from .errors import LossError
 from .symbols import x
 from .table import IntervalTable, build_table
 
 __all__ = ["Loss", "LossError", "Param", "Reference", "parse_param_value"]
-
-
-class LossError(ValueError):
-    """A loss definition or a parameter value is invalid; the message names the problem."""
 
 
 _ASSUMPTIONS = ("positive", "nonnegative", "negative", "nonpositive", "real")
@@ -118,17 +114,49 @@ def exact(value: object) -> sp.Expr:
     return sp.Integer(value)
 
 
+#: decimal exponents of parameter values are bounded before any number is built, so
+#: ``1e100000000`` is refused at once instead of expanding a 100-million-digit integer
+MAX_DECIMAL_EXPONENT = 400
+_NUMBER = re.compile(r"\s*[+-]?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?\s*")
+
+
 def parse_param_value(text: str) -> sp.Rational:
     """Parse ``"1"``, ``"0.5"``, ``"1e-3"`` or ``"1/9"`` exactly, without evaluating code.
 
     ``fractions.Fraction`` does the parsing: it accepts only numeric literals, so untrusted
-    text never reaches ``sympify`` (which calls ``eval``).
+    text never reaches ``sympify`` (which calls ``eval``). Sizes are checked first: at most
+    100 characters and decimal exponents within ±400.
     """
+    if len(text) > 100:
+        raise LossError(f"number too long ({len(text)} characters; at most 100)")
+    for part in text.split("/"):
+        m = _NUMBER.fullmatch(part)
+        if m and m.group(3) and abs(int(m.group(3))) > MAX_DECIMAL_EXPONENT:
+            raise LossError(
+                f"number {text.strip()!r} is out of range (decimal exponents are limited to "
+                f"±{MAX_DECIMAL_EXPONENT})"
+            )
     try:
         frac = Fraction(text.strip())
     except (ValueError, ZeroDivisionError) as exc:
         raise LossError(f"malformed number {text!r} (expected e.g. 1, 0.5, 1e-3 or 1/9)") from exc
     return sp.Rational(frac.numerator, frac.denominator)
+
+
+def _check_powers(name: str, expr: sp.Expr, mapping: Mapping[sp.Symbol, sp.Expr]) -> None:
+    """Refuse values that would make sympy evaluate a huge exact power (``2**p`` with
+    ``p = 1e10`` is a 3-billion-digit integer), before substituting them."""
+    from .parse import MAX_EXPONENT
+
+    for node in expr.atoms(sp.Pow):
+        if not node.exp.free_symbols & set(mapping):
+            continue
+        e, b = node.exp.xreplace(dict(mapping)), node.base.xreplace(dict(mapping))
+        if e.is_number and b.is_number and abs(sp.N(e)) > MAX_EXPONENT:
+            raise LossError(
+                f"{name}: these parameter values make {node} = {b}**{sp.N(e, 6)}, too large to "
+                f"evaluate exactly (exponents are limited to {MAX_EXPONENT})"
+            )
 
 
 @dataclass(frozen=True)
@@ -324,6 +352,7 @@ class Loss:
         return self._substituted({by_name[k].symbol: exact(v) for k, v in values.items()})
 
     def _substituted(self, mapping: Mapping[sp.Symbol, sp.Expr]) -> Loss:
+        _check_powers(self.name, self.expr, mapping)
         gone = {s.name for s in mapping}
         return replace(
             self,
@@ -340,13 +369,6 @@ class Loss:
     def __call__(self, value: object) -> sp.Expr:
         """``f(value)`` with the owner-piece convention at breakpoints."""
         return self.table.value_at(exact(value))
-
-    # -- analyses (cached; see lossmath.analysis) -----------------------------------------
-    @cached_property
-    def report(self):  # -> analysis.LossReport (import cycle kept out of type hints)
-        from .analysis import analyse
-
-        return analyse(self)
 
     def __str__(self) -> str:
         return f"{self.label}(x) = {sp.sstr(self.expr)}"

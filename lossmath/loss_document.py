@@ -6,7 +6,7 @@ description and references, a table of the parameters, the definition in textboo
 ``f'`` and ``f''`` as written and interval by interval, the one-sided values and jumps at
 every breakpoint, the global properties (symmetric, convex, ``sup |f'|``, growth, ``f(0)``),
 the conventions, and a figure of ``f``, ``f'`` and ``f''`` at the parameters' defaults. All of
-it is read off :attr:`lossmath.Loss.report` and the loss's tables, never typed by hand.
+it is read off :func:`lossmath.analyse` and the loss's tables, never typed by hand.
 
 Untrusted text. A spec is user input, and everything in it that reaches the document -- the
 name, title, description, parameter and reference fields, conventions, and the analysis'
@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import math
 
-from .analysis import LossReport
+from .analysis import LossReport, analyse
 from .cli import require_solved, resolve
 from .document import (
     Document,
@@ -101,7 +101,7 @@ def loss_document(
         )
     doc = Document(loss.name, title=literal(loss.title or loss.name),
                    source=source or f"the definition of {loss.name}", regenerate=command or "")
-    report: LossReport = loss.report
+    report: LossReport = analyse(loss)
     _introduction(doc, loss)
     _parameters(doc, loss)
     _definition(doc, loss)

@@ -35,9 +35,9 @@ from pathlib import Path
 import sympy as sp
 
 from . import __version__
-from .analysis import one_sided
 from .loss import Loss
 from .symbols import x
+from .zeros import one_sided
 
 __all__ = [
     "Curve",

@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from .analysis import class_name, is_zero, one_sided
+from .analysis import analyse, class_name
 from .loss import Loss, LossError
+from .zeros import is_zero, one_sided
 
 __all__ = ["Solution", "solve_unknowns"]
 
@@ -45,7 +46,7 @@ class Solution:
 
     @property
     def cls(self) -> str:
-        return self.loss.report.cls if self.loss is not None else "unknown"
+        return analyse(self.loss).cls if self.loss is not None else "unknown"
 
 
 def _jump_equations(loss: Loss, k: int) -> list[tuple[sp.Expr, sp.Expr]]:
@@ -116,9 +117,9 @@ def solve_unknowns(loss: Loss, require: float = 0) -> Solution:
         solved_loss = solved_loss.with_defaults()
     if pending and solved_loss is not None and not reason:
         reason = f"{', '.join(s.name for s in pending)} left free (any value works)"
-    reached = not reason and solved_loss is not None and solved_loss.report.order >= require
+    reached = not reason and solved_loss is not None and analyse(solved_loss).order >= require
     if not reached and not reason and solved_loss is not None:
-        reason = f"the solved loss is {solved_loss.report.cls}, short of {class_name(require)}"
+        reason = f"the solved loss is {analyse(solved_loss).cls}, short of {class_name(require)}"
     return Solution(
         {s.name: v for s, v in values.items()},
         solved_loss,

@@ -10,11 +10,20 @@ from typing import Any
 
 import sympy as sp
 
-from .analysis import LossReport
+from .analysis import LossReport, analyse, class_name
 from .loss import Loss
 from .textform import expr_text, loss_text
 
-__all__ = ["report_dict", "report_text"]
+__all__ = ["class_text", "report_dict", "report_text"]
+
+
+def class_text(order: float, exact: bool) -> str:
+    """``C1``, or ``at least C8`` when the class is only a lower bound."""
+    return class_name(order) if exact else f"at least {class_name(order)}"
+
+
+def _s_or_none(e: sp.Basic | None) -> str | None:
+    return None if e is None else _s(e)
 
 
 def _s(e: sp.Basic) -> str:
@@ -29,7 +38,7 @@ def _t(e: sp.Basic) -> str:
 
 def report_dict(loss: Loss) -> dict[str, Any]:
     """The ``check --json`` object."""
-    r: LossReport = loss.report
+    r: LossReport = analyse(loss)
     out: dict[str, Any] = {
         "loss": loss.name,
         "params": {p.name: p.name for p in loss.params},
@@ -41,20 +50,26 @@ def report_dict(loss: Loss) -> dict[str, Any]:
                 "value": _s(b.value),
                 "owner": _owner_side(loss, k),
                 "kind": b.kind,
+                "class_exact": b.exact,
                 "decided": "numeric" if b.numeric else "symbolic",
+                **({"note": b.reason} if b.reason else {}),
             }
             for k, b in enumerate(r.breakpoints)
         ],
         "class": r.cls,
+        "class_exact": r.exact,
         "symmetric": r.symmetric,
         "convex": r.convex,
-        "gradient_bound": _s(r.gradient_bound),
+        "gradient_bound": _s_or_none(r.gradient_bound),
+        "gradient_bound_decided": r.gradient_bound_method if r.gradient_bound is not None else None,
         "growth": r.growth,
         "value_at_zero": _s(r.value_at_zero),
         "minimum_at_zero": r.minimum_at_zero,
         "decided": "numeric" if r.numeric else "symbolic",
         "notes": list(r.notes),
     }
+    if r.gradient_bound_enclosure is not None:
+        out["gradient_bound_enclosure"] = [repr(v) for v in r.gradient_bound_enclosure]
     return out
 
 
@@ -102,7 +117,7 @@ def report_text(loss: Loss, derivatives: int = 2) -> str:
             lines.append(f"  x in {_interval(iv.lo, iv.hi):<22} {name} = {_t(iv.expr)}")
         for b in d.table.breakpoints:
             lines.append(f"  x = {_t(b.at):<25} {name} = {_t(b.value)}   (piece {b.owner + 1})")
-    r = loss.report
+    r = analyse(loss)
     lines.append("")
     lines.append("Smoothness")
     if not r.breakpoints:
@@ -112,14 +127,18 @@ def report_text(loss: Loss, derivatives: int = 2) -> str:
             f"f{chr(0x2032) * k if k < 4 else f'^({k})'} {_t(j)}" for k, j in enumerate(b.jumps)
         )
         how = " (decided numerically)" if b.numeric else ""
-        lines.append(f"  x = {_t(b.at):<14} {b.cls:<14} jumps (right - left): {jumps}{how}")
+        cls = class_text(b.order, b.exact)
+        lines.append(f"  x = {_t(b.at):<14} {cls:<14} jumps (right - left): {jumps}{how}")
     lines.append("")
     lines.append("Properties")
-    lines.append(f"  class          {r.cls}")
+    lines.append(f"  class          {class_text(r.order, r.exact)}")
     lines.append(f"  symmetric      {_yn(r.symmetric)}")
     lines.append(f"  convex         {_yn(r.convex)}")
-    lines.append(f"  sup |f'(x)|    {_t(r.gradient_bound)}")
-    lines.append(f"  growth         {r.growth}")
+    bound = "undecided" if r.gradient_bound is None else _t(r.gradient_bound)
+    if r.gradient_bound is not None and r.gradient_bound_method == "numeric":
+        bound += " (certified numerically)"
+    lines.append(f"  sup |f'(x)|    {bound}")
+    lines.append(f"  growth         {r.growth or 'undecided'}")
     lines.append(
         f"  f(0)           {_t(r.value_at_zero)}" + ("  (the minimum)" if r.minimum_at_zero else "")
     )

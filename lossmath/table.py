@@ -20,9 +20,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-import mpmath
 import sympy as sp
 
+from .domain import check_defined
+from .errors import Undecided
+from .roots import InfiniteRoots, real_roots
+from .sampling import inside, numeric, parameter_samples
+from .singular import singular_arguments
 from .symbols import NONSMOOTH, x
 
 if TYPE_CHECKING:
@@ -49,7 +53,7 @@ class Interval:
 
     def sample(self, subs: Mapping[sp.Symbol, sp.Expr]) -> sp.Rational:
         """An exact rational strictly inside the interval, for the given parameter values."""
-        return _inside(self.lo.xreplace(subs), self.hi.xreplace(subs))
+        return inside(self.lo.xreplace(subs), self.hi.xreplace(subs))
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,8 @@ class IntervalTable:
     order: int = 0
     #: consecutive breakpoints whose order held at every sample but sympy could not prove
     assumed_order: tuple[tuple[sp.Expr, sp.Expr], ...] = ()
+    #: what construction decided only at the parameter samples (e.g. a domain condition)
+    notes: tuple[str, ...] = ()
 
     @property
     def points(self) -> tuple[sp.Expr, ...]:
@@ -150,113 +156,31 @@ def clean_derivative(expr: sp.Expr) -> sp.Expr:
 
 # -- construction -------------------------------------------------------------------------
 
-# Generic factors applied to parameter defaults (or used as values when there is no default):
-# distinct, irrational-looking rationals, so no breakpoint coincides with a special number by
-# accident; several of them so a decision that depends on the parameters shows up as a
-# disagreement instead of a silent wrong answer.
-_FACTORS = (sp.Rational(1013, 1000), sp.Rational(977, 1000), sp.Rational(1291, 1000))
-_GENERIC = (sp.Rational(137, 100), sp.Rational(59, 100), sp.Rational(231, 100))
+def _roots(u: sp.Expr, where: str, samples) -> set[sp.Expr]:
+    """Real roots of ``u`` in ``x``, complete, or a clear error naming ``where``.
 
-
-def parameter_samples(params: Sequence[Param]) -> tuple[dict[sp.Symbol, sp.Expr], ...]:
-    """Deterministic generic parameter values, consistent with each parameter's assumption.
-
-    Defaults are scaled slightly (each parameter by a different factor) rather than replaced,
-    so relations between parameters that the defaults satisfy (``a < b < c`` in Hampel's loss)
-    keep holding.
+    With symbolic parameters the candidates are a superset (``b*|x| + 1`` gives ``±1/b``
+    for a merely real ``b``); those that are not roots at any parameter sample are dropped.
     """
-    samples = []
-    for k, factor in enumerate(_FACTORS):
-        sample: dict[sp.Symbol, sp.Expr] = {}
-        for i, p in enumerate(params):
-            f = factor + sp.Rational(i, 997)
-            if p.default is not None and p.default != 0:
-                value = p.default * f
-            else:
-                value = _GENERIC[(k + i) % len(_GENERIC)] * f
-                if p.assume in ("negative", "nonpositive"):
-                    value = -value
-            if not value.is_Rational:  # e.g. a default of pi: a nearby rational will do
-                value = sp.Rational(str(sp.N(value, 20)))
-            sample[p.symbol] = value
-        samples.append(sample)
-    return tuple(samples)
-
-
-def _numeric(value: sp.Expr) -> sp.Expr:
-    v = sp.N(value, 30)
-    if not (v.is_real or v.is_infinite):
-        raise ValueError(f"breakpoint {value} is not real")
-    return v
-
-
-def _inside(lo: sp.Expr, hi: sp.Expr) -> sp.Rational:
-    """An exact rational strictly between ``lo`` and ``hi`` (either may be infinite)."""
-    if lo == -sp.oo and hi == sp.oo:
-        return sp.Rational(1, 7)
-    if lo == -sp.oo:
-        h = _rational_below(hi)
-        return h - 1 - abs(h)
-    if hi == sp.oo:
-        lo_r = _rational_above(lo)
-        return lo_r + 1 + abs(lo_r)
-    a, b = _rational_above(lo), _rational_below(hi)
-    if not a < b:  # an extremely narrow interval: fall back to a finer rational
-        mid = (_numeric(lo) + _numeric(hi)) / 2
-        return sp.nsimplify(mid, rational=True)
-    return (a + b) / 2
-
-
-def _rational_below(v: sp.Expr) -> sp.Rational:
-    return v if v.is_Rational else sp.Rational(sp.floor(_numeric(v) * 10**12), 10**12)
-
-
-def _rational_above(v: sp.Expr) -> sp.Rational:
-    return v if v.is_Rational else sp.Rational(sp.ceiling(_numeric(v) * 10**12), 10**12)
-
-
-def _roots(u: sp.Expr, where: str) -> set[sp.Expr]:
-    """Real roots of ``u`` in ``x``; a clear error when sympy cannot list them."""
-    u = sp.factor_terms(u)
-    if x not in u.free_symbols:
-        return set()
     try:
-        sol = sp.solveset(u, x, sp.S.Reals)
-    except NotImplementedError as exc:
-        raise ValueError(f"cannot find where {where} changes: {exc}") from exc
-    if isinstance(sol, sp.FiniteSet):
-        return set(sol)
-    if sol.has(sp.ImageSet) or sol.is_finite_set is False:
+        cands = real_roots(u)
+    except InfiniteRoots as exc:
         # abs(sin(x)) kinks at every k*pi: an interval table cannot hold them
         raise ValueError(
-            f"{where} changes at infinitely many points ({u} = 0 for x in {sol}); "
+            f"{where} changes at infinitely many points ({exc}); "
             "lossmath needs finitely many breakpoints"
-        )
-    # With parameters solveset may wrap a finite answer in an Intersection/Complement
-    # (e.g. x**2 - beta for a merely real beta); solve() gives the candidates.
-    try:
-        cands = sp.solve(u, x)
-    except NotImplementedError:
-        cands = None
-    if cands is not None and all(c.is_real is not False for c in cands):
-        return set(cands)
-    raise ValueError(
-        f"cannot list the points where {where} changes (sympy returned {sol}); "
-        "give the parameters assumptions (e.g. positive) or substitute values"
-    )
-
-
-def _kink_arguments(expr: sp.Basic) -> list[sp.Expr]:
-    """Arguments whose sign change is a kink: Abs(u), sign(u), Heaviside(u): u; Max(a,b): a-b."""
-    out = []
-    for atom in expr.atoms(*NONSMOOTH):
-        if x not in atom.free_symbols:
+        ) from None
+    except Undecided as exc:
+        raise Undecided(f"cannot locate the points where {where} changes: {exc}") from None
+    out = set()
+    for c in cands:
+        if not (u.free_symbols - {x}):
+            out.add(c)
             continue
-        if isinstance(atom, (sp.Max, sp.Min)):
-            args = atom.args
-            out += [a - b for i, a in enumerate(args) for b in args[i + 1 :]]
-        else:
-            out.append(atom.args[0])
+        values = [sp.N(u.xreplace({x: c}).xreplace(s), 30) for s in samples]
+        if all(v.is_number and abs(v) > 1e-20 for v in values):
+            continue  # not a root for these parameter values
+        out.add(c)
     return out
 
 
@@ -322,80 +246,44 @@ def _identical(a: sp.Expr, b: sp.Expr) -> bool:
     return d == 0 or sp.cancel(sp.expand(d)) == 0
 
 
-def _check_defined(iv: Interval, written: sp.Expr, samples) -> None:
-    """A piece must be real and finite on its whole open interval.
-
-    Poles are found exactly (roots of the denominator inside the interval); other failures
-    (log or sqrt of a negative number, a complex value) on a grid of points at every
-    parameter sample, which also catches what sympy cannot solve for.
-    """
-    where = f"piece {iv.piece + 1} ({written})"
-    denominator = sp.denom(sp.together(iv.expr))
-    if x in denominator.free_symbols:
-        try:
-            poles = sp.solveset(denominator, x, sp.S.Reals)
-        except NotImplementedError:
-            poles = sp.S.EmptySet
-        if isinstance(poles, sp.FiniteSet):
-            for pole in poles:
-                inside = [
-                    _numeric(iv.lo.xreplace(s))
-                    < _numeric(pole.xreplace(s))
-                    < _numeric(iv.hi.xreplace(s))
-                    for s in samples
-                ]
-                if any(inside):
-                    raise ValueError(
-                        f"{where} divides by zero at x = {pole}, inside ({iv.lo}, {iv.hi})"
-                    )
-    # mpmath evaluation of our own (already parsed) expression: ~100x faster than sp.N, and
-    # it reports log(-1) or sqrt(-1) as a complex number instead of raising.
-    symbols = sorted(iv.expr.free_symbols - {x}, key=str)
-    fn = sp.lambdify([x, *symbols], iv.expr, modules="mpmath")
-    for s in samples:
-        lo, hi = iv.lo.xreplace(s), iv.hi.xreplace(s)
-        args = [
-            mpmath.mpf(sp.Rational(s[k]).p) / s[k].q
-            if s[k].is_Rational
-            else mpmath.mpf(str(sp.N(s[k], 20)))
-            for k in symbols
-        ]
-        for t in _probe_points(lo, hi):
-            try:
-                value = mpmath.mpmathify(fn(mpmath.mpf(t.p) / t.q, *args))
-            except (ZeroDivisionError, ValueError, OverflowError):
-                value = mpmath.nan
-            if not (isinstance(value, mpmath.mpf) and mpmath.isfinite(value)):
-                raise ValueError(
-                    f"{where} is not a finite real number at x = {sp.N(t, 6)} "
-                    f"(it is {mpmath.nstr(value, 6)}), inside its interval ({iv.lo}, {iv.hi})"
-                )
+def _same_point(a: sp.Expr, b: sp.Expr, ka: tuple, kb: tuple) -> bool:
+    """Are two candidate breakpoints the same point? Decided with relative scales (so
+    ``-1e-30`` and ``1e-30`` stay apart) and, when they agree to 20 digits at every sample,
+    by an exact zero test of their difference."""
+    if any(abs(u - v) > sp.Float("1e-20", 30) * max(abs(u), abs(v)) for u, v in zip(ka, kb)):
+        return False
+    d = sp.cancel(sp.expand(a - b))
+    if d == 0 or d.is_zero:
+        return True
+    if d.is_zero is False:
+        return False
+    d = sp.simplify(d)
+    if d == 0:
+        return True
+    raise Undecided(f"cannot decide whether the breakpoints {a} and {b} coincide")
 
 
-def _probe_points(lo: sp.Expr, hi: sp.Expr) -> list[sp.Rational]:
-    """Points spread over an open interval, dense near its ends, far out on infinite ends."""
-    mid = _inside(lo, hi)
-    pts = [mid]
-    for k in range(1, 8):
-        step = sp.Rational(1, 2**k)
-        if lo == -sp.oo:
-            pts.append(mid - 4**k)
-        else:
-            a = _rational_above(lo)
-            pts.append(a + (mid - a) * step)
-        if hi == sp.oo:
-            pts.append(mid + 4**k)
-        else:
-            b = _rational_below(hi)
-            pts.append(b - (b - mid) * step)
-    return pts
+def _singular_at(expr: sp.Expr, point: sp.Expr, samples) -> bool:
+    """Whether ``point`` is a root of one of ``expr``'s singular arguments (where it may not
+    be analytic). Errs on the side of True: an extra breakpoint is analysed, not lost."""
+    for u in singular_arguments(expr):
+        v = u.xreplace({x: point})
+        if v == 0 or v.is_zero:
+            return True
+        if v.is_zero is False:
+            continue
+        if all(abs(sp.N(v.xreplace(s), 30)) < 1e-25 for s in samples):
+            return True
+    return False
 
 
 def build_table(expr: sp.Expr, params: Sequence[Param]) -> IntervalTable:
     """Normalise ``expr`` (a Piecewise or a plain expression in ``x``) into an interval table.
 
     Raises ``ValueError`` naming the problem: a part of the real line no piece covers, a
-    breakpoint sympy cannot locate, an order of breakpoints that depends on the parameters.
+    breakpoint sympy cannot locate, an order of breakpoints that depends on the parameters,
+    a piece that is undefined somewhere on its interval (:mod:`lossmath.domain`).
+    Raises :class:`~lossmath.errors.Undecided` when a condition's boundary cannot be listed.
     """
     if not isinstance(expr, sp.Piecewise) and expr.has(sp.Piecewise):
         # c*Piecewise(...), Piecewise(...) + g: fold into one Piecewise first, or the
@@ -407,24 +295,31 @@ def build_table(expr: sp.Expr, params: Sequence[Param]) -> IntervalTable:
         pieces = ((expr, sp.true),)
     samples = parameter_samples(params)
 
-    # 1. Candidate points: condition boundaries and kinks of the pieces.
+    # 1. Candidate points: condition boundaries, and every point where a piece may not be
+    #    analytic (kinks however written, poles, roots under fractional powers).
     boundary: set[sp.Expr] = set()
     kinks: set[sp.Expr] = set()
     for i, (e, c) in enumerate(pieces):
         for rel in c.atoms(sp.core.relational.Relational):
-            boundary |= _roots(rel.lhs - rel.rhs, f"the condition {rel} of piece {i + 1}")
-            for u in _kink_arguments(rel):
-                boundary |= _roots(u, f"the condition {rel} of piece {i + 1}")
-        for u in _kink_arguments(e):
-            kinks |= _roots(u, f"{u} in piece {i + 1}")
+            where = f"the condition {rel} of piece {i + 1}"
+            boundary |= _roots(rel.lhs - rel.rhs, where, samples)
+            for u in singular_arguments(rel.lhs - rel.rhs):
+                boundary |= _roots(u, where, samples)
+        for u in singular_arguments(e):
+            kinks |= _roots(u, f"{u} in piece {i + 1}", samples)
 
-    # 2. Sort them; drop duplicates (symbolically equal or equal at every sample).
+    # 2. Sort them; drop duplicates (symbolically equal points).
     cands = sorted(boundary | kinks, key=sp.default_sort_key)
-    keyed = [(tuple(_numeric(p.xreplace(s)) for s in samples), p) for p in cands]
+    keyed = []
+    for p in cands:
+        key = tuple(numeric(p.xreplace(s)) for s in samples)
+        if not all(k.is_real for k in key):
+            continue  # a complex root of a condition or of a singular argument
+        keyed.append((key, p))
     keyed.sort(key=lambda kp: kp[0][0])
     points: list[tuple[tuple, sp.Expr]] = []
     for key, p in keyed:
-        if points and all(abs(a - b) < 1e-25 * (1 + abs(a)) for a, b in zip(key, points[-1][0])):
+        if points and _same_point(p, points[-1][1], key, points[-1][0]):
             continue
         points.append((key, p))
     pts = [p for _, p in points]
@@ -435,23 +330,24 @@ def build_table(expr: sp.Expr, params: Sequence[Param]) -> IntervalTable:
     for lo, hi in zip(bounds, bounds[1:]):
         actives = []
         for s in samples:
-            t = _inside(lo.xreplace(s), hi.xreplace(s))
+            t = inside(lo.xreplace(s), hi.xreplace(s))
             actives.append(_active(pieces, t, s))
         piece = _agree(actives, f"which piece holds on ({lo}, {hi})")
         if piece is None:
             raise ValueError(f"no piece covers x in ({lo}, {hi}): the pieces leave a gap")
         s0 = samples[0]
-        t0 = _inside(lo.xreplace(s0), hi.xreplace(s0))
+        t0 = inside(lo.xreplace(s0), hi.xreplace(s0))
         analytic = resolve_nonsmooth(pieces[piece][0], t0, s0)
         for s in samples[1:]:
-            other = resolve_nonsmooth(pieces[piece][0], _inside(lo.xreplace(s), hi.xreplace(s)), s)
+            other = resolve_nonsmooth(pieces[piece][0], inside(lo.xreplace(s), hi.xreplace(s)), s)
             if not _identical(other, analytic):
                 raise ValueError(
                     f"the form of piece {piece + 1} on ({lo}, {hi}) depends on the parameters"
                 )
         intervals.append(Interval(lo, hi, piece, analytic))
 
-    # 4. Ownership; merge away candidate points where nothing changes.
+    # 4. Ownership; merge away candidate points where nothing changes (the same piece, the
+    #    same expression, and analytic there).
     breakpoints: list[Breakpoint] = []
     merged = [intervals[0]]
     for k, p in enumerate(pts):
@@ -461,17 +357,34 @@ def build_table(expr: sp.Expr, params: Sequence[Param]) -> IntervalTable:
         if owner is None:
             raise ValueError(f"no piece covers x = {p}: the pieces leave a gap")
         left, right = merged[-1], intervals[k + 1]
-        if owner == left.piece == right.piece and _identical(left.expr, right.expr):
+        if (
+            owner == left.piece == right.piece
+            and _identical(left.expr, right.expr)
+            and not _singular_at(left.expr, p, samples)
+        ):
             merged[-1] = replace(left, hi=right.hi)
             continue
         kind = "kink" if left.piece == right.piece == owner else "boundary"
         breakpoints.append(Breakpoint(p, owner, pieces[owner][0].xreplace({x: p}), kind))
         merged.append(right)
+
+    # 5. Every piece is finite and real on its interval and at the points it owns.
+    notes: list[str] = []
     for iv in merged:
-        _check_defined(iv, pieces[iv.piece][0], samples)
+        notes += check_defined(
+            iv.expr, iv.lo, iv.hi, samples, f"piece {iv.piece + 1} ({pieces[iv.piece][0]})"
+        )
+    for bp in breakpoints:
+        for s in samples:
+            v = sp.N(bp.value.xreplace(s), 30)
+            if not (v.is_real and v.is_finite):
+                raise ValueError(
+                    f"piece {bp.owner + 1} ({pieces[bp.owner][0]}) owns x = {bp.at} but is "
+                    f"undefined there (its value is {bp.value})"
+                )
     assumed = []
     for a, b in zip(breakpoints, breakpoints[1:]):
-        if not all(_numeric((b.at - a.at).xreplace(s)) > 0 for s in samples):
+        if not all(numeric((b.at - a.at).xreplace(s)) > 0 for s in samples):
             raise ValueError(
                 f"the order of the breakpoints {a.at} and {b.at} depends on the parameters; "
                 "substitute values or add assumptions"
@@ -479,5 +392,10 @@ def build_table(expr: sp.Expr, params: Sequence[Param]) -> IntervalTable:
         if (b.at - a.at).is_positive is not True:
             assumed.append((a.at, b.at))
     return IntervalTable(
-        pieces, tuple(breakpoints), tuple(merged), samples, assumed_order=tuple(assumed)
+        pieces,
+        tuple(breakpoints),
+        tuple(merged),
+        samples,
+        assumed_order=tuple(assumed),
+        notes=tuple(dict.fromkeys(notes)),
     )

@@ -12,7 +12,7 @@ import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lossmath import Loss, Param, x
+from lossmath import Loss, Param, analyse, x
 
 coefficients = st.lists(st.integers(-5, 5), min_size=1, max_size=4)
 points = st.fractions(min_value=-3, max_value=3, max_denominator=7)
@@ -28,7 +28,7 @@ def joined(p: sp.Expr, a: sp.Expr, k: int, m: int) -> sp.Expr:
 def test_class_and_jump_match_construction(coeffs, a, k, m):
     a = sp.Rational(a.numerator, a.denominator)
     p = sum(c * x**i for i, c in enumerate(coeffs))
-    (bp,) = Loss("f", joined(p, a, k, m)).report.breakpoints
+    (bp,) = analyse(Loss("f", joined(p, a, k, m))).breakpoints
     assert bp.at == a
     assert bp.cls == ("discontinuous" if m == 0 else f"C{m - 1}")
     assert bp.jumps == (*([0] * m), k * math.factorial(m))
@@ -41,7 +41,7 @@ def test_class_at_a_symbolic_breakpoint(coeffs, k, m):
     b = beta.symbol
     p = sum(c * b**i * x**i for i, c in enumerate(coeffs))  # parameters in the pieces too
     f = Loss("f", joined(p, b, k, m), (beta,))
-    (bp,) = f.report.breakpoints
+    (bp,) = analyse(f).breakpoints
     assert bp.at == b and bp.cls == f"C{m - 1}"
     assert bp.jumps[-1] == k * math.factorial(m)
     assert not bp.numeric  # decided symbolically

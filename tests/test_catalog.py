@@ -6,12 +6,12 @@ import pytest
 import sympy as sp
 from conftest import beta, delta
 
-from lossmath import get_loss, loss_names, x
+from lossmath import analyse, get_loss, loss_names, x
 from lossmath.catalog import UnknownLoss
 
 
 def bps(loss):
-    return [(b.at, b.cls, tuple(b.jumps)) for b in loss.report.breakpoints]
+    return [(b.at, b.cls, tuple(b.jumps)) for b in analyse(loss).breakpoints]
 
 
 def test_catalog_names():
@@ -19,7 +19,7 @@ def test_catalog_names():
 
 
 def test_l2_has_no_breakpoint_and_unbounded_gradient():
-    r = get_loss("l2").report
+    r = analyse(get_loss("l2"))
     assert (r.breakpoints, r.cls, r.convex, r.gradient_bound, r.growth) == (
         (),
         "Cinf",
@@ -31,7 +31,7 @@ def test_l2_has_no_breakpoint_and_unbounded_gradient():
 
 
 def test_l1_is_c0_at_0_with_slope_jump_2():
-    r = get_loss("l1").report
+    r = analyse(get_loss("l1"))
     assert bps(get_loss("l1")) == [(0, "C0", (0, 2))]
     assert (r.cls, r.convex, r.gradient_bound, r.growth) == ("C0", True, 1, "linear")
 
@@ -39,7 +39,7 @@ def test_l1_is_c0_at_0_with_slope_jump_2():
 def test_smooth_l1_is_c1_not_c2_at_beta():
     f = get_loss("smooth_l1")
     assert bps(f) == [(-beta, "C1", (0, 0, 1 / beta)), (beta, "C1", (0, 0, -1 / beta))]
-    r = f.report
+    r = analyse(f)
     assert (r.cls, r.symmetric, r.convex, r.gradient_bound, r.growth) == (
         "C1",
         True,
@@ -53,17 +53,17 @@ def test_smooth_l1_is_c1_not_c2_at_beta():
 def test_smooth_l1_substituted(b):
     f = get_loss("smooth_l1").subs(beta=b)
     assert bps(f) == [(-b, "C1", (0, 0, 1 / b)), (b, "C1", (0, 0, -1 / b))]
-    assert f.report.gradient_bound == 1
+    assert analyse(f).gradient_bound == 1
 
 
 def test_huber_is_c1_with_curvature_jump_1_and_gradient_bound_delta():
     f = get_loss("huber")
     assert bps(f) == [(-delta, "C1", (0, 0, 1)), (delta, "C1", (0, 0, -1))]
-    r = f.report
+    r = analyse(f)
     assert (r.cls, r.convex, r.gradient_bound, r.growth) == ("C1", True, delta, "linear")
     g = f.subs(delta=2)
     assert bps(g) == [(-2, "C1", (0, 0, 1)), (2, "C1", (0, 0, -1))]
-    assert g.report.gradient_bound == 2
+    assert analyse(g).gradient_bound == 2
 
 
 def test_breakpoint_ownership_conventions():
@@ -115,7 +115,7 @@ def test_wing_is_c0_everywhere_and_its_constant_joins_only_the_values():
         (0, "C0", (0, 2 * w / eps)),
         (w, "C0", (0, eps / (eps + w))),
     ]
-    r = f.report
+    r = analyse(f)
     assert (r.convex, r.gradient_bound, r.growth) == (False, sp.Max(1, w / eps), "linear")
     assert bps(f.subs(w=10, epsilon=2))[2] == (10, "C0", (0, sp.Rational(1, 6)))
 
@@ -124,7 +124,7 @@ def test_tukey_is_c2_with_third_derivative_jump_and_bounded():
     c = sp.Symbol("c", positive=True)
     f = get_loss("tukey")
     assert bps(f) == [(-c, "C2", (0, 0, 0, -8 / c)), (c, "C2", (0, 0, 0, -8 / c))]
-    r = f.report
+    r = analyse(f)
     assert (r.convex, r.growth, r.symmetric) == (False, "bounded", True)
     assert sp.simplify(r.gradient_bound - 16 * c / (25 * sp.sqrt(5))) == 0
     # psi(x) = x (1 - (x/c)^2)^2, redescending to 0 at c

@@ -9,7 +9,7 @@ import pytest
 import sympy as sp
 from conftest import require_tool
 
-from lossmath import get_loss
+from lossmath import analyse, get_loss
 from lossmath.commands.derive import available
 from lossmath.commands.derive import build as build_derivation
 from lossmath.document import (
@@ -175,13 +175,13 @@ def test_decimal_formats(value, text, tex):
 
 def test_smoothness_sentence_is_generated_from_the_report():
     f = get_loss("smooth_l1")
-    bp = next(b for b in f.report.breakpoints if b.at.is_positive)
+    bp = next(b for b in analyse(f).breakpoints if b.at.is_positive)
     assert smoothness_sentence(f, bp) == (
         r"At $x = \beta$ the value ($\frac{\beta}{2}$) and the slope ($1$) join, while the "
         r"curvature jumps from $\frac{1}{\beta}$ to $0$: the loss is $C^{1}$ there, not $C^{2}$."
     )
     l1 = get_loss("l1")
-    assert smoothness_sentence(l1, l1.report.breakpoints[0]) == (
+    assert smoothness_sentence(l1, analyse(l1).breakpoints[0]) == (
         "At $x = 0$ the value ($0$) joins, while the slope jumps from $-1$ to $1$: the loss is "
         "$C^{0}$ there, not $C^{1}$."
     )

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from conftest import require_tool
 
-from lossmath import Loss, LossError, Param, Reference, get_loss, loss_names, x
+from lossmath import Loss, LossError, Param, Reference, analyse, get_loss, loss_names, x
 from lossmath.cli import load_loss, main
 from lossmath.document import DocumentError, build_pdf, class_latex, literal, pdf_is_current
 from lossmath.latex import expr_latex
@@ -75,7 +75,7 @@ SECTIONS = [
 @pytest.mark.parametrize("name", loss_names())
 def test_every_catalog_loss_report_states_its_analysis(name):
     loss = get_loss(name)
-    report = loss.report
+    report = analyse(loss)
     doc = loss_document(loss)
     md = doc.markdown()
     assert doc.name == name and doc.command == f"lossmath derive {name}"

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import sympy as sp
 
+from lossmath import analyse
 from lossmath.cli import main
 from lossmath.solve import solve_best, solve_unknowns
 from lossmath.spec import load_spec
@@ -26,7 +27,7 @@ def test_wing_constant_gives_c0_and_nothing_gives_c1():
     assert not c1.reached
     assert "f' jumps by epsilon/(epsilon + w) at x = -w for every value of C" in c1.reason
     # the slope at w goes from w/(w + epsilon) to 1
-    bp = {b.at: b for b in c0.loss.report.breakpoints}[w]
+    bp = {b.at: b for b in analyse(c0.loss).breakpoints}[w]
     assert (bp.left[1], bp.right[1]) == (w / (w + epsilon), 1)
 
 

@@ -52,7 +52,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
 
-from .. import catalog
+from .. import budget, catalog
 from ..analysis import parse_class
 from ..cli import EXIT_FAIL, EXIT_OK, UsageError, load_loss
 from ..document import (
@@ -427,7 +427,9 @@ def _build_all(
     """Every target's document as text (nothing is written); names must not collide."""
     built: list[Built] = []
     for t in targets:
-        doc = build(t.arg, args.sources) if t.derivation else build_loss(t, args)
+        # --timeout bounds each document, not the whole run (``cli.main``)
+        with budget.deadline(getattr(args, "timeout", None), f"building {t.arg or '--expr'}"):
+            doc = build(t.arg, args.sources) if t.derivation else build_loss(t, args)
         what = "derivation" if t.derivation else "loss"
         clash = next((b for b in built if b.doc.name == doc.name), None)
         if clash is not None or (not t.derivation and doc.name in known):
@@ -511,4 +513,4 @@ def register(sub) -> None:
     p.add_argument("--solve", nargs="?", const="best", metavar="CLASS",
                    help="solve a spec's unknowns first, for CLASS (default: the smoothest "
                         "reachable)")
-    p.set_defaults(func=run)
+    p.set_defaults(func=run, budget_scope="each document")

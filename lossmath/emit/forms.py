@@ -28,9 +28,9 @@ import sympy as sp
 from sympy.codegen.cfunctions import expm1, log1p
 from sympy.functions.elementary.miscellaneous import MinMaxBase
 
-from ..analysis import is_zero
 from ..symbols import x
 from ..table import IntervalTable
+from ..zeros import is_zero
 
 __all__ = [
     "Clip",

@@ -39,6 +39,7 @@ from sympy.core.relational import Relational
 from sympy.functions.elementary.miscellaneous import MinMaxBase
 
 from .. import __version__, catalog
+from ..analysis import analyse
 from ..loss import Loss, LossError, Param
 from ..symbols import x
 from ..table import IntervalTable
@@ -1113,7 +1114,7 @@ def _smoothness(loss: Loss, n: int) -> str:
     """The loss's class (its report), and what it implies for the n-th derivative:
     C^k at a breakpoint makes f^(n) C^(k-n) there, and undefined classically when n > k
     (the function then returns the owning piece's value there, a convention)."""
-    report = loss.report
+    report = analyse(loss)
     at = [f"x = {sp.sstr(b.at)}: {b.cls}" for b in report.breakpoints]
     text = f"{loss.name} is {report.cls}" + (f" ({', '.join(at)})" if at else "")
     if n == 0 or not report.breakpoints:

@@ -1,0 +1,151 @@
+"""sup |f'| over the real line: from the critical points, proved or certified, never guessed.
+
+On each interval of the table, ``|g|`` (``g = f'`` there) is largest at an end (a one-sided
+limit) or at an interior root of ``g'``. The roots are listed completely
+(:func:`lossmath.roots.real_roots`); when they cannot be, and there are no symbolic
+parameters, a branch-and-bound over interval enclosures (:func:`lossmath.certify.sup_abs`)
+certifies the supremum to ``1e-9`` relative and the bound is marked ``"numeric"``.
+Otherwise the bound is undecided (``None``), with a note. The ends alone are never taken
+for the supremum: that is how Andrews' wave once got ``sup |f'| = 0``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import mpmath
+import sympy as sp
+
+from .. import budget
+from ..certify import sup_abs as certified_sup
+from ..errors import Undecided
+from ..roots import InfiniteRoots, real_roots_in
+from ..sampling import numeric
+from ..symbols import x
+from ..table import Interval, IntervalTable
+from ..zeros import NO_LIMIT, one_sided
+
+__all__ = ["Bound", "gradient_bound", "sup_abs_on"]
+
+Sample = Mapping[sp.Symbol, sp.Expr]
+
+
+@dataclass(frozen=True)
+class Bound:
+    """``value``: the supremum (``oo`` when unbounded), or None when undecided.
+
+    ``method`` is ``"symbolic"`` (exact) or ``"numeric"`` (certified: the supremum lies in
+    ``enclosure``); ``note`` says what could not be decided, or how it was certified.
+    """
+
+    value: sp.Expr | None
+    method: str | None = "symbolic"
+    enclosure: tuple[float, float] | None = None
+    note: str = ""
+
+
+def _abs_value(v: sp.Expr) -> sp.Expr:
+    a = sp.Abs(v)
+    return budget.attempt(lambda: sp.simplify(a), 2.0, a)
+
+
+def _inside_at_samples(c: sp.Expr, iv: Interval, samples: Sequence[Sample]) -> bool:
+    ins = []
+    for s in samples:
+        cv = sp.N(c.xreplace(s), 30)
+        if not cv.is_real:
+            ins.append(False)
+            continue
+        lo = -sp.oo if iv.lo == -sp.oo else numeric(iv.lo.xreplace(s))
+        hi = sp.oo if iv.hi == sp.oo else numeric(iv.hi.xreplace(s))
+        ins.append(bool(lo < cv < hi))
+    if any(ins) and not all(ins):
+        raise Undecided(f"whether the critical point {c} lies in ({iv.lo}, {iv.hi}) depends on "
+                        "the parameters")
+    return all(ins)
+
+
+def sup_abs_on(g: sp.Expr, dg: sp.Expr, iv: Interval, samples: Sequence[Sample]) -> Bound:
+    """sup |g| over the open interval ``iv``, given ``dg = g'``."""
+    cands: list[sp.Expr] = []
+    for end, side in ((iv.lo, "+"), (iv.hi, "-")):
+        try:
+            v = one_sided(g, end, side, samples)
+        except Undecided as exc:
+            return Bound(None, None, note=str(exc))
+        if v is NO_LIMIT:
+            return _numeric_sup(g, iv, "f' has no limit at an end")
+        if v.has(sp.oo, -sp.oo, sp.zoo):
+            return Bound(sp.oo)
+        cands.append(v)
+    if x in dg.free_symbols and dg != 0:
+        try:
+            crit = real_roots_in(dg, iv.lo, iv.hi)
+        except (Undecided, InfiniteRoots) as exc:
+            return _numeric_sup(g, iv, str(exc))
+        try:
+            cands += [g.xreplace({x: c}) for c in crit if _inside_at_samples(c, iv, samples)]
+        except Undecided as exc:
+            return Bound(None, None, note=str(exc))
+    values = [_abs_value(c) for c in cands]
+    return Bound(_max(values, samples))
+
+
+def _max(values: list[sp.Expr], samples: Sequence[Sample]) -> sp.Expr:
+    """The largest of ``values`` (nonnegative): dominated candidates dropped when sympy proves
+    it (``Max`` cannot see that ``w/(epsilon + w) <= 1``, ``cancel(1 - w/(epsilon + w))``
+    can); numbers compared exactly."""
+    kept: list[sp.Expr] = []
+    for v in dict.fromkeys(values):
+        if any(sp.cancel(k - v).is_nonnegative for k in kept):
+            continue
+        kept = [k for k in kept if not sp.cancel(v - k).is_nonnegative] + [v]
+    if not kept:
+        return sp.S.Zero
+    return budget.attempt(lambda: sp.simplify(sp.Max(*kept)), 2.0, sp.Max(*kept))
+
+
+def _numeric_sup(g: sp.Expr, iv: Interval, why: str) -> Bound:
+    if g.free_symbols - {x} or iv.lo.free_symbols or iv.hi.free_symbols:
+        return Bound(None, None, note=f"sup |f'| on ({iv.lo}, {iv.hi}) is undecided: {why}, "
+                     "and a certified numeric bound needs numeric parameters")
+    bound = certified_sup(g, iv.lo, iv.hi)
+    if bound is None:
+        return Bound(None, None, note=f"sup |f'| on ({iv.lo}, {iv.hi}) is undecided: {why}, "
+                     "and interval arithmetic could not certify a bound")
+    lower, upper = float(bound.lower), float(bound.upper)
+    if upper == mpmath.inf:
+        return Bound(None, None, note=f"sup |f'| on ({iv.lo}, {iv.hi}) could not be bounded")
+    value = sp.Float(mpmath.nstr((bound.lower + bound.upper) / 2, 12), 12)
+    return Bound(value, "numeric", (lower, upper),
+                 f"sup |f'| on ({iv.lo}, {iv.hi}) certified numerically in "
+                 f"[{mpmath.nstr(bound.lower, 12)}, {mpmath.nstr(bound.upper, 12)}] "
+                 "(interval arithmetic)")
+
+
+def gradient_bound(d1: IntervalTable, d2: IntervalTable) -> Bound:
+    """sup |f'(x)| over the real line (values at breakpoints are one-sided limits or the
+    owning piece's, which the interval ends cover)."""
+    parts = [
+        sup_abs_on(iv.expr, iv2.expr, iv, d1.samples)
+        for iv, iv2 in zip(d1.intervals, d2.intervals)
+    ]
+    if any(p.value == sp.oo for p in parts):
+        return Bound(sp.oo)
+    undecided = [p for p in parts if p.value is None]
+    if undecided:
+        return Bound(None, None, note="; ".join(p.note for p in undecided))
+    numeric_parts = [p for p in parts if p.method == "numeric"]
+    if not numeric_parts:
+        values = [p.value for p in parts]
+        values += [sp.Abs(b.value) for b in d1.breakpoints]
+        return Bound(_max([_abs_value(v) for v in values], d1.samples))
+    # mix exact and certified parts: compare as numbers (no parameters here)
+    lo = max(p.enclosure[0] if p.enclosure else float(p.value) for p in parts)
+    hi = max(p.enclosure[1] if p.enclosure else float(p.value) for p in parts)
+    exact = [p for p in parts if p.method != "numeric" and float(p.value) >= hi]
+    if exact:
+        return Bound(max((p.value for p in exact), key=float))
+    best = max(numeric_parts, key=lambda p: p.enclosure[1])
+    return Bound(best.value, "numeric", (lo, hi), best.note)

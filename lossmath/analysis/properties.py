@@ -1,0 +1,231 @@
+"""Global properties decided on the function, not on the shape of its table.
+
+- **Symmetry**: ``f(x) - f(-x)`` on every interval of the partition refined by the mirrored
+  breakpoints, and at every such point; an even function written with a redundant split is
+  still even. Disproved only with a point where the difference is certified nonzero.
+- **Convexity**: continuity, ``f'' >= 0`` on every interval and a nonnegative slope jump at
+  every breakpoint (:mod:`lossmath.analysis.signs`).
+- **Growth** as ``x -> ±oo`` from the limits of ``log|f| / log|x|`` on the outer pieces.
+- **Minimum at 0**: ``f(0) = 0`` and ``f >= 0`` everywhere.
+
+Each is True, False or None (undecided, with a note saying why).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import sympy as sp
+
+from .. import budget
+from ..errors import Undecided
+from ..sampling import inside, numeric
+from ..symbols import x
+from ..table import IntervalTable
+from ..zeros import NO_LIMIT, is_zero, one_sided
+from .signs import nonnegative_on
+from .smoothness import BreakpointReport
+
+__all__ = ["convex", "growth", "minimum_at_zero", "symmetric"]
+
+Sample = Mapping[sp.Symbol, sp.Expr]
+
+
+def _locate(table: IntervalTable, t_at: Sequence[sp.Expr]) -> int:
+    """Index of the interval containing the point whose values at the samples are ``t_at``."""
+    found = set()
+    for s, t in zip(table.samples, t_at):
+        for i, iv in enumerate(table.intervals):
+            lo = -sp.oo if iv.lo == -sp.oo else numeric(iv.lo.xreplace(s))
+            hi = sp.oo if iv.hi == sp.oo else numeric(iv.hi.xreplace(s))
+            if lo < t < hi:
+                found.add(i)
+                break
+    if len(found) != 1:
+        raise Undecided("the mirror image of an interval depends on the parameters")
+    return found.pop()
+
+
+def _value_at(table: IntervalTable, p: sp.Expr) -> sp.Expr:
+    for bp in table.breakpoints:
+        if is_zero(bp.at - p, table.samples).value is True:
+            return bp.value
+    keys = [numeric(p.xreplace(s)) for s in table.samples]
+    return table.intervals[_locate(table, keys)].expr.xreplace({x: p})
+
+
+def _nonzero_somewhere(d: sp.Expr, lo: sp.Expr, hi: sp.Expr, samples) -> bool:
+    for s in samples[:1]:
+        a, b = lo.xreplace(s), hi.xreplace(s)
+        for k in range(3):
+            t = inside(a, b) if k == 0 else inside(a, inside(a, b)) if k == 1 else inside(
+                inside(a, b), b)
+            try:
+                v = d.xreplace(s).xreplace({x: t}).evalf(20, strict=True)
+            except (sp.core.evalf.PrecisionExhausted, ValueError, TypeError):
+                continue
+            if v.is_number and v != 0:
+                return True
+    return False
+
+
+def symmetric(table: IntervalTable) -> tuple[bool | None, str]:
+    """Is ``f`` even? ``(verdict, note)``."""
+    samples = table.samples
+    pts = list(table.points) + [-p for p in table.points]
+    keyed = []
+    for p in pts:
+        key = tuple(numeric(p.xreplace(s)) for s in samples)
+        seen = any(all(abs(a - b) <= 1e-25 * abs(a) for a, b in zip(key, k)) for k, _ in keyed)
+        if not seen:
+            keyed.append((key, p))
+    keyed.sort(key=lambda kp: kp[0][0])
+    bounds = [-sp.oo, *(p for _, p in keyed), sp.oo]
+    undecided = ""
+    for lo, hi in zip(bounds, bounds[1:]):
+        mids = [inside(lo.xreplace(s), hi.xreplace(s)) for s in samples]
+        i = _locate(table, mids)
+        j = _locate(table, [-m for m in mids])
+        d = table.intervals[i].expr - table.intervals[j].expr.xreplace({x: -x})
+        t = is_zero(d, samples)
+        if t.value is True:
+            continue
+        if _nonzero_somewhere(d, lo, hi, samples):
+            return False, ""
+        undecided = f"f(x) - f(-x) on ({lo}, {hi}) could not be proved zero or nonzero"
+    for _, p in keyed:
+        d = _value_at(table, p) - _value_at(table, -p)
+        t = is_zero(d, samples)
+        if t.value is False:
+            return False, ""
+        if t.value is None:
+            undecided = f"f({p}) - f({-p}) could not be proved zero or nonzero"
+    return (None, undecided) if undecided else (True, "")
+
+
+def convex(
+    table: IntervalTable, d1: IntervalTable, d2: IntervalTable, bps: Sequence[BreakpointReport]
+) -> tuple[bool | None, list[str]]:
+    """Is ``f`` convex on the real line? ``(verdict, notes)``."""
+    notes: list[str] = []
+    verdict: bool | None = True
+    if any(b.order < 0 and b.exact for b in bps):
+        return False, notes  # a convex function on the real line is continuous
+    if any(b.order < 0 for b in bps):
+        verdict = None
+        notes.append("convexity: continuity could not be proved")
+    for iv in d2.intervals:
+        s = nonnegative_on(iv.expr, iv.lo, iv.hi, table.samples, "f'' >= 0")
+        if s.value is False:
+            return False, []
+        if s.value is None:
+            verdict = None
+            notes.append(f"convexity: {s.note}")
+        elif s.method == "numeric":
+            notes.append(f"convexity: f'' >= 0 on ({iv.lo}, {iv.hi}) certified numerically")
+    for k, bp in enumerate(d1.breakpoints):
+        left, right = d1.neighbours(k)
+        try:
+            jump = one_sided(right.expr, bp.at, "+", d1.samples) - one_sided(
+                left.expr, bp.at, "-", d1.samples
+            )
+        except Undecided as exc:
+            verdict = None
+            notes.append(f"convexity: the slope jump at x = {bp.at}: {exc}")
+            continue
+        if jump.has(NO_LIMIT):
+            verdict = None
+            notes.append(f"convexity: f' has no one-sided limit at x = {bp.at}")
+            continue
+        s = nonnegative_on(jump, sp.S.Zero, sp.S.One, table.samples, f"the slope jump at {bp.at}")
+        if s.value is False:
+            return False, []
+        if s.value is None:
+            verdict = None
+            notes.append(f"convexity: {s.note}")
+    return verdict, notes
+
+
+_GROWTH = {0: "bounded", 1: "linear", 2: "quadratic", 3: "cubic", 4: "quartic"}
+
+
+def _growth_side(expr: sp.Expr, direction: sp.Expr) -> str:
+    lim = one_sided(expr, direction, "")
+    if lim is NO_LIMIT:
+        raise Undecided("f oscillates at infinity")
+    if lim.is_finite:
+        return "bounded"
+    t = sp.Dummy("t", positive=True)
+    e = sp.Abs(expr.xreplace({x: t if direction == sp.oo else -t}))
+    p = budget.attempt(lambda: sp.limit(sp.log(e) / sp.log(t), t, sp.oo), 2.0, None)
+    if p is None or p.has(sp.Limit):
+        raise Undecided("the growth rate could not be found")
+    if p == 0:
+        return "logarithmic"
+    if p == sp.oo:
+        return "superpolynomial"
+    if p.is_number:
+        return _GROWTH.get(int(p), f"power {p}") if p.is_integer else f"power {p}"
+    return f"power {p}"
+
+
+def growth(table: IntervalTable) -> tuple[str | None, str]:
+    """How ``f`` grows as ``x -> ±oo``: ``(name, note)``; None when undecided."""
+    try:
+        left = _growth_side(table.intervals[0].expr, -sp.oo)
+        right = _growth_side(table.intervals[-1].expr, sp.oo)
+    except (Undecided, NotImplementedError, ValueError, TypeError) as exc:
+        return None, f"growth: {exc}"
+    if left == right:
+        return right, ""
+    return f"{left} as x -> -oo, {right} as x -> oo", ""
+
+
+def _halves(lo: sp.Expr, hi: sp.Expr, samples) -> list[tuple[sp.Expr, sp.Expr]]:
+    """``(lo, hi)`` split at 0 when 0 lies inside it."""
+    lo_n = [-sp.oo if lo == -sp.oo else numeric(lo.xreplace(s)) for s in samples]
+    hi_n = [sp.oo if hi == sp.oo else numeric(hi.xreplace(s)) for s in samples]
+    if all(a < 0 < b for a, b in zip(lo_n, hi_n)):
+        return [(lo, sp.S.Zero), (sp.S.Zero, hi)]
+    return [(lo, hi)]
+
+
+def minimum_at_zero(
+    table: IntervalTable, d1: IntervalTable, bps: Sequence[BreakpointReport], v0: sp.Expr
+) -> tuple[bool | None, list[str]]:
+    """``f(0) = 0`` and ``f >= 0`` everywhere.
+
+    On each interval either ``f >= 0`` is proved directly, or ``f`` is continuous and
+    monotone towards 0 (``f' >= 0`` right of 0, ``f' <= 0`` left of it), which with
+    ``f(0) = 0`` gives the same: ``log(cosh(x)) >= 0`` follows from ``tanh(x) >= 0`` on
+    ``x > 0``, which sympy proves, where interval arithmetic cannot prove a touching zero.
+    """
+    if v0 is sp.nan:
+        return None, ["f(0) could not be evaluated"]
+    z = is_zero(v0, table.samples)
+    if z.value is False:
+        return False, []
+    verdict: bool | None = True if z.value else None
+    notes: list[str] = []
+    continuous = all(b.order >= 0 for b in bps)  # a lower bound >= 0 is enough
+    for iv, div in zip(table.intervals, d1.intervals):
+        for lo, hi in _halves(iv.lo, iv.hi, table.samples):
+            right = lo != -sp.oo and numeric(lo.xreplace(table.samples[0])) >= 0
+            slope = div.expr if right else -div.expr
+            if continuous:
+                mono = nonnegative_on(slope, lo, hi, table.samples, "monotonicity")
+                if mono.value is True:
+                    continue
+            s = nonnegative_on(iv.expr, lo, hi, table.samples, "f >= 0")
+            if s.value is False:
+                return False, []
+            if s.value is None:
+                verdict = None
+                notes.append(f"minimum at 0: {s.note}")
+    for bp in table.breakpoints:
+        s = nonnegative_on(bp.value, sp.S.Zero, sp.S.One, table.samples, f"f({bp.at}) >= 0")
+        if s.value is False:
+            return False, []
+        if s.value is None:
+            verdict = None
+    return verdict, notes

@@ -1,0 +1,173 @@
+"""The whole analysis of a loss: :func:`analyse` and its :class:`LossReport`.
+
+Every verdict in the report is proved, disproved, or undecided (``None``, with a note saying
+what could not be decided and why). A class that is only a lower bound says so
+(``exact=False``); a bound certified by interval arithmetic says so (``"numeric"``).
+"""
+
+from __future__ import annotations
+
+import math
+import weakref
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import sympy as sp
+
+from .. import budget
+from .extremes import Bound, gradient_bound
+from .properties import convex, growth, minimum_at_zero, symmetric
+from .smoothness import BreakpointReport, breakpoint_report, class_name
+
+if TYPE_CHECKING:
+    from ..loss import Loss
+
+__all__ = ["LossReport", "analyse"]
+
+
+@dataclass(frozen=True)
+class LossReport:
+    """Everything the analysis decides about a loss.
+
+    ``symmetric``, ``convex``, ``minimum_at_zero``: True, False or None (undecided).
+    ``gradient_bound``: sup |f'| (``oo`` when unbounded), None when undecided;
+    ``gradient_bound_method`` is ``"symbolic"`` (exact) or ``"numeric"`` (certified, within
+    ``gradient_bound_enclosure``). ``growth``: a name, or None when undecided.
+    """
+
+    breakpoints: tuple[BreakpointReport, ...]
+    symmetric: bool | None
+    convex: bool | None
+    gradient_bound: sp.Expr | None
+    growth: str | None
+    value_at_zero: sp.Expr
+    minimum_at_zero: bool | None
+    notes: tuple[str, ...] = field(default=())
+    gradient_bound_method: str | None = "symbolic"
+    gradient_bound_enclosure: tuple[float, float] | None = None
+
+    @property
+    def order(self) -> float:
+        return min((b.order for b in self.breakpoints), default=math.inf)
+
+    @property
+    def exact(self) -> bool:
+        """Whether :attr:`order` is the class itself (else only a lower bound)."""
+        exact = [b.order for b in self.breakpoints if b.exact]
+        inexact = [b.order for b in self.breakpoints if not b.exact]
+        if not inexact:
+            return True
+        return bool(exact) and min(exact) <= min(inexact)
+
+    @property
+    def cls(self) -> str:
+        return class_name(self.order)
+
+    @property
+    def numeric(self) -> bool:
+        return (
+            any(b.numeric for b in self.breakpoints)
+            or self.gradient_bound_method == "numeric"
+            or any("numerically" in n for n in self.notes)
+        )
+
+
+_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def analyse(loss: Loss, timeout: float | None = None) -> LossReport:
+    """Smoothness at every breakpoint and the global properties of ``loss``.
+
+    The report is cached per loss object. ``timeout`` (seconds) bounds the work; when it runs
+    out :class:`~lossmath.errors.OutOfTime` is raised (the command line reports it as
+    undecided, exit 3).
+    """
+    cached = _CACHE.get(loss)
+    if cached is not None:
+        return cached
+    with budget.deadline(timeout, f"analysing {loss.label}"):
+        report = _analyse(loss)
+    _CACHE[loss] = report
+    return report
+
+
+def _analyse(loss: Loss) -> LossReport:
+    table = loss.table
+    notes: list[str] = list(table.notes)
+    bps = []
+    for k, bp in enumerate(table.breakpoints):
+        with budget.stage(f"deciding the class at x = {bp.at}"):
+            bps.append(breakpoint_report(table, k))
+    notes += [
+        f"assumed {a} < {b}: true at the sampled parameter values, but sympy could not prove it"
+        for a, b in table.assumed_order
+    ]
+    for b in bps:
+        if not b.exact:
+            notes.append(f"at x = {b.at}: the class is at least {b.cls} ({b.reason})")
+        for t in b.tests:
+            if t.method == "numeric" and t.value is False:
+                notes.append(
+                    f"at x = {b.at}: a jump was proved nonzero numerically (by its certified "
+                    "value at sampled parameter values)"
+                    + (f"; it vanishes when {t.condition}" if t.condition else "")
+                )
+    notes += _unknown_conditions(loss, bps)
+    d1, d2 = table.diff(1), table.diff(2)
+    with budget.stage("deciding symmetry"):
+        sym, note = symmetric(table)
+    notes += [note] if note else []
+    with budget.stage("deciding convexity"):
+        conv, conv_notes = convex(table, d1, d2, bps)
+    notes += conv_notes
+    with budget.stage("bounding |f'|"):
+        bound: Bound = gradient_bound(d1, d2)
+    notes += [bound.note] if bound.note else []
+    with budget.stage("deciding the growth"):
+        grow, note = growth(table)
+    notes += [note] if note else []
+    try:
+        v0 = table.value_at(sp.S.Zero)
+    except ValueError:
+        v0 = sp.nan
+    with budget.stage("deciding whether f(0) is the minimum"):
+        minimum, min_notes = minimum_at_zero(table, d1, bps, v0)
+    notes += min_notes
+    return LossReport(
+        tuple(bps),
+        sym,
+        conv,
+        bound.value,
+        grow,
+        v0,
+        minimum,
+        tuple(dict.fromkeys(notes)),
+        bound.method,
+        bound.enclosure,
+    )
+
+
+def _unknown_conditions(loss: Loss, bps: list[BreakpointReport]) -> list[str]:
+    """For a spec with unsolved unknowns: the values that would close each jump."""
+    unknowns = [p.symbol for p in loss.params if p.name in loss.unknowns]
+    notes = []
+    for b in bps:
+        if not b.jumps or b.order == math.inf:
+            continue
+        k, jump = len(b.jumps) - 1, b.jumps[-1]
+        if not jump.free_symbols & set(unknowns):
+            continue
+        try:
+            sols = sp.solve(jump, [u for u in unknowns if u in jump.free_symbols], dict=True)
+        except NotImplementedError:
+            sols = []
+        if sols:
+            values = ", ".join(f"{k_} = {v}" for k_, v in sols[0].items())
+            notes.append(
+                f"at x = {b.at}: f{chr(39) * k} jumps by {jump}; it vanishes when {values} "
+                "(lossmath solve finds the values for every breakpoint at once)"
+            )
+    return notes
+
+
+

@@ -1,0 +1,151 @@
+"""Is an expression ``>= 0`` on an open interval? Proved, disproved with a witness, or undecided.
+
+The question behind convexity (``f'' >= 0``) and "f(0) is the minimum" (``f >= 0``):
+
+1. **Symbolic proof**: ``x`` rewritten as ``lo + t`` (``t > 0``) so sympy's assumptions can
+   answer, after ``expand``/``factor`` if needed.
+2. **Exact roots**: a polynomial with numeric coefficients changes sign only at its real
+   roots, which are listed exactly; one point between each pair decides.
+3. **Interval arithmetic** (numbers only): every box's enclosure ``>= 0`` proves it.
+4. **Witness**: a point where the value is certified negative disproves it. With symbolic
+   parameters the witness is placed at the same *relative* position of the interval and
+   must be negative for all parameter values (sympy proves it), else the answer depends on
+   the parameters and is undecided, with a note.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import sympy as sp
+
+from .. import budget
+from ..certify import sign_on
+from ..domain import reparametrise
+from ..errors import Undecided
+from ..roots import InfiniteRoots, real_roots_in
+from ..sampling import inside, numeric
+from ..symbols import x
+from ..zeros import certified_value
+
+__all__ = ["Sign", "nonnegative_on"]
+
+Sample = Mapping[sp.Symbol, sp.Expr]
+
+_RELATIVE = [sp.Rational(k, 16) for k in range(1, 16)]
+_OFFSETS = [sp.Rational(10) ** k for k in range(-3, 7)]
+
+
+@dataclass(frozen=True)
+class Sign:
+    """``value``: True (proved ``>= 0``), False (disproved), None (undecided).
+
+    ``method`` is ``"symbolic"`` or ``"numeric"`` (certified by interval arithmetic or by a
+    certified value at a witness); ``witness`` a point where it fails; ``note`` why it is
+    undecided, or what was only checked at sampled parameter values.
+    """
+
+    value: bool | None
+    method: str = "symbolic"
+    witness: sp.Expr | None = None
+    note: str = ""
+
+
+def _positions(lo: sp.Expr, hi: sp.Expr) -> list[sp.Expr]:
+    """Candidate witness points, as expressions in the interval's ends (so they stay inside
+    for every parameter value)."""
+    if lo == -sp.oo and hi == sp.oo:
+        return [sign * d for d in _OFFSETS for sign in (1, -1)] + [sp.S.Zero]
+    if lo == -sp.oo:
+        return [hi - d for d in _OFFSETS]
+    if hi == sp.oo:
+        return [lo + d for d in _OFFSETS]
+    return [lo + (hi - lo) * r for r in _RELATIVE]
+
+
+def _symbolic(expr: sp.Expr, lo: sp.Expr, hi: sp.Expr) -> bool | None:
+    sub, _ = reparametrise(lo, hi)
+    e = expr.xreplace({x: sub})
+    for form in (lambda u: u, sp.together, sp.expand, sp.factor, sp.simplify):
+        if form is sp.simplify and sp.count_ops(e) > 60:
+            break
+        try:
+            f = budget.attempt(lambda g=form: g(e), 2.0, None)
+        except (NotImplementedError, TypeError, ValueError, RecursionError):
+            f = None
+        if f is None:
+            continue
+        if f.is_nonnegative:
+            return True
+        if f.is_negative:
+            return False
+    return None
+
+
+def nonnegative_on(
+    expr: sp.Expr, lo: sp.Expr, hi: sp.Expr, samples: Sequence[Sample], what: str
+) -> Sign:
+    """Decide ``expr >= 0`` on ``(lo, hi)``; ``what`` names it in notes (``"f'' >= 0"``)."""
+    if x not in expr.free_symbols and not expr.free_symbols:
+        v = certified_value(expr)
+        if v is None:
+            return Sign(None, note=f"the sign of {expr} could not be certified")
+        return Sign(bool(v >= 0), "numeric" if not expr.is_number else "symbolic")
+    proved = _symbolic(expr, lo, hi)
+    if proved is True:
+        return Sign(True)
+    parametric = bool((expr.free_symbols | lo.free_symbols | hi.free_symbols) - {x})
+    where = f"({lo}, {hi})"
+    if proved is False:
+        return Sign(False, witness=_positions(lo, hi)[0])
+    if not parametric:
+        return _numeric(expr, lo, hi, what)
+    # Symbolic parameters: look for a witness at the samples, then try to prove it for all.
+    for pos in _positions(lo, hi):
+        vals = [certified_value(expr.xreplace({x: pos}).xreplace(s)) for s in samples]
+        if any(v is not None and v < 0 for v in vals):
+            at = expr.xreplace({x: pos})
+            neg = budget.attempt(lambda a=at: sp.simplify(a).is_negative, 2.0, None)
+            if neg:
+                return Sign(False, witness=pos)
+            return Sign(
+                None,
+                "numeric",
+                pos,
+                f"{what} fails at x = {pos} for sampled parameter values, and could not be "
+                f"decided for all: it depends on the parameters",
+            )
+    return Sign(None, note=f"{what} on {where} could not be proved for all parameter values")
+
+
+def _numeric(expr: sp.Expr, lo: sp.Expr, hi: sp.Expr, what: str) -> Sign:
+    if expr.is_polynomial(x):
+        try:
+            roots = real_roots_in(expr, lo, hi)
+        except (Undecided, InfiniteRoots):
+            roots = None
+        if roots is not None:
+            lo_n = -sp.oo if lo == -sp.oo else numeric(lo)
+            hi_n = sp.oo if hi == sp.oo else numeric(hi)
+            cuts = sorted((r for r in roots if lo_n < numeric(r) < hi_n), key=numeric)
+            ends = [lo, *cuts, hi]
+            for a, b in zip(ends, ends[1:]):
+                t = inside(a, b)
+                v = certified_value(expr.xreplace({x: t}))
+                if v is not None and v < 0:
+                    return Sign(False, witness=t)
+            return Sign(True)
+    ok, witness = sign_on(expr, lo, hi, strict=False)
+    if ok is True:
+        return Sign(True, "numeric")
+    if ok is False:
+        lo_n = -sp.oo if lo == -sp.oo else numeric(lo)
+        hi_n = sp.oo if hi == sp.oo else numeric(hi)
+        if lo_n < witness < hi_n:
+            return Sign(False, "numeric", sp.Float(witness, 15))
+    for pos in _positions(lo, hi):
+        v = certified_value(expr.xreplace({x: pos}))
+        if v is not None and v < 0:
+            return Sign(False, "numeric", pos)
+    return Sign(None, note=f"{what} on ({lo}, {hi}) could be neither proved nor disproved")

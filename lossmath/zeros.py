@@ -1,0 +1,232 @@
+"""Three-valued zero tests, and one-sided values of one analytic expression.
+
+Zero is proved symbolically or not at all: a value that is tiny at a few sampled parameter
+values (or at 30 digits) proves nothing (``exp(-100)``, ``beta - 1`` near a sample of 1).
+*Nonzero* can be certified numerically: sympy's ``evalf(strict=True)`` returns only digits
+it has verified, so a nonzero value at a sample is a witness. Hence:
+
+- ``value=True``: proved zero (``method="symbolic"``);
+- ``value=False``: proved nonzero, symbolically or by a certified value at a parameter
+  sample (``method="numeric"``; ``condition`` then lists the parameter values where it
+  vanishes, when sympy can solve for them);
+- ``value=None``: undecided (numerically tiny but not proved zero, or not evaluable).
+
+One-sided values come from a single piece's expression, never from ``limit`` on a whole
+``Piecewise`` (sympy #23836). Where the expression is analytic at the point, substitution is
+its value; at a singular point sympy's ``limit`` (Gruntz, reliable on one exp-log expression)
+decides, and an oscillation (``AccumBounds``) means the limit does not exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import sympy as sp
+from sympy.calculus.accumulationbounds import AccumBounds
+
+from . import budget
+from .errors import Undecided
+from .singular import singular_arguments
+from .symbols import x
+
+__all__ = [
+    "NO_LIMIT",
+    "ZeroTest",
+    "analytic_at",
+    "certified_value",
+    "is_zero",
+    "one_sided",
+    "singular_at",
+]
+
+#: the one-sided limit does not exist (the expression oscillates)
+NO_LIMIT = sp.nan
+
+#: seconds one expensive rewrite (``simplify``) or ``limit`` may take
+STEP_SECONDS = 2.0
+#: ``simplify`` is not attempted on larger expressions (it rarely helps, and costs seconds)
+MAX_SIMPLIFY_OPS = 200
+
+Sample = Mapping[sp.Symbol, sp.Expr]
+
+
+@dataclass(frozen=True)
+class ZeroTest:
+    """Whether an expression is zero: ``value`` is True, False or None (undecided)."""
+
+    value: bool | None
+    method: str  # "symbolic" or "numeric"
+    condition: str = ""
+    simplest: sp.Expr | None = None  # the shortest equivalent form the ladder found
+
+
+_REWRITES = (
+    sp.cancel,
+    sp.together,
+    lambda e: sp.expand(sp.expand_log(e, force=True)),
+    sp.simplify,  # last: slow, and under a time share
+)
+
+
+def is_zero(expr: sp.Expr, samples: Sequence[Sample] = ()) -> ZeroTest:
+    """Three-valued zero test: cheap rewrites, a certified numeric witness of nonzero-ness,
+    and only then ``simplify`` (slow) to prove a zero."""
+    if expr.has(sp.nan, sp.zoo) or expr.has(AccumBounds):
+        return ZeroTest(None, "symbolic", simplest=expr)
+    candidates = [expr]
+    for k in range(len(_REWRITES) + 1):
+        e = candidates[-1]
+        if e == 0:
+            return ZeroTest(True, "symbolic", simplest=sp.S.Zero)
+        z = e.is_zero
+        if z is not None:
+            return ZeroTest(z, "symbolic", simplest=sp.S.Zero if z else _shortest(candidates))
+        if k == len(_REWRITES):
+            break
+        if _REWRITES[k] is sp.simplify:
+            # A certified nonzero value at a sample proves it is not identically zero;
+            # simplify is needed only to prove a zero.
+            witness = _certified_nonzero(_shortest(candidates), samples)
+            if witness.value is False:
+                return witness
+            if sp.count_ops(e) > MAX_SIMPLIFY_OPS:
+                break
+        try:
+            out = budget.attempt(lambda r=_REWRITES[k], p=e: r(p), STEP_SECONDS, None)
+        except (NotImplementedError, TypeError, ValueError, RecursionError):
+            out = None
+        candidates.append(e if out is None else out)
+    return _certified_nonzero(_shortest(candidates), samples)
+
+
+def _shortest(candidates: list[sp.Expr]) -> sp.Expr:
+    return min(candidates, key=lambda u: (sp.count_ops(u), sp.default_sort_key(u)))
+
+
+def certified_value(expr: sp.Expr) -> sp.Expr | None:
+    """A verified 20-digit value of a number, or None when sympy cannot verify its digits
+    (``evalf(strict=True)`` raises rather than return unverified digits)."""
+    try:
+        v = expr.evalf(20, strict=True)
+    except (sp.core.evalf.PrecisionExhausted, ValueError, TypeError):
+        return None
+    return v if v.is_number else None
+
+
+def _certified_nonzero(expr: sp.Expr, samples: Sequence[Sample]) -> ZeroTest:
+    values = [certified_value(expr.xreplace(dict(s))) for s in (samples or ({},))]
+    if values and all(v is not None and v != 0 for v in values):
+        cond = ""
+        free = sorted(expr.free_symbols, key=str)
+        if len(free) == 1:
+            solve = lambda: sp.solve(expr, free[0])  # noqa: E731
+            roots = budget.attempt(solve, STEP_SECONDS, [])
+            roots = [r for r in roots if _admissible(free[0], r)]
+            if roots:
+                cond = " or ".join(f"{free[0]} = {r}" for r in roots)
+        return ZeroTest(False, "numeric", cond, expr)
+    return ZeroTest(None, "numeric", simplest=expr)
+
+
+def _admissible(sym: sp.Symbol, value: sp.Expr) -> bool:
+    v = sp.N(value)
+    if not v.is_real:
+        return False
+    if sym.is_positive:
+        return bool(v > 0)
+    if sym.is_nonnegative:
+        return bool(v >= 0)
+    if sym.is_negative:
+        return bool(v < 0)
+    return True
+
+
+def singular_at(expr: sp.Expr, point: sp.Expr, samples: Sequence[Sample] = ()) -> bool:
+    """Whether ``expr`` may fail to be analytic at ``point`` (a root of a singular argument).
+
+    Errs towards True: a point wrongly called singular is only examined more carefully.
+    """
+    if point in (sp.oo, -sp.oo):
+        return True
+    for u in singular_arguments(expr):
+        v = u.xreplace({x: point})
+        if v.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+            return True
+        t = is_zero(v, samples)
+        if t.value is not False:
+            return True
+    return False
+
+
+def _zero_order(e: sp.Expr, p: sp.Expr, samples: Sequence[Sample], cap: int) -> int | None:
+    """The order of the zero of ``e`` (analytic at ``p``) at ``p``; None if undecided."""
+    d = e
+    for n in range(cap + 1):
+        t = is_zero(d.xreplace({x: p}), samples)
+        if t.value is False:
+            return n
+        if t.value is None:
+            return None
+        d = d.diff(x)
+    return None
+
+
+def analytic_at(expr: sp.Expr, p: sp.Expr, samples: Sequence[Sample] = ()) -> bool:
+    """Whether ``expr`` is (the restriction of) a function analytic at ``p``.
+
+    True when no singular argument vanishes at ``p``, or when ``expr = num/den`` with both
+    analytic at ``p`` and ``num`` vanishing there to at least the order of ``den``: a
+    removable singularity, as in ``sin(x)/x`` at 0. False means "not proved analytic".
+    """
+    if not singular_at(expr, p, samples):
+        return True
+    num, den = sp.fraction(sp.together(expr))
+    if den == 1 or singular_at(num, p, samples) or singular_at(den, p, samples):
+        return False
+    m = _zero_order(den, p, samples, 12)
+    if m is None:
+        return False
+    d = num
+    for _ in range(m):
+        if is_zero(d.xreplace({x: p}), samples).value is not True:
+            return False
+        d = d.diff(x)
+    return True
+
+
+def _limit(expr: sp.Expr, point: sp.Expr, side: str) -> sp.Expr:
+    def run():
+        if point in (sp.oo, -sp.oo):
+            return sp.limit(expr, x, point)
+        return sp.limit(expr, x, point, side)
+
+    try:
+        value = budget.attempt(run, STEP_SECONDS, None)
+    except (NotImplementedError, ValueError, TypeError, RecursionError) as exc:
+        raise Undecided(
+            f"sympy cannot find the limit of {expr} at x = {point}{side}: {exc}"
+        ) from None
+    if value is None:
+        raise Undecided(f"the limit of {expr} at x = {point}{side} took too long")
+    if isinstance(value, AccumBounds):
+        return NO_LIMIT
+    if value.has(sp.Limit) or value.has(AccumBounds):
+        raise Undecided(f"sympy cannot find the limit of {expr} at x = {point}{side}")
+    return value
+
+
+def one_sided(
+    expr: sp.Expr, point: sp.Expr, side: str, samples: Sequence[Sample] = ()
+) -> sp.Expr:
+    """Limit of one piece's expression at ``point`` from ``side`` ('-' or '+').
+
+    ``NO_LIMIT`` (nan) when it does not exist; ``oo``/``-oo`` when it is infinite; raises
+    :class:`~lossmath.errors.Undecided` when sympy cannot tell.
+    """
+    if point in (sp.oo, -sp.oo) or singular_at(expr, point, samples):
+        return _limit(expr, point, side)
+    value = expr.xreplace({x: point})
+    if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+        return _limit(expr, point, side)
+    return value
