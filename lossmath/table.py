@@ -312,9 +312,12 @@ def build_table(expr: sp.Expr, params: Sequence[Param]) -> IntervalTable:
     cands = sorted(boundary | kinks, key=sp.default_sort_key)
     keyed = []
     for p in cands:
-        key = tuple(numeric(p.xreplace(s)) for s in samples)
-        if not all(k.is_real for k in key):
+        key = tuple(sp.N(p.xreplace(s), 30) for s in samples)
+        real = [bool(k.is_real) for k in key]
+        if not any(real):
             continue  # a complex root of a condition or of a singular argument
+        if not all(real):
+            raise ValueError(f"whether the breakpoint {p} is real depends on the parameters")
         keyed.append((key, p))
     keyed.sort(key=lambda kp: kp[0][0])
     points: list[tuple[tuple, sp.Expr]] = []

@@ -114,7 +114,18 @@ def certified_value(expr: sp.Expr) -> sp.Expr | None:
     return v if v.is_number else None
 
 
+#: generic points where an expression in x is evaluated to witness that it is not zero
+_PROBES = (sp.Rational(37, 101), sp.Rational(-53, 97), sp.Rational(389, 113))
+
+
 def _certified_nonzero(expr: sp.Expr, samples: Sequence[Sample]) -> ZeroTest:
+    if x in expr.free_symbols:
+        # an analytic expression that is nonzero at one point is not identically zero
+        for t in _PROBES:
+            test = _certified_nonzero(expr.xreplace({x: t}), samples)
+            if test.value is False:
+                return ZeroTest(False, "numeric", "", expr)
+        return ZeroTest(None, "numeric", simplest=expr)
     values = [certified_value(expr.xreplace(dict(s))) for s in (samples or ({},))]
     if values and all(v is not None and v != 0 for v in values):
         cond = ""
@@ -196,6 +207,8 @@ def analytic_at(expr: sp.Expr, p: sp.Expr, samples: Sequence[Sample] = ()) -> bo
 
 
 def _limit(expr: sp.Expr, point: sp.Expr, side: str) -> sp.Expr:
+    side = "" if point in (sp.oo, -sp.oo) else side  # for messages: x = oo, not oo+
+
     def run():
         if point in (sp.oo, -sp.oo):
             return sp.limit(expr, x, point)
@@ -216,6 +229,40 @@ def _limit(expr: sp.Expr, point: sp.Expr, side: str) -> sp.Expr:
     return value
 
 
+def _limit_checked(
+    expr: sp.Expr, point: sp.Expr, side: str, samples: Sequence[Sample]
+) -> sp.Expr:
+    """``_limit``, cross-checked at every parameter sample when parameters are symbolic.
+
+    With a symbolic parameter sympy may answer for one case silently: the limit at infinity
+    of Barron's gradient comes back ``oo``, true for alpha > 1 only. The limit is taken
+    again with each sample substituted, and any disagreement is undecided.
+    """
+    value = _limit(expr, point, side)
+    params = (expr.free_symbols | point.free_symbols) - {x}
+    if not params or not samples:
+        return value
+    for s in samples:
+        at = _limit(expr.xreplace(dict(s)), point.xreplace(dict(s)), side)
+        want = value.xreplace(dict(s)) if value is not NO_LIMIT else NO_LIMIT
+        if at is NO_LIMIT or want is NO_LIMIT:
+            same = at is want
+        elif at.has(sp.oo, -sp.oo, sp.zoo) or want.has(sp.oo, -sp.oo, sp.zoo):
+            same = at == want
+        else:
+            same = is_zero(at - want).value is True
+        if not same:
+            raise Undecided(
+                f"the limit of {expr} at x = {point}{side} depends on the parameters "
+                f"({value} in general, {at} at {_show(s)})"
+            )
+    return value
+
+
+def _show(sample: Sample) -> str:
+    return ", ".join(f"{k} = {sp.N(v, 4)}" for k, v in sample.items())
+
+
 def one_sided(
     expr: sp.Expr, point: sp.Expr, side: str, samples: Sequence[Sample] = ()
 ) -> sp.Expr:
@@ -225,8 +272,8 @@ def one_sided(
     :class:`~lossmath.errors.Undecided` when sympy cannot tell.
     """
     if point in (sp.oo, -sp.oo) or singular_at(expr, point, samples):
-        return _limit(expr, point, side)
+        return _limit_checked(expr, point, side, samples)
     value = expr.xreplace({x: point})
     if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
-        return _limit(expr, point, side)
+        return _limit_checked(expr, point, side, samples)
     return value

@@ -149,7 +149,24 @@ def convex(
 _GROWTH = {0: "bounded", 1: "linear", 2: "quadratic", 3: "cubic", 4: "quartic"}
 
 
+def _rational_growth(expr: sp.Expr) -> str | None:
+    """Growth of a rational function from its degrees (no limits needed), else None."""
+    if not expr.is_rational_function(x):
+        return None
+    num, den = sp.fraction(sp.cancel(sp.together(expr)))
+    try:
+        d = sp.degree(num, x) - sp.degree(den, x)
+    except sp.PolynomialError:
+        return None
+    if d <= 0:
+        return "bounded"
+    return _GROWTH.get(int(d), f"power {d}")
+
+
 def _growth_side(expr: sp.Expr, direction: sp.Expr) -> str:
+    fast = _rational_growth(expr)
+    if fast is not None:
+        return fast
     lim = one_sided(expr, direction, "")
     if lim is NO_LIMIT:
         raise Undecided("f oscillates at infinity")

@@ -83,40 +83,55 @@ def _symbolic(expr: sp.Expr, lo: sp.Expr, hi: sp.Expr) -> bool | None:
     return None
 
 
+def _witness(expr: sp.Expr, lo: sp.Expr, hi: sp.Expr, samples: Sequence[Sample]):
+    """The first candidate position where ``expr`` is certified negative at some sample."""
+    for pos in _positions(lo, hi):
+        at = expr.xreplace({x: pos})
+        for s in samples or ({},):
+            v = certified_value(at.xreplace(dict(s)))
+            if v is not None and v < 0:
+                return pos
+    return None
+
+
 def nonnegative_on(
     expr: sp.Expr, lo: sp.Expr, hi: sp.Expr, samples: Sequence[Sample], what: str
 ) -> Sign:
-    """Decide ``expr >= 0`` on ``(lo, hi)``; ``what`` names it in notes (``"f'' >= 0"``)."""
+    """Decide ``expr >= 0`` on ``(lo, hi)``; ``what`` names it in notes (``"f'' >= 0"``).
+
+    A cheap disproof comes first (a certified negative value at a few points), then proofs.
+    """
     if x not in expr.free_symbols and not expr.free_symbols:
         v = certified_value(expr)
         if v is None:
             return Sign(None, note=f"the sign of {expr} could not be certified")
         return Sign(bool(v >= 0), "numeric" if not expr.is_number else "symbolic")
+    parametric = bool((expr.free_symbols | lo.free_symbols | hi.free_symbols) - {x})
+    pos = _witness(expr, lo, hi, samples)
+    if pos is not None and not parametric:
+        return Sign(False, "numeric", pos)
+    if pos is not None:
+        # negative at some parameter sample: false for every parameter value only if sympy
+        # proves it at that relative position of the interval
+        at = expr.xreplace({x: pos})
+        neg = budget.attempt(lambda: sp.simplify(at).is_negative, 2.0, None)
+        if neg:
+            return Sign(False, witness=pos)
+        return Sign(
+            None,
+            "numeric",
+            pos,
+            f"{what} fails at x = {pos} for sampled parameter values, and could not be "
+            "decided for all: it depends on the parameters",
+        )
     proved = _symbolic(expr, lo, hi)
     if proved is True:
         return Sign(True)
-    parametric = bool((expr.free_symbols | lo.free_symbols | hi.free_symbols) - {x})
-    where = f"({lo}, {hi})"
     if proved is False:
         return Sign(False, witness=_positions(lo, hi)[0])
     if not parametric:
         return _numeric(expr, lo, hi, what)
-    # Symbolic parameters: look for a witness at the samples, then try to prove it for all.
-    for pos in _positions(lo, hi):
-        vals = [certified_value(expr.xreplace({x: pos}).xreplace(s)) for s in samples]
-        if any(v is not None and v < 0 for v in vals):
-            at = expr.xreplace({x: pos})
-            neg = budget.attempt(lambda a=at: sp.simplify(a).is_negative, 2.0, None)
-            if neg:
-                return Sign(False, witness=pos)
-            return Sign(
-                None,
-                "numeric",
-                pos,
-                f"{what} fails at x = {pos} for sampled parameter values, and could not be "
-                f"decided for all: it depends on the parameters",
-            )
-    return Sign(None, note=f"{what} on {where} could not be proved for all parameter values")
+    return Sign(None, note=f"{what} on ({lo}, {hi}) could not be proved for all parameter values")
 
 
 def _numeric(expr: sp.Expr, lo: sp.Expr, hi: sp.Expr, what: str) -> Sign:
