@@ -123,6 +123,9 @@ def test_breakpoint_class_and_jump(case: Case, bp) -> None:
             return
         if bp.jump is None:
             assert "none" in (left[0], right[0]), (left, right)
+            osc = [abs(side(f, a, n, s, mpf("1e-20") * (1 + mpf(j) / 13)))
+                   for s in (-1, 1) for j in range(10)]
+            assert (max(osc) > 1e6) == bp.unbounded, max(osc)
         elif bp.jump == math.inf:
             assert "none" not in (left[0], right[0]) and "inf" in (left[0], right[0]), (
                 left,

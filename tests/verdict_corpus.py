@@ -58,6 +58,9 @@ class BP:
     cls: str
     jump: Any = NOJUMP
     removable: bool = False
+    # with jump None: the oscillation is unbounded (f' ~ cos(1/x)/x), so "unbounded" (oo)
+    # is as true an answer as "no limit" (nan)
+    unbounded: bool = False
 
 
 @dataclass(frozen=True)
@@ -627,7 +630,8 @@ CASES: list[Case] = [
     Case("x_sin_inv", "trap-analytic", ISSUE,
          "|x sin(1/x)| <= |x|: C0; f' = sin(1/x) - cos(1/x)/x has no limit at 0; even",
          lambda v: v * sin(1 / v) if v != 0 else F(0), expr="x*sin(1/x) if x != 0 else 0",
-         breakpoints=(BP("0", "C0", None),), convex=False, symmetric=True, sup_grad=math.inf,
+         breakpoints=(BP("0", "C0", None, unbounded=True),), convex=False, symmetric=True,
+         sup_grad=math.inf,
          scan=(-3, 3)),
     Case("x2_sin_inv", "trap-analytic", ISSUE,
          "f'(0)=0 but f' = 2x sin(1/x) - cos(1/x) has no limit: C0; odd; "
@@ -638,14 +642,16 @@ CASES: list[Case] = [
     Case("x3_sin_inv", "trap-analytic", HAND,
          "x^n sin(1/x): f^(k) ~ x^{n-2k}: continuous iff k < n/2; n=3: C1, f'' oscillates",
          lambda v: v**3 * sin(1 / v) if v != 0 else F(0), expr="x**3*sin(1/x) if x != 0 else 0",
-         breakpoints=(BP("0", "C1", None),), convex=False, symmetric=True, scan=(-3, 3)),
+         breakpoints=(BP("0", "C1", None, unbounded=True),), convex=False, symmetric=True,
+         scan=(-3, 3)),
     Case("x4_sin_inv", "trap-analytic", HAND,
          "n=4: f'' = 12x^2 sin - 6x cos - sin(1/x) bounded, no limit: C1",
          lambda v: v**4 * sin(1 / v) if v != 0 else F(0), expr="x**4*sin(1/x) if x != 0 else 0",
          breakpoints=(BP("0", "C1", None),), convex=False, symmetric=False, scan=(-3, 3)),
     Case("x5_sin_inv", "trap-analytic", HAND, "n=5: C2, f''' oscillates",
          lambda v: v**5 * sin(1 / v) if v != 0 else F(0), expr="x**5*sin(1/x) if x != 0 else 0",
-         breakpoints=(BP("0", "C2", None),), convex=False, symmetric=True, scan=(-3, 3)),
+         breakpoints=(BP("0", "C2", None, unbounded=True),), convex=False, symmetric=True,
+         scan=(-3, 3)),
     Case("hidden_kink_sqrt", "trap-kink", ISSUE,
          "sqrt(x^2+x^6) = |x| sqrt(1+x^4): slopes -1|+1; x>0: f'' = 2x^3(5+3x^4)/(1+x^4)^1.5 "
          ">= 0 and upward kink: convex",
