@@ -65,14 +65,22 @@ def real(v):
     return v if mpmath.isfinite(v) else None
 
 
-def deriv(f, x, n: int):
+def deriv(f, x, n: int, within=None):
+    """f^(n)(x); the difference stencil stays within ``within`` of x (mpmath's default step
+    is 2^-(prec+10), far below 1e-45, unless x sits next to a breakpoint tinier than that)."""
     if n == 0:
         return f(x)
+    h = mpmath.ldexp(1, -mp.prec - 10)
+    if within is not None and within / 10**6 < h:
+        return mp.diff(f, x, n, h=within / 10**6)
     return mp.diff(f, x, n)
 
 
 def side(f, a, n: int, sign: int, t) -> mpf:
-    return deriv(f, a + sign * mpf(t), n)
+    """f^(n)(a +- t); t is relative to |a| when |a| < 1 (smooth L1 at beta = 1e-30 has
+    f'' = 1e30, so an absolute step of 1e-45 would leave an error of 1e-15)."""
+    scale = min(mpf(1), abs(a)) if a != 0 else mpf(1)
+    return deriv(f, a + sign * mpf(t) * scale, n, within=mpf(t) * scale)
 
 
 def limit_kind(f, a, n: int, sign: int):
