@@ -68,7 +68,11 @@ def _budget(seconds: float, what: str) -> Iterator[object | None]:
         yield None
         return
     token = object()
-    previous = signal.signal(signal.SIGALRM, _fire) if not _stack else None
+    outermost = not _stack
+    if outermost:
+        # a caller's own alarm (a test's watchdog) is suspended, and restored after
+        previous = signal.signal(signal.SIGALRM, _fire)
+        pending, started = signal.getitimer(signal.ITIMER_REAL)[0], time.monotonic()
     _stack.append((when, token, what, seconds))
     try:
         _arm()
@@ -80,6 +84,9 @@ def _budget(seconds: float, what: str) -> Iterator[object | None]:
         else:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous or signal.SIG_DFL)
+            if pending:
+                left = pending - (time.monotonic() - started)
+                signal.setitimer(signal.ITIMER_REAL, max(left, 1e-3))
 
 
 @contextlib.contextmanager

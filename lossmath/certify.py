@@ -25,7 +25,7 @@ from .symbols import x
 
 __all__ = ["NotCertified", "SupBound", "boxes", "enclose", "sign_on", "sup_abs"]
 
-MAX_BOXES = 4000  # per question; a few hundred suffice for the catalog
+MAX_BOXES = 2000  # per question; a few hundred suffice for the catalog
 
 
 class NotCertified(Exception):
@@ -206,6 +206,7 @@ def sign_on(expr: sp.Expr, lo: sp.Expr, hi: sp.Expr, strict: bool) -> tuple[bool
     ``t`` found at an end of a finite interval is not used.)
     """
     todo = boxes(lo, hi)
+    deriv = sp.diff(expr, x)
     seen = 0
     while todo:
         box = todo.pop()
@@ -213,7 +214,7 @@ def sign_on(expr: sp.Expr, lo: sp.Expr, hi: sp.Expr, strict: bool) -> tuple[bool
         if seen > MAX_BOXES:
             return None, None
         try:
-            e = enclose(expr, box)
+            e = _mean_value(expr, deriv, box)
         except NotCertified:
             e = None
         if e is not None and (e.a > 0 or (not strict and e.a >= 0)):

@@ -58,6 +58,18 @@ ORDERS = (0, 1, 2)
 _YES_NO = {True: "yes", False: "no", None: "undecided"}
 
 
+def _class_words(order: float, exact: bool) -> str:
+    """``$C^{1}$``, or "at least $C^{8}$" when the class is only a lower bound."""
+    return f"${class_latex(order)}$" if exact else f"at least ${class_latex(order)}$"
+
+
+def _bound(report: LossReport, loss: Loss) -> str:
+    if report.gradient_bound is None:
+        return "undecided"
+    text = f"${expr_latex(report.gradient_bound, loss)}$"
+    return text + " (certified numerically)" if report.gradient_bound_method == "numeric" else text
+
+
 def loss_document(
     loss: Loss | str, *, command: str | None = None, source: str | None = None
 ) -> Document:
@@ -193,7 +205,7 @@ def _smoothness(doc: Document, loss: Loss, report: LossReport) -> None:
     doc.paragraph(
         f"At each breakpoint the tables list the one-sided limits of $f$ and its derivatives, "
         "up to the first order that jumps. Overall the loss is "
-        f"${class_latex(report.order)}$."
+        f"{_class_words(report.order, report.exact)}."
     )
     for bp in report.breakpoints:
         at = expr_latex(bp.at, loss)
@@ -205,11 +217,11 @@ def _smoothness(doc: Document, loss: Loss, report: LossReport) -> None:
         else:
             # Both sides are the same expression: nothing one-sided to tabulate.
             verdict = (
-                f"but $f$ takes the value ${expr_latex(bp.value, loss)}$ at the point itself: "
+                f"$f$ takes the value ${expr_latex(bp.value, loss)}$ at the point itself: "
                 "the loss is discontinuous there" if bp.order < 0
-                else r"the loss is $C^{\infty}$ there"
+                else r"the two sides join to every order: the loss is $C^{\infty}$ there"
             )
-            doc.paragraph(f"At $x = {at}$ both sides have the same expression; {verdict}.")
+            doc.paragraph(f"At $x = {at}$ {verdict}.")
 
 
 def _properties(doc: Document, loss: Loss, report: LossReport) -> None:
@@ -218,11 +230,11 @@ def _properties(doc: Document, loss: Loss, report: LossReport) -> None:
     if report.minimum_at_zero:
         f0 += ", the minimum"
     rows = [
-        ["smoothness class", f"${class_latex(report.order)}$"],
+        ["smoothness class", _class_words(report.order, report.exact)],
         ["symmetric, $f(-x) = f(x)$", _YES_NO[report.symmetric]],
         ["convex", _YES_NO[report.convex]],
-        ["gradient bound $\\sup_x |f'(x)|$", f"${expr_latex(report.gradient_bound, loss)}$"],
-        ["growth as $|x| \\to \\infty$", literal(report.growth)],
+        ["gradient bound $\\sup_x |f'(x)|$", _bound(report, loss)],
+        ["growth as $|x| \\to \\infty$", literal(report.growth or "undecided")],
         ["value at zero $f(0)$", f0],
     ]
     doc.table(["property", "value"], rows, "Global properties of the loss.")

@@ -74,6 +74,8 @@ def _branches(u: sp.Expr) -> tuple[list[sp.Expr], list[sp.Expr]] | None:
 def real_roots(u: sp.Expr, domain: sp.Set = sp.S.Reals) -> list[sp.Expr]:
     """Every real root of ``u`` in ``domain`` (a superset when parameters are symbolic: the
     caller decides realness and position at parameter samples), without repetition."""
+    if x not in u.free_symbols or u.is_positive or u.is_negative:
+        return []  # e.g. (|x|/eps)**p + 1: decided before the branches lose the |.|
     split = _branches(u)
     if split is not None:
         # every root of u lies where the atom's argument has one sign (or vanishes), and is
@@ -100,10 +102,14 @@ def real_roots(u: sp.Expr, domain: sp.Set = sp.S.Reals) -> list[sp.Expr]:
         return real_roots(u.base, domain)
     if u.is_polynomial(x):
         poly = sp.Poly(u, x)
-        if all(c.is_number for c in poly.all_coeffs()):
+        if all(c.is_Rational for c in poly.all_coeffs()):
             roots = sorted(set(sp.real_roots(poly)), key=lambda r: sp.N(r, 30))
             return [r for r in roots if domain.contains(r) is not sp.false]
-    sol = budget.attempt(lambda: sp.solveset(u, x, domain), SOLVE_SECONDS, None)
+    try:
+        sol = budget.attempt(lambda: sp.solveset(u, x, domain), SOLVE_SECONDS, None)
+    except (NotImplementedError, TypeError, ValueError, AttributeError, RecursionError) as exc:
+        # solveset's own "undecidable set membership" TypeError, and the like
+        raise Undecided(f"cannot list the real roots of {u} ({exc})") from None
     if sol is None:
         raise Undecided(f"cannot list the real roots of {u} (solveset took too long)")
     finite = _finite_part(sol)

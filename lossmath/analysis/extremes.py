@@ -24,7 +24,8 @@ from ..roots import InfiniteRoots, real_roots_in
 from ..sampling import numeric
 from ..symbols import x
 from ..table import Interval, IntervalTable
-from ..zeros import NO_LIMIT, one_sided
+from ..zeros import NO_LIMIT, certified_value, one_sided
+from .signs import symbolic_sign
 
 __all__ = ["Bound", "gradient_bound", "sup_abs_on"]
 
@@ -106,22 +107,70 @@ def _max(values: list[sp.Expr], samples: Sequence[Sample]) -> sp.Expr:
     return budget.attempt(lambda: sp.simplify(sp.Max(*kept)), 2.0, sp.Max(*kept))
 
 
+#: where a tail begins, beyond the finite ends of an infinite interval
+_TAIL = sp.Integer(30)
+
+
+def _tail(g: sp.Expr, start: sp.Expr, end: sp.Expr) -> mpmath.mpf | None:
+    """sup |g| on the tail from ``start`` to ``end = ±oo``, when ``g`` is monotone there
+    (``g'`` of one sign, proved or certified) and has a limit: ``max(|g(start)|, |lim|)``."""
+    lo, hi = (start, end) if end == sp.oo else (end, start)
+    dg = sp.diff(g, x)
+    monotone = any(symbolic_sign(sign * dg, lo, hi) is True for sign in (1, -1))
+    if not monotone:
+        return None
+    try:
+        lim = one_sided(g, end, "")
+    except Undecided:
+        return None
+    if lim is NO_LIMIT or lim.has(sp.oo, -sp.oo, sp.zoo):
+        return None
+    at = certified_value(sp.Abs(g.xreplace({x: start})))
+    limit = certified_value(sp.Abs(lim))
+    if at is None or limit is None:
+        return None
+    return mpmath.mpf(str(max(at, limit)))
+
+
+#: seconds the certified numeric bound of one interval may take
+NUMERIC_SECONDS = 3.0
+
+
 def _numeric_sup(g: sp.Expr, iv: Interval, why: str) -> Bound:
+    slow = Bound(None, None, note=f"sup |f'| on ({iv.lo}, {iv.hi}) is undecided: {why}, and "
+                 f"no certified bound was found within {NUMERIC_SECONDS:g} s")
+    return budget.attempt(lambda: _certified_sup(g, iv, why), NUMERIC_SECONDS, slow)
+
+
+def _certified_sup(g: sp.Expr, iv: Interval, why: str) -> Bound:
     if g.free_symbols - {x} or iv.lo.free_symbols or iv.hi.free_symbols:
         return Bound(None, None, note=f"sup |f'| on ({iv.lo}, {iv.hi}) is undecided: {why}, "
                      "and a certified numeric bound needs numeric parameters")
-    bound = certified_sup(g, iv.lo, iv.hi)
+    undecided = Bound(None, None, note=f"sup |f'| on ({iv.lo}, {iv.hi}) is undecided: {why}, "
+                      "and interval arithmetic could not certify a bound")
+    # an infinite end is cut off at +-1000 beyond the finite part; the tail beyond must be
+    # monotone with a limit (then its sup is at the cut or the limit)
+    lo, hi, tails = iv.lo, iv.hi, []
+    if lo == -sp.oo:
+        lo = (sp.Min(hi, 0) if hi != sp.oo else sp.S.Zero) - _TAIL
+        tails.append(_tail(g, lo, -sp.oo))
+    if hi == sp.oo:
+        hi = (sp.Max(iv.lo, 0) if iv.lo != -sp.oo else sp.S.Zero) + _TAIL
+        tails.append(_tail(g, hi, sp.oo))
+    if any(t is None for t in tails):
+        return undecided
+    bound = certified_sup(g, lo, hi)
     if bound is None:
-        return Bound(None, None, note=f"sup |f'| on ({iv.lo}, {iv.hi}) is undecided: {why}, "
-                     "and interval arithmetic could not certify a bound")
-    lower, upper = float(bound.lower), float(bound.upper)
+        return undecided
+    lower = max([bound.lower, *tails])
+    upper = max([bound.upper, *tails])
     if upper == mpmath.inf:
         return Bound(None, None, note=f"sup |f'| on ({iv.lo}, {iv.hi}) could not be bounded")
-    value = sp.Float(mpmath.nstr((bound.lower + bound.upper) / 2, 12), 12)
-    return Bound(value, "numeric", (lower, upper),
+    value = sp.Float(mpmath.nstr((lower + upper) / 2, 12), 12)
+    return Bound(value, "numeric", (float(lower), float(upper)),
                  f"sup |f'| on ({iv.lo}, {iv.hi}) certified numerically in "
-                 f"[{mpmath.nstr(bound.lower, 12)}, {mpmath.nstr(bound.upper, 12)}] "
-                 "(interval arithmetic)")
+                 f"[{mpmath.nstr(lower, 12)}, {mpmath.nstr(upper, 12)}] "
+                 "(interval arithmetic" + (", monotone tails)" if tails else ")"))
 
 
 def gradient_bound(d1: IntervalTable, d2: IntervalTable) -> Bound:

@@ -22,7 +22,7 @@ from ..errors import Undecided
 from ..sampling import inside, numeric
 from ..symbols import x
 from ..table import IntervalTable
-from ..zeros import NO_LIMIT, is_zero, one_sided
+from ..zeros import NO_LIMIT, certified_value, is_zero, one_sided
 from .signs import nonnegative_on
 from .smoothness import BreakpointReport
 
@@ -54,19 +54,42 @@ def _value_at(table: IntervalTable, p: sp.Expr) -> sp.Expr:
     return table.intervals[_locate(table, keys)].expr.xreplace({x: p})
 
 
-def _nonzero_somewhere(d: sp.Expr, lo: sp.Expr, hi: sp.Expr, samples) -> bool:
-    for s in samples[:1]:
-        a, b = lo.xreplace(s), hi.xreplace(s)
-        for k in range(3):
-            t = inside(a, b) if k == 0 else inside(a, inside(a, b)) if k == 1 else inside(
-                inside(a, b), b)
-            try:
-                v = d.xreplace(s).xreplace({x: t}).evalf(20, strict=True)
-            except (sp.core.evalf.PrecisionExhausted, ValueError, TypeError):
-                continue
-            if v.is_number and v != 0:
-                return True
-    return False
+def _nonzero_somewhere(d: sp.Expr, lo: sp.Expr, hi: sp.Expr, samples) -> sp.Expr | None:
+    """A point of ``(lo, hi)`` where ``d`` is certified nonzero at the first sample, or None.
+    The point is an expression in the interval's ends, so it stays inside for every
+    parameter value."""
+    pos = [inside(lo, hi)] if not (lo.free_symbols | hi.free_symbols) else []
+    if lo != -sp.oo and hi != sp.oo:
+        pos += [lo + (hi - lo) * r for r in (sp.Rational(3, 7), sp.Rational(5, 7))]
+    elif lo != -sp.oo:
+        pos += [lo + r for r in (sp.Rational(3, 7), sp.Rational(17, 3))]
+    elif hi != sp.oo:
+        pos += [hi - r for r in (sp.Rational(3, 7), sp.Rational(17, 3))]
+    for t in pos:
+        v = certified_value(d.xreplace({x: t}).xreplace(dict(samples[0])))
+        if v is not None and v != 0:
+            return t
+    return None
+
+
+def _not_symmetric(d: sp.Expr, t: sp.Expr) -> tuple[bool | None, str]:
+    """``f(x) - f(-x) = d`` is nonzero at ``x = t`` for the first sample: False if it is
+    nonzero there for every parameter value, else undecided (it depends on them)."""
+    at = d.xreplace({x: t})
+    if not (at.free_symbols - {x}):
+        return False, ""
+    if budget.attempt(lambda: sp.simplify(at).is_zero, 2.0, None) is False:
+        return False, ""
+    free = sorted(at.free_symbols, key=str)
+    cond = ""
+    if len(free) == 1:
+        roots = budget.attempt(lambda: sp.solve(at, free[0]), 2.0, [])
+        if roots:
+            cond = f" (f(x) = f(-x) at x = {t} only when " + " or ".join(
+                f"{free[0]} = {r}" for r in roots
+            ) + ")"
+    names = ", ".join(str(s) for s in free)
+    return None, f"symmetry: f is not even for sampled values of {names}; it depends on them{cond}"
 
 
 def symmetric(table: IntervalTable) -> tuple[bool | None, str]:
@@ -90,14 +113,17 @@ def symmetric(table: IntervalTable) -> tuple[bool | None, str]:
         t = is_zero(d, samples)
         if t.value is True:
             continue
-        if _nonzero_somewhere(d, lo, hi, samples):
-            return False, ""
+        where = _nonzero_somewhere(d, lo, hi, samples)
+        if where is not None:
+            return _not_symmetric(d, where)
         undecided = f"f(x) - f(-x) on ({lo}, {hi}) could not be proved zero or nonzero"
     for _, p in keyed:
         d = _value_at(table, p) - _value_at(table, -p)
         t = is_zero(d, samples)
-        if t.value is False:
+        if t.value is False and (t.method == "symbolic" or not (d.free_symbols - {x})):
             return False, ""
+        if t.value is False:
+            return None, f"symmetry: f({p}) = f({-p}) fails for the sampled parameter values"
         if t.value is None:
             undecided = f"f({p}) - f({-p}) could not be proved zero or nonzero"
     return (None, undecided) if undecided else (True, "")

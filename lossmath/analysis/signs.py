@@ -29,7 +29,7 @@ from ..sampling import inside, numeric
 from ..symbols import x
 from ..zeros import certified_value
 
-__all__ = ["Sign", "nonnegative_on"]
+__all__ = ["Sign", "nonnegative_on", "symbolic_sign"]
 
 Sample = Mapping[sp.Symbol, sp.Expr]
 
@@ -52,19 +52,22 @@ class Sign:
     note: str = ""
 
 
-def _positions(lo: sp.Expr, hi: sp.Expr) -> list[sp.Expr]:
+def _positions(lo: sp.Expr, hi: sp.Expr, scales: Sequence[sp.Expr] = ()) -> list[sp.Expr]:
     """Candidate witness points, as expressions in the interval's ends (so they stay inside
-    for every parameter value)."""
+    for every parameter value). On an infinite interval the offsets are also scaled by each
+    positive parameter: Welsch's f'' < 0 at x = 10c for every c, at x = 10 only for c < 14."""
+    if lo != -sp.oo and hi != sp.oo:
+        return [lo + (hi - lo) * r for r in _RELATIVE]
+    offsets = [d * s for s in (*scales, sp.S.One) for d in _OFFSETS]
     if lo == -sp.oo and hi == sp.oo:
-        return [sign * d for d in _OFFSETS for sign in (1, -1)] + [sp.S.Zero]
+        return [sign * d for d in offsets for sign in (1, -1)] + [sp.S.Zero]
     if lo == -sp.oo:
-        return [hi - d for d in _OFFSETS]
-    if hi == sp.oo:
-        return [lo + d for d in _OFFSETS]
-    return [lo + (hi - lo) * r for r in _RELATIVE]
+        return [hi - d for d in offsets]
+    return [lo + d for d in offsets]
 
 
-def _symbolic(expr: sp.Expr, lo: sp.Expr, hi: sp.Expr) -> bool | None:
+def symbolic_sign(expr: sp.Expr, lo: sp.Expr, hi: sp.Expr) -> bool | None:
+    """True: sympy proves ``expr >= 0`` on ``(lo, hi)``; False: ``expr < 0`` there; None."""
     sub, _ = reparametrise(lo, hi)
     e = expr.xreplace({x: sub})
     for form in (lambda u: u, sp.together, sp.expand, sp.factor, sp.simplify):
@@ -83,9 +86,16 @@ def _symbolic(expr: sp.Expr, lo: sp.Expr, hi: sp.Expr) -> bool | None:
     return None
 
 
+def _names(*exprs: sp.Expr) -> str:
+    """The parameters an answer depends on, for notes: ``alpha`` or ``alpha, c``."""
+    free = set().union(*(e.free_symbols for e in exprs)) - {x}
+    return ", ".join(sorted(str(s) for s in free)) or "the parameters"
+
+
 def _witness(expr: sp.Expr, lo: sp.Expr, hi: sp.Expr, samples: Sequence[Sample]):
     """The first candidate position where ``expr`` is certified negative at some sample."""
-    for pos in _positions(lo, hi):
+    scales = sorted((s for s in expr.free_symbols - {x} if s.is_positive), key=str)
+    for pos in _positions(lo, hi, scales):
         at = expr.xreplace({x: pos})
         for s in samples or ({},):
             v = certified_value(at.xreplace(dict(s)))
@@ -121,17 +131,19 @@ def nonnegative_on(
             None,
             "numeric",
             pos,
-            f"{what} fails at x = {pos} for sampled parameter values, and could not be "
-            "decided for all: it depends on the parameters",
+            f"{what} fails at x = {pos} for sampled values of {_names(expr, lo, hi)}, and "
+            f"could not be decided for all: it depends on {_names(expr, lo, hi)}",
         )
-    proved = _symbolic(expr, lo, hi)
+    proved = symbolic_sign(expr, lo, hi)
     if proved is True:
         return Sign(True)
     if proved is False:
         return Sign(False, witness=_positions(lo, hi)[0])
     if not parametric:
         return _numeric(expr, lo, hi, what)
-    return Sign(None, note=f"{what} on ({lo}, {hi}) could not be proved for all parameter values")
+    return Sign(
+        None, note=f"{what} on ({lo}, {hi}) could not be proved for all {_names(expr, lo, hi)}"
+    )
 
 
 def _numeric(expr: sp.Expr, lo: sp.Expr, hi: sp.Expr, what: str) -> Sign:
