@@ -167,10 +167,25 @@ class Reference:
 
 @dataclass(frozen=True)
 class Convention:
-    """A stated convention ("which piece owns x = beta") and what it says."""
+    """A stated convention ("which piece owns x = beta") and what it says.
+
+    ``topic`` and ``statement`` are plain text (the terminal, generated docstrings). A
+    catalog convention is written once as document markup (``$...$`` math, ```code```) with
+    :meth:`typeset`, which derives the plain text; documents then typeset its mathematics.
+    A spec's conventions (untrusted text) have no markup and are shown literally.
+    """
 
     topic: str
     statement: str
+    topic_markup: str = ""
+    statement_markup: str = ""
+
+    @classmethod
+    def typeset(cls, topic: str, statement: str) -> Convention:
+        """A convention from trusted document markup; the plain text is derived from it."""
+        from .plaintext import plain
+
+        return cls(plain(topic), plain(statement), topic, statement)
 
 
 @dataclass(frozen=True, eq=False)

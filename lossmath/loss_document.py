@@ -37,6 +37,7 @@ from .document import (
     DocumentError,
     _join_words,
     class_latex,
+    convention_markup,
     derivative_name,
     derivative_symbol,
     literal,
@@ -233,7 +234,7 @@ def _properties(doc: Document, loss: Loss, report: LossReport) -> None:
 
 def _conventions(doc: Document, loss: Loss) -> None:
     doc.heading("Conventions")
-    items = [f"{literal(c.topic)}: {literal(c.statement)}" for c in loss.conventions]
+    items = [": ".join(convention_markup(loss.name, c)) for c in loss.conventions]
     rows = piece_rows(loss.table)
     tables = [loss.table.diff(n) if n else loss.table for n in ORDERS]
     for k, bp in enumerate(loss.table.breakpoints):

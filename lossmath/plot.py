@@ -62,12 +62,22 @@ FORMATS: tuple[str, ...] = ("svg", "png", "pdf")
 #: Colour-blind-safe palette (Okabe and Ito), in the order curves take them.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 
+#: The CJK font of Chinese labels (Debian: fonts-noto-cjk), a serif like the documents'.
+CJK_FONT = "Noto Serif CJK SC"
+
 _RC = {
     "svg.hashsalt": "lossmath",  # element ids are hashes salted with this, not random
     "svg.fonttype": "path",  # glyphs as paths: the SVG renders without our fonts
-    "font.family": "DejaVu Sans",  # ships with matplotlib, so the same everywhere
-    "mathtext.fontset": "dejavusans",
+    # Computer Modern, the documents' serif, for text and math; it ships with matplotlib,
+    # so it is the same everywhere. cmr10 has no minus sign, so tick labels are set as
+    # math (cmsy10 has one).
+    "font.family": ["cmr10"],
+    "mathtext.fontset": "cm",
+    "axes.formatter.use_mathtext": True,
     "axes.unicode_minus": True,
+    # TrueType glyphs embedded as Type 42 (outlines, searchable), not Type 3 bitmaps-in-
+    # procedures, in the PDFs the LaTeX documents include.
+    "pdf.fonttype": 42,
     "axes.grid": True,
     "grid.alpha": 0.35,
     "legend.frameon": False,
@@ -236,13 +246,52 @@ def fingerprint(spec: FigureSpec) -> str:
 # -- drawing ----------------------------------------------------------------------------
 
 
-def _style() -> ExitStack:
+def _has_cjk(text: str) -> bool:
+    return any("\u2e80" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" for ch in text)
+
+
+def _texts(spec: FigureSpec) -> list[str]:
+    """Every text a figure draws (legend labels, panel titles, axis labels)."""
+    n = len(spec.orders)
+    return ([c.label for c in spec.curves] + [spec.title(k) for k in range(n)]
+            + [spec.ylabel(k) for k in range(n)])
+
+
+def _needs_cjk(spec: FigureSpec) -> bool:
+    mixed = [t for t in _texts(spec) if "$" in t and _has_cjk(t)]
+    if mixed:
+        raise PlotError(f"figure {spec.name}: label {mixed[0]!r} mixes Chinese and $...$ "
+                        "math, which matplotlib cannot draw with one font; separate them")
+    return any(_has_cjk(t) for t in _texts(spec))
+
+
+def _style(cjk: bool = False) -> ExitStack:
+    """matplotlib's defaults plus ``_RC``; with ``cjk``, the CJK font as the fallback for
+    characters Computer Modern lacks (plain text only: matplotlib's mathtext has no
+    fallback, so a label mixing Chinese and ``$...$`` is refused)."""
+    import logging
+
     import matplotlib as mpl
     import matplotlib.style
 
     stack = ExitStack()
     stack.enter_context(matplotlib.style.context("default"))
-    stack.enter_context(mpl.rc_context(_RC))
+    rc = dict(_RC)
+    if cjk:
+        from matplotlib import font_manager
+
+        names = {f.name for f in font_manager.fontManager.ttflist}
+        if CJK_FONT not in names:
+            raise PlotError(f"Chinese labels need the font {CJK_FONT} "
+                            "(apt-get install fonts-noto-cjk)")
+        rc["font.family"] = [*_RC["font.family"], CJK_FONT]
+    stack.enter_context(mpl.rc_context(rc))
+    # fontTools, which subsets the embedded fonts, logs harmless complaints about the
+    # fonts' timestamps and tables; they are not the user's concern.
+    tools = logging.getLogger("fontTools")
+    level = tools.level
+    tools.setLevel(logging.ERROR)
+    stack.callback(tools.setLevel, level)
     return stack
 
 
@@ -250,7 +299,8 @@ def render(spec: FigureSpec):
     """The figure as a :class:`matplotlib.figure.Figure` (no pyplot; safe headless)."""
     from matplotlib.figure import Figure
 
-    with _style():
+    cjk = _needs_cjk(spec)
+    with _style(cjk):
         fig = Figure(figsize=_SIZE, layout="constrained")
         axes = fig.subplots(1, len(spec.orders), sharex=True, squeeze=False)[0]
         for k, (ax, n) in enumerate(zip(axes, spec.orders)):
@@ -298,7 +348,7 @@ def figure_files(spec: FigureSpec, formats: Sequence[str] = FORMATS) -> dict[str
     }
     fig = render(spec)
     out = {}
-    with _style():
+    with _style(_needs_cjk(spec)):
         for fmt in formats:
             buf = io.BytesIO()
             fig.savefig(buf, format=fmt, metadata=metadata[fmt])

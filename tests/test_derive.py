@@ -84,7 +84,7 @@ def test_check_passes_after_a_build_and_fails_after_a_source_edit(tmp_path, sour
     assert main(["derive", "--check", "--format", "md,tex", *args]) == 0
     capsys.readouterr()
 
-    src = sources / "smooth_l1_vs_l2.py"
+    src = sources / "_smooth_l1_vs_l2_en.py"  # the English prose of smooth_l1_vs_l2
     text = src.read_text(encoding="utf-8")
     edited = text.replace("keeps the good half of each", "keeps the best of both")
     assert edited != text
@@ -119,9 +119,10 @@ def test_check_flags_a_pdf_built_from_an_older_tex(tmp_path, sources, capsys):
     args = ["smooth_l1_vs_l2", "-o", str(out), "--sources", str(sources)]
     assert main(["derive", *args]) == 0
     assert main(["derive", "--check", *args]) == 0
-    src = sources / "smooth_l1_vs_l2.py"
-    src.write_text(src.read_text(encoding="utf-8").replace("cannot produce large", "cannot "
-                   "produce huge"), encoding="utf-8")
+    src = sources / "_smooth_l1_vs_l2_en.py"
+    text = src.read_text(encoding="utf-8")
+    assert "cannot produce " in text
+    src.write_text(text.replace("cannot produce ", "cannot ever produce "), encoding="utf-8")
     assert main(["derive", *args, "--format", "md,tex"]) == 0  # PDF left behind
     capsys.readouterr()
     assert main(["derive", "--check", *args]) == 1
@@ -188,7 +189,7 @@ def test_latex_that_does_not_compile_leaves_nothing_behind(tmp_path, sources, ca
 
 
 def test_missing_pdflatex_skips_the_pdf_with_one_line(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(derive, "pdflatex_path", lambda: None)
+    monkeypatch.setattr(derive, "engine_path", lambda engine: None)
     out = tmp_path / "docs"
     assert main(["derive", "-o", str(out)]) == 0
     assert sorted(p.name for p in out.iterdir()) == [
@@ -202,7 +203,7 @@ def test_missing_pdflatex_skips_the_pdf_with_one_line(tmp_path, monkeypatch, cap
 def test_missing_pdflatex_with_pdf_asked_for_is_exit_2_and_writes_nothing(
     tmp_path, monkeypatch, capsys
 ):
-    monkeypatch.setattr(derive, "pdflatex_path", lambda: None)
+    monkeypatch.setattr(derive, "engine_path", lambda engine: None)
     out = tmp_path / "docs"
     assert main(["derive", "--format", "md,pdf", "-o", str(out)]) == 2
     assert "cannot build PDF: pdflatex not found" in capsys.readouterr().err

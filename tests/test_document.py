@@ -93,7 +93,7 @@ def test_inline_markdown(text, expected):
         ('say "hi"', "say ``hi''"),
         ("f'' and a--b", "f'{}'{} and a-{}-b"),
         ("x = ±beta -> 0", r"x = \ensuremath{\pm}beta -\textgreater{} 0"),
-        ("*em* **bold** `c_d`", r"\emph{em} \textbf{bold} \texttt{c\_d}"),
+        ("*em* **bold** `c_d`", r"\emph{em} \textbf{bold} \texttt{c{\char95}d}"),
     ],
 )
 def test_inline_latex(text, expected):

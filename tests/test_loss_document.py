@@ -20,7 +20,14 @@ from conftest import require_tool
 
 from lossmath import Loss, LossError, Param, Reference, get_loss, loss_names, x
 from lossmath.cli import load_loss, main
-from lossmath.document import DocumentError, build_pdf, class_latex, literal, pdf_is_current
+from lossmath.document import (
+    DocumentError,
+    build_pdf,
+    class_latex,
+    inline_markdown,
+    literal,
+    pdf_is_current,
+)
 from lossmath.latex import expr_latex
 from lossmath.loss_document import FIGURE, loss_document
 from lossmath.plot import figure_files
@@ -96,7 +103,8 @@ def test_every_catalog_loss_report_states_its_analysis(name):
         symbol = p.latex or expr_latex(p.symbol)
         assert f"${symbol} = {expr_latex(p.default)}$" in fig.caption
     for conv in loss.conventions:
-        assert conv.topic in md
+        # Typeset conventions show their markup's mathematics; others are literal text.
+        assert inline_markdown(conv.topic_markup or literal(conv.topic)) in md
 
 
 def test_huber_report_has_the_jump_in_curvature_and_the_owner_convention():
@@ -309,7 +317,7 @@ def test_the_inertness_checks_discriminate():
 
 @pytest.mark.parametrize("text", list(HOSTILE.values()), ids=list(HOSTILE))
 def test_literal_text_is_escaped_for_both_backends(text):
-    from lossmath.document import inline_latex, inline_markdown
+    from lossmath.document import inline_latex
 
     tex, md = inline_latex(literal(text)), inline_markdown(literal(text))
     assert _tex_is_inert(tex), tex

@@ -17,10 +17,10 @@ l2 = Loss(
     ),
     aliases=("squared_error", "mse"),
     conventions=(
-        Convention(
+        Convention.typeset(
             "scale",
-            "x^2, as torch.nn.functional.mse_loss and optax.losses.squared_error; "
-            "optax.losses.l2_loss and Huber's quadratic zone use x^2/2.",
+            "$x^2$, as `torch.nn.functional.mse_loss` and `optax.losses.squared_error`; "
+            "`optax.losses.l2_loss` and Huber's quadratic zone use $x^2/2$.",
         ),
     ),
 )
@@ -35,10 +35,10 @@ l1 = Loss(
     ),
     aliases=("absolute_error", "mae"),
     conventions=(
-        Convention(
+        Convention.typeset(
             "derivative at the kink",
-            "d/dx |x| at x = 0 is taken as sign(0) = 0 (the subgradient torch.nn.functional."
-            "l1_loss uses; JAX's jnp.abs gives +1).",
+            r"$d/dx\,|x|$ at $x = 0$ is taken as $\operatorname{sign}(0) = 0$ (the subgradient "
+            "`torch.nn.functional.l1_loss` uses; JAX's `jnp.abs` gives $+1$).",
         ),
     ),
 )

@@ -42,16 +42,16 @@ tukey = Loss(
     aliases=("biweight", "bisquare", "tukey_biweight"),
     references=(BEATON_TUKEY_1974,),
     conventions=(
-        Convention(
+        Convention.typeset(
             "owner of the breakpoint",
-            "x = ±c belongs to the polynomial piece "
-            "(|x| <= c); value, slope and curvature agree there, so only f''' depends "
+            r"$x = \pm c$ belongs to the polynomial piece "
+            r"($|x| \leq c$); value, slope and curvature agree there, so only $f'''$ depends "
             "on it.",
         ),
-        Convention(
+        Convention.typeset(
             "scale",
-            "c^2/6 * rho as in statsmodels TukeyBiweight and Beaton and Tukey; "
-            "some texts drop the c^2/6 and use 1 - (1 - (x/c)^2)^3.",
+            r"$c^2/6 \cdot \rho$ as in statsmodels `TukeyBiweight` and Beaton and Tukey; "
+            "some texts drop the $c^2/6$ and use $1 - (1 - (x/c)^2)^3$.",
         ),
     ),
 )

@@ -44,17 +44,19 @@ wing = Loss(
     aliases=("wing_loss",),
     references=(FENG_2018,),
     conventions=(
-        Convention(
-            "owner of the breakpoint", "x = ±w belongs to the linear piece (|x| < w is strict)."
+        Convention.typeset(
+            "owner of the breakpoint",
+            r"$x = \pm w$ belongs to the linear piece ($|x| < w$ is strict).",
         ),
-        Convention(
+        Convention.typeset(
             "joining constant",
-            "C = w - w*ln(1 + w/epsilon) joins the values at ±w; "
-            "no C joins the slopes (w/(w + epsilon) inside, 1 outside).",
+            r"$C = w - w\cdot\ln(1 + w/\epsilon)$ joins the values at $\pm w$; "
+            r"no $C$ joins the slopes ($w/(w + \epsilon)$ inside, $1$ outside).",
         ),
-        Convention(
+        Convention.typeset(
             "derivative at the kink",
-            "f'(0) = 0 (sign(0) = 0); the one-sided slopes are ±w/epsilon.",
+            r"$f'(0) = 0$ ($\operatorname{sign}(0) = 0$); the one-sided slopes are "
+            r"$\pm w/\epsilon$.",
         ),
     ),
 )
