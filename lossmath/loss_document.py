@@ -28,8 +28,6 @@ Example::
 
 from __future__ import annotations
 
-import math
-
 from .analysis import LossReport
 from .cli import require_solved, resolve
 from .document import (
@@ -46,7 +44,7 @@ from .document import (
 )
 from .latex import condition_latex, expr_latex, loss_latex, piece_rows
 from .loss import Loss, LossError, Param
-from .plot import Curve, FigureSpec, PlotError, sample
+from .plot import Curve, FigureSpec, default_xlim, drawable
 from .spec import NAME_RE
 
 __all__ = ["FIGURE", "ORDERS", "loss_document"]
@@ -117,6 +115,11 @@ def _symbol(p: Param) -> str:
     return p.latex or expr_latex(p.symbol)
 
 
+def _default(p: Param) -> str:
+    """A parameter's default as LaTeX: as written when it was a decimal (4.685)."""
+    return p.decimal or expr_latex(p.default)
+
+
 def _lhs(loss: Loss, order: int) -> str:
     """``f''(x; \\delta)``: the function, its parameters after a semicolon."""
     args = "; ".join(["x", ", ".join(_symbol(p) for p in loss.params)]) if loss.params else "x"
@@ -148,7 +151,7 @@ def _parameters(doc: Document, loss: Loss) -> None:
             literal(p.name),
             f"${_symbol(p)}$",
             literal(p.assume),
-            f"${expr_latex(p.default)}$",
+            f"${_default(p)}$",
             literal(p.description) if p.description else "",
         ]
         for p in loss.params
@@ -258,23 +261,15 @@ def _conventions(doc: Document, loss: Loss) -> None:
 def _figure(doc: Document, loss: Loss) -> None:
     """f, f' and f'' at the defaults, on an x range that shows every breakpoint."""
     numeric = loss.with_defaults()
-    ends = [abs(float(b.at)) for b in numeric.table.breakpoints]
-    half = float(max([3, *(math.ceil(2 * e) for e in ends)]))
-    xlim = (-half, half)
-    orders, left_out = [], []
-    for n in ORDERS:
-        try:
-            sample(numeric.derivative(n), xlim)
-        except PlotError as exc:  # e.g. f' of sqrt(|x|) is unbounded at 0
-            left_out.append(f"${derivative_symbol(n)}$ ({literal(str(exc))})")
-        else:
-            orders.append(n)
+    xlim = default_xlim(numeric)
+    orders, failed = drawable(numeric, ORDERS, xlim)
+    left_out = [f"${derivative_symbol(n)}$ ({literal(why)})" for n, why in failed]
     doc.heading("Figure")
     if 0 not in orders:
         doc.paragraph(f"No figure: the loss cannot be drawn: {left_out[0]}.")
         return
-    values = ", ".join(f"${_symbol(p)} = {expr_latex(p.default)}$" for p in loss.params)
-    spec = FigureSpec(FIGURE, (Curve(numeric, loss.name),), orders=tuple(orders), xlim=xlim)
+    values = ", ".join(f"${_symbol(p)} = {_default(p)}$" for p in loss.params)
+    spec = FigureSpec(FIGURE, (Curve(numeric, loss.name),), orders=orders, xlim=xlim)
     shown = _join_words([f"${derivative_symbol(n)}$" for n in orders])
     number = doc.figure(
         spec,

@@ -360,3 +360,53 @@ def has_fingerprint(content: bytes, digest: str) -> bool:
     """Does a figure file's content carry this fingerprint? (Uncompressed metadata in all
     three formats: an SVG element, a PNG ``tEXt`` chunk, a PDF info string.)"""
     return (FINGERPRINT_PREFIX + digest).encode("ascii") in content
+
+
+# -- a loss at a glance (Loss.plot) -------------------------------------------------------
+
+
+def default_xlim(loss: Loss) -> tuple[float, float]:
+    """A symmetric ``x`` range that shows every breakpoint of ``loss`` (numeric parameters)
+    with room on both sides: ``(-3, 3)``, or wider for far breakpoints."""
+    ends = [abs(_float(b.at)) for b in loss.table.breakpoints]
+    half = float(max([3, *(math.ceil(2 * e) for e in ends)]))
+    return (-half, half)
+
+
+def drawable(
+    loss: Loss, orders: Sequence[int], xlim: tuple[float, float]
+) -> tuple[tuple[int, ...], tuple[tuple[int, str], ...]]:
+    """The orders of ``loss`` that can be drawn on ``xlim``, and (order, why) for the
+    others (a derivative unbounded at a breakpoint, ``f'`` of ``sqrt(|x|)``)."""
+    ok, left_out = [], []
+    for n in orders:
+        try:
+            sample(loss.derivative(n), xlim)
+        except PlotError as exc:
+            left_out.append((n, str(exc)))
+        else:
+            ok.append(n)
+    return tuple(ok), tuple(left_out)
+
+
+def plot_loss(
+    loss: Loss,
+    orders: Sequence[int] = (0, 1, 2),
+    xlim: tuple[float, float] | None = None,
+    params: dict[str, object] | None = None,
+):
+    """:meth:`lossmath.Loss.plot`: a Figure of ``loss`` and its derivatives at its
+    parameters' defaults (``params`` override them), breakpoints marked as in the documents.
+    """
+    numeric = loss.subs({**loss.defaults, **(params or {})})
+    free = [p.name for p in numeric.params]
+    if free:
+        raise PlotError(f"{loss.name}: parameter(s) {', '.join(free)} have no default; give "
+                        f"a value: {loss.name}.plot({free[0]}=...)")
+    xlim = default_xlim(numeric) if xlim is None else (float(xlim[0]), float(xlim[1]))
+    shown, left_out = drawable(numeric, orders, xlim)
+    if not shown:
+        raise PlotError(f"{loss.name}: nothing to draw: {left_out[0][1]}")
+    name = "".join(c if c.isalnum() or c in "_-" else "_" for c in loss.name) or "loss"
+    label = loss.name if loss.name.isascii() else name
+    return render(FigureSpec(name, (Curve(numeric, label),), orders=shown, xlim=xlim))

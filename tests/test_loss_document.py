@@ -101,7 +101,7 @@ def test_every_catalog_loss_report_states_its_analysis(name):
     assert not fig.spec.curves[0].loss.params
     for p in loss.params:
         symbol = p.latex or expr_latex(p.symbol)
-        assert f"${symbol} = {expr_latex(p.default)}$" in fig.caption
+        assert f"${symbol} = {p.decimal or expr_latex(p.default)}$" in fig.caption
     for conv in loss.conventions:
         # Typeset conventions show their markup's mathematics; others are literal text.
         assert inline_markdown(conv.topic_markup or literal(conv.topic)) in md

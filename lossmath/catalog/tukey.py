@@ -23,7 +23,7 @@ BEATON_TUKEY_1974 = Reference(
 
 _c = Param(
     "c",
-    default=sp.Rational(4685, 1000),
+    default=4.685,
     description="rejection point (4.685, the usual tuning constant)",
 )
 c = _c.symbol
