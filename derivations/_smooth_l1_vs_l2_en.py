@@ -5,8 +5,8 @@ equation and table numbers), and returns document markup; constants are fixed te
 Chinese edition, ``_smooth_l1_vs_l2_zh.py``, defines the same names.
 """
 
-# A no-break space ties the last words, so the title never ends with "L1" alone on a line.
-TITLE = "Smooth $L_1$ versus $L_2$: why box regression uses smooth\u00a0$L_1$"
+# (The LaTeX title ties its last two words, so it never ends with "L1" alone on a line.)
+TITLE = "Smooth $L_1$ versus $L_2$: why box regression uses smooth $L_1$"
 
 AIMS = [
     "when the prediction is far from the ground truth ($|x|$ large), the gradient should "
