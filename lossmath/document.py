@@ -538,20 +538,36 @@ def _md_math(tex: str, in_table: bool = False) -> str:
 
 
 def inline_markdown(text: str, in_table: bool = False) -> str:
-    """Inline markup as GitHub Markdown."""
+    """Inline markup as GitHub Markdown.
 
-    def math(content: str) -> str:
-        tex = _md_math(content, in_table)
-        return f"$`{tex}`$" if _MD_RISKY_MATH.search(tex) else f"${tex}$"
-
-    return _render(text, {
+    GitHub reads ``$...$`` as math only between spaces: not after ``(``, a letter or CJK
+    punctuation, nor before a letter or digit (github/markup#1742). Inline math is written
+    ``$`...`$`` there (and wherever its content could be mangled), which GitHub reads after
+    anything but a letter; after a letter or digit (any script) a space is put first.
+    """
+    backend: dict[str, Callable[[str], str]] = {
         "text": _md_text,
         "literal": _md_literal,
-        "math": math,
         "bold": lambda c: f"**{_md_text(c)}**",
         "emph": lambda c: f"*{_md_text(c)}*",
         "code": lambda c: f"`{c}`",
-    })
+    }
+    tokens = _tokens(text)
+    out: list[str] = []
+    for i, (kind, content) in enumerate(tokens):
+        if kind != "math":
+            out.append(backend[kind](content))
+            continue
+        tex = _md_math(content, in_table)
+        before = out[-1][-1:] if out and out[-1] else ""
+        after = tokens[i + 1][1][:1] if i + 1 < len(tokens) else ""
+        plain = (before in ("", " ") and not after.isalnum()
+                 and not _MD_RISKY_MATH.search(tex))
+        if plain:
+            out.append(f"${tex}$")
+        else:
+            out.append((" " if before.isalnum() else "") + f"$`{tex}`$")
+    return "".join(out)
 
 
 def _render(text: str, backend: Mapping[str, Callable[[str], str]]) -> str:

@@ -226,3 +226,14 @@ def test_every_derivation_document_compiles(name):
         ]
     tex = doc.latex()
     assert pdf_is_current(build_pdf(tex, inputs), tex)
+
+
+def test_inline_math_is_written_so_github_reads_it_as_math():
+    """GitHub reads $...$ only between spaces (github/markup#1742): after "(", CJK
+    punctuation or before a letter it needs $`...`$, and $`...`$ needs no letter before it."""
+    assert inline_markdown("a $x$ b") == "a $x$ b"
+    assert inline_markdown("($x$ large)") == "($`x`$ large)"
+    assert inline_markdown("值（$x$）") == "值（$`x`$）"
+    assert inline_markdown("$x$a") == "$`x`$a"
+    assert inline_markdown("a$x$ b") == "a $`x`$ b"
+    assert inline_markdown("函数$x$的") == "函数 $`x`$的"

@@ -112,7 +112,7 @@ def test_huber_report_has_the_jump_in_curvature_and_the_owner_convention():
     assert "| curvature $f''$ | $1$ | $0$ | $-1$ |" in md  # at x = delta
     assert "| curvature $f''$ | $0$ | $1$ | $1$ |" in md  # at x = -delta
     assert (
-        r"$x = \delta$ belongs to the piece $\frac{x^{2}}{2}$ ($|x| \leq \delta$), which "
+        r"$x = \delta$ belongs to the piece $\frac{x^{2}}{2}$ ($`|x| \leq \delta`$), which "
         r"gives $f(\delta) = \frac{\delta^{2}}{2}$, $f'(\delta) = \delta$, "
         r"$f''(\delta) = 1$"
     ) in md
@@ -145,7 +145,7 @@ def test_wing_spec_with_solve_reports_its_joins_and_reference():
     assert md.count("One-sided values of the loss") == 3  # -w, 0, w
     assert "### At $x = w$" in md and "### At $x = 0$" in md
     assert (
-        r"At $x = w$ the value ($w \log{\left(1 + \frac{w}{\epsilon} \right)}$) joins, "
+        r"At $x = w$ the value ($`w \log{\left(1 + \frac{w}{\epsilon} \right)}`$) joins, "
         r"while the slope jumps from $\frac{w}{\epsilon + w}$ to $1$: the loss is $C^{0}$ "
         r"there, not $C^{1}$."
     ) in md
