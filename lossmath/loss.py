@@ -239,6 +239,9 @@ class Loss:
     params: tuple[Param, ...] = ()
     title: str = ""
     description: str = ""
+    #: The description as document markup (``$...$`` math), for the catalog's losses
+    #: (trusted text; :func:`lossmath.plaintext.described` derives ``description`` from it).
+    description_markup: str = ""
     aliases: tuple[str, ...] = ()
     references: tuple[Reference, ...] = ()
     conventions: tuple[Convention, ...] = ()
@@ -326,6 +329,7 @@ class Loss:
             params=self.params,
             title=self.title,
             description=self.description,
+            description_markup=self.description_markup,
             aliases=(),
             references=self.references,
             conventions=(),

@@ -128,7 +128,8 @@ def _lhs(loss: Loss, order: int) -> str:
 
 def _introduction(doc: Document, loss: Loss) -> None:
     if loss.description:
-        doc.paragraph(literal(loss.description))
+        # The catalog's own markup (its mathematics typeset); anything else is shown as is.
+        doc.paragraph(loss.description_markup or literal(loss.description))
     text = (
         f"This report on the loss `{loss.name}` is computed by lossmath from its definition: "
         "every equation, table and figure below is derived, none is typed by hand."

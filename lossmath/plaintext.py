@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["plain"]
+__all__ = ["described", "plain"]
 
 _WORDS = {
     "alpha": "alpha", "beta": "beta", "gamma": "gamma", "delta": "delta",
@@ -62,3 +62,9 @@ def plain(markup: str) -> str:
         else:
             out.append(part[1:-1])
     return "".join(out)
+
+
+def described(markup: str) -> dict[str, str]:
+    """A catalog loss's description from markup: ``Loss(..., **described("... $x^2$ ..."))``
+    sets ``description`` (plain text) and ``description_markup`` (for documents)."""
+    return {"description": plain(markup), "description_markup": markup}

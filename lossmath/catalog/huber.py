@@ -9,6 +9,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ..loss import Convention, Loss, Param, Reference
+from ..plaintext import described
 from ..symbols import x
 
 GIRSHICK_2015 = Reference(
@@ -45,11 +46,12 @@ smooth_l1 = Loss(
     expr=sp.Piecewise((x**2 / (2 * beta), sp.Abs(x) < beta), (sp.Abs(x) - beta / 2, True)),
     params=(_beta,),
     title="Smooth L1",
-    description=(
-        "Quadratic for |x| < beta and linear outside, with slope 1: the gradient is bounded "
-        "by 1 (robust to large errors, unlike L2) and shrinks to 0 near the optimum (unlike "
-        "L1). beta = 1 is the Fast R-CNN loss 0.5x^2 if |x| < 1 else |x| - 0.5; PyTorch's "
-        "torch.nn.functional.smooth_l1_loss uses this parameterisation."
+    **described(
+        r"Quadratic for $|x| < \beta$ and linear outside, with slope $1$: the gradient is "
+        "bounded by $1$ (robust to large errors, unlike $L_2$) and shrinks to $0$ near the "
+        r"optimum (unlike $L_1$). $\beta = 1$ is the Fast R-CNN loss $0.5x^2$ if $|x| < 1$ "
+        "else $|x| - 0.5$; PyTorch's `torch.nn.functional.smooth_l1_loss` uses this "
+        "parameterisation."
     ),
     aliases=("smoothl1", "smooth_l1_loss"),
     references=(GIRSHICK_2015,),
@@ -85,10 +87,10 @@ huber = Loss(
     expr=sp.Piecewise((x**2 / 2, sp.Abs(x) <= delta), (delta * (sp.Abs(x) - delta / 2), True)),
     params=(_delta,),
     title="Huber loss",
-    description=(
-        "Quadratic x^2/2 for |x| <= delta and linear with slope delta outside: the gradient "
-        "is x clipped to [-delta, delta]. torch.nn.functional.huber_loss, optax.losses."
-        "huber_loss and scipy.special.huber(delta, x) compute it."
+    **described(
+        r"Quadratic $x^2/2$ for $|x| \leq \delta$ and linear with slope $\delta$ outside: the "
+        r"gradient is $x$ clipped to $[-\delta, \delta]$. `torch.nn.functional.huber_loss`, "
+        "`optax.losses.huber_loss` and `scipy.special.huber(delta, x)` compute it."
     ),
     aliases=("huber_loss",),
     references=(HUBER_1964,),

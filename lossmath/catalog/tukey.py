@@ -10,6 +10,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ..loss import Convention, Loss, Param, Reference
+from ..plaintext import described
 from ..symbols import x
 
 BEATON_TUKEY_1974 = Reference(
@@ -33,11 +34,11 @@ tukey = Loss(
     expr=sp.Piecewise((c**2 / 6 * (1 - (1 - (x / c) ** 2) ** 3), sp.Abs(x) <= c), (c**2 / 6, True)),
     params=(_c,),
     title="Tukey's biweight",
-    description=(
-        "c^2/6 (1 - (1 - (x/c)^2)^3) for |x| <= c and c^2/6 outside: bounded, so an outlier "
-        "contributes at most c^2/6, and redescending (its gradient returns to 0 at ±c). Not "
-        "convex. The default c = 4.685 is the usual tuning constant (statsmodels TukeyBiweight, "
-        "MATLAB robustfit 'bisquare')."
+    **described(
+        r"$c^2/6\,(1 - (1 - (x/c)^2)^3)$ for $|x| \leq c$ and $c^2/6$ outside: bounded, so an "
+        r"outlier contributes at most $c^2/6$, and redescending (its gradient returns to $0$ "
+        r"at $\pm c$). Not convex. The default $c = 4.685$ is the usual tuning constant "
+        "(statsmodels `TukeyBiweight`, MATLAB `robustfit` 'bisquare')."
     ),
     aliases=("biweight", "bisquare", "tukey_biweight"),
     references=(BEATON_TUKEY_1974,),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ..loss import Convention, Loss, Param, Reference
+from ..plaintext import described
 from ..symbols import x
 
 FENG_2018 = Reference(
@@ -35,11 +36,11 @@ wing = Loss(
     ),
     params=(_w, _eps),
     title="Wing loss",
-    description=(
-        "w*ln(1 + |x|/epsilon) for |x| < w and |x| - C outside, C = w - w*ln(1 + w/epsilon). "
-        "The logarithm amplifies small and medium errors (its slope near 0 is w/epsilon), "
-        "which matters for landmark regression; outside it is L1. Defaults w = 10, epsilon = 2 "
-        "as in mmpose's WingLoss."
+    **described(
+        r"$w\cdot\ln(1 + |x|/\epsilon)$ for $|x| < w$ and $|x| - C$ outside, "
+        r"$C = w - w\cdot\ln(1 + w/\epsilon)$. The logarithm amplifies small and medium errors "
+        r"(its slope near $0$ is $w/\epsilon$), which matters for landmark regression; outside "
+        r"it is $L_1$. Defaults $w = 10$, $\epsilon = 2$ as in mmpose's `WingLoss`."
     ),
     aliases=("wing_loss",),
     references=(FENG_2018,),
