@@ -28,6 +28,8 @@ Example::
 
 from __future__ import annotations
 
+import re
+
 from .analysis import LossReport
 from .cli import require_solved, resolve
 from .document import (
@@ -135,7 +137,11 @@ def _introduction(doc: Document, loss: Loss) -> None:
         "every equation, table and figure below is derived, none is typed by hand."
     )
     if loss.aliases:
-        text += " Also known as " + ", ".join(literal(a) for a in loss.aliases) + "."
+        # An identifier is code (typewriter type keeps its underscore); anything else is
+        # shown literally.
+        text += " Also known as " + ", ".join(
+            f"`{a}`" if re.fullmatch(r"[A-Za-z0-9_]+", a) else literal(a) for a in loss.aliases
+        ) + "."
     if loss.references:
         cites = ", ".join(doc.cite(r) for r in loss.references)
         text += f" Reference{'s' * (len(loss.references) > 1)}: {cites}."
