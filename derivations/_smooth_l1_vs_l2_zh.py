@@ -138,7 +138,7 @@ def figure(v):
 
 def fast_rcnn(v):
     return (
-        f"Fast R-CNN {v.cite_girshick} 在式 ({v.loc}) 中对四个边框偏移量的 smooth $L_1$ "
+        f"Fast R-CNN {v.cite_girshick} 在式 ({v.loc}) 中对四个边框偏移量的 smooth $L_1$"
         f"（式 ({v.e3})）求和，其中 $t^u$ 是类别 $u$ 的预测偏移量，$v$ 是回归目标。"
         f"每个偏移量的梯度是 ${v.SL1}'(t^u_i - v_i)$，上界为 ${v.bound}$，"
         "所以即使某个框偏得很远，也不会产生梯度爆炸：论文给出的理由正是 smooth $L_1$ "

@@ -300,6 +300,7 @@ class Document:
             r"\setlength{\parindent}{0pt}",
             r"\setlength{\parskip}{0.6\baselineskip}",
             r"\renewcommand{\arraystretch}{1.3}  % room for fractions in table cells",
+            r"\widowpenalty=10000 \clubpenalty=10000  % no paragraph's last line alone",
             r"\begin{document}",
             *_reproducible(self.lang),
             r"\begin{center}{\LARGE\bfseries " + inline_latex(_tied(self.title), uni)

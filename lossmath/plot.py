@@ -265,6 +265,18 @@ def _needs_cjk(spec: FigureSpec) -> bool:
     return any(_has_cjk(t) for t in _texts(spec))
 
 
+def _has_font(font_manager, name: str) -> bool:
+    """Is font ``name`` known to matplotlib? Its font list is cached from the first run, so
+    a font installed since (fonts-noto-cjk) is looked for among the system's font files."""
+    if any(f.name == name for f in font_manager.fontManager.ttflist):
+        return True
+    stem = name.replace(" ", "").replace("SC", "")  # "Noto Serif CJK SC" -> NotoSerifCJK
+    for path in font_manager.findSystemFonts():
+        if Path(path).name.startswith(stem):
+            font_manager.fontManager.addfont(path)
+    return any(f.name == name for f in font_manager.fontManager.ttflist)
+
+
 def _style(cjk: bool = False) -> ExitStack:
     """matplotlib's defaults plus ``_RC``; with ``cjk``, the CJK font as the fallback for
     characters Computer Modern lacks (plain text only: matplotlib's mathtext has no
@@ -280,8 +292,7 @@ def _style(cjk: bool = False) -> ExitStack:
     if cjk:
         from matplotlib import font_manager
 
-        names = {f.name for f in font_manager.fontManager.ttflist}
-        if CJK_FONT not in names:
+        if not _has_font(font_manager, CJK_FONT):
             raise PlotError(f"Chinese labels need the font {CJK_FONT} "
                             "(apt-get install fonts-noto-cjk)")
         rc["font.family"] = [*_RC["font.family"], CJK_FONT]
@@ -327,7 +338,7 @@ def render(spec: FigureSpec):
             ax.set_ylabel(spec.ylabel(k))
         # One legend for all panels, above them: inside an axes it would cover curves.
         fig.legend(*axes[0].get_legend_handles_labels(), loc="outside upper center",
-                   ncols=min(len(spec.curves), 4), fontsize=9)
+                   ncols=min(len(spec.curves), 4), fontsize=10)
     return fig
 
 
