@@ -239,15 +239,15 @@ class Loss:
     params: tuple[Param, ...] = ()
     title: str = ""
     description: str = ""
-    #: The description as document markup (``$...$`` math), for the catalog's losses
-    #: (trusted text; :func:`lossmath.plaintext.described` derives ``description`` from it).
-    description_markup: str = ""
     aliases: tuple[str, ...] = ()
     references: tuple[Reference, ...] = ()
     conventions: tuple[Convention, ...] = ()
     unknowns: tuple[str, ...] = ()  # parameters that are constants still to be solved for
     order: int = 0  # 0 for the loss itself, n for its n-th derivative
     base_name: str | None = None  # the loss this is a derivative of
+    #: The description as document markup (``$...$`` math), for the catalog's losses
+    #: (trusted text; :func:`lossmath.plaintext.described` derives ``description`` from it).
+    description_markup: str = ""
     _table: IntervalTable | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
