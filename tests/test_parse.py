@@ -252,11 +252,12 @@ def test_an_existing_profiler_is_left_alone() -> None:
 
 
 def assert_rejected(function: Callable[..., object], text: str, token: str) -> ParseError:
-    """``function(text)`` raises a one-line ParseError naming ``token``, within 1 s."""
-    start = time.perf_counter()
+    """``function(text)`` raises a one-line ParseError naming ``token``, within 1 s of CPU
+    time (what the watchdog bounds; wall time on a shared machine says little)."""
+    start = time.thread_time()
     with pytest.raises(ParseError) as info:
         function(text, NAMES)
-    elapsed = time.perf_counter() - start
+    elapsed = time.thread_time() - start
     message = str(info.value)
     assert token in message
     assert "\n" not in message and "Traceback" not in message
