@@ -1,8 +1,9 @@
 """Generated numpy losses against lambdify, hand-written numpy, scipy and PyTorch.
 
-Method (``/work/shared/reference/performance.md``): one input ``default_rng(12345).normal(0, 2,
-N)`` per dtype, read by every implementation (torch through ``torch.from_numpy``); every
-implementation timed once per round, in a freshly shuffled order, after untimed warm-up
+Method (the one our performance baselines were measured with): one input
+``default_rng(12345).normal(0, 2, N)`` per dtype, read by every implementation (torch
+through ``torch.from_numpy``); every implementation timed once per round, in a freshly
+shuffled order, after untimed warm-up
 rounds; single calls timed with ``perf_counter``, GC off; results deleted after each call;
 ``out=`` implementations share one pool of pre-faulted buffers; torch's thread count is set
 in an untimed hook before its call. Reported: the median, its IQR in %, and the ratio to the

@@ -14,6 +14,7 @@ from lossmath.document import (
     Document,
     claim,
     class_latex,
+    convention_markup,
     smoothness_sentence,
     smoothness_table,
 )
@@ -252,8 +253,9 @@ def build(doc: Document) -> None:
     # -- conventions ----------------------------------------------------------------------
     doc.heading("Conventions")
     doc.bullets(
-        [f"smooth $L_1$, {c.topic}: {c.statement}" for c in family.conventions]
-        + [f"Huber, {c.topic}: {c.statement}" for c in huber.conventions]
+        ["smooth $L_1$, " + ": ".join(convention_markup(family.name, c))
+         for c in family.conventions]
+        + ["Huber, " + ": ".join(convention_markup(huber.name, c)) for c in huber.conventions]
     )
 
 

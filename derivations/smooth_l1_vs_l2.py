@@ -5,9 +5,14 @@ argument about their gradients, the figure) with every formula, number and table
 by lossmath, and adds what that answer leaves implicit: the derivative of L1 at its kink,
 gradient descent with one fixed learning rate on all three losses, and the smoothness check
 at |x| = 1.
+
+The prose is in ``_smooth_l1_vs_l2_en.py`` and ``_smooth_l1_vs_l2_zh.py`` (the Chinese
+edition, ``lossmath derive --lang zh``); this file computes what both editions show.
 """
 
 from __future__ import annotations
+
+from types import SimpleNamespace
 
 import sympy as sp
 
@@ -16,8 +21,10 @@ from lossmath.document import (
     Document,
     claim,
     class_latex,
+    convention_markup,
     decimal,
     decimal_latex,
+    messages,
     smoothness_sentence,
     smoothness_table,
 )
@@ -71,6 +78,10 @@ def _interval_at(loss, point):
 
 
 def build(doc: Document) -> None:
+    """Compute every formula, number, table and figure once; the sentences around them come
+    from the message module of ``doc.lang`` (``_smooth_l1_vs_l2_en.py``, ``..._zh.py``)."""
+    m = messages(__file__, doc.lang)
+    v = SimpleNamespace(L2=L2, L1=L1, SL1=SL1, source=doc.source)
     l2 = get_loss("l2")
     l1 = get_loss("l1")
     sl1_family = get_loss("smooth_l1")
@@ -79,79 +90,48 @@ def build(doc: Document) -> None:
     r2, r1, rs = analyse(l2), analyse(l1), analyse(sl1)
     beta = sl1_family.params[0]
 
-    doc.title = "Smooth L1 versus L2: why box regression uses smooth L1"
-    doc.paragraph(
-        f"Fast R-CNN {doc.cite(girshick)}, Faster R-CNN {doc.cite(FASTER_RCNN)} and SSD "
-        f"{doc.cite(SSD)} regress bounding boxes with the smooth $L_1$ loss instead of the "
-        "squared error $L_2$. The reason is an argument about gradients, which this document "
-        "derives. Let $x$ be the elementwise difference between a predicted box coordinate "
-        "and its ground truth. We want the loss's gradient to be limited in two ways:"
-    )
-    doc.bullets([
-        "when the prediction is far from the ground truth ($|x|$ large), the gradient should "
-        "not be so large that it destabilises the network's parameters;",
-        "when the prediction is close ($|x|$ small), the gradient should be small, so that "
-        "training can settle at the optimum.",
-    ])
-    doc.paragraph(
-        "Every equation, number, table and figure below is computed by lossmath from the "
-        f"losses' definitions; the source of this document is `{doc.source}`."
-    )
+    doc.title = m.TITLE
+    v.cite_girshick, v.cite_faster, v.cite_ssd = (
+        doc.cite(girshick), doc.cite(FASTER_RCNN), doc.cite(SSD))
+    doc.paragraph(m.intro(v))
+    doc.bullets(m.AIMS)
+    doc.paragraph(m.computed(v))
 
     # -- definitions and derivatives ------------------------------------------------------
-    doc.heading("The three losses")
+    doc.heading(m.H_LOSSES)
     doc.equation(f"{L2}(x) = {loss_latex(l2)}")
     doc.equation(f"{L1}(x) = {loss_latex(l1)}")
-    e3 = doc.equation(f"{SL1}(x) = {loss_latex(sl1)}")
-    doc.paragraph(
-        f"Smooth $L_1$ ({e3}) is the member ${beta.latex} = {expr_latex(beta.default)}$ of the "
-        f"family ${SL1}(x; {beta.latex}) = {loss_latex(sl1_family)}$, the loss Fast R-CNN "
-        "uses; the companion document `smooth_l1_beta_huber` derives the general case."
-    )
+    v.e3 = doc.equation(f"{SL1}(x) = {loss_latex(sl1)}")
+    v.beta, v.beta_default = beta.latex, expr_latex(beta.default)
+    v.family = loss_latex(sl1_family)
+    doc.paragraph(m.family(v))
 
-    doc.heading("Their derivatives")
-    e4 = _equation(doc, L2, l2, 1)
-    e5 = _equation(doc, L1, l1, 1)
-    e6 = _equation(doc, SL1, sl1, 1)
+    doc.heading(m.H_DERIVATIVES)
+    v.e4 = _equation(doc, L2, l2, 1)
+    v.e5 = _equation(doc, L1, l1, 1)
+    v.e6 = _equation(doc, SL1, sl1, 1)
     kink = r1.breakpoints[0]
     joint = next(b for b in rs.breakpoints if b.at.is_positive)
-    doc.paragraph(
-        f"In ({e5}) and ({e6}) the second form resolves $\\operatorname{{sign}}(x)$ interval "
-        f"by interval. At the kink $x = {expr_latex(kink.at)}$ of $L_1$ the derivative does "
-        f"not exist; lossmath uses the value of the piece that owns the point, "
-        f"$\\operatorname{{sign}}({expr_latex(kink.at)}) = "
-        f"{expr_latex(l1.derivative(1)(kink.at))}$, as PyTorch does (often written "
-        "$1$ for $x \\geq 0$ instead). The slope of smooth $L_1$ needs no such convention: "
-        f"both sides agree at $|x| = {expr_latex(joint.at)}$ (see the smoothness check below)."
-    )
+    v.kink, v.kink_value = expr_latex(kink.at), expr_latex(l1.derivative(1)(kink.at))
+    v.joint = expr_latex(joint.at)
+    doc.paragraph(m.derivatives(v))
 
     # -- the argument -----------------------------------------------------------------------
-    doc.heading("Why not $L_2$: large errors give large gradients")
     claim(r2.gradient_bound == sp.oo, "the gradient of L2 is unbounded")
     far = sp.Integer(10)
-    g2, gs = l2.derivative(1)(far), sl1.derivative(1)(far)
-    doc.paragraph(
-        f"By ({e4}) the gradient of $L_2$ grows in proportion to the error: "
-        f"$\\sup_x |{L2}'(x)| = {expr_latex(r2.gradient_bound)}$. Early in training, when "
-        "predictions are far from the ground truth, the gradient is very large, and so are "
-        f"the parameter updates: at $x = {expr_latex(far)}$ the gradient of $L_2$ is "
-        f"${expr_latex(g2)}$, that of smooth $L_1$ is ${expr_latex(gs)}$. A few outliers can "
-        "dominate a batch and make training unstable."
-    )
+    v.l2_bound = expr_latex(r2.gradient_bound)
+    v.far = expr_latex(far)
+    v.g2, v.gs = expr_latex(l2.derivative(1)(far)), expr_latex(sl1.derivative(1)(far))
+    doc.heading(m.H_NOT_L2)
+    doc.paragraph(m.not_l2(v))
 
-    doc.heading("Why not $L_1$: the gradient does not shrink near the optimum")
     magnitudes = {sp.Abs(iv.expr) for iv in l1.derivative(1).table.intervals}
     claim(magnitudes == {sp.Integer(1)}, "|L1'(x)| = 1 for every x != 0")
     (magnitude,) = magnitudes
-    doc.paragraph(
-        f"By ({e5}) the gradient of $L_1$ has magnitude ${expr_latex(magnitude)}$ for every "
-        "$x \\neq 0$: bounded, which is good early in training, but just as large when the "
-        "prediction is already close. Late in training, with a fixed learning rate $\\eta$, "
-        "every step moves the prediction by the same amount $\\eta$, so it keeps jumping "
-        "over the optimum and oscillates around it instead of converging."
-    )
+    v.magnitude = expr_latex(magnitude)
+    doc.heading(m.H_NOT_L1)
+    doc.paragraph(m.not_l1(v))
 
-    doc.heading("Smooth $L_1$ avoids both")
     inner = _interval_at(sl1.derivative(1), sp.S.Zero)
     at_zero = sp.limit(inner.expr, x, 0)
     claim(rs.gradient_bound.is_finite, "the gradient of smooth L1 is bounded")
@@ -159,18 +139,14 @@ def build(doc: Document) -> None:
     tails = {sp.Abs(iv.expr) for iv in sl1.derivative(1).table.intervals if iv != inner}
     claim(len(tails) == 1 and not tails & {sp.S.Zero}, "smooth L1's slope is constant outside")
     (tail_slope,) = tails
-    bound = expr_latex(rs.gradient_bound)
-    doc.paragraph(
-        f"By ({e6}), for ${expr_latex(inner.lo)} < x < {expr_latex(inner.hi)}$ the gradient "
-        f"of smooth $L_1$ is ${expr_latex(inner.expr)}$: it shrinks with the error and "
-        f"tends to ${expr_latex(at_zero)}$ as $x \\to 0$, as for $L_2$. "
-        f"Outside, it is $\\pm {expr_latex(tail_slope)}$: its magnitude is capped at "
-        f"$\\sup_x |{SL1}'(x)| = {bound}$, as for $L_1$, so large errors cannot produce large "
-        "updates. Smooth $L_1$ keeps the good half of each."
-    )
+    v.bound = expr_latex(rs.gradient_bound)
+    v.inner_lo, v.inner_hi = expr_latex(inner.lo), expr_latex(inner.hi)
+    v.inner, v.at_zero, v.tail = expr_latex(inner.expr), expr_latex(at_zero), expr_latex(tail_slope)
+    doc.heading(m.H_BOTH)
+    doc.paragraph(m.both(v))
 
     # -- gradient descent illustration ----------------------------------------------------
-    doc.heading("One learning rate, three losses")
+    doc.heading(m.H_DESCENT)
     runs = {name: _descent(loss) for name, loss in (("l2", l2), ("l1", l1), ("sl1", sl1))}
     eta = sp.Symbol("eta", positive=True)
     l2_factor = sp.factor(sp.cancel((x - eta * l2.derivative(1).table.intervals[0].expr) / x))
@@ -179,14 +155,8 @@ def build(doc: Document) -> None:
         [f"${t}$", *(f"${decimal_latex(runs[k][t])}$" for k in ("l2", "l1", "sl1"))]
         for t in range(STEPS + 1)
     ]
-    table = doc.table(
-        ["step $t$", "$L_2$", "$L_1$", "smooth $L_1$"],
-        rows,
-        f"Gradient descent $x_{{t+1}} = x_t - \\eta f'(x_t)$ from $x_0 = {expr_latex(START)}$ "
-        f"with $\\eta = {decimal(RATE)}$, computed exactly from the derivatives "
-        f"({e4}), ({e5}), ({e6}).",
-        align="rrrr",
-    )
+    v.start, v.rate = expr_latex(START), decimal(RATE)
+    v.table = doc.table(m.DESCENT_HEADER, rows, m.descent_caption(v), align="rrrr")
     l2_mult = l2_factor.subs(eta, RATE)
     (l2_limit,) = sp.solve(l2_factor + 1, eta)  # |1 - 2 eta| > 1 for eta beyond this
     sl1_mult = sl1_factor.subs(eta, RATE)
@@ -195,34 +165,22 @@ def build(doc: Document) -> None:
     claim(abs(sl1_mult) < 1, "smooth L1 contracts near 0 at this learning rate")
     claim(len(set(tail)) == 2 and tail[0] == tail[2] and tail[1] == tail[3],
           "L1 ends in a two-cycle")
-    doc.paragraph(
-        f"Table {table} runs the three losses with the same fixed learning rate. For $L_2$ "
-        f"each step multiplies the error by ${expr_latex(l2_factor)} = {decimal(l2_mult)}$, "
-        f"so the iterates grow without bound (any $\\eta > {expr_latex(l2_limit)}$ "
-        "diverges). $L_1$ takes steps of size $\\eta$ whatever the error and ends cycling "
-        f"between ${decimal(min(tail))}$ and ${decimal(max(tail))}$. Smooth $L_1$ first takes "
-        "the same bounded steps, then, inside the quadratic zone, multiplies the error by "
-        f"${expr_latex(sl1_factor)} = {decimal(sl1_mult)}$ per step and converges."
-    )
+    v.l2_factor, v.l2_mult, v.l2_limit = expr_latex(l2_factor), decimal(l2_mult), \
+        expr_latex(l2_limit)
+    v.cycle_lo, v.cycle_hi = decimal(min(tail)), decimal(max(tail))
+    v.sl1_factor, v.sl1_mult = expr_latex(sl1_factor), decimal(sl1_mult)
+    doc.paragraph(m.descent(v))
 
     # -- smoothness at |x| = 1 ------------------------------------------------------------
     right = joint
-    doc.heading(f"The joint at $|x| = {expr_latex(right.at)}$")
-    tab = smoothness_table(
-        doc, sl1, right,
-        f"One-sided values of smooth $L_1$ and its derivatives at $x = {expr_latex(right.at)}$.",
-    )
-    mirror = "" if not rs.symmetric else (
-        f" The loss is even, so the same holds, mirrored, at $x = {expr_latex(-right.at)}$."
-    )
+    doc.heading(m.h_joint(v))
+    v.tab = smoothness_table(doc, sl1, right, m.joint_caption(v))
+    v.mirror = expr_latex(-right.at) if rs.symmetric else None
     corner = r1.breakpoints[0]
-    doc.paragraph(
-        f"Table {tab} lists the one-sided limits. {smoothness_sentence(sl1, right)}{mirror} "
-        "$L_1$, by contrast, is only "
-        f"${class_latex(corner.order)}$ at $x = {expr_latex(corner.at)}$: "
-        f"its slope jumps from ${expr_latex(corner.left[1])}$ to "
-        f"${expr_latex(corner.right[1])}$, the corner that smooth $L_1$ rounds off."
-    )
+    v.sentence = smoothness_sentence(sl1, right, doc.lang)
+    v.corner_class, v.corner = class_latex(corner.order), expr_latex(corner.at)
+    v.corner_left, v.corner_right = expr_latex(corner.left[1]), expr_latex(corner.right[1])
+    doc.paragraph(m.joint(v))
 
     # -- the figure -------------------------------------------------------------------------
     spec = FigureSpec(
@@ -237,39 +195,23 @@ def build(doc: Document) -> None:
         ylims=((-0.25, 4.25), (-3.2, 3.2)),
     )
     outer = _interval_at(sl1, 2 * right.at)
-    offset = sp.simplify(sp.Abs(x) - outer.expr).subs(x, 2 * right.at)
-    fig = doc.figure(
-        spec,
-        "$L_1$, $L_2$ and smooth $L_1$ (left) and their derivatives (right). Dots mark "
-        "breakpoints (the value there); open circles mark one-sided limits where the "
-        "derivative jumps.",
-    )
-    doc.paragraph(
-        f"Figure {fig}: away from the origin smooth $L_1$ runs parallel to $L_1$, "
-        f"${expr_latex(offset)}$ below it; near the origin it is a parabola with no corner, "
-        "which is where the name comes from. Its derivative is continuous, that of $L_1$ "
-        "jumps at $0$, that of $L_2$ leaves the plot."
-    )
+    v.offset = expr_latex(sp.simplify(sp.Abs(x) - outer.expr).subs(x, 2 * right.at))
+    v.fig = doc.figure(spec, m.FIGURE_CAPTION)
+    doc.paragraph(m.figure(v))
 
     # -- Fast R-CNN ---------------------------------------------------------------------------
-    doc.heading("In Fast R-CNN")
-    loc = doc.equation(
+    doc.heading(m.H_FAST_RCNN)
+    v.loc = doc.equation(
         r"L_{\text{loc}}(t^u, v) = \sum_{i \in \{x, y, w, h\}} "
         rf"{SL1}(t^u_i - v_i)"
     )
-    doc.paragraph(
-        f"Fast R-CNN {doc.cite(girshick)} sums smooth $L_1$ ({e3}) over the four box "
-        f"offsets in ({loc}), where $t^u$ are the predicted offsets for class $u$ and $v$ the "
-        "regression targets. Each offset's gradient is "
-        f"${SL1}'(t^u_i - v_i)$, bounded by ${bound}$, so no single badly placed box can "
-        "produce an exploding update: the paper's stated reason is that smooth $L_1$ is less "
-        "sensitive to outliers than the $L_2$ loss used in R-CNN and SPPnet."
-    )
+    doc.paragraph(m.fast_rcnn(v))
 
     # -- conventions --------------------------------------------------------------------------
-    doc.heading("Conventions")
+    doc.heading(doc.words["conventions"])
     items = []
     for loss, label in ((l1, "$L_1$"), (sl1_family, "smooth $L_1$")):
         for conv in loss.conventions:
-            items.append(f"{label}, {conv.topic}: {conv.statement}")
+            topic, statement = convention_markup(loss.name, conv, doc.lang)
+            items.append(m.convention(label, topic, statement))
     doc.bullets(items)

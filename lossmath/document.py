@@ -33,6 +33,7 @@ same TeX gives the same bytes.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import re
 import shutil
@@ -40,13 +41,15 @@ import subprocess
 import tempfile
 import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import ModuleType
 
 from . import __version__
 from .loss import Reference
 from .outputs import write_files
 from .plot import FigureSpec, fingerprint
+from .words import LANGUAGES, check_language, derivative_word, panel_title, words
 
 __all__ = [
     "Document",
@@ -61,6 +64,10 @@ __all__ = [
     "inline_markdown",
     "inline_latex",
     "literal",
+    "convention_markup",
+    "languages",
+    "messages",
+    "tex_engine",
 ]
 
 FIGURE_DIR = "figures"
@@ -143,6 +150,9 @@ class Document:
     regenerate
         The command that rebuilds the document, for the header (default
         ``lossmath derive NAME``).
+    lang
+        The language of the document's fixed words (:mod:`lossmath.words`): ``en``, or
+        ``zh``, whose LaTeX is for XeLaTeX with ``ctex`` (:func:`tex_engine`).
     """
 
     name: str
@@ -151,10 +161,25 @@ class Document:
     blocks: list[Block] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
     regenerate: str = ""
+    lang: str = "en"
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", self.name):
             raise DocumentError(f"invalid document name {self.name!r} (letters, digits, _ -)")
+        try:
+            check_language(self.lang)
+        except ValueError as exc:
+            raise DocumentError(str(exc)) from None
+
+    @property
+    def words(self) -> dict[str, str]:
+        """The fixed words of the document's language (:mod:`lossmath.words`)."""
+        return words(self.lang)
+
+    @property
+    def unicode(self) -> bool:
+        """Is the LaTeX for XeLaTeX (any Unicode text), rather than pdflatex (ASCII)?"""
+        return tex_engine(self.lang) == "xelatex"
 
     # -- building -------------------------------------------------------------------------
     def heading(self, text: str, level: int = 2) -> None:
@@ -198,7 +223,13 @@ class Document:
         return number
 
     def figure(self, spec: FigureSpec, caption: str | None = None) -> int:
-        """A figure (rendered by :mod:`lossmath.plot`); returns its number."""
+        """A figure (rendered by :mod:`lossmath.plot`); returns its number.
+
+        Panels without titles of their own get the document language's (``loss``,
+        ``first derivative``; ``损失函数``, ``一阶导数``).
+        """
+        if not spec.titles:
+            spec = replace(spec, titles=tuple(panel_title(n, self.lang) for n in spec.orders))
         stem = f"{self.name}-{spec.name}"
         if any(isinstance(b, Figure) and b.stem == stem for b in self.blocks):
             raise DocumentError(f"figure {spec.name!r} appears twice in {self.name}")
@@ -234,67 +265,119 @@ class Document:
 
     def markdown(self) -> str:
         """The document as GitHub-flavoured Markdown."""
+        w = self.words
         out = ["<!--", *self._provenance(), "-->", "", f"# {inline_markdown(self.title)}", ""]
         # Siblings written by `lossmath derive` from the same source.
-        out += [f"*Also as [PDF]({self.name}.pdf) and [LaTeX]({self.name}.tex).*", ""]
+        out += [w["also_as"].format(pdf=f"{self.name}.pdf", tex=f"{self.name}.tex"), ""]
         for b in self.blocks:
-            out += _md_block(b)
+            out += _md_block(b, w)
             out.append("")
         if self.references:
-            out += ["## References", ""]
+            out += [f"## {w['references']}", ""]
             for i, ref in enumerate(self.references, 1):
                 link = _safe_link(ref.link())
                 line = f"{i}. {_md_literal(ref.cite())}."
                 if link:
                     line += f" <{link}>"
-                if ref.note:
+                if ref.note and self.lang == "en":  # notes are English (catalog text)
                     line += f" {_md_literal(_sentence(ref.note))}"
                 out.append(line)
             out.append("")
         return "\n".join(out).rstrip("\n") + "\n"
 
     def latex(self) -> str:
-        """The document as a standalone LaTeX file (pdflatex, amsmath)."""
+        """The document as a standalone LaTeX file (pdflatex, amsmath; XeLaTeX and ctex
+        for Chinese)."""
+        w, uni = self.words, self.unicode
         head = [f"% {line}" for line in self._provenance()]
+        head += _preamble(self.lang)
         head += [
-            r"\documentclass[11pt]{article}",
             r"\usepackage{amsmath}",
             r"\usepackage{graphicx}",
             r"\usepackage{booktabs}",
             r"\usepackage{url}",
             r"\usepackage[margin=2.5cm]{geometry}",
-            "% Reproducible PDF: no dates, no trailer id, no pdfTeX banner; no object",
-            "% streams, so the info dictionary (and its fingerprint) stays readable.",
-            r"\ifdefined\pdftrailerid \pdftrailerid{}\fi",
-            r"\ifdefined\pdfinfoomitdate \pdfinfoomitdate=1\fi",
-            r"\ifdefined\pdfsuppressptexinfo \pdfsuppressptexinfo=-1\fi",
-            r"\ifdefined\pdfobjcompresslevel \pdfobjcompresslevel=0\fi",
-            r"\ifdefined\pdfinfo \pdfinfo{/Subject (" + DOCUMENT_PREFIX + _PLACEHOLDER + ")}\\fi",
             r"\setlength{\parindent}{0pt}",
             r"\setlength{\parskip}{0.6\baselineskip}",
             r"\renewcommand{\arraystretch}{1.3}  % room for fractions in table cells",
+            r"\widowpenalty=10000 \clubpenalty=10000  % no paragraph's last line alone",
             r"\begin{document}",
-            r"\begin{center}{\LARGE\bfseries " + inline_latex(self.title) + r"\par}\end{center}",
+            *_reproducible(self.lang),
+            r"\begin{center}{\LARGE\bfseries " + inline_latex(_tied(self.title), uni)
+            + r"\par}\end{center}",
             "",
         ]
         body: list[str] = []
         for b in self.blocks:
-            body += _tex_block(b)
+            body += _tex_block(b, w, uni)
             body.append("")
         if self.references:
-            body += [r"\section*{References}", r"\begin{itemize}"]
+            body += [rf"\section*{{{w['references']}}}", r"\begin{itemize}"]
             for i, ref in enumerate(self.references, 1):
                 link = _safe_link(ref.link())
-                line = rf"\item[{{[{i}]}}] {_tex_literal(ref.cite())}."
+                line = rf"\item[{{[{i}]}}] {_tex_literal(ref.cite(), uni)}."
                 if link:
                     line += rf" \url{{{link}}}"
-                if ref.note:
-                    line += " " + _tex_literal(_sentence(ref.note))
+                if ref.note and self.lang == "en":
+                    line += " " + _tex_literal(_sentence(ref.note), uni)
                 body.append(line)
             body += [r"\end{itemize}", ""]
         text = "\n".join(head + body + [r"\end{document}", ""])
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         return text.replace(DOCUMENT_PREFIX + _PLACEHOLDER, DOCUMENT_PREFIX + digest, 1)
+
+
+#: The TeX engine of each language: pdflatex needs only Debian's texlive-latex-base and
+#: -recommended; Chinese needs XeLaTeX with ctex (texlive-xetex, texlive-lang-chinese) and
+#: the Noto CJK fonts (fonts-noto-cjk), which the preamble names.
+ENGINES = {"en": "pdflatex", "zh": "xelatex"}
+#: Debian packages that provide each engine with what our preambles use.
+ENGINE_PACKAGES = {
+    "pdflatex": "texlive-latex-base texlive-latex-recommended",
+    "xelatex": "texlive-xetex texlive-lang-chinese texlive-latex-recommended fonts-noto-cjk",
+}
+CJK_FONTS = ("Noto Serif CJK SC", "Noto Sans CJK SC", "Noto Sans Mono CJK SC")
+
+
+def tex_engine(lang: str) -> str:
+    """``pdflatex`` or ``xelatex``: the engine that compiles a document in ``lang``."""
+    return ENGINES[check_language(lang)]
+
+
+def _preamble(lang: str) -> list[str]:
+    if tex_engine(lang) == "pdflatex":
+        return [r"\documentclass[11pt]{article}"]
+    serif, sans, mono = CJK_FONTS
+    return [
+        r"\documentclass[11pt]{article}",
+        # fontset=none: the fonts are named, not left to ctex's per-platform guess, so the
+        # PDF looks the same wherever it is built (Debian: fonts-noto-cjk).
+        r"\usepackage[UTF8,fontset=none]{ctex}",
+        rf"\setCJKmainfont{{{serif}}}[BoldFont={{{serif} Bold}}]",
+        rf"\setCJKsansfont{{{sans}}}",
+        rf"\setCJKmonofont{{{mono}}}",
+    ]
+
+
+def _reproducible(lang: str) -> list[str]:
+    """Settings for a reproducible PDF whose info dictionary carries the fingerprint."""
+    subject = DOCUMENT_PREFIX + _PLACEHOLDER
+    if tex_engine(lang) == "xelatex":
+        return [
+            "% Reproducible PDF: dates from SOURCE_DATE_EPOCH; uncompressed, so the info",
+            "% dictionary (and its fingerprint) stays readable.",
+            r"\special{dvipdfmx:config z 0}",
+            r"\special{pdf:docinfo<</Subject (" + subject + ")>>}",
+        ]
+    return [
+        "% Reproducible PDF: no dates, no trailer id, no pdfTeX banner; no object",
+        "% streams, so the info dictionary (and its fingerprint) stays readable.",
+        r"\ifdefined\pdftrailerid \pdftrailerid{}\fi",
+        r"\ifdefined\pdfinfoomitdate \pdfinfoomitdate=1\fi",
+        r"\ifdefined\pdfsuppressptexinfo \pdfsuppressptexinfo=-1\fi",
+        r"\ifdefined\pdfobjcompresslevel \pdfobjcompresslevel=0\fi",
+        r"\ifdefined\pdfinfo \pdfinfo{/Subject (" + subject + ")}\\fi",
+    ]
 
 
 def claim(holds: object, statement: str) -> None:
@@ -325,6 +408,26 @@ def decimal(value: object, digits: int = 5) -> str:
     v = float(value)  # type: ignore[arg-type]
     text = f"{v:.{digits}g}"
     return "0" if text == "-0" else text
+
+
+def _tied(title: str) -> str:
+    """The title with its last space a no-break space, so that a title too long for one
+    line never leaves its last word (or formula, "$L_1$") alone on the next."""
+    tokens = _tokens(title.strip())
+    for i in range(len(tokens) - 1, -1, -1):
+        kind, content = tokens[i]
+        if kind == "text" and " " in content:
+            head, _, tail = content.rpartition(" ")
+            tokens[i] = (kind, head + "\u00a0" + tail)
+            break
+    return "".join(_retoken(k, c) for k, c in tokens)
+
+
+def _retoken(kind: str, content: str) -> str:
+    marks = {"text": "", "math": "$", "bold": "**", "emph": "*", "code": "`"}
+    if kind == "literal":
+        return _LIT_OPEN + content + _LIT_CLOSE
+    return marks[kind] + content + marks[kind]
 
 
 def _sentence(text: str) -> str:
@@ -436,20 +539,36 @@ def _md_math(tex: str, in_table: bool = False) -> str:
 
 
 def inline_markdown(text: str, in_table: bool = False) -> str:
-    """Inline markup as GitHub Markdown."""
+    """Inline markup as GitHub Markdown.
 
-    def math(content: str) -> str:
-        tex = _md_math(content, in_table)
-        return f"$`{tex}`$" if _MD_RISKY_MATH.search(tex) else f"${tex}$"
-
-    return _render(text, {
+    GitHub reads ``$...$`` as math only between spaces: not after ``(``, a letter or CJK
+    punctuation, nor before a letter or digit (github/markup#1742). Inline math is written
+    ``$`...`$`` there (and wherever its content could be mangled), which GitHub reads after
+    anything but a letter; after a letter or digit (any script) a space is put first.
+    """
+    backend: dict[str, Callable[[str], str]] = {
         "text": _md_text,
         "literal": _md_literal,
-        "math": math,
         "bold": lambda c: f"**{_md_text(c)}**",
         "emph": lambda c: f"*{_md_text(c)}*",
         "code": lambda c: f"`{c}`",
-    })
+    }
+    tokens = _tokens(text)
+    out: list[str] = []
+    for i, (kind, content) in enumerate(tokens):
+        if kind != "math":
+            out.append(backend[kind](content))
+            continue
+        tex = _md_math(content, in_table)
+        before = out[-1][-1:] if out and out[-1] else ""
+        after = tokens[i + 1][1][:1] if i + 1 < len(tokens) else ""
+        plain = (before in ("", " ") and not after.isalnum()
+                 and not _MD_RISKY_MATH.search(tex))
+        if plain:
+            out.append(f"${tex}$")
+        else:
+            out.append((" " if before.isalnum() else "") + f"$`{tex}`$")
+    return "".join(out)
 
 
 def _render(text: str, backend: Mapping[str, Callable[[str], str]]) -> str:
@@ -457,7 +576,7 @@ def _render(text: str, backend: Mapping[str, Callable[[str], str]]) -> str:
     return "".join(backend[kind](content) for kind, content in _tokens(text))
 
 
-def _md_block(b: Block) -> list[str]:
+def _md_block(b: Block, w: Mapping[str, str]) -> list[str]:
     if isinstance(b, Heading):
         return ["#" * b.level + " " + inline_markdown(b.text)]
     if isinstance(b, Paragraph):
@@ -468,7 +587,7 @@ def _md_block(b: Block) -> list[str]:
         return ["$$", f"{_md_math(b.latex)} \\tag{{{b.number}}}", "$$"]
     if isinstance(b, Table):
         sep = {"l": ":---", "c": ":---:", "r": "---:"}
-        lines = [f"**Table {b.number}.** {inline_markdown(b.caption)}", ""]
+        lines = [f"**{w['table_label'].format(n=b.number)}** {inline_markdown(b.caption)}", ""]
         lines.append("| " + " | ".join(inline_markdown(h, True) for h in b.header) + " |")
         lines.append("|" + "|".join(sep[a] for a in b.align) + "|")
         for row in b.rows:
@@ -477,9 +596,9 @@ def _md_block(b: Block) -> list[str]:
     if isinstance(b, Figure):
         return [
             f"<!-- {FIGURE_DIR}/{b.stem}: lossmath-figure sha256:{b.digest} -->",
-            f"![Figure {b.number}]({FIGURE_DIR}/{b.stem}.svg)",
+            f"![{w['figure']} {b.number}]({FIGURE_DIR}/{b.stem}.svg)",
             "",
-            f"**Figure {b.number}.** {inline_markdown(b.caption)}",
+            f"**{w['figure_label'].format(n=b.number)}** {inline_markdown(b.caption)}",
         ]
     if isinstance(b, Code):
         return ["```", b.text, "```"]
@@ -527,7 +646,8 @@ _TEX_ESCAPES = {
 }
 
 
-def _tex_text(text: str) -> str:
+def _tex_text(text: str, unicode: bool = False) -> str:
+    """Text for LaTeX; ``unicode`` (XeLaTeX) lets characters beyond ASCII through."""
     out = []
     for i, ch in enumerate(text):
         if ch == '"':
@@ -539,7 +659,7 @@ def _tex_text(text: str) -> str:
             out.append("-{}")  # no en dash from "--"
         elif ch in _TEX_ESCAPES:
             out.append(_TEX_ESCAPES[ch])
-        elif ord(ch) < 128:
+        elif ord(ch) < 128 or unicode:
             out.append(ch)
         else:
             raise DocumentError(
@@ -549,9 +669,9 @@ def _tex_text(text: str) -> str:
     return "".join(out)
 
 
-def _tex_literal(text: str) -> str:
+def _tex_literal(text: str, unicode: bool = False) -> str:
     try:
-        tex = _tex_text(_one_line(text))
+        tex = _tex_text(_one_line(text), unicode)
     except DocumentError:
         bad = next(c for c in text if ord(c) >= 128 and c not in _TEX_ESCAPES)
         raise DocumentError(
@@ -563,26 +683,37 @@ def _tex_literal(text: str) -> str:
     return "{}" + tex if tex[:1] in ("[", "*") else tex
 
 
-def inline_latex(text: str) -> str:
-    """Inline markup as LaTeX (text escaped, math passed through)."""
+def inline_latex(text: str, unicode: bool = False) -> str:
+    """Inline markup as LaTeX (text escaped, math passed through); ``unicode`` for XeLaTeX,
+    which typesets any character its fonts have."""
     return _render(text, {
-        "text": _tex_text,
-        "literal": _tex_literal,
+        "text": lambda c: _tex_text(c, unicode),
+        "literal": lambda c: _tex_literal(c, unicode),
         "math": lambda c: f"${c}$",
-        "bold": lambda c: rf"\textbf{{{_tex_text(c)}}}",
-        "emph": lambda c: rf"\emph{{{_tex_text(c)}}}",
-        "code": lambda c: rf"\texttt{{{_tex_text(c)}}}",
+        "bold": lambda c: rf"\textbf{{{_tex_text(c, unicode)}}}",
+        "emph": lambda c: rf"\emph{{{_tex_text(c, unicode)}}}",
+        "code": lambda c: rf"\texttt{{{_tex_code(c, unicode)}}}",
     })
 
 
-def _tex_block(b: Block) -> list[str]:
+def _tex_code(text: str, unicode: bool) -> str:
+    """Code in typewriter type. ``\\_`` would draw a rule in the OT1 encoding pdflatex uses,
+    which copies and searches as a space (``smooth l1``); the typewriter font's own
+    underscore (slot 95) is a glyph, so ``smooth_l1`` keeps its underscore."""
+    return _tex_text(text, unicode).replace(r"\_", r"{\char95}")
+
+
+def _tex_block(b: Block, w: Mapping[str, str], unicode: bool = False) -> list[str]:
+    def tex(text: str) -> str:
+        return inline_latex(text, unicode)
+
     if isinstance(b, Heading):
         cmd = "section" if b.level == 2 else "subsection"
-        return [rf"\{cmd}*{{{inline_latex(b.text)}}}"]
+        return [rf"\{cmd}*{{{tex(b.text)}}}"]
     if isinstance(b, Paragraph):
-        return [inline_latex(b.text)]
+        return [tex(b.text)]
     if isinstance(b, Bullets):
-        return [r"\begin{itemize}", *(rf"\item {inline_latex(t)}" for t in b.items),
+        return [r"\begin{itemize}", *(rf"\item {tex(t)}" for t in b.items),
                 r"\end{itemize}"]
     if isinstance(b, Equation):
         return [r"\begin{equation*}", f"{b.latex} \\tag{{{b.number}}}", r"\end{equation*}"]
@@ -592,13 +723,13 @@ def _tex_block(b: Block) -> list[str]:
             r"\begin{center}",
             r"\begin{minipage}{\linewidth}",
             r"\centering",
-            rf"\textbf{{Table {b.number}.}} {inline_latex(b.caption)}\\[0.4em]",
+            rf"\textbf{{{w['table_label'].format(n=b.number)}}} {tex(b.caption)}\\[0.4em]",
             rf"\begin{{tabular}}{{{b.align}}}",
             r"\toprule",
-            " & ".join(inline_latex(h) for h in b.header) + r" \\",
+            " & ".join(tex(h) for h in b.header) + r" \\",
             r"\midrule",
         ]
-        lines += [" & ".join(inline_latex(c) for c in row) + r" \\" for row in b.rows]
+        lines += [" & ".join(tex(c) for c in row) + r" \\" for row in b.rows]
         lines += [r"\bottomrule", r"\end{tabular}", r"\end{minipage}", r"\end{center}"]
         return lines
     if isinstance(b, Figure):
@@ -607,7 +738,7 @@ def _tex_block(b: Block) -> list[str]:
             r"\begin{center}",
             r"\begin{minipage}{\linewidth}",
             rf"\includegraphics[width=\linewidth]{{{FIGURE_DIR}/{b.stem}.pdf}}\\[0.3em]",
-            rf"\small\textbf{{Figure {b.number}.}} {inline_latex(b.caption)}",
+            rf"\small\textbf{{{w['figure_label'].format(n=b.number)}}} {tex(b.caption)}",
             r"\end{minipage}",
             r"\end{center}",
         ]
@@ -637,20 +768,33 @@ def pdflatex_path() -> str | None:
     return shutil.which("pdflatex")
 
 
-def build_pdf(tex: str, files: Mapping[str, bytes], timeout: float = 120) -> bytes:
-    """Compile ``tex`` with pdflatex in a private temporary directory; return the PDF.
+def engine_path(engine: str = "pdflatex") -> str | None:
+    """Where ``engine`` (pdflatex, xelatex) is installed, or None."""
+    return shutil.which(engine)
+
+
+def engine_missing(engine: str) -> str:
+    """The message for a missing TeX engine: what to install."""
+    return (f"{engine} not found (install TeX, e.g. apt-get install "
+            f"{ENGINE_PACKAGES[engine]})")
+
+
+def build_pdf(
+    tex: str, files: Mapping[str, bytes], timeout: float = 120, engine: str = "pdflatex"
+) -> bytes:
+    """Compile ``tex`` with ``engine`` (pdflatex or xelatex) in a private temporary
+    directory; return the PDF.
 
     ``files`` are the other inputs by relative path (``figures/x.pdf``). Dates come from
     ``SOURCE_DATE_EPOCH=0``; nothing is written outside the temporary directory.
-    Raises :class:`PdfUnavailable` when pdflatex is not installed and
+    Raises :class:`PdfUnavailable` when the engine is not installed and
     :class:`DocumentError` with TeX's first error message when compilation fails.
     """
-    exe = pdflatex_path()
+    if engine not in ENGINE_PACKAGES:
+        raise DocumentError(f"unknown TeX engine {engine!r} (use pdflatex or xelatex)")
+    exe = pdflatex_path() if engine == "pdflatex" else engine_path(engine)
     if exe is None:
-        raise PdfUnavailable(
-            "pdflatex not found (install TeX, e.g. apt-get install texlive-latex-base "
-            "texlive-latex-recommended)"
-        )
+        raise PdfUnavailable(engine_missing(engine))
     env = {**os.environ, "SOURCE_DATE_EPOCH": "0", "FORCE_SOURCE_DATE": "1"}
     with tempfile.TemporaryDirectory(prefix="lossmath-tex-") as tmp:
         root = Path(tmp)
@@ -661,12 +805,12 @@ def build_pdf(tex: str, files: Mapping[str, bytes], timeout: float = 120) -> byt
             proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, timeout=timeout,
                                   stdin=subprocess.DEVNULL, check=False)
         except subprocess.TimeoutExpired as exc:
-            raise DocumentError(f"pdflatex took longer than {timeout:g} s") from exc
+            raise DocumentError(f"{engine} took longer than {timeout:g} s") from exc
         pdf = root / "doc.pdf"
         if proc.returncode != 0 or not pdf.exists():
             log = (root / "doc.log").read_text("utf-8", "replace") if (root / "doc.log").exists() \
                 else proc.stdout.decode("utf-8", "replace")
-            raise DocumentError(f"pdflatex failed: {_first_tex_error(log)}")
+            raise DocumentError(f"{engine} failed: {_first_tex_error(log)}")
         return pdf.read_bytes()
 
 
@@ -681,12 +825,63 @@ def _first_tex_error(log: str) -> str:
 
 # -- helpers for derivation sources -------------------------------------------------------
 
-#: What the k-th derivative is called in prose.
+
+def languages(source: str | Path) -> tuple[str, ...]:
+    """The editions a derivation source has: ``en``, plus every language ``LANG`` with a
+    message module ``_NAME_LANG.py`` next to ``NAME.py`` (see :func:`messages`)."""
+    path = Path(source)
+    extra = [lang for lang in LANGUAGES[1:]
+             if path.with_name(f"_{path.stem}_{lang}.py").is_file()]
+    return ("en", *extra)
+
+
+def messages(source: str | Path, lang: str) -> ModuleType:
+    """The prose of a derivation in one language: the module ``_NAME_LANG.py`` next to the
+    source ``NAME.py``.
+
+    A derivation computes every formula, number, table and figure once and asks its message
+    module for the sentences around them (functions of the computed values), so each
+    language's prose is in one file and the editions share all computed parts. English is
+    the module ``_NAME_en.py`` too when the source has other editions.
+    """
+    path = Path(source)
+    target = path.with_name(f"_{path.stem}_{check_language(lang)}.py")
+    if not target.is_file():
+        raise DocumentError(f"{path.stem} has no {lang} edition ({target.name} not found)")
+    spec = importlib.util.spec_from_file_location(f"lossmath_messages_{path.stem}_{lang}",
+                                                  target)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def convention_markup(loss_name: str, convention, lang: str = "en") -> tuple[str, str]:
+    """A loss's convention as document markup: (topic, statement).
+
+    A catalog convention written with :meth:`lossmath.loss.Convention.typeset` has its
+    mathematics typeset; any other (a spec's: untrusted text) is shown literally. Chinese
+    text comes from :mod:`lossmath.catalog.conventions_zh`.
+    """
+    if lang != "en":
+        from .catalog.conventions_zh import CONVENTIONS_ZH
+
+        key = (loss_name, convention.topic)
+        if key not in CONVENTIONS_ZH:
+            raise DocumentError(f"no {lang} text for the convention {convention.topic!r} of "
+                                f"{loss_name} (add it to lossmath/catalog/conventions_zh.py)")
+        return CONVENTIONS_ZH[key]
+    if convention.statement_markup:
+        return convention.topic_markup, convention.statement_markup
+    return literal(convention.topic), literal(convention.statement)
+
+
+#: What the k-th derivative is called in English prose (other languages: lossmath.words).
 DERIVATIVE_NAMES = ("value", "slope", "curvature")
 
 
-def derivative_name(k: int) -> str:
-    return DERIVATIVE_NAMES[k] if k < len(DERIVATIVE_NAMES) else f"derivative {k}"
+def derivative_name(k: int, lang: str = "en") -> str:
+    return derivative_word(k, lang)
 
 
 def derivative_symbol(k: int) -> str:
@@ -705,16 +900,17 @@ def smoothness_table(doc: Document, loss, bp, caption: str) -> int:
     """A table of one-sided values of ``f, f', ...`` at a breakpoint and their jumps.
 
     ``bp`` is a :class:`lossmath.BreakpointReport` of ``loss``; the rows are exactly its
-    ``left``, ``right`` and ``jumps`` (up to the first order that jumps).
+    ``left``, ``right`` and ``jumps`` (up to the first order that jumps). The words are in
+    the document's language.
     """
     from .latex import expr_latex
 
     at = expr_latex(bp.at, loss)
-    header = ["", f"$x \\to {at}^-$", f"$x \\to {at}^+$", "jump (right $-$ left)"]
+    header = ["", f"$x \\to {at}^-$", f"$x \\to {at}^+$", doc.words["jump"]]
     rows = []
     for k, (left, right, jump) in enumerate(zip(bp.left, bp.right, bp.jumps)):
         rows.append([
-            f"{derivative_name(k)} ${derivative_symbol(k)}$",
+            f"{derivative_name(k, doc.lang)} ${derivative_symbol(k)}$",
             f"${expr_latex(left, loss)}$",
             f"${expr_latex(right, loss)}$",
             f"${expr_latex(jump, loss)}$",
@@ -722,27 +918,27 @@ def smoothness_table(doc: Document, loss, bp, caption: str) -> int:
     return doc.table(header, rows, caption, align="lccc")
 
 
-def smoothness_sentence(loss, bp) -> str:
+def smoothness_sentence(loss, bp, lang: str = "en") -> str:
     """What the table says, in words: which derivatives join at the breakpoint, which jumps,
     and the resulting class (``C^1`` but not ``C^2``)."""
     from .latex import expr_latex
 
-    joined, jumped = [], ""
+    joined, jumped = [], None
     for k, (left, right, test) in enumerate(zip(bp.left, bp.right, bp.tests)):
         if test.value is True:
-            joined.append(f"the {derivative_name(k)} (${expr_latex(left, loss)}$)")
+            joined.append((derivative_name(k, lang), expr_latex(left, loss)))
         else:
-            jumped = (
-                f"the {derivative_name(k)} jumps from ${expr_latex(left, loss)}$ "
-                f"to ${expr_latex(right, loss)}$"
-            )
+            jumped = (derivative_name(k, lang), expr_latex(left, loss), expr_latex(right, loss))
+    at = expr_latex(bp.at, loss)
+    if lang == "zh":
+        return _smoothness_zh(at, joined, jumped, bp)
     parts = []
     if joined:
         verb = "joins" if len(joined) == 1 else "join"
-        parts.append(_join_words(joined) + f" {verb}")
+        parts.append(_join_words([f"the {n} (${v}$)" for n, v in joined]) + f" {verb}")
     if jumped:
-        parts.append(jumped)
-    text = f"At $x = {expr_latex(bp.at, loss)}$ " + ", while ".join(parts)
+        parts.append(f"the {jumped[0]} jumps from ${jumped[1]}$ to ${jumped[2]}$")
+    text = f"At $x = {at}$ " + ", while ".join(parts)
     if bp.order == float("inf"):
         return text + "."
     if bp.order < 0:
@@ -751,6 +947,25 @@ def smoothness_sentence(loss, bp) -> str:
     if bp.numeric:
         text += " (decided numerically at sampled parameter values)"
     return text + "."
+
+
+def _smoothness_zh(at: str, joined, jumped, bp) -> str:
+    """:func:`smoothness_sentence` in Chinese."""
+    parts = []
+    if joined:
+        parts.append("、".join(f"{n}（${v}$）" for n, v in joined) + "在两侧相等")
+    if jumped:
+        parts.append(f"{jumped[0]}从 ${jumped[1]}$ 跳变到 ${jumped[2]}$")
+    text = f"在 $x = {at}$ 处，" + "，而".join(parts)
+    if bp.order == float("inf"):
+        return text + "。"
+    if bp.order < 0:
+        return text + "：损失函数在该点不连续。"
+    text += (f"：损失函数在该点是 ${class_latex(bp.order)}$ 的，"
+             f"但不是 ${class_latex(bp.order + 1)}$ 的")
+    if bp.numeric:
+        text += "（在若干参数取值上数值判定）"
+    return text + "。"
 
 
 def _join_words(items: list[str]) -> str:

@@ -52,6 +52,9 @@ class Param:
     assume: str = "positive"
     description: str = ""
     latex: str | None = None  # e.g. r"\beta"; sympy's own rendering when None
+    #: The default as written when it was a decimal (``4.685``): it is stored exactly
+    #: (``937/200``) but shown as written.
+    decimal: str | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if not self.name.isidentifier() or keyword.iskeyword(self.name) or self.name == "x":
@@ -67,7 +70,17 @@ class Param:
                 f"(use one of {', '.join(_ASSUMPTIONS)})"
             )
         if self.default is not None:
+            written = self.default
             object.__setattr__(self, "default", self.check(self.default))
+            if self.decimal is None and _is_decimal(written):
+                object.__setattr__(self, "decimal", str(written).strip())
+
+    @property
+    def default_text(self) -> str:
+        """The default for people: as written when it was a decimal, else exact."""
+        if self.default is None:
+            return ""
+        return self.decimal or sp.sstr(self.default)
 
     @property
     def symbol(self) -> sp.Symbol:
@@ -94,6 +107,13 @@ class Param:
         if not ok:
             raise LossError(f"parameter {self.name} must be {self.assume}, got {value}")
         return value
+
+
+def _is_decimal(value: object) -> bool:
+    """Was a number written as a (finite, non-integer) decimal: ``4.685``, ``"0.5"``?"""
+    if isinstance(value, float):
+        return math.isfinite(value) and not value.is_integer()
+    return isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d*\.\d+\s*", value) is not None
 
 
 def exact(value: object) -> sp.Expr:
@@ -195,10 +215,32 @@ class Reference:
 
 @dataclass(frozen=True)
 class Convention:
-    """A stated convention ("which piece owns x = beta") and what it says."""
+    """A stated convention ("which piece owns x = beta") and what it says.
+
+    ``topic`` and ``statement`` are plain text (the terminal, generated docstrings). A
+    catalog convention is written once as document markup (``$...$`` math, ```code```) with
+    :meth:`typeset`, which derives the plain text; documents then typeset its mathematics.
+    A spec's conventions (untrusted text) have no markup and are shown literally.
+    """
 
     topic: str
     statement: str
+    topic_markup: str = ""
+    statement_markup: str = ""
+
+    @classmethod
+    def typeset(cls, topic: str, statement: str) -> Convention:
+        """A convention from trusted document markup; the plain text is derived from it."""
+        from .plaintext import plain
+
+        return cls(plain(topic), plain(statement), topic, statement)
+
+
+def _derivative_name(base: str, order: int) -> str:
+    """``smooth_l1``, ``smooth_l1′``, ``smooth_l1″``, ``smooth_l1‴``, ``smooth_l1^(4)``."""
+    if order == 0:
+        return base
+    return base + ("\u2032\u2033\u2034"[order - 1] if order <= 3 else f"^({order})")
 
 
 @dataclass(frozen=True, eq=False)
@@ -231,6 +273,9 @@ class Loss:
     unknowns: tuple[str, ...] = ()  # parameters that are constants still to be solved for
     order: int = 0  # 0 for the loss itself, n for its n-th derivative
     base_name: str | None = None  # the loss this is a derivative of
+    #: The description as document markup (``$...$`` math), for the catalog's losses
+    #: (trusted text; :func:`lossmath.plaintext.described` derives ``description`` from it).
+    description_markup: str = ""
     _table: IntervalTable | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -288,11 +333,9 @@ class Loss:
 
     @property
     def label(self) -> str:
-        """``smooth_l1`` for the loss, ``smooth_l1'`` / ``smooth_l1''`` for derivatives."""
-        if self.order == 0:
-            return self.name
-        base = self.base_name or self.name
-        return base + ("'" * self.order if self.order <= 3 else f"^({self.order})")
+        """``smooth_l1`` for the loss, ``smooth_l1′`` / ``smooth_l1″`` for derivatives (also
+        their :attr:`name`)."""
+        return _derivative_name(self.base_name or self.name, self.order)
 
     # -- operations -----------------------------------------------------------------------
     def derivative(self, n: int = 1) -> Loss:
@@ -307,17 +350,19 @@ class Loss:
         if n == 0:
             return self
         table = self.table.diff(n)
+        base = self.base_name or self.name
         return Loss(
-            name=self.name,
+            name=_derivative_name(base, self.order + n),
             expr=table.piecewise(),
             params=self.params,
             title=self.title,
             description=self.description,
+            description_markup=self.description_markup,
             aliases=(),
             references=self.references,
             conventions=(),
             order=self.order + n,
-            base_name=self.base_name or self.name,
+            base_name=base,
             _table=table,
         )
 
@@ -372,6 +417,32 @@ class Loss:
 
     def __str__(self) -> str:
         return f"{self.label}(x) = {sp.sstr(self.expr)}"
+
+    def __repr__(self) -> str:
+        """One short line: name, parameters with defaults, breakpoints (``str`` has the
+        formula)."""
+        params = ", ".join(p.name + (f"={p.default_text}" if p.default is not None else "")
+                           for p in self.params)
+        bps = [sp.sstr(b.at) for b in self.table.breakpoints]
+        if len(bps) > 4:
+            bps = [*bps[:3], "...", bps[-1]]
+        where = f", breakpoints {', '.join(bps)}" if bps else ", no breakpoints"
+        text = f"<Loss {self.label}" + (f" ({params})" if params else "") + where + ">"
+        return text if len(text) <= 120 else text[:116] + "...>"
+
+    def plot(self, orders: tuple[int, ...] = (0, 1, 2), xlim: tuple[float, float] | None = None,
+             **params: object):
+        """A matplotlib Figure of the loss and its derivatives, one panel per order, as the
+        documents draw them: each interval drawn on its own, dots at the value each
+        breakpoint takes, open circles at one-sided limits that differ from it.
+
+        Parameters take their defaults unless given (``f.plot(beta=2)``); ``xlim`` defaults
+        to a range that shows every breakpoint. An order that cannot be drawn (``f'`` of
+        ``sqrt(|x|)`` at 0) is left out. In a notebook the returned Figure displays itself.
+        """
+        from .plot import plot_loss  # plotting (matplotlib) only when asked for
+
+        return plot_loss(self, orders=orders, xlim=xlim, params=params)
 
     def _repr_latex_(self) -> str:
         from .latex import loss_latex

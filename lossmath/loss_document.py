@@ -28,7 +28,7 @@ Example::
 
 from __future__ import annotations
 
-import math
+import re
 
 from .analysis import LossReport, analyse
 from .cli import require_solved, resolve
@@ -37,6 +37,7 @@ from .document import (
     DocumentError,
     _join_words,
     class_latex,
+    convention_markup,
     derivative_name,
     derivative_symbol,
     literal,
@@ -45,7 +46,7 @@ from .document import (
 )
 from .latex import condition_latex, expr_latex, loss_latex, piece_rows
 from .loss import Loss, LossError, Param
-from .plot import Curve, FigureSpec, PlotError, sample
+from .plot import Curve, FigureSpec, default_xlim, drawable
 from .spec import NAME_RE
 
 __all__ = ["FIGURE", "ORDERS", "loss_document"]
@@ -128,6 +129,11 @@ def _symbol(p: Param) -> str:
     return p.latex or expr_latex(p.symbol)
 
 
+def _default(p: Param) -> str:
+    """A parameter's default as LaTeX: as written when it was a decimal (4.685)."""
+    return p.decimal or expr_latex(p.default)
+
+
 def _lhs(loss: Loss, order: int) -> str:
     """``f''(x; \\delta)``: the function, its parameters after a semicolon."""
     args = "; ".join(["x", ", ".join(_symbol(p) for p in loss.params)]) if loss.params else "x"
@@ -136,13 +142,18 @@ def _lhs(loss: Loss, order: int) -> str:
 
 def _introduction(doc: Document, loss: Loss) -> None:
     if loss.description:
-        doc.paragraph(literal(loss.description))
+        # The catalog's own markup (its mathematics typeset); anything else is shown as is.
+        doc.paragraph(loss.description_markup or literal(loss.description))
     text = (
         f"This report on the loss `{loss.name}` is computed by lossmath from its definition: "
         "every equation, table and figure below is derived, none is typed by hand."
     )
     if loss.aliases:
-        text += " Also known as " + ", ".join(literal(a) for a in loss.aliases) + "."
+        # An identifier is code (typewriter type keeps its underscore); anything else is
+        # shown literally.
+        text += " Also known as " + ", ".join(
+            f"`{a}`" if re.fullmatch(r"[A-Za-z0-9_]+", a) else literal(a) for a in loss.aliases
+        ) + "."
     if loss.references:
         cites = ", ".join(doc.cite(r) for r in loss.references)
         text += f" Reference{'s' * (len(loss.references) > 1)}: {cites}."
@@ -159,7 +170,7 @@ def _parameters(doc: Document, loss: Loss) -> None:
             literal(p.name),
             f"${_symbol(p)}$",
             literal(p.assume),
-            f"${expr_latex(p.default)}$",
+            f"${_default(p)}$",
             literal(p.description) if p.description else "",
         ]
         for p in loss.params
@@ -245,7 +256,7 @@ def _properties(doc: Document, loss: Loss, report: LossReport) -> None:
 
 def _conventions(doc: Document, loss: Loss) -> None:
     doc.heading("Conventions")
-    items = [f"{literal(c.topic)}: {literal(c.statement)}" for c in loss.conventions]
+    items = [": ".join(convention_markup(loss.name, c)) for c in loss.conventions]
     rows = piece_rows(loss.table)
     tables = [loss.table.diff(n) if n else loss.table for n in ORDERS]
     for k, bp in enumerate(loss.table.breakpoints):
@@ -269,23 +280,15 @@ def _conventions(doc: Document, loss: Loss) -> None:
 def _figure(doc: Document, loss: Loss) -> None:
     """f, f' and f'' at the defaults, on an x range that shows every breakpoint."""
     numeric = loss.with_defaults()
-    ends = [abs(float(b.at)) for b in numeric.table.breakpoints]
-    half = float(max([3, *(math.ceil(2 * e) for e in ends)]))
-    xlim = (-half, half)
-    orders, left_out = [], []
-    for n in ORDERS:
-        try:
-            sample(numeric.derivative(n), xlim)
-        except PlotError as exc:  # e.g. f' of sqrt(|x|) is unbounded at 0
-            left_out.append(f"${derivative_symbol(n)}$ ({literal(str(exc))})")
-        else:
-            orders.append(n)
+    xlim = default_xlim(numeric)
+    orders, failed = drawable(numeric, ORDERS, xlim)
+    left_out = [f"${derivative_symbol(n)}$ ({literal(why)})" for n, why in failed]
     doc.heading("Figure")
     if 0 not in orders:
         doc.paragraph(f"No figure: the loss cannot be drawn: {left_out[0]}.")
         return
-    values = ", ".join(f"${_symbol(p)} = {expr_latex(p.default)}$" for p in loss.params)
-    spec = FigureSpec(FIGURE, (Curve(numeric, loss.name),), orders=tuple(orders), xlim=xlim)
+    values = ", ".join(f"${_symbol(p)} = {_default(p)}$" for p in loss.params)
+    spec = FigureSpec(FIGURE, (Curve(numeric, loss.name),), orders=orders, xlim=xlim)
     shown = _join_words([f"${derivative_symbol(n)}$" for n in orders])
     number = doc.figure(
         spec,

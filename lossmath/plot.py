@@ -62,12 +62,22 @@ FORMATS: tuple[str, ...] = ("svg", "png", "pdf")
 #: Colour-blind-safe palette (Okabe and Ito), in the order curves take them.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 
+#: The CJK font of Chinese labels (Debian: fonts-noto-cjk), a serif like the documents'.
+CJK_FONT = "Noto Serif CJK SC"
+
 _RC = {
     "svg.hashsalt": "lossmath",  # element ids are hashes salted with this, not random
     "svg.fonttype": "path",  # glyphs as paths: the SVG renders without our fonts
-    "font.family": "DejaVu Sans",  # ships with matplotlib, so the same everywhere
-    "mathtext.fontset": "dejavusans",
+    # Computer Modern, the documents' serif, for text and math; it ships with matplotlib,
+    # so it is the same everywhere. cmr10 has no minus sign, so tick labels are set as
+    # math (cmsy10 has one).
+    "font.family": ["cmr10"],
+    "mathtext.fontset": "cm",
+    "axes.formatter.use_mathtext": True,
     "axes.unicode_minus": True,
+    # TrueType glyphs embedded as Type 42 (outlines, searchable), not Type 3 bitmaps-in-
+    # procedures, in the PDFs the LaTeX documents include.
+    "pdf.fonttype": 42,
     "axes.grid": True,
     "grid.alpha": 0.35,
     "legend.frameon": False,
@@ -236,13 +246,63 @@ def fingerprint(spec: FigureSpec) -> str:
 # -- drawing ----------------------------------------------------------------------------
 
 
-def _style() -> ExitStack:
+def _has_cjk(text: str) -> bool:
+    return any("\u2e80" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" for ch in text)
+
+
+def _texts(spec: FigureSpec) -> list[str]:
+    """Every text a figure draws (legend labels, panel titles, axis labels)."""
+    n = len(spec.orders)
+    return ([c.label for c in spec.curves] + [spec.title(k) for k in range(n)]
+            + [spec.ylabel(k) for k in range(n)])
+
+
+def _needs_cjk(spec: FigureSpec) -> bool:
+    mixed = [t for t in _texts(spec) if "$" in t and _has_cjk(t)]
+    if mixed:
+        raise PlotError(f"figure {spec.name}: label {mixed[0]!r} mixes Chinese and $...$ "
+                        "math, which matplotlib cannot draw with one font; separate them")
+    return any(_has_cjk(t) for t in _texts(spec))
+
+
+def _has_font(font_manager, name: str) -> bool:
+    """Is font ``name`` known to matplotlib? Its font list is cached from the first run, so
+    a font installed since (fonts-noto-cjk) is looked for among the system's font files."""
+    if any(f.name == name for f in font_manager.fontManager.ttflist):
+        return True
+    stem = name.replace(" ", "").replace("SC", "")  # "Noto Serif CJK SC" -> NotoSerifCJK
+    for path in font_manager.findSystemFonts():
+        if Path(path).name.startswith(stem):
+            font_manager.fontManager.addfont(path)
+    return any(f.name == name for f in font_manager.fontManager.ttflist)
+
+
+def _style(cjk: bool = False) -> ExitStack:
+    """matplotlib's defaults plus ``_RC``; with ``cjk``, the CJK font as the fallback for
+    characters Computer Modern lacks (plain text only: matplotlib's mathtext has no
+    fallback, so a label mixing Chinese and ``$...$`` is refused)."""
+    import logging
+
     import matplotlib as mpl
     import matplotlib.style
 
     stack = ExitStack()
     stack.enter_context(matplotlib.style.context("default"))
-    stack.enter_context(mpl.rc_context(_RC))
+    rc = dict(_RC)
+    if cjk:
+        from matplotlib import font_manager
+
+        if not _has_font(font_manager, CJK_FONT):
+            raise PlotError(f"Chinese labels need the font {CJK_FONT} "
+                            "(apt-get install fonts-noto-cjk)")
+        rc["font.family"] = [*_RC["font.family"], CJK_FONT]
+    stack.enter_context(mpl.rc_context(rc))
+    # fontTools, which subsets the embedded fonts, logs harmless complaints about the
+    # fonts' timestamps and tables; they are not the user's concern.
+    tools = logging.getLogger("fontTools")
+    level = tools.level
+    tools.setLevel(logging.ERROR)
+    stack.callback(tools.setLevel, level)
     return stack
 
 
@@ -250,7 +310,8 @@ def render(spec: FigureSpec):
     """The figure as a :class:`matplotlib.figure.Figure` (no pyplot; safe headless)."""
     from matplotlib.figure import Figure
 
-    with _style():
+    cjk = _needs_cjk(spec)
+    with _style(cjk):
         fig = Figure(figsize=_SIZE, layout="constrained")
         axes = fig.subplots(1, len(spec.orders), sharex=True, squeeze=False)[0]
         for k, (ax, n) in enumerate(zip(axes, spec.orders)):
@@ -277,7 +338,7 @@ def render(spec: FigureSpec):
             ax.set_ylabel(spec.ylabel(k))
         # One legend for all panels, above them: inside an axes it would cover curves.
         fig.legend(*axes[0].get_legend_handles_labels(), loc="outside upper center",
-                   ncols=min(len(spec.curves), 4), fontsize=9)
+                   ncols=min(len(spec.curves), 4), fontsize=10)
     return fig
 
 
@@ -298,7 +359,7 @@ def figure_files(spec: FigureSpec, formats: Sequence[str] = FORMATS) -> dict[str
     }
     fig = render(spec)
     out = {}
-    with _style():
+    with _style(_needs_cjk(spec)):
         for fmt in formats:
             buf = io.BytesIO()
             fig.savefig(buf, format=fmt, metadata=metadata[fmt])
@@ -310,3 +371,53 @@ def has_fingerprint(content: bytes, digest: str) -> bool:
     """Does a figure file's content carry this fingerprint? (Uncompressed metadata in all
     three formats: an SVG element, a PNG ``tEXt`` chunk, a PDF info string.)"""
     return (FINGERPRINT_PREFIX + digest).encode("ascii") in content
+
+
+# -- a loss at a glance (Loss.plot) -------------------------------------------------------
+
+
+def default_xlim(loss: Loss) -> tuple[float, float]:
+    """A symmetric ``x`` range that shows every breakpoint of ``loss`` (numeric parameters)
+    with room on both sides: ``(-3, 3)``, or wider for far breakpoints."""
+    ends = [abs(_float(b.at)) for b in loss.table.breakpoints]
+    half = float(max([3, *(math.ceil(2 * e) for e in ends)]))
+    return (-half, half)
+
+
+def drawable(
+    loss: Loss, orders: Sequence[int], xlim: tuple[float, float]
+) -> tuple[tuple[int, ...], tuple[tuple[int, str], ...]]:
+    """The orders of ``loss`` that can be drawn on ``xlim``, and (order, why) for the
+    others (a derivative unbounded at a breakpoint, ``f'`` of ``sqrt(|x|)``)."""
+    ok, left_out = [], []
+    for n in orders:
+        try:
+            sample(loss.derivative(n), xlim)
+        except PlotError as exc:
+            left_out.append((n, str(exc)))
+        else:
+            ok.append(n)
+    return tuple(ok), tuple(left_out)
+
+
+def plot_loss(
+    loss: Loss,
+    orders: Sequence[int] = (0, 1, 2),
+    xlim: tuple[float, float] | None = None,
+    params: dict[str, object] | None = None,
+):
+    """:meth:`lossmath.Loss.plot`: a Figure of ``loss`` and its derivatives at its
+    parameters' defaults (``params`` override them), breakpoints marked as in the documents.
+    """
+    numeric = loss.subs({**loss.defaults, **(params or {})})
+    free = [p.name for p in numeric.params]
+    if free:
+        raise PlotError(f"{loss.name}: parameter(s) {', '.join(free)} have no default; give "
+                        f"a value: {loss.name}.plot({free[0]}=...)")
+    xlim = default_xlim(numeric) if xlim is None else (float(xlim[0]), float(xlim[1]))
+    shown, left_out = drawable(numeric, orders, xlim)
+    if not shown:
+        raise PlotError(f"{loss.name}: nothing to draw: {left_out[0][1]}")
+    name = "".join(c if c.isalnum() or c in "_-" else "_" for c in loss.name) or "loss"
+    label = loss.name if loss.name.isascii() else name
+    return render(FigureSpec(name, (Curve(numeric, label),), orders=shown, xlim=xlim))

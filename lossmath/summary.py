@@ -12,7 +12,7 @@ import sympy as sp
 
 from .analysis import LossReport, analyse, class_name
 from .loss import Loss
-from .textform import expr_text, loss_text
+from .textform import expr_text, loss_text, piece_texts
 
 __all__ = ["class_text", "report_dict", "report_text"]
 
@@ -101,34 +101,45 @@ def report_text(loss: Loss, derivatives: int = 2) -> str:
             "  Parameters: "
             + ", ".join(
                 f"{p.name} ({p.assume}"
-                + (f", default {p.default})" if p.default is not None else ")")
+                + (f", default {p.default_text})" if p.default is not None else ")")
                 for p in loss.params
             )
         )
     lines.append("")
     lines.append("Definition")
     lines.append(f"  f(x) = {loss_text(loss)}")
+    pieces = piece_texts(loss)
+    if len(pieces) > 1:
+        width = len(f"piece {len(pieces)}:")
+        for k, text in enumerate(pieces, 1):
+            lines.append(f"  {f'piece {k}:':<{width}} {text}")
+        lines.append("  At a breakpoint, f and its derivatives take the value of the piece that")
+        lines.append("  owns the point, shown as (piece k).")
     for n in range(derivatives + 1):
         d = loss.derivative(n)
-        name = "f" + "'" * n + "(x)"
+        name = "f" + "\u2032" * n + "(x)"
+        rows = [(f"x in {_interval(iv.lo, iv.hi)}", f"{name} = {_t(iv.expr)}", "")
+                for iv in d.table.intervals]
+        rows += [(f"x = {_t(b.at)}", f"{name} = {_t(b.value)}",
+                  f"(piece {b.owner + 1})" if len(pieces) > 1 else "")
+                 for b in d.table.breakpoints]
         lines.append("")
         lines.append(f"{name} by interval")
-        for iv in d.table.intervals:
-            lines.append(f"  x in {_interval(iv.lo, iv.hi):<22} {name} = {_t(iv.expr)}")
-        for b in d.table.breakpoints:
-            lines.append(f"  x = {_t(b.at):<25} {name} = {_t(b.value)}   (piece {b.owner + 1})")
+        lines += _columns(rows)
     r = analyse(loss)
     lines.append("")
     lines.append("Smoothness")
     if not r.breakpoints:
         lines.append("  no breakpoints: C∞ everywhere")
+    rows = []
     for b in r.breakpoints:
         jumps = ", ".join(
             f"f{chr(0x2032) * k if k < 4 else f'^({k})'} {_t(j)}" for k, j in enumerate(b.jumps)
         )
         how = " (decided numerically)" if b.numeric else ""
         cls = class_text(b.order, b.exact)
-        lines.append(f"  x = {_t(b.at):<14} {cls:<14} jumps (right - left): {jumps}{how}")
+        rows.append((f"x = {_t(b.at)}", cls, f"jumps (right − left): {jumps}{how}"))
+    lines += _columns(rows)
     lines.append("")
     lines.append("Properties")
     lines.append(f"  class          {class_text(r.order, r.exact)}")
@@ -137,7 +148,7 @@ def report_text(loss: Loss, derivatives: int = 2) -> str:
     bound = "undecided" if r.gradient_bound is None else _t(r.gradient_bound)
     if r.gradient_bound is not None and r.gradient_bound_method == "numeric":
         bound += " (certified numerically)"
-    lines.append(f"  sup |f'(x)|    {bound}")
+    lines.append(f"  sup |f\u2032(x)|    {bound}")
     lines.append(f"  growth         {r.growth or 'undecided'}")
     lines.append(
         f"  f(0)           {_t(r.value_at_zero)}" + ("  (the minimum)" if r.minimum_at_zero else "")
@@ -150,6 +161,14 @@ def report_text(loss: Loss, derivatives: int = 2) -> str:
         for c in loss.conventions:
             lines.append(f"  {c.topic}: {c.statement}")
     return "\n".join(lines) + "\n"
+
+
+def _columns(rows: list[tuple[str, ...]]) -> list[str]:
+    """Rows of cells as indented lines, each column as wide as its widest cell."""
+    if not rows:
+        return []
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return ["  " + "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
 
 
 def _yn(v: bool | None) -> str:

@@ -108,3 +108,14 @@ def loss_text(loss: Loss, form: str = "pieces") -> str:
     'x²/(2β) if |x| < β; |x| − β/2 otherwise'
     """
     return _tidy(_rows(TextPrinter(), definition_rows(loss, form)))
+
+
+def piece_texts(loss: Loss) -> list[str]:
+    """The definition's pieces, one text each, numbered as ``loss.table.pieces`` (the
+    ``piece k`` that owns a breakpoint): ``["x²/(2β) if |x| < β", "|x| − β/2 otherwise"]``."""
+    printer = TextPrinter()
+    out = []
+    for e, c in definition_rows(loss):
+        text = _rows(printer, [(e, c)])
+        out.append(_tidy(text + (" otherwise" if isinstance(c, _cond.Otherwise) else "")))
+    return out

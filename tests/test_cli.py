@@ -34,10 +34,28 @@ def test_list(capsys):
 def test_show_smooth_l1(capsys):
     code, out, _ = run(capsys, "show", "smooth_l1")
     assert code == 0
-    assert "x in (−β, β)                f'(x) = x/β" in out
+    assert "x in (−β, β)   f′(x) = x/β" in out
     assert "f(x) = x²/(2β) if |x| < β; |x| − β/2 otherwise" in out
-    assert "x = β              C1             jumps (right - left): f 0, f′ 0, f′′ −1/β" in out
+    assert "x = β   C1  jumps (right − left): f 0, f′ 0, f′′ −1/β" in out
     assert "Fast R-CNN" in out
+
+
+def test_show_aligns_its_columns_and_explains_piece_numbers(capsys):
+    code, out, _ = run(capsys, "show", "wing")
+    assert code == 0
+    lines = out.splitlines()
+    # Every "f(x) = " of a section starts in one column, intervals and breakpoints alike.
+    section = lines[lines.index("f(x) by interval") + 1:lines.index("f′(x) by interval") - 1]
+    assert len(section) == 7 and len({line.index("f(x) = ") for line in section}) == 1
+    # "(piece 2)" refers to a numbered piece of the definition, and says what it means.
+    assert "  piece 2: |x| + w·log(1 + w/ε) − w otherwise" in lines
+    assert any("(piece k)" in line for line in lines)
+    assert section[4].endswith("(piece 2)")  # x = −w belongs to the outer piece
+
+
+def test_show_gives_decimal_defaults_as_the_catalog_writes_them(capsys):
+    code, out, _ = run(capsys, "show", "tukey")
+    assert code == 0 and "c (positive, default 4.685)" in out and "937/200" not in out
 
 
 def test_check_json_symbolic(capsys):

@@ -3,6 +3,7 @@ leaves nothing behind."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import tomllib
@@ -84,7 +85,7 @@ def test_check_passes_after_a_build_and_fails_after_a_source_edit(tmp_path, sour
     assert main(["derive", "--check", "--format", "md,tex", *args]) == 0
     capsys.readouterr()
 
-    src = sources / "smooth_l1_vs_l2.py"
+    src = sources / "_smooth_l1_vs_l2_en.py"  # the English prose of smooth_l1_vs_l2
     text = src.read_text(encoding="utf-8")
     edited = text.replace("keeps the good half of each", "keeps the best of both")
     assert edited != text
@@ -119,9 +120,10 @@ def test_check_flags_a_pdf_built_from_an_older_tex(tmp_path, sources, capsys):
     args = ["smooth_l1_vs_l2", "-o", str(out), "--sources", str(sources)]
     assert main(["derive", *args]) == 0
     assert main(["derive", "--check", *args]) == 0
-    src = sources / "smooth_l1_vs_l2.py"
-    src.write_text(src.read_text(encoding="utf-8").replace("cannot produce large", "cannot "
-                   "produce huge"), encoding="utf-8")
+    src = sources / "_smooth_l1_vs_l2_en.py"
+    text = src.read_text(encoding="utf-8")
+    assert "cannot produce " in text
+    src.write_text(text.replace("cannot produce ", "cannot ever produce "), encoding="utf-8")
     assert main(["derive", *args, "--format", "md,tex"]) == 0  # PDF left behind
     capsys.readouterr()
     assert main(["derive", "--check", *args]) == 1
@@ -188,7 +190,7 @@ def test_latex_that_does_not_compile_leaves_nothing_behind(tmp_path, sources, ca
 
 
 def test_missing_pdflatex_skips_the_pdf_with_one_line(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(derive, "pdflatex_path", lambda: None)
+    monkeypatch.setattr(derive, "engine_path", lambda engine: None)
     out = tmp_path / "docs"
     assert main(["derive", "-o", str(out)]) == 0
     assert sorted(p.name for p in out.iterdir()) == [
@@ -202,7 +204,7 @@ def test_missing_pdflatex_skips_the_pdf_with_one_line(tmp_path, monkeypatch, cap
 def test_missing_pdflatex_with_pdf_asked_for_is_exit_2_and_writes_nothing(
     tmp_path, monkeypatch, capsys
 ):
-    monkeypatch.setattr(derive, "pdflatex_path", lambda: None)
+    monkeypatch.setattr(derive, "engine_path", lambda engine: None)
     out = tmp_path / "docs"
     assert main(["derive", "--format", "md,pdf", "-o", str(out)]) == 2
     assert "cannot build PDF: pdflatex not found" in capsys.readouterr().err
@@ -247,3 +249,42 @@ def test_every_package_is_listed_in_pyproject():
     }
     assert found <= listed, f"add to [tool.setuptools] packages: {sorted(found - listed)}"
     assert config["tool"]["setuptools"]["package-dir"]["lossmath.derivations"] == "derivations"
+
+
+def test_derive_says_where_it_wrote(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(derive, "engine_path", lambda engine: None)  # no PDF: faster
+    out = tmp_path / "docs"
+    assert main(["derive", "-o", str(out)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-2].endswith(f"file(s) written, 0 unchanged, in {out}{os.sep}")
+    assert lines[-1] == f"  {out / 'smooth_l1_vs_l2.md'}, {out / 'smooth_l1_vs_l2.tex'}"
+
+
+def test_check_without_tex_checks_the_rest_and_says_the_pdf_was_not_checked(
+    tmp_path, monkeypatch, capsys
+):
+    """Right after `derive` without TeX (no PDF written), --check passes, says so, and still
+    finds stale text; asked for explicitly, the PDF is checked (and missing)."""
+    monkeypatch.setattr(derive, "engine_path", lambda engine: None)
+    out = tmp_path / "docs"
+    assert main(["derive", "-o", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["derive", "smooth_l1_vs_l2", "--check", "-o", str(out)]) == 0
+    stdout, err = capsys.readouterr()
+    assert "1 document up to date (PDF not checked)" in stdout
+    assert err == ("lossmath derive --check: PDF not checked: pdflatex not found (install "
+                   "TeX, e.g. apt-get install texlive-latex-base texlive-latex-recommended); "
+                   "the rest was\n")
+    md = out / "smooth_l1_vs_l2.md"
+    md.write_text(md.read_text(encoding="utf-8") + "edit\n", encoding="utf-8")
+    assert main(["derive", "smooth_l1_vs_l2", "--check", "-o", str(out)]) == 1
+    assert f"stale: {md} (out of date)" in capsys.readouterr().err
+    assert main(["derive", "smooth_l1_vs_l2", "--check", "--format", "pdf", "-o",
+                 str(out)]) == 1
+    assert f"stale: {out / 'smooth_l1_vs_l2.pdf'} (missing)" in capsys.readouterr().err
+
+
+def test_the_title_never_leaves_its_last_word_alone_on_a_line():
+    tex = derive.build("smooth_l1_vs_l2").latex()
+    title = next(line for line in tex.splitlines() if r"\LARGE" in line)
+    assert title.endswith(r"uses smooth~$L_1$\par}\end{center}")

@@ -93,7 +93,7 @@ def test_inline_markdown(text, expected):
         ('say "hi"', "say ``hi''"),
         ("f'' and a--b", "f'{}'{} and a-{}-b"),
         ("x = ±beta -> 0", r"x = \ensuremath{\pm}beta -\textgreater{} 0"),
-        ("*em* **bold** `c_d`", r"\emph{em} \textbf{bold} \texttt{c\_d}"),
+        ("*em* **bold** `c_d`", r"\emph{em} \textbf{bold} \texttt{c{\char95}d}"),
     ],
 )
 def test_inline_latex(text, expected):
@@ -226,3 +226,14 @@ def test_every_derivation_document_compiles(name):
         ]
     tex = doc.latex()
     assert pdf_is_current(build_pdf(tex, inputs), tex)
+
+
+def test_inline_math_is_written_so_github_reads_it_as_math():
+    """GitHub reads $...$ only between spaces (github/markup#1742): after "(", CJK
+    punctuation or before a letter it needs $`...`$, and $`...`$ needs no letter before it."""
+    assert inline_markdown("a $x$ b") == "a $x$ b"
+    assert inline_markdown("($x$ large)") == "($`x`$ large)"
+    assert inline_markdown("值（$x$）") == "值（$`x`$）"
+    assert inline_markdown("$x$a") == "$`x`$a"
+    assert inline_markdown("a$x$ b") == "a $`x`$ b"
+    assert inline_markdown("函数$x$的") == "函数 $`x`$的"

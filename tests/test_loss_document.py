@@ -20,7 +20,14 @@ from conftest import require_tool
 
 from lossmath import Loss, LossError, Param, Reference, analyse, get_loss, loss_names, x
 from lossmath.cli import load_loss, main
-from lossmath.document import DocumentError, build_pdf, class_latex, literal, pdf_is_current
+from lossmath.document import (
+    DocumentError,
+    build_pdf,
+    class_latex,
+    inline_markdown,
+    literal,
+    pdf_is_current,
+)
 from lossmath.latex import expr_latex
 from lossmath.loss_document import FIGURE, loss_document
 from lossmath.plot import figure_files
@@ -94,9 +101,10 @@ def test_every_catalog_loss_report_states_its_analysis(name):
     assert not fig.spec.curves[0].loss.params
     for p in loss.params:
         symbol = p.latex or expr_latex(p.symbol)
-        assert f"${symbol} = {expr_latex(p.default)}$" in fig.caption
+        assert f"${symbol} = {p.decimal or expr_latex(p.default)}$" in fig.caption
     for conv in loss.conventions:
-        assert conv.topic in md
+        # Typeset conventions show their markup's mathematics; others are literal text.
+        assert inline_markdown(conv.topic_markup or literal(conv.topic)) in md
 
 
 def test_huber_report_has_the_jump_in_curvature_and_the_owner_convention():
@@ -104,7 +112,7 @@ def test_huber_report_has_the_jump_in_curvature_and_the_owner_convention():
     assert "| curvature $f''$ | $1$ | $0$ | $-1$ |" in md  # at x = delta
     assert "| curvature $f''$ | $0$ | $1$ | $1$ |" in md  # at x = -delta
     assert (
-        r"$x = \delta$ belongs to the piece $\frac{x^{2}}{2}$ ($|x| \leq \delta$), which "
+        r"$x = \delta$ belongs to the piece $\frac{x^{2}}{2}$ ($`|x| \leq \delta`$), which "
         r"gives $f(\delta) = \frac{\delta^{2}}{2}$, $f'(\delta) = \delta$, "
         r"$f''(\delta) = 1$"
     ) in md
@@ -137,7 +145,7 @@ def test_wing_spec_with_solve_reports_its_joins_and_reference():
     assert md.count("One-sided values of the loss") == 3  # -w, 0, w
     assert "### At $x = w$" in md and "### At $x = 0$" in md
     assert (
-        r"At $x = w$ the value ($w \log{\left(1 + \frac{w}{\epsilon} \right)}$) joins, "
+        r"At $x = w$ the value ($`w \log{\left(1 + \frac{w}{\epsilon} \right)}`$) joins, "
         r"while the slope jumps from $\frac{w}{\epsilon + w}$ to $1$: the loss is $C^{0}$ "
         r"there, not $C^{1}$."
     ) in md
@@ -309,7 +317,7 @@ def test_the_inertness_checks_discriminate():
 
 @pytest.mark.parametrize("text", list(HOSTILE.values()), ids=list(HOSTILE))
 def test_literal_text_is_escaped_for_both_backends(text):
-    from lossmath.document import inline_latex, inline_markdown
+    from lossmath.document import inline_latex
 
     tex, md = inline_latex(literal(text)), inline_markdown(literal(text))
     assert _tex_is_inert(tex), tex

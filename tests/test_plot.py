@@ -140,3 +140,18 @@ def test_plotting_never_imports_pyplot():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, timeout=120)
     assert out.stdout.strip() == "False"
+
+
+def test_figures_use_the_documents_serif_and_embed_outline_fonts(files):
+    """Computer Modern (the LaTeX documents' serif) for text and math, embedded as TrueType
+    (Type 42), not as Type 3 procedures and not DejaVu Sans."""
+    pdf = files["cmp.pdf"]
+    assert b"/Type3" not in pdf and b"DejaVu" not in pdf
+    assert b"/FontFile2" in pdf  # an embedded TrueType font program
+    assert b"Cmr10" in pdf and b"Cmmi10" in pdf
+
+
+def test_chinese_labels_mixed_with_math_are_refused():
+    spec = FigureSpec("zh", (Curve(get_loss("l1"), "光滑 $L_1$"),))
+    with pytest.raises(PlotError, match="mixes Chinese and"):
+        figure_files(spec)

@@ -5,22 +5,24 @@ from __future__ import annotations
 import sympy as sp
 
 from ..loss import Convention, Loss
+from ..plaintext import described
 from ..symbols import x
 
 l2 = Loss(
     name="l2",
     expr=x**2,
     title="Squared error (L2)",
-    description=(
-        "L2(x) = x^2. Smooth and strictly convex, but its gradient 2x grows without bound, so "
-        "large errors (outliers, early training) produce large, destabilising updates."
+    **described(
+        "$L_2(x) = x^2$. Smooth and strictly convex, but its gradient $2x$ grows without "
+        "bound, so large errors (outliers, early training) produce large, destabilising "
+        "updates."
     ),
     aliases=("squared_error", "mse"),
     conventions=(
-        Convention(
+        Convention.typeset(
             "scale",
-            "x^2, as torch.nn.functional.mse_loss and optax.losses.squared_error; "
-            "optax.losses.l2_loss and Huber's quadratic zone use x^2/2.",
+            "$x^2$, as `torch.nn.functional.mse_loss` and `optax.losses.squared_error`; "
+            "`optax.losses.l2_loss` and Huber's quadratic zone use $x^2/2$.",
         ),
     ),
 )
@@ -29,16 +31,16 @@ l1 = Loss(
     name="l1",
     expr=sp.Abs(x),
     title="Absolute error (L1)",
-    description=(
-        "L1(x) = |x|. Its gradient has magnitude 1 everywhere except 0: bounded, but it does "
-        "not shrink near the optimum, so a fixed learning rate keeps oscillating there."
+    **described(
+        "$L_1(x) = |x|$. Its gradient has magnitude $1$ everywhere except $0$: bounded, but it "
+        "does not shrink near the optimum, so a fixed learning rate keeps oscillating there."
     ),
     aliases=("absolute_error", "mae"),
     conventions=(
-        Convention(
+        Convention.typeset(
             "derivative at the kink",
-            "d/dx |x| at x = 0 is taken as sign(0) = 0 (the subgradient torch.nn.functional."
-            "l1_loss uses; JAX's jnp.abs gives +1).",
+            r"$d/dx\,|x|$ at $x = 0$ is taken as $\operatorname{sign}(0) = 0$ (the subgradient "
+            "`torch.nn.functional.l1_loss` uses; JAX's `jnp.abs` gives $+1$).",
         ),
     ),
 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ..loss import Convention, Loss, Param, Reference
+from ..plaintext import described
 from ..symbols import x
 
 GIRSHICK_2015 = Reference(
@@ -17,7 +18,7 @@ GIRSHICK_2015 = Reference(
     venue="ICCV",
     year=2015,
     arxiv="1504.08083",
-    note="smooth L1 is Eq. (3) and L_loc Eq. (2), as quoted from the paper in the seed answer",
+    note="smooth L1 is Eq. (3), the box-regression loss it enters Eq. (2)",
 )
 
 HUBER_1964 = Reference(
@@ -45,34 +46,39 @@ smooth_l1 = Loss(
     expr=sp.Piecewise((x**2 / (2 * beta), sp.Abs(x) < beta), (sp.Abs(x) - beta / 2, True)),
     params=(_beta,),
     title="Smooth L1",
-    description=(
-        "Quadratic for |x| < beta and linear outside, with slope 1: the gradient is bounded "
-        "by 1 (robust to large errors, unlike L2) and shrinks to 0 near the optimum (unlike "
-        "L1). beta = 1 is the Fast R-CNN loss 0.5x^2 if |x| < 1 else |x| - 0.5; PyTorch's "
-        "torch.nn.functional.smooth_l1_loss uses this parameterisation."
+    **described(
+        r"Quadratic for $|x| < \beta$ and linear outside, with slope $1$: the gradient is "
+        "bounded by $1$ (robust to large errors, unlike $L_2$) and shrinks to $0$ near the "
+        r"optimum (unlike $L_1$). $\beta = 1$ is the Fast R-CNN loss $0.5x^2$ if $|x| < 1$ "
+        "else $|x| - 0.5$; PyTorch's `torch.nn.functional.smooth_l1_loss` uses this "
+        "parameterisation."
     ),
     aliases=("smoothl1", "smooth_l1_loss"),
     references=(GIRSHICK_2015,),
     conventions=(
-        Convention(
+        Convention.typeset(
             "owner of the breakpoint",
-            "x = ±beta belongs to the linear piece (|x| < beta "
+            r"$x = \pm\beta$ belongs to the linear piece ($|x| < \beta$ "
             "is strict), as in PyTorch's kernels.",
         ),
-        Convention(
-            "derivative at ±beta",
-            "f'(±beta) = ±1, the linear piece's slope; both sides "
+        Convention.typeset(
+            r"derivative at $\pm\beta$",
+            r"$f'(\pm\beta) = \pm1$, the linear piece's slope; both sides "
             "agree, so this is the derivative.",
         ),
-        Convention(
-            "second derivative at ±beta",
-            "0 (the linear piece's); the left limit is 1/beta, so f'' jumps by ∓1/beta.",
+        Convention.typeset(
+            r"second derivative at $\pm\beta$",
+            r"$0$ (the linear piece's); the left limit is $1/\beta$, so $f''$ jumps by "
+            r"$\mp1/\beta$.",
         ),
-        Convention(
+        Convention.typeset(
             "relation to Huber",
-            "smooth_l1 with beta equals huber with delta = beta, divided by beta.",
+            r"`smooth_l1` with $\beta$ equals `huber` with $\delta = \beta$, divided by $\beta$.",
         ),
-        Convention("limits in beta", "beta -> 0 gives |x| (L1); beta -> oo gives 0."),
+        Convention.typeset(
+            r"limits in $\beta$",
+            r"$\beta \to 0$ gives $|x|$ ($L_1$); $\beta \to \infty$ gives $0$.",
+        ),
     ),
 )
 
@@ -81,31 +87,31 @@ huber = Loss(
     expr=sp.Piecewise((x**2 / 2, sp.Abs(x) <= delta), (delta * (sp.Abs(x) - delta / 2), True)),
     params=(_delta,),
     title="Huber loss",
-    description=(
-        "Quadratic x^2/2 for |x| <= delta and linear with slope delta outside: the gradient "
-        "is x clipped to [-delta, delta]. torch.nn.functional.huber_loss, optax.losses."
-        "huber_loss and scipy.special.huber(delta, x) compute it."
+    **described(
+        r"Quadratic $x^2/2$ for $|x| \leq \delta$ and linear with slope $\delta$ outside: the "
+        r"gradient is $x$ clipped to $[-\delta, \delta]$. `torch.nn.functional.huber_loss`, "
+        "`optax.losses.huber_loss` and `scipy.special.huber(delta, x)` compute it."
     ),
     aliases=("huber_loss",),
     references=(HUBER_1964,),
     conventions=(
-        Convention(
+        Convention.typeset(
             "owner of the breakpoint",
-            "x = ±delta belongs to the quadratic piece "
-            "(|x| <= delta), as in Huber (1964), Keras and scipy.special.huber; both "
+            r"$x = \pm\delta$ belongs to the quadratic piece "
+            r"($|x| \leq \delta$), as in Huber (1964), Keras and `scipy.special.huber`; both "
             "pieces agree in value and slope there.",
         ),
-        Convention(
-            "second derivative at ±delta",
-            "1 (the quadratic piece's); the right limit is 0, so f'' jumps by ∓1.",
+        Convention.typeset(
+            r"second derivative at $\pm\delta$",
+            r"$1$ (the quadratic piece's); the right limit is $0$, so $f''$ jumps by $\mp1$.",
         ),
-        Convention(
-            "relation to smooth L1",
-            "huber with delta equals delta times smooth_l1 with beta = delta.",
+        Convention.typeset(
+            "relation to smooth $L_1$",
+            r"`huber` with $\delta$ equals $\delta$ times `smooth_l1` with $\beta = \delta$.",
         ),
-        Convention(
-            "limits in delta",
-            "delta -> 0 gives 0; delta -> oo gives x^2/2 (half of "
+        Convention.typeset(
+            r"limits in $\delta$",
+            r"$\delta \to 0$ gives $0$; $\delta \to \infty$ gives $x^2/2$ (half of "
             "MSE, not MSE as PyTorch's docstring says).",
         ),
     ),

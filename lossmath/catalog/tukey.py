@@ -10,6 +10,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ..loss import Convention, Loss, Param, Reference
+from ..plaintext import described
 from ..symbols import x
 
 BEATON_TUKEY_1974 = Reference(
@@ -23,7 +24,7 @@ BEATON_TUKEY_1974 = Reference(
 
 _c = Param(
     "c",
-    default=sp.Rational(4685, 1000),
+    default=4.685,
     description="rejection point (4.685, the usual tuning constant)",
 )
 c = _c.symbol
@@ -33,25 +34,25 @@ tukey = Loss(
     expr=sp.Piecewise((c**2 / 6 * (1 - (1 - (x / c) ** 2) ** 3), sp.Abs(x) <= c), (c**2 / 6, True)),
     params=(_c,),
     title="Tukey's biweight",
-    description=(
-        "c^2/6 (1 - (1 - (x/c)^2)^3) for |x| <= c and c^2/6 outside: bounded, so an outlier "
-        "contributes at most c^2/6, and redescending (its gradient returns to 0 at ±c). Not "
-        "convex. The default c = 4.685 is the usual tuning constant (statsmodels TukeyBiweight, "
-        "MATLAB robustfit 'bisquare')."
+    **described(
+        r"$c^2/6\,(1 - (1 - (x/c)^2)^3)$ for $|x| \leq c$ and $c^2/6$ outside: bounded, so an "
+        r"outlier contributes at most $c^2/6$, and redescending (its gradient returns to $0$ "
+        r"at $\pm c$). Not convex. The default $c = 4.685$ is the usual tuning constant "
+        "(statsmodels `TukeyBiweight`, MATLAB `robustfit` 'bisquare')."
     ),
     aliases=("biweight", "bisquare", "tukey_biweight"),
     references=(BEATON_TUKEY_1974,),
     conventions=(
-        Convention(
+        Convention.typeset(
             "owner of the breakpoint",
-            "x = ±c belongs to the polynomial piece "
-            "(|x| <= c); value, slope and curvature agree there, so only f''' depends "
+            r"$x = \pm c$ belongs to the polynomial piece "
+            r"($|x| \leq c$); value, slope and curvature agree there, so only $f'''$ depends "
             "on it.",
         ),
-        Convention(
+        Convention.typeset(
             "scale",
-            "c^2/6 * rho as in statsmodels TukeyBiweight and Beaton and Tukey; "
-            "some texts drop the c^2/6 and use 1 - (1 - (x/c)^2)^3.",
+            r"$c^2/6 \cdot \rho$ as in statsmodels `TukeyBiweight` and Beaton and Tukey; "
+            "some texts drop the $c^2/6$ and use $1 - (1 - (x/c)^2)^3$.",
         ),
     ),
 )

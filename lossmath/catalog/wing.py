@@ -11,6 +11,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ..loss import Convention, Loss, Param, Reference
+from ..plaintext import described
 from ..symbols import x
 
 FENG_2018 = Reference(
@@ -35,26 +36,28 @@ wing = Loss(
     ),
     params=(_w, _eps),
     title="Wing loss",
-    description=(
-        "w*ln(1 + |x|/epsilon) for |x| < w and |x| - C outside, C = w - w*ln(1 + w/epsilon). "
-        "The logarithm amplifies small and medium errors (its slope near 0 is w/epsilon), "
-        "which matters for landmark regression; outside it is L1. Defaults w = 10, epsilon = 2 "
-        "as in mmpose's WingLoss."
+    **described(
+        r"$w\cdot\ln(1 + |x|/\epsilon)$ for $|x| < w$ and $|x| - C$ outside, "
+        r"$C = w - w\cdot\ln(1 + w/\epsilon)$. The logarithm amplifies small and medium errors "
+        r"(its slope near $0$ is $w/\epsilon$), which matters for landmark regression; outside "
+        r"it is $L_1$. Defaults $w = 10$, $\epsilon = 2$ as in mmpose's `WingLoss`."
     ),
     aliases=("wing_loss",),
     references=(FENG_2018,),
     conventions=(
-        Convention(
-            "owner of the breakpoint", "x = ±w belongs to the linear piece (|x| < w is strict)."
+        Convention.typeset(
+            "owner of the breakpoint",
+            r"$x = \pm w$ belongs to the linear piece ($|x| < w$ is strict).",
         ),
-        Convention(
+        Convention.typeset(
             "joining constant",
-            "C = w - w*ln(1 + w/epsilon) joins the values at ±w; "
-            "no C joins the slopes (w/(w + epsilon) inside, 1 outside).",
+            r"$C = w - w\cdot\ln(1 + w/\epsilon)$ joins the values at $\pm w$; "
+            r"no $C$ joins the slopes ($w/(w + \epsilon)$ inside, $1$ outside).",
         ),
-        Convention(
+        Convention.typeset(
             "derivative at the kink",
-            "f'(0) = 0 (sign(0) = 0); the one-sided slopes are ±w/epsilon.",
+            r"$f'(0) = 0$ ($\operatorname{sign}(0) = 0$); the one-sided slopes are "
+            r"$\pm w/\epsilon$.",
         ),
     ),
 )

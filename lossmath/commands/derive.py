@@ -12,6 +12,10 @@ of the same name. This command writes, under ``-o DIR`` (default ``docs``)::
     DIR/NAME.pdf                      when pdflatex is available
     DIR/figures/NAME-FIG.{svg,png,pdf}
 
+``--lang zh`` writes the Chinese edition of the derivations that have one (a message module
+``derivations/_NAME_zh.py``) to ``DIR/zh/``, the same files, the PDF built with XeLaTeX and
+ctex. Loss reports are English only.
+
 All files of a run are written together and atomically (:func:`lossmath.outputs.write_files`):
 an error or an interruption leaves every existing file as it was, and files whose content is
 unchanged are not touched.
@@ -29,6 +33,10 @@ How ``--check`` decides staleness (it writes nothing and never runs matplotlib o
 - A PDF is current when its info dictionary carries the fingerprint of the current
   ``.tex``. pdflatex output is reproducible on one TeX installation (dates, ids and banner
   are switched off), but not across TeX versions, so its bytes are not compared either.
+- Without the TeX engine (pdflatex, or xelatex for ``--lang zh``), ``lossmath derive`` skips
+  the PDF, so ``--check`` does not check it either: it checks the rest and says that the PDF
+  was not checked (exit 0 when the rest is current). With ``--format pdf`` it checks the
+  PDF's fingerprint all the same.
 
 Without NAME, ``--check`` checks every derivation (the committed ``docs/``); loss reports are
 checked only when named (``lossmath derive huber --check -o DIR``).
@@ -60,14 +68,18 @@ from ..document import (
     DocumentError,
     PdfUnavailable,
     build_pdf,
+    engine_missing,
+    engine_path,
+    languages,
     pdf_is_current,
-    pdflatex_path,
+    tex_engine,
 )
 from ..loss_document import loss_document
 from ..outputs import stale, unified_diff, write_files
 from ..plot import FORMATS as FIGURE_FORMATS
 from ..plot import figure_files, has_fingerprint
 from ..spec import NAME_RE, SpecError
+from ..words import LANGUAGES
 
 __all__ = [
     "DEFAULT",
@@ -141,16 +153,22 @@ def _failure(name: str, path: Path, exc: BaseException) -> str:
     return f"derivation {name} failed{where}: {type(exc).__name__}: {exc}"
 
 
-def build(name: str, sources: str | Path | None = None) -> Document:
-    """Run derivation ``name`` and return its document (nothing is written)."""
+def build(name: str, sources: str | Path | None = None, lang: str = "en") -> Document:
+    """Run derivation ``name`` in language ``lang`` and return its document (nothing is
+    written)."""
     known = available(sources)
     if name not in known:
         raise UsageError(
             f"unknown derivation {name!r} (known: {', '.join(known) or 'none'})"
         )
     path = known[name]
+    editions = languages(path)
+    if lang not in editions:
+        raise UsageError(f"derivation {name} has no {lang} edition (editions: "
+                         f"{', '.join(editions)})")
     module = _load(name, path)
-    doc = Document(name, source=f"derivations/{name}.py")
+    regenerate = f"lossmath derive --lang {lang} {name}" if lang != "en" else ""
+    doc = Document(name, source=f"derivations/{name}.py", regenerate=regenerate, lang=lang)
     try:
         module.build(doc)
     except Exception as exc:
@@ -205,10 +223,13 @@ def _targets(args: argparse.Namespace, known: dict[str, Path]) -> list[Target]:
     if args.names:
         names = list(dict.fromkeys(args.names))
     elif args.all or (args.check and args.expr is None):
-        names = list(known)
+        names = [n for n, p in known.items() if args.lang in languages(p)]
     else:
         names = [] if args.expr is not None else [DEFAULT]
     targets = [Target(n, n in known) for n in names]
+    if args.lang != "en" and (args.expr is not None or not all(t.derivation for t in targets)):
+        raise UsageError(f"--lang {args.lang}: loss reports are English only; give "
+                         "derivations (see --list)")
     unknown = [t.arg for t in targets if not t.derivation and not _is_loss(t.arg)]
     if unknown:
         losses = catalog.names()
@@ -230,6 +251,8 @@ def _command(tokens: list[str], args: argparse.Namespace, output: bool) -> str:
     """The ``lossmath derive`` command line that builds ``tokens`` (NAMEs) with the run's
     loss options; with ``output``, also its ``-o`` and ``--sources``."""
     parts = ["lossmath", "derive", *tokens]
+    if args.lang != "en":
+        parts += ["--lang", args.lang]
     if args.expr is not None:
         parts += ["--expr", args.expr] + (["--name", args.name] if args.name else [])
     for item in args.param or ():
@@ -329,8 +352,18 @@ def _check_writable(out: Path) -> None:
         raise UsageError(f"cannot write to {out}: {probe} is not writable")
 
 
-def _check(built: list[Built], formats: tuple[str, ...], args: argparse.Namespace) -> int:
+def _check(
+    built: list[Built], formats: tuple[str, ...], args: argparse.Namespace, explicit: bool
+) -> int:
     stale_paths: list[tuple[str, Path, str]] = []  # (document, path, why)
+    engine = tex_engine(args.lang)
+    unchecked = ""
+    if "pdf" in formats and not explicit and engine_path(engine) is None:
+        # derive skips the PDF without TeX: a missing or old PDF is then no news, and
+        # "regenerate with lossmath derive" could not fix it.
+        formats = tuple(f for f in formats if f != "pdf")
+        unchecked = (f"lossmath derive --check: PDF not checked: {engine_missing(engine)}; "
+                     "the rest was")
     for b in built:
         texts = {}
         if "md" in formats:
@@ -354,9 +387,12 @@ def _check(built: list[Built], formats: tuple[str, ...], args: argparse.Namespac
             if not pdf_is_current(content, b.latex):
                 why = "missing" if content is None else "was built from an older .tex"
                 stale_paths.append((b.doc.name, b.pdf_path, why))
+    if unchecked:
+        print(unchecked, file=sys.stderr)
     if not stale_paths:
         n = len(built)
-        print(f"lossmath derive --check: {n} document{'s' * (n != 1)} up to date")
+        print(f"lossmath derive --check: {n} document{'s' * (n != 1)} up to date"
+              + (" (PDF not checked)" if unchecked else ""))
         return EXIT_OK
     for _, p, why in stale_paths:
         print(f"stale: {p} ({why})", file=sys.stderr)
@@ -379,17 +415,18 @@ def run(args: argparse.Namespace) -> int:
     if args.all and args.names:
         raise UsageError("give derivation names or --all, not both")
     targets = _targets(args, known)
-    out = Path(args.output)
+    # Each language's edition in its own directory: docs/ for English, docs/zh/ for Chinese.
+    out = Path(args.output) if args.lang == "en" else Path(args.output) / args.lang
 
     if args.check:
-        return _check(_build_all(targets, args, out, known), formats, args)
+        return _check(_build_all(targets, args, out, known), formats, args, explicit)
 
     _check_writable(out)
     want_pdf = "pdf" in formats
     pdf_skipped = ""
-    if want_pdf and pdflatex_path() is None:
-        message = ("pdflatex not found (install TeX, e.g. apt-get install texlive-latex-base "
-                   "texlive-latex-recommended)")
+    engine = tex_engine(args.lang)
+    if want_pdf and engine_path(engine) is None:
+        message = engine_missing(engine)
         if explicit:
             raise UsageError(f"cannot build PDF: {message}")
         want_pdf, pdf_skipped = False, message
@@ -408,14 +445,19 @@ def run(args: argparse.Namespace) -> int:
             inputs = {str(p.relative_to(out)): c for p, c in figures.items()
                       if p.suffix == ".pdf"}
             try:
-                files[b.pdf_path] = build_pdf(b.latex, inputs)
+                files[b.pdf_path] = build_pdf(b.latex, inputs, engine=engine)
             except PdfUnavailable as exc:  # pragma: no cover - checked above
                 raise UsageError(str(exc)) from exc
     outcome = write_files(files)
     for p in outcome.changed:
         print(f"wrote {p}")
     print(f"lossmath derive: {', '.join(names)}: {len(outcome.changed)} file(s) written, "
-          f"{len(outcome.unchanged)} unchanged")
+          f"{len(outcome.unchanged)} unchanged, in {out}{os.sep}")
+    # Where to look: the documents themselves (the figures are next to them).
+    for b in built:
+        here = [p for p in (b.md_path, b.pdf_path, b.tex_path) if p in files]
+        if here:
+            print("  " + ", ".join(str(p) for p in here))
     if pdf_skipped:
         print(f"lossmath derive: PDF skipped: {pdf_skipped}", file=sys.stderr)
     return EXIT_OK
@@ -429,7 +471,8 @@ def _build_all(
     for t in targets:
         # --timeout bounds each document, not the whole run (``cli.main``)
         with budget.deadline(getattr(args, "timeout", None), f"building {t.arg or '--expr'}"):
-            doc = build(t.arg, args.sources) if t.derivation else build_loss(t, args)
+            doc = (build(t.arg, args.sources, args.lang) if t.derivation
+                   else build_loss(t, args))
         what = "derivation" if t.derivation else "loss"
         clash = next((b for b in built if b.doc.name == doc.name), None)
         if clash is not None or (not t.derivation and doc.name in known):
@@ -468,11 +511,13 @@ them stale.
 _EPILOG = """\
 exit codes: 0 done or up to date, 1 --check found stale files, 2 usage or input error
 (unknown derivation or loss, unsolved unknowns, a parameter without a value, unwritable
-output directory, pdflatex missing with --format pdf).
+output directory, pdflatex missing with --format pdf). Without TeX, --check checks the
+rest and says the PDF was not checked.
 examples:
   lossmath derive                      # docs/smooth_l1_vs_l2.{md,tex,pdf} + figures
   lossmath derive --all                # every derivation
   lossmath derive --check --diff       # what CI runs, with a diff of stale text
+  lossmath derive --lang zh            # the Chinese edition: docs/zh/smooth_l1_vs_l2.*
   lossmath derive huber -o out         # a report on a catalog loss: out/huber.{md,tex,pdf}
   lossmath derive examples/wing.toml --solve -o out
   lossmath derive --expr "x**2 if x < 1 else x" --name mine -o out
@@ -502,6 +547,9 @@ def register(sub) -> None:
     p.add_argument("--sources", metavar="DIR",
                    help="build from derivation sources in DIR instead of the installed ones")
     p.add_argument("--list", action="store_true", help="list the derivations and exit")
+    p.add_argument("--lang", choices=LANGUAGES, default="en",
+                   help="the edition: en (default, in DIR) or zh, Simplified Chinese (in "
+                        "DIR/zh, PDF with XeLaTeX and ctex); derivations only")
     # The loss options of show/check (cli.add_loss_arguments), for the loss reports.
     p.add_argument("--expr", metavar="TEXT",
                    help='a report on an inline loss, e.g. "x**2 if x < 1 else x"')

@@ -1,0 +1,132 @@
+"""The Chinese edition (``lossmath derive --lang zh`` -> ``docs/zh/``): current, complete, the
+same computed mathematics as the English one, and a PDF that XeLaTeX builds."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import require_tool
+
+from lossmath import get_loss
+from lossmath.cli import main
+from lossmath.commands import derive
+from lossmath.document import (
+    Equation,
+    Figure,
+    Table,
+    build_pdf,
+    convention_markup,
+    pdf_is_current,
+)
+from lossmath.plot import figure_files
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = ROOT / "derivations"
+
+
+@pytest.fixture(scope="module")
+def editions():
+    return derive.build("smooth_l1_vs_l2"), derive.build("smooth_l1_vs_l2", lang="zh")
+
+
+def test_committed_chinese_edition_is_up_to_date(monkeypatch, capsys):
+    """What CI checks: docs/zh/ matches the sources, the PDF included (CI has XeLaTeX)."""
+    require_tool("xelatex", "texlive-xetex")
+    monkeypatch.chdir(ROOT)
+    assert main(["derive", "--check", "--lang", "zh"]) == 0, capsys.readouterr().err
+    out, err = capsys.readouterr()
+    assert "1 document up to date" in out and "not checked" not in out + err
+
+
+def test_both_editions_show_the_same_computed_mathematics(editions):
+    en, zh = editions
+    assert zh.lang == "zh" and zh.name == en.name
+    # Equations, table cells that are mathematics, figures and references are computed
+    # once: only the words differ.
+    assert [b.latex for b in en.blocks if isinstance(b, Equation)] == \
+        [b.latex for b in zh.blocks if isinstance(b, Equation)]
+    tables = [[b for b in d.blocks if isinstance(b, Table)] for d in editions]
+    assert [t.rows[0][1:] for t in tables[0]] == [t.rows[0][1:] for t in tables[1]]
+    assert [t.rows for t in tables[0]][0] == [t.rows for t in tables[1]][0]  # the descent
+    figs = [[b for b in d.blocks if isinstance(b, Figure)] for d in editions]
+    def drawn(f):  # what each curve plots (a Loss compares by identity)
+        return [(c.label, c.color, c.loss.name, str(c.loss.expr)) for c in f.spec.curves]
+
+    assert [drawn(f) for f in figs[0]] == [drawn(f) for f in figs[1]]
+    assert [f.spec.titles for f in figs[1]] == [("损失函数", "一阶导数")]
+    assert en.references == zh.references
+
+
+def test_the_message_modules_define_the_same_names():
+    def names(lang: str) -> set[str]:
+        tree = ast.parse((SOURCES / f"_smooth_l1_vs_l2_{lang}.py").read_text("utf-8"))
+        out = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+        out |= {t.id for n in tree.body if isinstance(n, ast.Assign) for t in n.targets
+                if isinstance(t, ast.Name)}
+        return out
+
+    assert names("en") == names("zh")
+
+
+def test_the_chinese_prose_is_chinese_in_the_seeds_vocabulary(editions):
+    _, zh = editions
+    md = zh.markdown()
+    # The words of the original Q&A (tests/test_seed.py reads it): loss function,
+    # gradient, derivative, smooth, converge; and the fixed words of a Chinese document.
+    for word in ("损失函数", "梯度", "导数", "光滑", "收敛", "**表 1：**", "**图 1：**",
+                 "## 约定", "## 参考文献"):
+        assert word in md, word
+    for english in ("the gradient", "Table 1", "Figure 1", "Conventions", "References",
+                    "belongs to", "jumps from"):
+        assert english not in md, english
+
+
+def test_every_convention_shown_in_chinese_has_chinese_text():
+    from lossmath.catalog.conventions_zh import CONVENTIONS_ZH
+
+    for (name, topic), (zh_topic, statement) in CONVENTIONS_ZH.items():
+        assert topic in [c.topic for c in get_loss(name).conventions], (name, topic)
+        assert zh_topic and statement
+    for name in ("l1", "smooth_l1"):  # the losses smooth_l1_vs_l2 lists
+        for c in get_loss(name).conventions:
+            assert convention_markup(name, c, "zh") == CONVENTIONS_ZH[(name, c.topic)]
+
+
+def test_the_chinese_figure_has_cjk_titles_in_an_embedded_cjk_font(editions):
+    _, zh = editions
+    (fig,) = zh.figures
+    pdf = figure_files(fig.spec, formats=("pdf",))[f"{fig.spec.name}.pdf"]
+    assert b"NotoSerifCJK" in pdf and b"Cmr10" in pdf
+    assert b"/Type3" not in pdf  # Type 42 (TrueType) or CFF outlines, never Type 3
+
+
+def test_the_chinese_pdf_compiles_with_xelatex_and_reads_as_chinese(editions, tmp_path):
+    require_tool("xelatex", "texlive-xetex")
+    pdftotext = require_tool("pdftotext", "poppler-utils")
+    _, zh = editions
+    inputs = {f"figures/{f.stem}.pdf": figure_files(f.spec, formats=("pdf",))[
+        f"{f.spec.name}.pdf"] for f in zh.figures}
+    tex = zh.latex()
+    assert r"\usepackage[UTF8,fontset=none]{ctex}" in tex
+    pdf = build_pdf(tex, inputs, engine="xelatex")
+    assert pdf_is_current(pdf, tex)
+    assert build_pdf(tex, inputs, engine="xelatex") == pdf  # reproducible
+    (tmp_path / "zh.pdf").write_bytes(pdf)
+    text = subprocess.run([pdftotext, str(tmp_path / "zh.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "边框回归为什么用 smooth" in text and "smooth_l1_beta_huber" in text
+
+
+def test_loss_reports_are_english_only(capsys):
+    assert main(["derive", "huber", "--lang", "zh", "-o", "/nonexistent"]) == 2
+    assert "loss reports are English only" in capsys.readouterr().err
+
+
+def test_a_derivation_without_a_chinese_edition_is_named(tmp_path, capsys):
+    assert main(["derive", "smooth_l1_beta_huber", "--lang", "zh", "-o", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "derivation smooth_l1_beta_huber has no zh edition (editions: en)" in err
+    assert not (tmp_path / "zh").exists()
