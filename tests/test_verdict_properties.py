@@ -18,6 +18,7 @@ For polynomials the class is decidable, so lossmath must answer exactly: ``.exac
 from __future__ import annotations
 
 import math
+import warnings
 
 import sympy as sp
 from hypothesis import HealthCheck, given, settings
@@ -25,6 +26,17 @@ from hypothesis import strategies as st
 
 import lossmath
 from lossmath import Loss, x
+
+with warnings.catch_warnings():
+    # On a failing example hypothesis's pytest plugin imports hypothesis.extra._patching
+    # (libcst) to write a patch. Where libcst still uses mypy_extensions.TypedDict that import
+    # warns, and under filterwarnings = error the warning becomes an INTERNALERROR that ends
+    # the whole session. Importing it here, at collection, keeps a failure a failure.
+    warnings.simplefilter("ignore", DeprecationWarning)
+    try:
+        import hypothesis.extra._patching  # noqa: F401
+    except ImportError:  # libcst not installed: the plugin skips the patch
+        pass
 
 SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
