@@ -267,16 +267,18 @@ def generated_module(losses: dict[str, Loss], directory: Path | None = None):
     return load(path)
 
 
-def run(names=None) -> dict[tuple[str, int, str], Result]:
+def run(names=None, per_decade: float = 0.3, dense: int = 40, mod=None):
+    """Results per ``(loss, order, dtype name)``; ``per_decade``/``dense`` set the grid (the
+    test suite uses a sparser one than the command line)."""
     losses = all_losses()
     if names:
         losses = {n: losses[n] for n in names}
-    mod = generated_module(losses)
+    mod = mod or generated_module(losses)
     out = {}
     for name, loss in losses.items():
         fns = [getattr(mod, name), getattr(mod, f"{name}_grad"), getattr(mod, f"{name}_hess")]
         for dtype in DTYPES:
-            xs = grid(loss, dtype)
+            xs = grid(loss, dtype, per_decade, dense)
             for order, fn in enumerate(fns):
                 out[(name, order, np.dtype(dtype).name)] = measure(loss, order, fn, dtype, xs)
     return out

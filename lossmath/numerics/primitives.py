@@ -57,6 +57,10 @@ class Primitive(sp.Function):
     def _latex(self, printer):
         return printer._print(self.elementary())
 
+    # lambdify (mpmath for analyses, numpy/python for users) prints the definition; the
+    # stable kernels are lossmath's code generators' business
+    _mpmathcode = _numpycode = _pythoncode = _latex
+
 
 class softplus(Primitive):
     r"""``softplus(u) = log(1 + exp(u))``; numpy ``logaddexp(0, u)``:
