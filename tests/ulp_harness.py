@@ -30,6 +30,7 @@ import sys
 import tempfile
 import warnings
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import mpmath
@@ -109,13 +110,14 @@ def _args(loss: Loss, dtype) -> list:
     return [mpmath.mpf(float(dtype(float(p.default)))) for p in loss.params]
 
 
-def breakpoints(loss: Loss, dtype) -> list[float]:
+@cache
+def breakpoints(loss: Loss, dtype) -> tuple[float, ...]:
     args = _args(loss, dtype)
     with mpmath.workdps(30):
-        return [
+        return tuple(
             float(dtype(float(_mp(loss, 0, "at", k)(mpmath.mpf(0), *args))))
             for k in range(len(_tables(loss)[0].breakpoints))
-        ]
+        )
 
 
 def _mp_piece(loss: Loss, order: int, piece: int):
@@ -146,6 +148,7 @@ def _converged(f, value, *args):
     return prev
 
 
+@cache
 def truth(loss: Loss, order: int, value: float, dtype) -> tuple[object, int | None]:
     """``(exact value, interval index)`` of f^(order) at ``value``; index None at a
     breakpoint, +-inf or NaN. Breakpoints are located in the dtype, as the code does; at a
@@ -220,7 +223,8 @@ def _nearby(loss: Loss, order: int, xv: float, k, dtype) -> list:
     interval, or a breakpoint (a neighbour, or the exact breakpoint that ``xv`` rounds)."""
     out = []
     for side in (-np.inf, np.inf):
-        nb = float(np.nextafter(dtype(xv), dtype(side)))
+        with np.errstate(over="ignore"):  # the neighbour of the largest float is inf
+            nb = float(np.nextafter(dtype(xv), dtype(side)))
         r2, k2 = truth(loss, order, nb, dtype)
         if k2 == k or k2 is None or k is None:
             out.append(r2)

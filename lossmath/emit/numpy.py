@@ -42,6 +42,7 @@ from sympy.functions.elementary.miscellaneous import MinMaxBase
 from .. import __version__, catalog
 from ..loss import Loss, LossError, Param
 from ..numerics.params import may_leave_the_range
+from ..numerics.primitives import Primitive
 from ..numerics.regimes import DtypeBound, Plan, single
 from ..numerics.rewrite import plan_pieces, stabilise
 from ..symbols import x
@@ -721,7 +722,20 @@ def _plan_of(form: Masked, piece: int) -> Plan:
 def _regime_lines(plan: Plan, src: str, consts: _Constants) -> list[str]:
     """Statements that set ``rv`` to the plan on the elements of ``src``: each regime's
     expression on the elements with ``|x|`` in its range only (NaN takes the last)."""
-    lines = [f"ra = np.abs({src})", f"rv = np.empty_like({src})"]
+    lines = [f"ra = np.abs({src})"]
+    first = plan[0]
+    if isinstance(first.upto, DtypeBound) and _has_x(first.expr):
+        # overflow regimes are rare in data: when no element needs one, no masks at all
+        lines.append(f"if np.less(ra, {consts.bound(first.upto)}).all():")
+        comp = _Compiler(consts, src, alloc=True)
+        (code,) = comp.compile([(first.expr, None)])
+        lines += ["    " + t for t in comp.lines] + [f"    rv = {code}", "else:"]
+        return lines + ["    " + t for t in _regime_steps(plan, src, consts)]
+    return lines + _regime_steps(plan, src, consts)
+
+
+def _regime_steps(plan: Plan, src: str, consts: _Constants) -> list[str]:
+    lines = [f"rv = np.empty_like({src})"]
     lo = None
     for regime in plan:
         hi = None if regime.upto is None else consts.bound(regime.upto)
@@ -1160,8 +1174,23 @@ def _form_text(form: Form) -> str:
     if isinstance(form, Steps):
         return "Piecewise constant: evaluated with comparisons only."
     if isinstance(form, Single):
-        return f"Evaluated as {sp.sstr(form.expr)} on the whole line."
+        stable = form.expr.has(Primitive, log1p, expm1, hypot, sp.sech)
+        return f"Evaluated as {sp.sstr(form.expr)} on the whole line{_STABLE if stable else '.'}"
+    if form.plans is not None:
+        forms = "; ".join(
+            " then ".join(sp.sstr(r.expr) for r in plan) for plan in form.plans
+        )
+        return (
+            f"Each piece is evaluated only where it applies, as {forms} (regimes by |x| "
+            f"separated by 'then'){_STABLE}"
+        )
     return "Each piece is evaluated only where it applies."
+
+
+_STABLE = (
+    " (stable forms of lossmath.numerics where the definition loses accuracy in floating "
+    "point; sympy proved each equal to the definition when this file was generated)."
+)
 
 
 _ORDER_WORDS = {
