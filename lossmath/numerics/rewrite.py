@@ -40,7 +40,7 @@ from sympy.codegen.cfunctions import expm1, hypot, log1p
 
 from ..symbols import x
 from ..table import clean_derivative
-from .primitives import elementary, entr1p, hypotm, log1p_sq, logcosh, softplus
+from .primitives import Primitive, elementary, entr1p, hypotm, log1p_sq, logcosh, softplus
 from .regimes import Plan, Regime, overflow_bound, single
 
 __all__ = ["PiecePlans", "plan_pieces", "proved_equal", "rewrite", "stabilise"]
@@ -426,6 +426,15 @@ def _plan(expr: sp.Expr, original: sp.Expr, bound: sp.Expr | None) -> Plan:
     return single(expr)
 
 
+def _derivative_candidates(above: sp.Expr, table_piece: sp.Expr) -> list[sp.Expr]:
+    """The derivative of the rewritten function above first when that has a primitive (its
+    fdiff is the stable derivative); else the table's piece first (``w/(epsilon + |x|)``,
+    not the chain rule through ``log1p(|x|/epsilon)``)."""
+    from_above = rewrite(clean_derivative(sp.diff(above, x)))
+    own = rewrite(table_piece)
+    return [from_above, own] if above.has(Primitive, sp.tanh, sp.sech) else [own, from_above]
+
+
 def plan_pieces(pieces: Sequence[sp.Expr], bound: sp.Expr | None = None) -> PiecePlans:
     """Plans for one piece: ``pieces`` are its value, gradient and Hessian as the interval
     tables hold them; ``bound`` is the largest ``|x|`` the piece is used on (None: no bound).
@@ -436,8 +445,8 @@ def plan_pieces(pieces: Sequence[sp.Expr], bound: sp.Expr | None = None) -> Piec
     """
     value, grad, hess = pieces
     v = _best([rewrite(value, factor=False)], value)
-    g = _best([rewrite(clean_derivative(sp.diff(v, x))), rewrite(grad)], grad)
-    h = _best([rewrite(clean_derivative(sp.diff(g, x))), rewrite(hess)], hess)
+    g = _best(_derivative_candidates(v, grad), grad)
+    h = _best(_derivative_candidates(g, hess), hess)
     plans = (_plan(v, value, bound), _plan(g, grad, bound), _plan(h, hess, bound))
     changed = tuple(p != single(orig) for p, orig in zip(plans, pieces))
     return PiecePlans(plans, changed)  # type: ignore[arg-type]
