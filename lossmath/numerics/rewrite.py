@@ -15,8 +15,9 @@ loss's assumptions); a rewrite that is not proved is refused and the piece stays
   ``exp(u) - 1`` -> ``expm1(u)``;
 * cancellation: ``sqrt(u**2 + q**2) - q`` -> ``hypotm(u, q)`` (pseudo-Huber, Charbonnier),
   ``(1 + y)*log(1 + y) - y`` -> ``entr1p(y)`` (Balanced L1), ``1 - tanh(u)**2`` ->
-  ``sech(u)**2``, polynomials factored over the rationals (``1 - x**2 -> (1 - x)*(1 + x)``,
-  exact near the roots), and a written polynomial with a hidden root at 0
+  ``sech(u)**2``, polynomial factors of an exponential factored over the rationals
+  (``1 - x**2 -> (1 - x)*(1 + x)``, exact near the roots), and a written polynomial with a
+  hidden root at 0
   (``1 - (1 - u)**3``) expanded to Horner form near 0 (a regime);
 * overflow of powers: a rational function of degree ``q >= 2`` gets a second regime for
   ``|x| >= 2**((emax - 8)//q)`` with numerator and denominator divided by ``x**q``
@@ -333,11 +334,16 @@ def rewrite(e: sp.Expr, *, factor: bool = True) -> sp.Expr:
     e = e.replace(_is_entr_candidate, _entr1p_rule)
     e = e.replace(_is_one_minus_tanh2, _sech_rule)
     if factor:
-        if _has_x(e) and e.is_rational_function(x) and not e.has(sp.Abs, sp.sign):
+        rational = _has_x(e) and e.is_rational_function(x) and not e.has(sp.Abs, sp.sign)
+        if rational and not e.is_polynomial(x):
             e = sp.factor(sp.cancel(e))  # one fraction: the quotient rule's terms cancel
         elif e.is_Add:
             e = sp.factor_terms(e)  # (1 - x**2)*exp(-x**2/2), not a difference of products
-        e = e.replace(_is_factorable, _factor_rule)
+        if e.has(sp.exp):
+            # only next to an exponential, where the factors must stay finite (0*inf);
+            # a polynomial alone is as accurate as written (Tukey's f' = x*(1 - (x/c)**2)**2
+            # measured 2.3 ulp as written, 3.0 factored)
+            e = e.replace(_is_factorable, _factor_rule)
     return e
 
 
