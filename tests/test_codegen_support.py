@@ -108,14 +108,16 @@ def loss_named(name: str) -> Loss:
 
 
 @cache
-def _tables(name: str):
-    loss = loss_named(name)
+def _tables(name: str | Loss):
+    loss = name if isinstance(name, Loss) else loss_named(name)
     return loss, tuple(loss.derivative(n).table for n in range(3))
 
 
 @cache
-def _compiled(name: str, order: int, which: str, k: int):
-    """mpmath functions of (x, *params) for an interval expression or a breakpoint value."""
+def compiled(name: str | Loss, order: int, which: str, k: int):
+    """mpmath functions of (x, *params) for an interval expression, a breakpoint value
+    (``"point"``), a breakpoint (``"at"``), a limit at -inf/+inf (``"limit"``, k = 0/1) or
+    a piece as written (``"piece"``), of the loss called ``name`` (or the Loss itself)."""
     loss, tables = _tables(name)
     syms = [p.symbol for p in loss.params]
     table = tables[order]
@@ -125,6 +127,8 @@ def _compiled(name: str, order: int, which: str, k: int):
         expr = table.breakpoints[k].value
     elif which == "at":
         expr = table.breakpoints[k].at
+    elif which == "piece":
+        expr = table.pieces[k][0]
     else:  # limits at -inf (k=0) / +inf (k=1)
         iv = table.intervals[0 if k == 0 else -1]
         expr = limit_at(iv.expr, -sp.oo if k == 0 else sp.oo)
@@ -147,16 +151,16 @@ def reference(name: str, order: int, value: float, params: dict, dtype=np.float6
     digits = 50 + (3 * abs(math.log10(abs(value))) if 0 < abs(value) < math.inf else 0)
     with mpmath.workdps(int(digits)):
         if math.isinf(value):
-            lim = _compiled(name, order, "limit", 0 if value < 0 else 1)(mpmath.mpf(0), *args)
+            lim = compiled(name, order, "limit", 0 if value < 0 else 1)(mpmath.mpf(0), *args)
             return float(lim) if mpmath.isinf(lim) or mpmath.isnan(lim) else lim
         table = tables[order]
         for k in range(len(table.breakpoints)):
-            b = float(dtype(float(_compiled(name, order, "at", k)(mpmath.mpf(0), *args))))
+            b = float(dtype(float(compiled(name, order, "at", k)(mpmath.mpf(0), *args))))
             if value == b:
-                return _compiled(name, order, "point", k)(mpmath.mpf(value), *args)
+                return compiled(name, order, "point", k)(mpmath.mpf(value), *args)
             if value < b:
-                return _compiled(name, order, "interval", k)(mpmath.mpf(value), *args)
-        return _compiled(name, order, "interval", len(table.breakpoints))(
+                return compiled(name, order, "interval", k)(mpmath.mpf(value), *args)
+        return compiled(name, order, "interval", len(table.breakpoints))(
             mpmath.mpf(value), *args
         )
 
@@ -175,7 +179,12 @@ def ulps(got: float, ref, dtype) -> float:
         return 0.0 if got == math.copysign(math.inf, ref) else math.inf
     if math.isinf(got):
         return math.inf
-    spacing = float(np.spacing(dtype(abs(rounded)))) or float(info.smallest_subnormal)
+    with np.errstate(over="ignore"):  # the spacing at the largest float is inf in numpy
+        spacing = float(np.spacing(dtype(abs(rounded))))
+    if not 0 < spacing < math.inf:
+        spacing = float(info.smallest_subnormal) if not spacing else float(
+            np.spacing(np.nextafter(dtype(abs(rounded)), dtype(0)))
+        )
     with mpmath.workdps(50):
         return float(abs(mpmath.mpf(float(got)) - ref) / spacing)
 
@@ -189,7 +198,7 @@ def special_points(name: str, params: dict, dtype=np.float64) -> list[float]:
     pts = [0.0, -0.0, 1e-300, -1e-300, 1e300, -1e300, math.inf, -math.inf, math.nan, 1.0, -1.0]
     args = [mpmath.mpf(params[p.name]) for p in loss.params]
     for k in range(len(tables[0].breakpoints)):
-        b = dtype(float(_compiled(name, 0, "at", k)(mpmath.mpf(0), *args)))
+        b = dtype(float(compiled(name, 0, "at", k)(mpmath.mpf(0), *args)))
         below, above = np.nextafter(b, dtype(-np.inf)), np.nextafter(b, dtype(np.inf))
         pts += [float(b), float(below), float(above)]
         pts += [float(b) * (1 - 1e-9), float(b) * (1 + 1e-9)]

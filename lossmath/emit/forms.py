@@ -28,6 +28,7 @@ import sympy as sp
 from sympy.codegen.cfunctions import expm1, log1p
 from sympy.functions.elementary.miscellaneous import MinMaxBase
 
+from ..numerics.primitives import Primitive
 from ..symbols import x
 from ..table import IntervalTable
 from ..zeros import is_zero
@@ -106,6 +107,8 @@ _INF_SAFE = (
     log1p,
     expm1,
     MinMaxBase,
+    sp.sech,
+    Primitive,  # their kernels return the limit at +-inf (lossmath.numerics.primitives)
 )
 
 
@@ -261,6 +264,9 @@ class Masked:
     regions: tuple[tuple[int, tuple[Run, ...]], ...]
     safe: tuple[bool, bool]
     limits: tuple[sp.Expr, sp.Expr]
+    #: per piece, the numeric regimes the rewrite stage chose (``lossmath.numerics``); None:
+    #: every piece as written
+    plans: tuple | None = None
 
 
 def regions(table: IntervalTable) -> tuple[tuple[int, tuple[Run, ...]], ...]:

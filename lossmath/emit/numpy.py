@@ -33,6 +33,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import sympy as sp
 from sympy.codegen.cfunctions import expm1, hypot, log1p
 from sympy.core.relational import Relational
@@ -41,6 +42,10 @@ from sympy.functions.elementary.miscellaneous import MinMaxBase
 from .. import __version__, catalog
 from ..analysis import analyse
 from ..loss import Loss, LossError, Param
+from ..numerics.params import may_leave_the_range
+from ..numerics.primitives import Primitive
+from ..numerics.regimes import DtypeBound, Plan, single
+from ..numerics.rewrite import plan_pieces, stabilise
 from ..symbols import x
 from ..table import IntervalTable
 from .forms import (
@@ -51,9 +56,12 @@ from .forms import (
     Run,
     Single,
     Steps,
+    at_infinity,
     limit_at,
     recognise,
+    regions,
 )
+from .numpy_primitives import helper_name, helper_source
 
 __all__ = ["UnsupportedExpression", "generate", "function_names", "plans", "stabilise"]
 
@@ -147,8 +155,35 @@ class _Constants:
             self.names[e] = name
         return self.names[e]
 
-    def prologue(self) -> list[str]:
-        return [f"{name} = {code}  # {_comment(sp.sstr(e))}" for name, code, e in self.defs]
+    def bound(self, b: sp.Expr | DtypeBound) -> str:
+        """A regime bound: a parameter expression, or a power of 2 that depends on whether
+        the kernel runs in float64 (or wider) or float32 (``x`` is its array)."""
+        if not isinstance(b, DtypeBound):
+            return self.ref(b)
+        key = ("dtype", b)
+        if key not in self.names:
+            name = f"c{len(self.defs)}"
+            e64, e32 = (np.finfo(t).maxexp for t in (np.float64, np.float32))
+            code = (
+                f"2.0 ** {(e64 - b.margin) // b.power} if x.dtype.itemsize >= 8 "
+                f"else 2.0 ** {(e32 - b.margin) // b.power}"
+            )
+            self.defs.append((name, code, sp.Symbol(b.text())))
+            self.names[key] = name
+        return self.names[key]
+
+    def prologue(self, loss: str = "") -> list[str]:
+        lines = []
+        for name, code, e in self.defs:
+            lines.append(f"{name} = {code}  # {_comment(sp.sstr(e))}")
+            params = sorted((s for s in e.free_symbols if s in self.params), key=str)
+            if params and may_leave_the_range(e):
+                # computed in double from the parameters; it must survive the rounding to
+                # the working dtype, or finite x would give inf/nan (delta**2 in float32)
+                names = ", ".join(f'("{p.name}", {p.name})' for p in params)
+                what = _comment(f"{loss}: {sp.sstr(e)}").replace('"', "'")
+                lines.append(f'_finite_in(x.dtype, {name}, "{what}", ({names},))')
+        return lines
 
 
 def _scalar_atom(e: sp.Expr) -> str:
@@ -227,62 +262,6 @@ def _scalar(e: sp.Expr) -> str:
     raise _unsupported(e)
 
 
-# -- two safe rewrites ----------------------------------------------------------------------
-
-
-def _log1p_rule(e: sp.Expr) -> sp.Expr:
-    return log1p(e.args[0] - 1)
-
-
-def _is_log_of_one_plus(e: sp.Basic) -> bool:
-    return isinstance(e, sp.log) and e.args[0].is_Add and sp.S.One in e.args[0].args
-
-
-def _expm1_rule(e: sp.Expr) -> sp.Expr:
-    for t in e.args:
-        for sign in (1, -1):
-            if isinstance(sign * t, sp.exp) and sp.S(-sign) in e.args:
-                rest = [a for a in e.args if a not in (t, sp.S(-sign))]
-                return sp.Add(sign * expm1((sign * t).args[0]), *rest)
-    return e
-
-
-def _has_exp_minus_one(e: sp.Basic) -> bool:
-    return e.is_Add and any(
-        isinstance(s * t, sp.exp) and sp.S(-s) in e.args for t in e.args for s in (1, -1)
-    )
-
-
-def _root_of(t: sp.Expr) -> sp.Expr | None:
-    """``u`` for a term ``u**2`` (or ``k*u**2``, ``k > 0``); ``sqrt(c)`` for a constant
-    ``c > 0``; None for anything else."""
-    if not _has_x(t):
-        return sp.sqrt(t) if t.is_positive else None
-    coef, rest = t.as_coeff_mul()
-    k = sp.Mul(coef, *[f for f in rest if not _has_x(f)])
-    u = sp.Mul(*[f for f in rest if _has_x(f)])
-    if u.is_Pow and u.exp == 2 and k.is_positive:
-        return sp.sqrt(k) * u.base
-    return None
-
-
-def _is_norm(e: sp.Basic) -> bool:
-    return (
-        e.is_Pow
-        and e.exp in (sp.S.Half, -sp.S.Half)
-        and e.base.is_Add
-        and len(e.base.args) == 2
-        and _has_x(e.base)
-        and all(_root_of(t) is not None for t in e.base.args)
-    )
-
-
-def _hypot_rule(e: sp.Expr) -> sp.Expr:
-    a, b = (_root_of(t) for t in e.base.args)
-    h = hypot(a, b)
-    return h if e.exp == sp.S.Half else 1 / h
-
-
 def _hypot_args(e: sp.Expr) -> tuple[sp.Expr | None, sp.Expr]:
     """``(c, u)`` for ``hypot(c, u)`` with ``c`` free of x, else ``(None, e)``."""
     a, b = e.args
@@ -291,22 +270,6 @@ def _hypot_args(e: sp.Expr) -> tuple[sp.Expr | None, sp.Expr]:
     if not _has_x(b):
         return b, a
     return None, e
-
-
-def stabilise(e: sp.Expr) -> sp.Expr:
-    """``log(1 + u) -> log1p(u)``, ``+-(exp(u) - 1) -> +-expm1(u)``, ``sqrt(a**2 + b**2) ->
-    hypot(a, b)``.
-
-    The first two avoid the cancellation near ``u = 0`` (``1 - exp(-x**2/2)`` is 0.0 in
-    float64 for ``|x| < 1e-8``), the third the overflow of the squares (``sqrt(1 + x**2)``
-    is inf for ``x > 1.3e154``); all three give the same values at +-inf. sympy's
-    ``optims_c99`` is not used wholesale: its ``log1p_opt`` factors first and loses accuracy,
-    and ``expm1_opt`` turns ``exp(x) - exp(-x)`` into a product that overflows to nan
-    (``reference/sympy.md`` F6.7).
-    """
-    e = e.replace(_is_log_of_one_plus, _log1p_rule)
-    e = e.replace(_has_exp_minus_one, _expm1_rule)
-    return e.replace(_is_norm, _hypot_rule)
 
 
 # -- three-address code ---------------------------------------------------------------------
@@ -366,7 +329,16 @@ def _steps(e: sp.Expr) -> list[tuple[str, list]]:
         coef = sp.Mul(*[f for f in e.args if not _has_x(f)])
         factors = [f for f in e.args if _has_x(f)]
         num = [f for f in factors if not (f.is_Pow and f.exp.is_Integer and f.exp < 0)]
-        den = [f.base ** (-f.exp) for f in factors if f.is_Pow and f.exp.is_Integer and f.exp < 0]
+        # exp(-x**2/2) first: it underflows to 0 where a polynomial factor overflows, and
+        # 0*finite is 0 where inf*0 would be nan (Welsch's f'' at 1e200)
+        num.sort(key=lambda f: not isinstance(f, sp.exp))
+        den = []
+        for f in factors:
+            if f.is_Pow and f.exp.is_Integer and f.exp < 0:
+                # 1/b**n as n divisions by b: b**n overflows (to a 0 result) long before
+                # the quotient underflows, gradually, as it should
+                n = -int(f.exp)
+                den += [f.base] * n if n <= 4 else [f.base**n]
         cn, cd = sp.fraction(sp.together(coef))
         negate = cn.could_extract_minus_sign()
         if negate:
@@ -432,6 +404,9 @@ def _steps(e: sp.Expr) -> list[tuple[str, list]]:
         ]
     if type(e) in _UFUNCS:
         return [(_UFUNCS[type(e)], [_operand(e.args[0])])]
+    helper = helper_name(e)
+    if helper is not None:
+        return [(helper, [_operand(a) for a in e.args])]
     raise _unsupported(e)
 
 
@@ -739,15 +714,69 @@ def _run_mask(run: Run, guard: tuple[bool, bool], consts, dest: str, spare: str)
     return lines
 
 
+def _plan_of(form: Masked, piece: int) -> Plan:
+    if form.plans is None:
+        return single(form.table.pieces[piece][0])
+    return form.plans[piece]
+
+
+def _regime_lines(plan: Plan, src: str, consts: _Constants) -> list[str]:
+    """Statements that set ``rv`` to the plan on the elements of ``src``: each regime's
+    expression on the elements with ``|x|`` in its range only (NaN takes the last)."""
+    lines = [f"ra = np.abs({src})"]
+    first = plan[0]
+    if isinstance(first.upto, DtypeBound) and _has_x(first.expr):
+        # overflow regimes are rare in data: when no element needs one, no masks at all
+        lines.append(f"if np.less(ra, {consts.bound(first.upto)}).all():")
+        comp = _Compiler(consts, src, alloc=True)
+        (code,) = comp.compile([(first.expr, None)])
+        lines += ["    " + t for t in comp.lines] + [f"    rv = {code}", "else:"]
+        return lines + ["    " + t for t in _regime_steps(plan, src, consts)]
+    return lines + _regime_steps(plan, src, consts)
+
+
+def _regime_steps(plan: Plan, src: str, consts: _Constants) -> list[str]:
+    lines = [f"rv = np.empty_like({src})"]
+    lo = None
+    for regime in plan:
+        hi = None if regime.upto is None else consts.bound(regime.upto)
+        text = "" if lo is None else f"{lo} <= "
+        text += "|x|" + ("" if hi is None else f" < {hi}")
+        lines.append(f"# {sp.sstr(regime.expr)} where {text}")
+        if hi is not None and lo is None:
+            lines.append(f"rk = np.less(ra, {hi})")
+        elif hi is not None:
+            lines.append(f"rk = np.logical_and(np.greater_equal(ra, {lo}), np.less(ra, {hi}))")
+        else:
+            lines.append(f"rk = np.logical_not(np.less(ra, {lo}))")
+        if _has_x(regime.expr):
+            lines.append(f"xr = {src}[rk]")
+            comp = _Compiler(consts, "xr", alloc=True)
+            (code,) = comp.compile([(regime.expr, None)])
+            lines += comp.lines
+            lines.append(f"rv[rk] = {code}")
+        else:
+            lines.append(f"rv[rk] = {consts.ref(regime.expr)}")
+        lo = hi
+    return lines
+
+
 def _masked_body(forms: Sequence[Masked], dests: Sequence[str], consts, body: _Body) -> None:
     """Each piece, as written, on the elements where it holds (``xb[mask]``), so an unused
     piece never overflows, divides by zero or warns; +-inf get the limit where the outer
-    piece would not produce it itself. NaN satisfies no comparison: it keeps the NaN fill."""
+    piece would not produce it itself. NaN satisfies no comparison: it keeps the NaN fill.
+    A piece the numerics stage split into regimes is evaluated regime by regime."""
     ref = consts.ref
-    tables = [f.table for f in forms]
     guard = (not all(f.safe[0] for f in forms), not all(f.safe[1] for f in forms))
     (piece, runs), *others = forms[0].regions
-    if not others and len(runs) == 1 and runs[0].lo is None and runs[0].hi is None:
+    plans = [_plan_of(f, piece) for f in forms]
+    if (
+        not others
+        and len(runs) == 1
+        and runs[0].lo is None
+        and runs[0].hi is None
+        and all(len(p) == 1 for p in plans)
+    ):
         # One piece on the whole line whose IEEE value at +-inf is not its limit: evaluate
         # it on x with the infinities replaced by 0 (a point where it holds), no masks.
         comp = _Compiler(consts, "", alloc=False)
@@ -757,7 +786,7 @@ def _masked_body(forms: Sequence[Masked], dests: Sequence[str], consts, body: _B
         body.lines.append("np.isinf(xb, out=m0)")
         body.lines.append(f"np.copyto({xf}, xb)")
         body.lines.append(f"np.copyto({xf}, 0.0, where=m0)  # +-inf: patched below")
-        exprs = [t.pieces[piece][0] for t in tables]
+        exprs = [p[0].expr for p in plans]
         body.lines.append(f"# {'; '.join(sp.sstr(e) for e in exprs)}")
         comp.compile(list(zip(exprs, dests)))
         body.lines += comp.lines
@@ -767,7 +796,8 @@ def _masked_body(forms: Sequence[Masked], dests: Sequence[str], consts, body: _B
         for d in dests:
             body.lines.append(f"{d}.fill(np.nan)  # stays NaN where x is NaN")
     for piece, runs in forms[0].regions if others is not None else ():
-        exprs = [t.pieces[piece][0] for t in tables]
+        plans = [_plan_of(f, piece) for f in forms]
+        exprs = [p[-1].expr for p in plans]
         where = " or ".join(_run_text(r) for r in runs)
         body.lines.append(f"# {'; '.join(sp.sstr(e) for e in exprs)} where {where}")
         for i, run in enumerate(runs):
@@ -776,17 +806,22 @@ def _masked_body(forms: Sequence[Masked], dests: Sequence[str], consts, body: _B
             else:
                 body.lines += _run_mask(run, guard, consts, "m1", "m2")
                 body.lines.append("np.logical_or(m0, m1, out=m0)")
-        live = [(e, d) for e, d in zip(exprs, dests) if _has_x(e)]
-        for e, d in zip(exprs, dests):
-            if not _has_x(e):
-                body.lines.append(f"np.copyto({d}, {ref(e)}, where=m0)")
-        if live:
+        live = [(p[0].expr, d) for p, d in zip(plans, dests) if len(p) == 1 and _has_x(p[0].expr)]
+        for p, d in zip(plans, dests):
+            if len(p) == 1 and not _has_x(p[0].expr):
+                body.lines.append(f"np.copyto({d}, {ref(p[0].expr)}, where=m0)")
+        if live or any(len(p) > 1 for p in plans):
             body.lines.append("xs = xb[m0]")
+        if live:
             comp = _Compiler(consts, "xs", alloc=True)
             codes = comp.compile([(e, None) for e, _ in live])
             body.lines += comp.lines
             for (_, d), code in zip(live, codes):
                 body.lines.append(f"{d}[m0] = {code}")
+        for p, d in zip(plans, dests):
+            if len(p) > 1:
+                body.lines += _regime_lines(p, "xs", consts)
+                body.lines.append(f"{d}[m0] = rv")
     for side, (inf, flag) in enumerate((("-np.inf", guard[0]), ("np.inf", guard[1]))):
         if flag:
             where = "inf" if side else "-inf"
@@ -939,6 +974,22 @@ def _blocks(x, outs, floats=0, bools=0):
 '''
 
 
+_FINITE_IN = '''
+def _finite_in(dtype, value, what, params):
+    """A constant computed from parameters must stay finite, and nonzero if it is, when
+    rounded to the working dtype; else the error names the parameters."""
+    with np.errstate(over="ignore", under="ignore"):
+        v = float(dtype.type(value))
+    if math.isfinite(v) and (v == 0.0) == (value == 0.0):
+        return
+    given = ", ".join(f"{name}={p!r}" for name, p in params)
+    raise ValueError(
+        f"{what} is {value!r}, which is {v!r} in {dtype} (the precision x is computed in): "
+        f"finite x would give inf or nan; {given} is out of range for {dtype}"
+    )
+'''
+
+
 @dataclass(frozen=True)
 class _Spec:
     """One loss to emit: its Loss, parameter defaults, and the tables of f, f', f'', f'''."""
@@ -964,7 +1015,7 @@ def function_names(name: str) -> tuple[str, str, str, str]:
 #: parameters may not take them.
 _RESERVED = {
     "np", "math", "numbers", "annotations", "x", "out", "xb", "xs", "ob", "vb", "gb", "value",
-    "grad", "kernel", "func", "params",
+    "grad", "kernel", "func", "params", "ra", "rv", "rk", "xr",
 }
 _RESERVED_RE = re.compile(r"^[ctsm]\d+$")
 
@@ -1022,9 +1073,48 @@ def _resolve(item: Loss | str) -> Loss:
     return item if isinstance(item, Loss) else catalog.get(item)
 
 
+def _piece_bound(table: IntervalTable, piece: int) -> sp.Expr | None:
+    """The largest |x| piece ``piece`` is used on, when its runs are ``-b..b`` (else None)."""
+    his = []
+    for p, runs in regions(table):
+        if p != piece:
+            continue
+        for r in runs:
+            if r.lo is None or r.hi is None or sp.simplify(r.lo + r.hi) != 0:
+                return None
+            his.append(r.hi)
+    return his[0] if len(set(his)) == 1 else None
+
+
+def _stable(form: Form, table: IntervalTable, plans: tuple[Plan, ...]) -> Form:
+    """``form`` evaluated with the rewrite stage's plans (one per piece)."""
+    if all(p == single(e) for p, (e, _) in zip(plans, table.pieces)):
+        return form
+    if isinstance(form, Single) and len(plans[0]) == 1:
+        expr = plans[0][0].expr
+        if all(at_infinity(expr, s)[0] for s in (-sp.oo, sp.oo)):
+            return Single(expr)
+    limits = (limit_at(table.intervals[0].expr, -sp.oo), limit_at(table.intervals[-1].expr, sp.oo))
+    # the rewritten forms' IEEE values at +-inf are not checked: the limits are patched in
+    return Masked(table, regions(table), (False, False), limits, plans)
+
+
 def _forms(spec: _Spec) -> tuple[Form, Form, Form]:
+    """The recognised form of each function; the transcendental ones (Single, Masked) with
+    their pieces rewritten by the numerics stage. Clip, HuberLike and Steps are exact as they
+    are and are kept."""
     t = spec.tables
-    return recognise(t[0], t[1]), recognise(t[1], t[2]), recognise(t[2], t[3])
+    forms = [recognise(t[0], t[1]), recognise(t[1], t[2]), recognise(t[2], t[3])]
+    if not any(isinstance(f, (Single, Masked)) for f in forms):
+        return tuple(forms)  # type: ignore[return-value]
+    per_piece = [
+        plan_pieces([t[n].pieces[i][0] for n in range(3)], _piece_bound(t[0], i))
+        for i in range(len(t[0].pieces))
+    ]
+    for n, f in enumerate(forms):
+        if isinstance(f, (Single, Masked)):
+            forms[n] = _stable(f, t[n], tuple(pp.plans[n] for pp in per_piece))
+    return tuple(forms)  # type: ignore[return-value]
 
 
 def plans(loss: Loss | str) -> dict[str, Form]:
@@ -1085,8 +1175,23 @@ def _form_text(form: Form) -> str:
     if isinstance(form, Steps):
         return "Piecewise constant: evaluated with comparisons only."
     if isinstance(form, Single):
-        return f"Evaluated as {sp.sstr(form.expr)} on the whole line."
+        stable = form.expr.has(Primitive, log1p, expm1, hypot, sp.sech)
+        return f"Evaluated as {sp.sstr(form.expr)} on the whole line{_STABLE if stable else '.'}"
+    if form.plans is not None:
+        forms = "; ".join(
+            " then ".join(sp.sstr(r.expr) for r in plan) for plan in form.plans
+        )
+        return (
+            f"Each piece is evaluated only where it applies, as {forms} (regimes by |x| "
+            f"separated by 'then'){_STABLE}"
+        )
     return "Each piece is evaluated only where it applies."
+
+
+_STABLE = (
+    " (stable forms of lossmath.numerics where the definition loses accuracy in floating "
+    "point; sympy proved each equal to the definition when this file was generated)."
+)
 
 
 _ORDER_WORDS = {
@@ -1286,7 +1391,7 @@ def _kernel_code(spec: _Spec, n: int | None, forms) -> tuple[str, list[str]]:
     what = {0: "", 1: "_grad", 2: "_hess", None: "_value_and_grad"}[n]
     lines = [f"def {kname}({sig}):"]
     lines.append(f'    """{spec.name}{what} on 1-d arrays of the working dtype."""')
-    lines += [f"    {c}" for c in consts.prologue()]
+    lines += [f"    {c}" for c in consts.prologue(spec.name)]
     whole = dict(zip(["xb", *dests], args.split(", ")))
 
     def unblocked(stmts: list[str]) -> list[str]:
@@ -1474,11 +1579,15 @@ def generate(
     out += [f'    "{f}",' for f in public]
     out.append("]")
     out += _RUNTIME.format(block=BLOCK).split("\n")
+    code: list[str] = []
     for spec in specs:
         forms = _forms(spec)
         for n in (0, 1, 2, None):
             kname, kernel = _kernel_code(spec, n, forms)
-            out += ["", ""] + _function_code(spec, n, forms, kname)
-            out += ["", ""] + kernel
+            code += ["", ""] + _function_code(spec, n, forms, kname)
+            code += ["", ""] + kernel
+    text = "\n".join(code)
+    extra = helper_source(text) + (_FINITE_IN if "_finite_in(" in text else "")
+    out += extra.split("\n") + code
     text = "\n".join(_noqa(out)).rstrip("\n") + "\n"
     return re.sub(r"\n{3,}(?=\S)", "\n\n\n", text)
