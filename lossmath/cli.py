@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -111,6 +112,22 @@ def add_loss_arguments(p: argparse.ArgumentParser) -> None:
     )
 
 
+def add_output_options(p: argparse.ArgumentParser) -> None:
+    """The options of every command that writes files (the rules: :mod:`lossmath.outputs`)."""
+    p.add_argument("--force", action="store_true",
+                   help="replace an output file even if it is read-only")
+    p.add_argument("--parents", action="store_true",
+                   help="create missing parent directories of the output (each is named)")
+
+
+def report_outcome(outcome) -> None:
+    """Tell the user about the symlinks followed and the directories made by a write."""
+    for note in outcome.notes:
+        print(f"note: {note}")
+    for d in outcome.made_dirs:
+        print(f"created directory {d}")
+
+
 def loss_from_args(args: argparse.Namespace) -> Loss:
     return load_loss(args.name, args.param, expr=args.expr, solve=args.solve)
 
@@ -205,6 +222,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; everything printed passes :func:`lossmath.escape.terminal` last."""
+    from .escape import EscapingStream
+
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = EscapingStream(stdout), EscapingStream(stderr)
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        sys.stdout, sys.stderr = stdout, stderr
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    from .outputs import Interrupted
+
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
@@ -215,6 +248,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, LossError, ValueError, OSError) as exc:
         print(f"lossmath: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except RecursionError:  # a last resort: the spec and parser limits should come first
+        print("lossmath: error: input nested too deeply to process", file=sys.stderr)
+        return EXIT_USAGE
+    except (Interrupted, KeyboardInterrupt) as exc:
+        # Interrupted: a signal during a write, whose temporaries are already removed.
+        signum = getattr(exc, "signum", signal.SIGINT)
+        print(f"lossmath: interrupted ({signal.Signals(signum).name}); no file was "
+              "half-written", file=sys.stderr)
+        return 128 + signum
 
 
 if __name__ == "__main__":  # pragma: no cover

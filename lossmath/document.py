@@ -37,15 +37,13 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from . import __version__
 from .loss import Reference
-from .outputs import write_files
+from .outputs import scratch_dir, write_files
 from .plot import FigureSpec, fingerprint
 
 __all__ = [
@@ -652,9 +650,11 @@ def build_pdf(tex: str, files: Mapping[str, bytes], timeout: float = 120) -> byt
             "texlive-latex-recommended)"
         )
     env = {**os.environ, "SOURCE_DATE_EPOCH": "0", "FORCE_SOURCE_DATE": "1"}
-    with tempfile.TemporaryDirectory(prefix="lossmath-tex-") as tmp:
-        root = Path(tmp)
-        write_files({root / "doc.tex": tex, **{root / k: v for k, v in files.items()}})
+    # A private directory, removed on SIGTERM/SIGINT too; a later build removes the ones
+    # that killed runs left (lossmath.outputs.scratch_dir).
+    with scratch_dir() as root:
+        write_files({root / "doc.tex": tex, **{root / k: v for k, v in files.items()}},
+                    parents=True)
         cmd = [exe, "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape",
                "doc.tex"]
         try:

@@ -11,7 +11,7 @@ from lossmath import outputs
 
 def test_write_then_check(tmp_path):
     files = {tmp_path / "a.md": "alpha\n", tmp_path / "sub" / "b.bin": b"\x00\x01"}
-    first = outputs.write_files(files)
+    first = outputs.write_files(files, parents=True)
     assert set(first.changed) == set(files)
     assert (tmp_path / "a.md").read_text() == "alpha\n"
     again = outputs.write_files(files)

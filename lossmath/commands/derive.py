@@ -54,7 +54,7 @@ from types import ModuleType
 
 from .. import catalog
 from ..analysis import parse_class
-from ..cli import EXIT_FAIL, EXIT_OK, UsageError, load_loss
+from ..cli import EXIT_FAIL, EXIT_OK, UsageError, add_output_options, load_loss, report_outcome
 from ..document import (
     Document,
     DocumentError,
@@ -63,8 +63,9 @@ from ..document import (
     pdf_is_current,
     pdflatex_path,
 )
+from ..escape import check_tex
 from ..loss_document import loss_document
-from ..outputs import stale, unified_diff, write_files
+from ..outputs import display_path, read_bounded, stale, unified_diff, write_files
 from ..plot import FORMATS as FIGURE_FORMATS
 from ..plot import figure_files, has_fingerprint
 from ..spec import NAME_RE, SpecError
@@ -229,7 +230,8 @@ def _targets(args: argparse.Namespace, known: dict[str, Path]) -> list[Target]:
 def _command(tokens: list[str], args: argparse.Namespace, output: bool) -> str:
     """The ``lossmath derive`` command line that builds ``tokens`` (NAMEs) with the run's
     loss options; with ``output``, also its ``-o`` and ``--sources``."""
-    parts = ["lossmath", "derive", *tokens]
+    # A spec is named by display_path: the document's bytes do not depend on the cwd.
+    parts = ["lossmath", "derive", *(display_path(t) if _is_spec(t) else t for t in tokens)]
     if args.expr is not None:
         parts += ["--expr", args.expr] + (["--name", args.name] if args.name else [])
     for item in args.param or ():
@@ -255,7 +257,7 @@ def build_loss(target: Target, args: argparse.Namespace) -> Document:
         source = "--expr"
     else:
         loss = load_loss(target.arg, args.param, solve=args.solve)
-        source = target.arg if _is_spec(target.arg) else "lossmath.catalog"
+        source = display_path(target.arg) if _is_spec(target.arg) else "lossmath.catalog"
     command = _command([target.arg] if target.arg else [], args, output=False)
     return loss_document(loss, command=command, source=source)
 
@@ -316,17 +318,21 @@ def _parse_formats(text: str | None) -> tuple[tuple[str, ...], bool]:
     return tuple(f for f in FORMATS if f in items), True
 
 
-def _check_writable(out: Path) -> None:
-    """Fail before any work when ``out`` cannot be created or written."""
-    probe = out
-    while not probe.exists():
-        if probe.parent == probe:
-            break
+def _new_dirs(out: Path, parents: bool) -> set[Path]:
+    """The directories a run may create: its output directory and ``figures/`` in it, when
+    the directory holding it exists (else only with ``--parents``, so that a typo in ``-o``
+    does not make a tree of directories)."""
+    probe = out.resolve()
+    while not probe.exists() and probe.parent != probe:
         probe = probe.parent
-    if probe.exists() and not probe.is_dir():
+    if not probe.is_dir():
         raise UsageError(f"cannot write to {out}: {probe} is not a directory")
+    if not parents and probe not in (out.resolve(), out.resolve().parent):
+        raise UsageError(f"cannot write to {out}: directory {out.resolve().parent} does not "
+                         "exist (pass --parents to create it)")
     if not os.access(probe, os.W_OK | os.X_OK):
         raise UsageError(f"cannot write to {out}: {probe} is not writable")
+    return {out, out / "figures"}
 
 
 def _check(built: list[Built], formats: tuple[str, ...], args: argparse.Namespace) -> int:
@@ -344,13 +350,13 @@ def _check(built: list[Built], formats: tuple[str, ...], args: argparse.Namespac
                 sys.stdout.write(unified_diff(p, texts[p]))
         if "md" in formats or "tex" in formats:
             for p, (_, digest) in b.figure_paths().items():
-                content = p.read_bytes() if p.is_file() else None
+                content = read_bounded(p)
                 if content is None:
                     stale_paths.append((b.doc.name, p, "missing"))
                 elif not has_fingerprint(content, digest):
                     stale_paths.append((b.doc.name, p, "shows an older figure"))
         if "pdf" in formats:
-            content = b.pdf_path.read_bytes() if b.pdf_path.is_file() else None
+            content = read_bounded(b.pdf_path)
             if not pdf_is_current(content, b.latex):
                 why = "missing" if content is None else "was built from an older .tex"
                 stale_paths.append((b.doc.name, b.pdf_path, why))
@@ -384,7 +390,7 @@ def run(args: argparse.Namespace) -> int:
     if args.check:
         return _check(_build_all(targets, args, out, known), formats, args)
 
-    _check_writable(out)
+    new_dirs = _new_dirs(out, args.parents)
     want_pdf = "pdf" in formats
     pdf_skipped = ""
     if want_pdf and pdflatex_path() is None:
@@ -411,7 +417,10 @@ def run(args: argparse.Namespace) -> int:
                 files[b.pdf_path] = build_pdf(b.latex, inputs)
             except PdfUnavailable as exc:  # pragma: no cover - checked above
                 raise UsageError(str(exc)) from exc
-    outcome = write_files(files)
+    inputs = [t.arg for t in targets if t.arg and not t.derivation and _is_spec(t.arg)]
+    outcome = write_files(files, inputs=inputs, force=args.force, parents=args.parents,
+                          new_dirs=new_dirs)
+    report_outcome(outcome)
     for p in outcome.changed:
         print(f"wrote {p}")
     print(f"lossmath derive: {', '.join(names)}: {len(outcome.changed)} file(s) written, "
@@ -440,9 +449,11 @@ def _build_all(
 
 def _text(doc: Document, out: Path, what: str, target: str) -> Built:
     try:
-        return Built(doc, out, doc.markdown(), doc.latex(), target)
+        built = Built(doc, out, doc.markdown(), doc.latex(), target)
     except DocumentError as exc:
         raise DerivationError(f"{what} {doc.name}: {exc}") from exc
+    check_tex(built.latex, what=f"{what} {doc.name}: {built.tex_path.name}")
+    return built
 
 
 _HELP = """\
@@ -500,6 +511,7 @@ def register(sub) -> None:
     p.add_argument("--sources", metavar="DIR",
                    help="build from derivation sources in DIR instead of the installed ones")
     p.add_argument("--list", action="store_true", help="list the derivations and exit")
+    add_output_options(p)
     # The loss options of show/check (cli.add_loss_arguments), for the loss reports.
     p.add_argument("--expr", metavar="TEXT",
                    help='a report on an inline loss, e.g. "x**2 if x < 1 else x"')
