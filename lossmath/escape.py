@@ -146,9 +146,8 @@ def python_docstring_line(text: str) -> str:
     end \"\"\" \\N{BULLET}
     """
     text = visible(text, keep="\t").replace("\\", "\\\\")
-    text = re.sub(r'"{3,}', lambda m: '\\"' * len(m.group(0)), text)
-    # A quote at the very end would join the closing quotes on the same line.
-    return text[:-1] + '\\"' if text.endswith('"') else text
+    # A quote at the very end is escaped too: it would join closing quotes on the same line.
+    return re.sub(r'"{3,}|"$', lambda m: '\\"' * len(m.group(0)), text)
 
 
 def check_python(source: str, fields: Iterable[tuple[str, str]] = (), what: str = "module") -> None:
@@ -164,7 +163,12 @@ def check_python(source: str, fields: Iterable[tuple[str, str]] = (), what: str 
     except (SyntaxError, ValueError, SyntaxWarning, DeprecationWarning) as exc:
         lineno = getattr(exc, "lineno", None)
         line = source.splitlines()[lineno - 1] if lineno else ""
-        culprits = [name for name, text in fields if _near(text, line)]
+        fields = [(name, text) for name, text in fields if text and text in source]
+        # The fields on the failing line; else those reaching the module that carry a
+        # character special to Python strings (the error may surface lines later).
+        culprits = [name for name, text in fields if _near(text, line)] or [
+            name for name, text in fields if set(text) & (UNSAFE | set("\"'\\"))
+        ]
         blame = f" (from {', '.join(culprits)})" if culprits else ""
         msg = getattr(exc, "msg", str(exc))
         raise SinkError(

@@ -46,6 +46,7 @@ __all__ = [
     "MAX_READ",
     "OutputError",
     "Outcome",
+    "check_target",
     "display_path",
     "project_root",
     "read_bounded",
@@ -231,6 +232,28 @@ def _plan(
     if not os.access(parent, os.W_OK | os.X_OK):
         raise OutputError(f"cannot write {path}: directory {parent} is not writable")
     return _Plan(path, real, mode, tuple(missing)), notes
+
+
+def check_target(
+    path: Path | str,
+    *,
+    inputs: Iterable[Path | str] = (),
+    force: bool = False,
+    parents: bool = False,
+    check: bool = False,
+) -> None:
+    """Raise :class:`OutputError` now if ``path`` could not be written (or, with ``check``,
+    read for a comparison), so a command refuses before its work, not after. The same rules
+    apply again when writing."""
+    p = Path(path)
+    if check:
+        st = _stat(p)
+        kind = _kind(st.st_mode) if st is not None else None
+        if kind:
+            raise OutputError(f"{p}: is {kind}, not a regular file")
+        return
+    ids = {i for i in map(_identity, map(Path, inputs)) if i is not None}
+    _plan(p, ids, force, parents, set())
 
 
 def _umask() -> int:

@@ -26,7 +26,7 @@ from .. import catalog, cli
 from ..emit.numpy import generate
 from ..escape import check_python
 from ..loss import Loss
-from ..outputs import display_path, stale, unified_diff, write_files
+from ..outputs import check_target, display_path, stale, unified_diff, write_files
 
 __all__ = ["register", "parse_param_items"]
 
@@ -124,6 +124,10 @@ def run(args: argparse.Namespace) -> int:
         raise cli.UsageError(f"-o {args.output}: is a directory; give the module's file name")
     if not args.names and args.expr is None:
         raise cli.UsageError("give at least one loss NAME (or SPEC.toml), or --expr TEXT")
+    inputs = [n for n in args.names if _is_spec(n)]
+    if args.output:  # refuse a bad target before the work
+        check_target(args.output, inputs=inputs, force=args.force, parents=args.parents,
+                     check=args.check)
     losses = [_resolve(name, args.solve) for name in args.names]
     if args.expr is not None:
         from ..spec import loss_from_expr
@@ -146,7 +150,6 @@ def run(args: argparse.Namespace) -> int:
             return cli.EXIT_FAIL
         print(f"{args.output} is current")
         return cli.EXIT_OK
-    inputs = [n for n in args.names if _is_spec(n)]
     outcome = write_files({args.output: text}, inputs=inputs, force=args.force,
                           parents=args.parents)
     cli.report_outcome(outcome)

@@ -11,7 +11,7 @@ import sympy as sp
 
 from ..analysis import class_name, parse_class
 from ..cli import UsageError, add_output_options, report_outcome, resolve
-from ..outputs import write_files
+from ..outputs import check_target, write_files
 from ..solve import solve_best, solve_unknowns
 
 
@@ -32,6 +32,8 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.output:  # refuse a bad target before the work
+        check_target(args.output, inputs=[args.spec], force=args.force, parents=args.parents)
     loss = resolve(args.spec)
     if args.require is not None:
         try:
