@@ -80,6 +80,11 @@ def _check_text(value: object, what: str) -> str:
         raise SpecError(f"{what} is {len(value)} characters long; the limit is {MAX_TEXT}")
     # Any character is kept, control characters included: each sink escapes it
     # (lossmath.escape), as it must for text that comes through the Python API anyway.
+    # Only a lone surrogate (which tomllib lets through as \uD800) is refused: TOML forbids
+    # it, and no UTF-8 file can hold it.
+    bad = next((c for c in value if 0xD800 <= ord(c) <= 0xDFFF), None)
+    if bad is not None:
+        raise SpecError(f"{what} contains U+{ord(bad):04X}, a lone surrogate (not a character)")
     return value
 
 

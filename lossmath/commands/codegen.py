@@ -24,7 +24,6 @@ from pathlib import Path
 
 from .. import catalog, cli
 from ..emit.numpy import generate
-from ..escape import check_python
 from ..loss import Loss
 from ..outputs import check_target, display_path, stale, unified_diff, write_files
 
@@ -104,17 +103,6 @@ def _command(args: argparse.Namespace, header: bool = False) -> str:
     return shlex.join(parts)
 
 
-def _text_fields(losses: Sequence[Loss]) -> list[tuple[str, str]]:
-    """The free text of each loss, by field, to name the culprit if a module fails to compile."""
-    out = []
-    for loss in losses:
-        out += [(f"{loss.name}.title", loss.title), (f"{loss.name}.description", loss.description)]
-        out += [(f"{loss.name}.params.{p.name}.description", p.description) for p in loss.params]
-        for i, r in enumerate(loss.references):
-            out += [(f"{loss.name}.references[{i}]", r.cite())]
-    return out
-
-
 def run(args: argparse.Namespace) -> int:
     if args.diff and not args.check:
         raise cli.UsageError("--diff needs --check")
@@ -137,7 +125,6 @@ def run(args: argparse.Namespace) -> int:
         raise cli.UsageError("--name only names an --expr loss")
     params = parse_param_items(args.param, losses)
     text = generate(losses, params=params, command=_command(args, header=True))
-    check_python(text, _text_fields(losses), what="module")
     if not args.output:
         sys.stdout.write(text)
         return cli.EXIT_OK

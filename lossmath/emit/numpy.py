@@ -1095,8 +1095,14 @@ _ORDER_WORDS = {
 }
 
 
+def _prose(text: str) -> str:
+    """Spec text as one paragraph: every run of whitespace (a newline, U+2028, ...) is one
+    space, as wrapping makes it anyway; other unsafe characters are escaped later (_doc)."""
+    return " ".join(text.split())
+
+
 def _title(loss: Loss) -> str:
-    title = loss.title or loss.name
+    title = _prose(loss.title) or loss.name
     return title if "loss" in title.lower() else f"{title} loss"
 
 
@@ -1132,7 +1138,8 @@ def _param_doc(spec: _Spec) -> list[str]:
     for p in spec.loss.params:
         default = spec.defaults.get(p.name)
         lines.append(f"{p.name} : float, keyword-only")
-        desc = p.description[:1].upper() + p.description[1:] if p.description else p.name
+        desc = _prose(p.description) or p.name
+        desc = desc[:1].upper() + desc[1:]
         extra = f" Must be {p.assume}."
         if default is not None:
             extra += f" Default {_literal(default)}"
@@ -1150,8 +1157,9 @@ def _references(loss: Loss) -> list[str]:
     out = []
     for r in loss.references:
         link = r.link()
-        out.append("Reference: " + r.cite() + (f" <{link}>" if link and link not in r.cite()
-                                               else "") + ".")
+        cite = _prose(r.cite())
+        out.append("Reference: " + cite + (f" <{_prose(link)}>" if link and link not in r.cite()
+                                           else "") + ".")
     return out
 
 
@@ -1191,6 +1199,8 @@ def _function_doc(spec: _Spec, n: int | None, forms: tuple[Form, ...]) -> list[s
         head = _ORDER_WORDS[n].format(title=title)
         orders = (n,)
     lines = [head, ""]
+    if n == 0 and loss.description:  # the spec's own words, once per loss
+        lines += [_prose(loss.description), ""]
     labels = {0: "f(x)", 1: "f'(x)", 2: "f''(x)"}
     lines.append("Definition::")
     lines.append("")
@@ -1445,6 +1455,9 @@ def generate(
         An unknown loss or parameter, a name that is not a valid identifier, a parameter
         value outside its domain, a loss given twice, or an expression numpy cannot express
         (:class:`UnsupportedExpression`).
+    lossmath.escape.SinkError
+        The module would not compile (an escaping bug; the message names the fields whose
+        text reached the failing line). Nothing is returned.
 
     Examples
     --------
@@ -1495,4 +1508,17 @@ def generate(
             out += ["", ""] + _function_code(spec, n, forms, kname)
             out += ["", ""] + kernel
     text = "\n".join(_noqa(out)).rstrip("\n") + "\n"
-    return re.sub(r"\n{3,}(?=\S)", "\n\n\n", text)
+    text = re.sub(r"\n{3,}(?=\S)", "\n\n\n", text)
+    # The last line of defence: a module that does not compile is never handed out.
+    escape.check_python(text, _text_fields(resolved), what="module")
+    return text
+
+
+def _text_fields(losses: Sequence[Loss]) -> list[tuple[str, str]]:
+    """The free text of each loss by field, to name the culprit if a module fails to compile."""
+    out = []
+    for loss in losses:
+        out += [(f"{loss.name}.title", loss.title), (f"{loss.name}.description", loss.description)]
+        out += [(f"{loss.name}.params.{p.name}.description", p.description) for p in loss.params]
+        out += [(f"{loss.name}.references[{i}]", r.cite()) for i, r in enumerate(loss.references)]
+    return out
