@@ -211,6 +211,13 @@ def check_tex(text: str, what: str = "TeX file") -> None:
     TeX would read what follows as markup (or stop). Escaped braces (``\\{``), comments,
     ``\\url`` arguments and ``verbatim`` blocks do not count.
     """
+    lines = text.splitlines()
+
+    def fail(problem: str, line: int) -> SinkError:
+        near = " ".join(lines[line - 1].split())[:60] if line <= len(lines) else ""
+        return SinkError(f"internal error: {what}: {problem} (near {near!r}); nothing was "
+                         "written")
+
     stack: list[tuple[str, int]] = []
     for m in _TEX_TOKEN.finditer(text):
         tok = m.group(0)
@@ -219,18 +226,15 @@ def check_tex(text: str, what: str = "TeX file") -> None:
             stack.append(("{", line))
         elif tok == "}":
             if not stack or stack[-1][0] != "{":
-                raise SinkError(f"internal error: {what}: unmatched }} on line {line}; "
-                                "nothing was written")
+                raise fail(f"unmatched }} on line {line}", line)
             stack.pop()
         elif tok.startswith("\\begin{") and not tok.startswith("\\begin{verbatim}"):
             stack.append((m.group(1), line))
         elif tok.startswith("\\end{"):
             if not stack or stack[-1][0] != m.group(1):
-                raise SinkError(f"internal error: {what}: \\end{{{m.group(1)}}} on line {line} "
-                                "closes nothing open; nothing was written")
+                raise fail(f"\\end{{{m.group(1)}}} on line {line} closes nothing open", line)
             stack.pop()
     if stack:
         kind, line = stack[-1]
         opened = "{" if kind == "{" else f"\\begin{{{kind}}}"
-        raise SinkError(f"internal error: {what}: {opened} on line {line} is never closed; "
-                        "nothing was written")
+        raise fail(f"{opened} on line {line} is never closed", line)

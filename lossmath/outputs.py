@@ -318,7 +318,8 @@ def _signals_raise() -> Iterator[None]:
 def _signals_held() -> Iterator[None]:
     """Defer SIGTERM/SIGINT (delivered on leaving): renames and clean-up run to the end."""
     sigs = {signal.SIGTERM, signal.SIGINT}
-    if threading.current_thread() is not threading.main_thread():
+    main = threading.current_thread() is threading.main_thread()
+    if not main or not hasattr(signal, "pthread_sigmask"):  # POSIX only
         yield
         return
     old = signal.pthread_sigmask(signal.SIG_BLOCK, sigs)
@@ -423,7 +424,9 @@ def scratch_dir(parent: Path | str | None = None) -> Iterator[Path]:
 # -- spelling a path in a header --------------------------------------------------------
 
 #: What marks a project's root directory: a git checkout (``.git`` is a directory, or a file
-#: in a worktree) or a Python project.
+#: in a worktree) or a Python project (``pyproject.toml``: a source tree unpacked from an
+#: sdist has no ``.git``). The nearest marked directory wins, so a project vendored inside
+#: another names its files from its own root, where its regenerate commands are run.
 ROOT_MARKERS = (".git", "pyproject.toml")
 
 
