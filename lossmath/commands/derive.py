@@ -230,8 +230,10 @@ def _targets(args: argparse.Namespace, known: dict[str, Path]) -> list[Target]:
 def _command(tokens: list[str], args: argparse.Namespace, output: bool) -> str:
     """The ``lossmath derive`` command line that builds ``tokens`` (NAMEs) with the run's
     loss options; with ``output``, also its ``-o`` and ``--sources``."""
-    # A spec is named by display_path: the document's bytes do not depend on the cwd.
-    parts = ["lossmath", "derive", *(display_path(t) if _is_spec(t) else t for t in tokens)]
+    # In a document (not output), a spec is named by display_path: the document's bytes do
+    # not depend on the cwd. A message names it as typed, to be run from where it was.
+    spell = str if output else display_path
+    parts = ["lossmath", "derive", *(spell(t) if _is_spec(t) else t for t in tokens)]
     if args.expr is not None:
         parts += ["--expr", args.expr] + (["--name", args.name] if args.name else [])
     for item in args.param or ():
