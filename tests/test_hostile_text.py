@@ -26,7 +26,7 @@ from conftest import require_tool
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
-from lossmath.document import Figure, build_pdf
+from lossmath.document import DocumentError, Figure, build_pdf
 from lossmath.emit.numpy import generate
 from lossmath.escape import UNSAFE, check_tex, visible
 from lossmath.loss_document import loss_document
@@ -42,6 +42,9 @@ UNSAFE_SAMPLE = [c for c in sorted(UNSAFE - {"\t"}) if not 0xD800 <= ord(c) <= 0
 TEXT = st.lists(
     st.one_of(st.sampled_from(NASTY), st.characters(codec="utf-8")), max_size=30
 ).map("".join)
+#: A word longer than a docstring line, ending in nasty text: wrapping must break it
+#: somewhere, and no break may split an escape (87 "A"s then five quotes broke modules).
+LONG_WORD = st.builds(lambda n, tail: "A" * n + tail, st.integers(80, 100), TEXT)
 #: Text pdflatex can typeset with the report's fonts: printable ASCII and unsafe characters.
 TEX_TEXT = st.lists(
     st.one_of(st.sampled_from(NASTY), st.sampled_from(UNSAFE_SAMPLE),
@@ -72,7 +75,7 @@ def shown(text: str) -> str:
 
 
 def _fields():
-    return st.fixed_dictionaries({f: TEXT for f in FIELDS})
+    return st.fixed_dictionaries({f: st.one_of(TEXT, LONG_WORD) for f in FIELDS})
 
 
 WORST = dict.fromkeys(FIELDS, 'x """"" \\N{LATIN SMALL\nLETTER A} \x1b[2J\x9b\u2028\u202e \\')
@@ -118,6 +121,21 @@ def test_any_typesettable_text_gives_balanced_latex_and_clean_markdown(texts):
     # The description stays on its one line: no newline in it starts a Markdown block.
     (line,) = [s for s in md.splitlines() if "DESCRIPTIONQ" in s]
     assert "PARAMQ" not in line and not line.startswith(("#", "-", " "))
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts=_fields())
+def test_any_text_gives_clean_markdown_and_balanced_latex_or_a_clear_refusal(texts):
+    doc = _report(texts)
+    assert not set(doc.markdown()) & UNSAFE - {"\n"}
+    try:
+        tex = doc.latex()
+    except DocumentError as exc:  # a character pdflatex cannot typeset: named, one line
+        assert re.search(r"U\+[0-9A-F]{4,}\) in .* cannot be typeset", str(exc))
+        assert "\n" not in str(exc)
+        return
+    check_tex(tex)
+    assert not set(tex) & UNSAFE - {"\n"}
 
 
 #: What pdftotext reports for glyphs OT1 fonts draw instead of ASCII quotes, ^ and ~, and
