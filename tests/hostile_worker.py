@@ -4,7 +4,7 @@ One process serves every case, so the corpus pays for importing sympy once. Each
 ``{"argv": [...], "cwd": DIR, "umask": int, "pre": [[...], ...], "timeout": s}``; the reply
 (one JSON line on the original stdout) has the exit code, the output, the time taken, the
 growth of the peak resident memory (KiB) and any exception that escaped ``main``. A case that
-runs past its timeout is stopped by SIGALRM (even inside a blocking ``open`` of a FIFO), and
+runs past its timeout is stopped by a signal (even inside a blocking ``open`` of a FIFO), and
 the address space is capped, so a case that reads without end fails instead of taking the
 machine with it.
 """
@@ -18,6 +18,7 @@ import os
 import resource
 import signal
 import sys
+import threading
 import time
 import traceback
 
@@ -39,13 +40,17 @@ def _alarm(signum, frame):
     raise Timeout
 
 
-signal.signal(signal.SIGALRM, _alarm)
+# The watchdog is a thread sending SIGUSR1, not SIGALRM: lossmath's own time budget
+# (--timeout) uses SIGALRM and ITIMER_REAL, and would disarm a timer of ours.
+signal.signal(signal.SIGUSR1, _alarm)
+MAIN = threading.main_thread().ident
 
 
-def run(argv: list[str]) -> dict:
+def run(argv: list[str], timeout: float) -> dict:
     out, err = io.StringIO(), io.StringIO()
     rc, tb = None, None
-    signal.setitimer(signal.ITIMER_REAL, request.get("timeout", 20))
+    timer = threading.Timer(timeout, signal.pthread_kill, (MAIN, signal.SIGUSR1))
+    timer.start()
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             rc = main(argv)
@@ -56,7 +61,7 @@ def run(argv: list[str]) -> dict:
     except BaseException:  # noqa: BLE001 - a traceback is what the corpus looks for
         tb = traceback.format_exc()
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        timer.cancel()
     return {"rc": rc, "out": out.getvalue(), "err": err.getvalue(), "traceback": tb}
 
 
@@ -65,10 +70,11 @@ for line in sys.stdin:
     os.chdir(request["cwd"])
     old_mask = os.umask(request.get("umask", 0o022))
     try:
-        pre = [run(argv) for argv in request.get("pre", [])]
+        timeout = request.get("timeout", 20)
+        pre = [run(argv, timeout) for argv in request.get("pre", [])]
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         start = time.perf_counter()
-        result = run(request["argv"])
+        result = run(request["argv"], timeout)
         result["seconds"] = time.perf_counter() - start
         result["rss_growth_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
         result["pre"] = pre
