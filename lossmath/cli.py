@@ -12,6 +12,7 @@ import argparse
 import json
 import math
 import os
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -118,6 +119,22 @@ def add_loss_arguments(p: argparse.ArgumentParser) -> None:
         metavar="CLASS",
         help="solve the spec's unknowns first, for CLASS (default: the smoothest reachable)",
     )
+
+
+def add_output_options(p: argparse.ArgumentParser) -> None:
+    """The options of every command that writes files (the rules: :mod:`lossmath.outputs`)."""
+    p.add_argument("--force", action="store_true",
+                   help="replace an output file even if it is read-only")
+    p.add_argument("--parents", action="store_true",
+                   help="create missing parent directories of the output (each is named)")
+
+
+def report_outcome(outcome) -> None:
+    """Tell the user about the symlinks followed and the directories made by a write."""
+    for note in outcome.notes:
+        print(f"note: {note}")
+    for d in outcome.made_dirs:
+        print(f"created directory {d}")
 
 
 def loss_from_args(args: argparse.Namespace) -> Loss:
@@ -261,6 +278,22 @@ def _limit_memory() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; everything printed passes :func:`lossmath.escape.terminal` last."""
+    from .escape import EscapingStream
+
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = EscapingStream(stdout), EscapingStream(stderr)
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        sys.stdout, sys.stderr = stdout, stderr
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    from .outputs import Interrupted
+
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
@@ -285,9 +318,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, LossError, ValueError, OSError) as exc:
         print(f"lossmath: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except RecursionError:
-        print("lossmath: error: the input is nested too deeply", file=sys.stderr)
+    except RecursionError:  # a last resort: the spec and parser limits should come first
+        print("lossmath: error: input nested too deeply to process", file=sys.stderr)
         return EXIT_USAGE
+    except (Interrupted, KeyboardInterrupt) as exc:
+        # Interrupted: a signal during a write, whose temporaries are already removed.
+        signum = getattr(exc, "signum", signal.SIGINT)
+        print(f"lossmath: interrupted ({signal.Signals(signum).name}); no file was "
+              "half-written", file=sys.stderr)
+        return 128 + signum
     except Exception as exc:  # a bug: still one line, never a traceback
         print(f"lossmath: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -38,7 +38,6 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -47,7 +46,7 @@ from types import ModuleType
 
 from . import __version__
 from .loss import Reference
-from .outputs import write_files
+from .outputs import scratch_dir, write_files
 from .plot import FigureSpec, fingerprint
 from .words import LANGUAGES, check_language, derivative_word, panel_title, words
 
@@ -796,9 +795,11 @@ def build_pdf(
     if exe is None:
         raise PdfUnavailable(engine_missing(engine))
     env = {**os.environ, "SOURCE_DATE_EPOCH": "0", "FORCE_SOURCE_DATE": "1"}
-    with tempfile.TemporaryDirectory(prefix="lossmath-tex-") as tmp:
-        root = Path(tmp)
-        write_files({root / "doc.tex": tex, **{root / k: v for k, v in files.items()}})
+    # A private directory, removed on SIGTERM/SIGINT too; a later build removes the ones
+    # that killed runs left (lossmath.outputs.scratch_dir).
+    with scratch_dir() as root:
+        write_files({root / "doc.tex": tex, **{root / k: v for k, v in files.items()}},
+                    parents=True)
         cmd = [exe, "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape",
                "doc.tex"]
         try:

@@ -52,6 +52,7 @@ NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}")
 MAX_SPEC_BYTES = 64 * 1024
 MAX_PIECES = 32
 MAX_TEXT = 2000  # title/description characters
+MAX_DEPTH = 8  # nested tables and arrays (a spec needs 3: [[references]] authors = [...])
 _RESERVED = {"x", "pi", "e", "E", "I", "oo", "nan", "inf", "otherwise", "True", "False"}
 
 
@@ -77,8 +78,13 @@ def _check_text(value: object, what: str) -> str:
         raise SpecError(f"{what} must be a string, got {type(value).__name__}")
     if len(value) > MAX_TEXT:
         raise SpecError(f"{what} is {len(value)} characters long; the limit is {MAX_TEXT}")
-    if any(ord(c) < 32 and c not in "\n\t" for c in value):
-        raise SpecError(f"{what} contains a control character")
+    # Any character is kept, control characters included: each sink escapes it
+    # (lossmath.escape), as it must for text that comes through the Python API anyway.
+    # Only a lone surrogate (which tomllib lets through as \uD800) is refused: TOML forbids
+    # it, and no UTF-8 file can hold it.
+    bad = next((c for c in value if 0xD800 <= ord(c) <= 0xDFFF), None)
+    if bad is not None:
+        raise SpecError(f"{what} contains U+{ord(bad):04X}, a lone surrogate (not a character)")
     return value
 
 
@@ -220,22 +226,42 @@ def loss_from_toml(data: dict[str, Any], source: str = "spec") -> Loss:
     )
 
 
+def _depth(data: Any) -> int:
+    """How deeply tables and arrays nest in parsed TOML (iterative: no recursion limit)."""
+    deepest, todo = 0, [(data, 1)]
+    while todo:
+        item, d = todo.pop()
+        deepest = max(deepest, d)
+        if d > MAX_DEPTH:
+            break
+        children = item.values() if isinstance(item, dict) else item
+        todo += [(c, d + 1) for c in children if isinstance(c, (dict, list))]
+    return deepest
+
+
 def load_spec(path: str | Path) -> Loss:
-    """Read and validate a TOML spec file."""
+    """Read and validate a TOML spec file (a regular file of at most :data:`MAX_SPEC_BYTES`,
+    tables and arrays nested at most :data:`MAX_DEPTH` deep)."""
+    from .outputs import OutputError, read_bounded
+
     p = Path(path)
     try:
-        size = p.stat().st_size
-        if size > MAX_SPEC_BYTES:
-            raise SpecError(f"{p}: {size} bytes; the limit is {MAX_SPEC_BYTES}")
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise SpecError(f"{p}: no such file") from None
-    except IsADirectoryError:
-        raise SpecError(f"{p}: is a directory, not a TOML file") from None
+        raw = read_bounded(p, MAX_SPEC_BYTES)
+    except OutputError as exc:
+        raise SpecError(str(exc)) from None
+    if raw is None:
+        raise SpecError(f"{p}: no such file")
+    if len(raw) > MAX_SPEC_BYTES:
+        raise SpecError(f"{p}: more than {MAX_SPEC_BYTES} bytes; the limit is {MAX_SPEC_BYTES}")
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise SpecError(f"{p}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise SpecError(f"{p}: tables or arrays nested too deeply (the limit is "
+                        f"{MAX_DEPTH})") from None
+    if _depth(data) > MAX_DEPTH:
+        raise SpecError(f"{p}: tables or arrays nested more than {MAX_DEPTH} deep")
     try:
         return loss_from_toml(data, source=str(p))
     except SpecError:

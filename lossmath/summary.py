@@ -11,6 +11,7 @@ from typing import Any
 import sympy as sp
 
 from .analysis import LossReport, analyse, class_name
+from .escape import field
 from .loss import Loss
 from .textform import expr_text, loss_text, piece_texts
 
@@ -90,12 +91,13 @@ def _interval(lo: sp.Expr, hi: sp.Expr) -> str:
 
 def report_text(loss: Loss, derivatives: int = 2) -> str:
     """Definition, derivatives per interval, smoothness at each breakpoint, properties."""
-    lines = [f"{loss.name}: {loss.title}" if loss.title else loss.name]
+    # Spec text is shown one value per line: a newline in it cannot forge a report line.
+    lines = [f"{loss.name}: {field(loss.title)}" if loss.title else loss.name]
     if loss.description:
-        lines.append(f"  {loss.description}")
+        lines.append(f"  {field(loss.description)}")
     for ref in loss.references:
         link = ref.link()
-        lines.append(f"  Reference: {ref.cite()}" + (f" <{link}>" if link else ""))
+        lines.append(f"  Reference: {field(ref.cite())}" + (f" <{field(link)}>" if link else ""))
     if loss.params:
         lines.append(
             "  Parameters: "

@@ -178,10 +178,25 @@ def test_a_failing_derivation_is_one_line_and_nothing_is_written(tmp_path, sourc
     assert not out.exists()
 
 
-def test_latex_that_does_not_compile_leaves_nothing_behind(tmp_path, sources, capsys):
-    _pdflatex()
+def test_unbalanced_latex_is_refused_before_pdflatex_and_leaves_nothing(tmp_path, sources,
+                                                                        capsys):
     (sources / "badtex.py").write_text(
         "def build(doc):\n    doc.title = 'x'\n    doc.equation(r'\\frac{1}{')\n"
+    )
+    out = tmp_path / "docs"
+    assert main(["derive", "badtex", "-o", str(out), "--sources", str(sources)]) == 2
+    assert capsys.readouterr().err == (
+        "lossmath: error: internal error: derivation badtex: badtex.tex: \\end{equation*} on "
+        "line 24 closes nothing open (near '\\\\end{equation*}'); nothing was written\n"
+    )
+    assert not out.exists()  # not even the Markdown, which was fine
+
+
+def test_latex_that_does_not_compile_leaves_nothing_behind(tmp_path, sources, capsys):
+    _pdflatex()
+    # Balanced, so it passes lossmath's check; pdflatex itself refuses the undefined macro.
+    (sources / "badtex.py").write_text(
+        "def build(doc):\n    doc.title = 'x'\n    doc.equation(r'\\undefinedmacro{1}')\n"
     )
     out = tmp_path / "docs"
     assert main(["derive", "badtex", "-o", str(out), "--sources", str(sources)]) == 2

@@ -25,7 +25,7 @@ from pathlib import Path
 from .. import catalog, cli
 from ..emit.numpy import generate
 from ..loss import Loss
-from ..outputs import stale, unified_diff, write_files
+from ..outputs import check_target, display_path, stale, unified_diff, write_files
 
 __all__ = ["register", "parse_param_items"]
 
@@ -81,8 +81,17 @@ def _canonical(name: str) -> str | None:
         return None
 
 
-def _command(args: argparse.Namespace) -> str:
-    parts = ["lossmath", "codegen", *args.names, "--target", args.target]
+def _is_spec(name: str) -> bool:
+    return name.endswith(".toml") or "/" in name  # as lossmath.cli.resolve decides
+
+
+def _command(args: argparse.Namespace, header: bool = False) -> str:
+    """The command that regenerates the file. For the ``header``, spec and output paths are
+    spelled by :func:`lossmath.outputs.display_path` (the same bytes whatever the working
+    directory or spelling); for messages, as the user typed them."""
+    spell = display_path if header else str
+    names = [spell(n) if _is_spec(n) else n for n in args.names]
+    parts = ["lossmath", "codegen", *names, "--target", args.target]
     if args.expr is not None:
         parts += ["--expr", args.expr] + (["--name", args.name] if args.name != "expr" else [])
     if args.solve is not None:
@@ -90,7 +99,7 @@ def _command(args: argparse.Namespace) -> str:
     for item in args.param or ():
         parts += ["--param", item]
     if args.output:
-        parts += ["-o", args.output]
+        parts += ["-o", spell(args.output)]
     return shlex.join(parts)
 
 
@@ -103,6 +112,10 @@ def run(args: argparse.Namespace) -> int:
         raise cli.UsageError(f"-o {args.output}: is a directory; give the module's file name")
     if not args.names and args.expr is None:
         raise cli.UsageError("give at least one loss NAME (or SPEC.toml), or --expr TEXT")
+    inputs = [n for n in args.names if _is_spec(n)]
+    if args.output:  # refuse a bad target before the work
+        check_target(args.output, inputs=inputs, force=args.force, parents=args.parents,
+                     check=args.check)
     losses = [_resolve(name, args.solve) for name in args.names]
     if args.expr is not None:
         from ..spec import loss_from_expr
@@ -111,8 +124,7 @@ def run(args: argparse.Namespace) -> int:
     elif args.name != "expr":
         raise cli.UsageError("--name only names an --expr loss")
     params = parse_param_items(args.param, losses)
-    command = _command(args)
-    text = generate(losses, params=params, command=command)
+    text = generate(losses, params=params, command=_command(args, header=True))
     if not args.output:
         sys.stdout.write(text)
         return cli.EXIT_OK
@@ -120,11 +132,14 @@ def run(args: argparse.Namespace) -> int:
         if stale({args.output: text}).changed:
             if args.diff:
                 sys.stdout.write(unified_diff(args.output, text))
-            print(f"lossmath: {args.output} is stale; regenerate with: {command}", file=sys.stderr)
+            print(f"lossmath: {args.output} is stale; regenerate with: {_command(args)}",
+                  file=sys.stderr)
             return cli.EXIT_FAIL
         print(f"{args.output} is current")
         return cli.EXIT_OK
-    outcome = write_files({args.output: text})
+    outcome = write_files({args.output: text}, inputs=inputs, force=args.force,
+                          parents=args.parents)
+    cli.report_outcome(outcome)
     print(f"wrote {args.output}" if outcome.changed else f"{args.output} is current")
     return cli.EXIT_OK
 
@@ -161,4 +176,5 @@ def register(sub) -> None:
     p.add_argument("--check", action="store_true",
                    help="write nothing; exit 1 if FILE is not what would be written")
     p.add_argument("--diff", action="store_true", help="with --check: show the difference")
+    cli.add_output_options(p)
     p.set_defaults(func=run)

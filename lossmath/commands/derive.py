@@ -62,7 +62,7 @@ from types import ModuleType
 
 from .. import budget, catalog
 from ..analysis import parse_class
-from ..cli import EXIT_FAIL, EXIT_OK, UsageError, load_loss
+from ..cli import EXIT_FAIL, EXIT_OK, UsageError, add_output_options, load_loss, report_outcome
 from ..document import (
     Document,
     DocumentError,
@@ -74,8 +74,9 @@ from ..document import (
     pdf_is_current,
     tex_engine,
 )
+from ..escape import check_tex
 from ..loss_document import loss_document
-from ..outputs import stale, unified_diff, write_files
+from ..outputs import display_path, read_bounded, stale, unified_diff, write_files
 from ..plot import FORMATS as FIGURE_FORMATS
 from ..plot import figure_files, has_fingerprint
 from ..spec import NAME_RE, SpecError
@@ -250,7 +251,10 @@ def _targets(args: argparse.Namespace, known: dict[str, Path]) -> list[Target]:
 def _command(tokens: list[str], args: argparse.Namespace, output: bool) -> str:
     """The ``lossmath derive`` command line that builds ``tokens`` (NAMEs) with the run's
     loss options; with ``output``, also its ``-o`` and ``--sources``."""
-    parts = ["lossmath", "derive", *tokens]
+    # In a document (not output), a spec is named by display_path: the document's bytes do
+    # not depend on the cwd. A message names it as typed, to be run from where it was.
+    spell = str if output else display_path
+    parts = ["lossmath", "derive", *(spell(t) if _is_spec(t) else t for t in tokens)]
     if args.lang != "en":
         parts += ["--lang", args.lang]
     if args.expr is not None:
@@ -278,7 +282,7 @@ def build_loss(target: Target, args: argparse.Namespace) -> Document:
         source = "--expr"
     else:
         loss = load_loss(target.arg, args.param, solve=args.solve)
-        source = target.arg if _is_spec(target.arg) else "lossmath.catalog"
+        source = display_path(target.arg) if _is_spec(target.arg) else "lossmath.catalog"
     command = _command([target.arg] if target.arg else [], args, output=False)
     return loss_document(loss, command=command, source=source)
 
@@ -339,17 +343,21 @@ def _parse_formats(text: str | None) -> tuple[tuple[str, ...], bool]:
     return tuple(f for f in FORMATS if f in items), True
 
 
-def _check_writable(out: Path) -> None:
-    """Fail before any work when ``out`` cannot be created or written."""
-    probe = out
-    while not probe.exists():
-        if probe.parent == probe:
-            break
+def _new_dirs(out: Path, parents: bool) -> set[Path]:
+    """The directories a run may create: its output directory and ``figures/`` in it, when
+    the directory holding it exists (else only with ``--parents``, so that a typo in ``-o``
+    does not make a tree of directories)."""
+    probe = out.resolve()
+    while not probe.exists() and probe.parent != probe:
         probe = probe.parent
-    if probe.exists() and not probe.is_dir():
+    if not probe.is_dir():
         raise UsageError(f"cannot write to {out}: {probe} is not a directory")
+    if not parents and probe not in (out.resolve(), out.resolve().parent):
+        raise UsageError(f"cannot write to {out}: directory {out.resolve().parent} does not "
+                         "exist (pass --parents to create it)")
     if not os.access(probe, os.W_OK | os.X_OK):
         raise UsageError(f"cannot write to {out}: {probe} is not writable")
+    return {out, out / "figures"}
 
 
 def _check(
@@ -377,13 +385,13 @@ def _check(
                 sys.stdout.write(unified_diff(p, texts[p]))
         if "md" in formats or "tex" in formats:
             for p, (_, digest) in b.figure_paths().items():
-                content = p.read_bytes() if p.is_file() else None
+                content = read_bounded(p)
                 if content is None:
                     stale_paths.append((b.doc.name, p, "missing"))
                 elif not has_fingerprint(content, digest):
                     stale_paths.append((b.doc.name, p, "shows an older figure"))
         if "pdf" in formats:
-            content = b.pdf_path.read_bytes() if b.pdf_path.is_file() else None
+            content = read_bounded(b.pdf_path)
             if not pdf_is_current(content, b.latex):
                 why = "missing" if content is None else "was built from an older .tex"
                 stale_paths.append((b.doc.name, b.pdf_path, why))
@@ -421,7 +429,7 @@ def run(args: argparse.Namespace) -> int:
     if args.check:
         return _check(_build_all(targets, args, out, known), formats, args, explicit)
 
-    _check_writable(out)
+    new_dirs = _new_dirs(out, args.parents)
     want_pdf = "pdf" in formats
     pdf_skipped = ""
     engine = tex_engine(args.lang)
@@ -448,7 +456,10 @@ def run(args: argparse.Namespace) -> int:
                 files[b.pdf_path] = build_pdf(b.latex, inputs, engine=engine)
             except PdfUnavailable as exc:  # pragma: no cover - checked above
                 raise UsageError(str(exc)) from exc
-    outcome = write_files(files)
+    inputs = [t.arg for t in targets if t.arg and not t.derivation and _is_spec(t.arg)]
+    outcome = write_files(files, inputs=inputs, force=args.force, parents=args.parents,
+                          new_dirs=new_dirs)
+    report_outcome(outcome)
     for p in outcome.changed:
         print(f"wrote {p}")
     print(f"lossmath derive: {', '.join(names)}: {len(outcome.changed)} file(s) written, "
@@ -485,9 +496,11 @@ def _build_all(
 
 def _text(doc: Document, out: Path, what: str, target: str) -> Built:
     try:
-        return Built(doc, out, doc.markdown(), doc.latex(), target)
+        built = Built(doc, out, doc.markdown(), doc.latex(), target)
     except DocumentError as exc:
         raise DerivationError(f"{what} {doc.name}: {exc}") from exc
+    check_tex(built.latex, what=f"{what} {doc.name}: {built.tex_path.name}")
+    return built
 
 
 _HELP = """\
@@ -550,6 +563,7 @@ def register(sub) -> None:
     p.add_argument("--lang", choices=LANGUAGES, default="en",
                    help="the edition: en (default, in DIR) or zh, Simplified Chinese (in "
                         "DIR/zh, PDF with XeLaTeX and ctex); derivations only")
+    add_output_options(p)
     # The loss options of show/check (cli.add_loss_arguments), for the loss reports.
     p.add_argument("--expr", metavar="TEXT",
                    help='a report on an inline loss, e.g. "x**2 if x < 1 else x"')

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 from pathlib import Path
 
 import sympy as sp
 
 from ..analysis import class_name, parse_class
-from ..cli import UsageError, resolve
-from ..outputs import write_files
+from ..cli import UsageError, add_output_options, report_outcome, resolve
+from ..outputs import check_target, write_files
 from ..solve import solve_best, solve_unknowns
 
 
@@ -26,10 +27,13 @@ def register(sub) -> None:
     p.add_argument("--require", metavar="CLASS", help="C0, C1, C2, ...")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("-o", "--output", metavar="FILE", help="write the solved spec (TOML) to FILE")
+    add_output_options(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.output:  # refuse a bad target before the work
+        check_target(args.output, inputs=[args.spec], force=args.force, parents=args.parents)
     loss = resolve(args.spec)
     if args.require is not None:
         try:
@@ -40,7 +44,9 @@ def run(args: argparse.Namespace) -> int:
     else:
         sol = solve_best(loss)
     if args.output and sol.loss is not None and sol.reached:
-        write_files({Path(args.output): _solved_spec(args.spec, sol)})
+        outcome = write_files({Path(args.output): _solved_spec(args.spec, sol)},
+                              inputs=[args.spec], force=args.force, parents=args.parents)
+        report_outcome(outcome)
     if args.json:
         out = {
             "loss": loss.name,
@@ -72,11 +78,14 @@ def _solved_spec(path: str, sol) -> str:
 
     import tomli_w
 
+    from ..escape import SinkError, toml_comment
     from ..exprtext import to_text
+    from ..outputs import display_path, read_bounded
+    from ..spec import MAX_SPEC_BYTES
 
     if not path.endswith(".toml"):
         raise UsageError("-o needs a TOML spec as input")
-    data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    data = tomllib.loads((read_bounded(path, MAX_SPEC_BYTES) or b"").decode("utf-8"))
     names = {p.name: p.symbol for p in resolve(path).params}
     constants = dict(data.get("constants", {}))
     for name, value in sol.values.items():
@@ -86,5 +95,12 @@ def _solved_spec(path: str, sol) -> str:
     how = (
         " (numeric, valid at the default parameter values only)" if sol.method == "numeric" else ""
     )
-    header = f"# Solved by lossmath solve {path}: {sol.cls}{how}. Edit the source, not this file.\n"
-    return header + tomli_w.dumps(data)
+    # The file name as a shell word, escaped for a TOML comment: a newline in it cannot add
+    # keys to the file. Spelled by display_path, so the bytes do not depend on the cwd.
+    source = shlex.quote(display_path(path))
+    header = f"Solved by lossmath solve {source}: {sol.cls}{how}. Edit the source, not this file."
+    text = f"# {toml_comment(header)}\n" + tomli_w.dumps(data)
+    if tomllib.loads(text) != data:  # the header added nothing; the file reads back the same
+        raise SinkError("internal error: the solved spec does not read back as written; "
+                        "nothing was written")
+    return text

@@ -39,7 +39,7 @@ from sympy.codegen.cfunctions import expm1, hypot, log1p
 from sympy.core.relational import Relational
 from sympy.functions.elementary.miscellaneous import MinMaxBase
 
-from .. import __version__, catalog
+from .. import __version__, catalog, escape
 from ..analysis import analyse
 from ..loss import Loss, LossError, Param
 from ..numerics.params import may_leave_the_range
@@ -1129,13 +1129,13 @@ def plans(loss: Loss | str) -> dict[str, Form]:
 
 
 def _doc(text: str) -> str:
-    """Make ``text`` safe inside a triple-quoted docstring."""
-    return text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    """One docstring line, escaped for the docstring (the last step: nothing wraps it after)."""
+    return escape.python_docstring_line(text)
 
 
 def _comment(text: str) -> str:
     """One line of text safe in a comment (no line breaks can sneak code in)."""
-    return " ".join(text.split())
+    return escape.python_comment(text)
 
 
 def _cond_text(cond: sp.Basic) -> str:
@@ -1201,8 +1201,14 @@ _ORDER_WORDS = {
 }
 
 
+def _prose(text: str) -> str:
+    """Spec text as one paragraph: every run of whitespace (a newline, U+2028, ...) is one
+    space, as wrapping makes it anyway; other unsafe characters are escaped later (_doc)."""
+    return " ".join(text.split())
+
+
 def _title(loss: Loss) -> str:
-    title = loss.title or loss.name
+    title = _prose(loss.title) or loss.name
     return title if "loss" in title.lower() else f"{title} loss"
 
 
@@ -1238,7 +1244,8 @@ def _param_doc(spec: _Spec) -> list[str]:
     for p in spec.loss.params:
         default = spec.defaults.get(p.name)
         lines.append(f"{p.name} : float, keyword-only")
-        desc = p.description[:1].upper() + p.description[1:] if p.description else p.name
+        desc = _prose(p.description) or p.name
+        desc = desc[:1].upper() + desc[1:]
         extra = f" Must be {p.assume}."
         if default is not None:
             extra += f" Default {_literal(default)}"
@@ -1256,27 +1263,36 @@ def _references(loss: Loss) -> list[str]:
     out = []
     for r in loss.references:
         link = r.link()
-        out.append("Reference: " + r.cite() + (f" <{link}>" if link and link not in r.cite()
-                                               else "") + ".")
+        cite = _prose(r.cite())
+        out.append("Reference: " + cite + (f" <{_prose(link)}>" if link and link not in r.cite()
+                                           else "") + ".")
     return out
 
 
 def _wrap(lines: Sequence[str], indent: str, width: int = 96) -> list[str]:
-    """Indent docstring lines; wrap prose (lines that are not formulas) to ``width``."""
+    """Indent docstring lines; wrap prose (lines that are not formulas) to ``width``; then
+    escape each line for the docstring (after wrapping, so no escape is split)."""
     out = []
     for line in lines:
+        line = escape.visible(line, keep="\t")  # a value change, before wrapping measures
         if not line or len(indent + line) <= width:
-            out.append(indent + line if line else "")
+            out.append(indent + _doc(line) if line else "")
             continue
         lead = len(line) - len(line.lstrip())
-        out += textwrap.wrap(
-            line.strip(),
-            width,
-            initial_indent=indent + " " * lead,
-            subsequent_indent=indent + " " * (lead + 2 if line.lstrip()[:1] in "-*" else lead),
-            break_on_hyphens=False,
-        )
+        out += [indent_ + _doc(rest) for indent_, rest in (
+            _split_indent(w) for w in textwrap.wrap(
+                line.strip(),
+                width,
+                initial_indent=indent + " " * lead,
+                subsequent_indent=indent + " " * (lead + 2 if line.lstrip()[:1] in "-*" else lead),
+                break_on_hyphens=False,
+            ))]
     return out
+
+
+def _split_indent(line: str) -> tuple[str, str]:
+    rest = line.lstrip(" ")
+    return line[: len(line) - len(rest)], rest
 
 
 def _function_doc(spec: _Spec, n: int | None, forms: tuple[Form, ...]) -> list[str]:
@@ -1289,6 +1305,8 @@ def _function_doc(spec: _Spec, n: int | None, forms: tuple[Form, ...]) -> list[s
         head = _ORDER_WORDS[n].format(title=title)
         orders = (n,)
     lines = [head, ""]
+    if n == 0 and loss.description:  # the spec's own words, once per loss
+        lines += [_prose(loss.description), ""]
     labels = {0: "f(x)", 1: "f'(x)", 2: "f''(x)"}
     lines.append("Definition::")
     lines.append("")
@@ -1330,7 +1348,7 @@ def _function_code(spec: _Spec, n: int | None, forms, kernel: str) -> list[str]:
         sig.append(p.name if default is None else f"{p.name}={_literal(default)}")
     sig.append("out=None")
     lines = [f"def {fname}({', '.join(sig)}):"]
-    doc = _wrap([_doc(t) for t in _function_doc(spec, n, forms)], "    ")
+    doc = _wrap(_function_doc(spec, n, forms), "    ")
     doc[0] = '    """' + doc[0].lstrip()
     lines += doc + ['    """']
     checks = []
@@ -1416,9 +1434,16 @@ def _kernel_code(spec: _Spec, n: int | None, forms) -> tuple[str, list[str]]:
 
 
 def _noqa(lines: list[str]) -> list[str]:
-    """Mark code lines longer than 100 characters (docstrings are wrapped earlier)."""
-    return [line + "  # noqa: E501" if len(line) > 100 and not line.startswith(" " * 4 + " ")
-            and '"""' not in line else line for line in lines]
+    """Mark code lines longer than 100 characters. Docstring lines are wrapped earlier and
+    never touched here (escaping can make one longer; a mark would become docstring text):
+    a raw triple quote only delimits a docstring, since escaping splits every other run."""
+    out, in_doc = [], False
+    for line in lines:
+        delimits = line.count('"""') % 2 == 1
+        code = not in_doc and not delimits and not line.startswith(" " * 4 + " ")
+        out.append(line + "  # noqa: E501" if code and len(line) > 100 else line)
+        in_doc ^= delimits
+    return out
 
 
 def _module_doc(specs: Sequence[_Spec]) -> list[str]:
@@ -1497,7 +1522,7 @@ def _command(names: Sequence[str], params: Mapping[str, Mapping[str, object]]) -
 
 
 def _header(command: str) -> list[str]:
-    safe = command.encode("unicode_escape").decode("ascii")  # one line, whatever the path
+    safe = escape.python_comment(command)  # one line, whatever the path
     return [
         f"# Generated by lossmath {__version__}. Do not edit; regenerate with:",
         f"#   {safe}",
@@ -1536,6 +1561,9 @@ def generate(
         An unknown loss or parameter, a name that is not a valid identifier, a parameter
         value outside its domain, a loss given twice, or an expression numpy cannot express
         (:class:`UnsupportedExpression`).
+    lossmath.escape.SinkError
+        The module would not compile (an escaping bug; the message names the fields whose
+        text reached the failing line). Nothing is returned.
 
     Examples
     --------
@@ -1571,7 +1599,7 @@ def generate(
 
     out = _header(command)
     out += ['"""' + _doc(_module_doc(specs)[0])]
-    out += _wrap([_doc(t) for t in _module_doc(specs)[1:]], "")
+    out += _wrap(_module_doc(specs)[1:], "")
     out += ['"""', "", "from __future__ import annotations", "", "import math", "import numbers",
             "", "import numpy as np", ""]
     public = [f for s in specs for f in function_names(s.name)]
@@ -1590,4 +1618,17 @@ def generate(
     extra = helper_source(text) + (_FINITE_IN if "_finite_in(" in text else "")
     out += extra.split("\n") + code
     text = "\n".join(_noqa(out)).rstrip("\n") + "\n"
-    return re.sub(r"\n{3,}(?=\S)", "\n\n\n", text)
+    text = re.sub(r"\n{3,}(?=\S)", "\n\n\n", text)
+    # The last line of defence: a module that does not compile is never handed out.
+    escape.check_python(text, _text_fields(resolved), what="module")
+    return text
+
+
+def _text_fields(losses: Sequence[Loss]) -> list[tuple[str, str]]:
+    """The free text of each loss by field, to name the culprit if a module fails to compile."""
+    out = []
+    for loss in losses:
+        out += [(f"{loss.name}.title", loss.title), (f"{loss.name}.description", loss.description)]
+        out += [(f"{loss.name}.params.{p.name}.description", p.description) for p in loss.params]
+        out += [(f"{loss.name}.references[{i}]", r.cite()) for i, r in enumerate(loss.references)]
+    return out

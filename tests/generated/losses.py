@@ -227,6 +227,9 @@ def _blocks(x, outs, floats=0, bools=0):
 def l2(x, *, out=None):
     """Squared error (L2) loss, elementwise.
 
+    L2(x) = x^2. Smooth and strictly convex, but its gradient 2x grows without bound, so large
+    errors (outliers, early training) produce large, destabilising updates.
+
     Definition::
 
         f(x) = x**2
@@ -369,6 +372,9 @@ def _l2_value_and_grad(x, value, grad):
 
 def l1(x, *, out=None):
     """Absolute error (L1) loss, elementwise.
+
+    L1(x) = |x|. Its gradient has magnitude 1 everywhere except 0: bounded, but it does not
+    shrink near the optimum, so a fixed learning rate keeps oscillating there.
 
     Definition::
 
@@ -516,6 +522,11 @@ def _l1_value_and_grad(x, value, grad):
 
 def smooth_l1(x, *, beta=1.0, out=None):
     """Smooth L1 loss, elementwise.
+
+    Quadratic for |x| < beta and linear outside, with slope 1: the gradient is bounded by 1
+    (robust to large errors, unlike L2) and shrinks to 0 near the optimum (unlike L1). beta = 1
+    is the Fast R-CNN loss 0.5x^2 if |x| < 1 else |x| - 0.5; PyTorch's
+    torch.nn.functional.smooth_l1_loss uses this parameterisation.
 
     Definition::
 
@@ -724,6 +735,10 @@ def _smooth_l1_value_and_grad(x, value, grad, beta):
 
 def huber(x, *, delta=1.0, out=None):
     """Huber loss, elementwise.
+
+    Quadratic x^2/2 for |x| <= delta and linear with slope delta outside: the gradient is x
+    clipped to [-delta, delta]. torch.nn.functional.huber_loss, optax.losses.huber_loss and
+    scipy.special.huber(delta, x) compute it.
 
     Definition::
 
