@@ -66,6 +66,14 @@ def _positions(lo: sp.Expr, hi: sp.Expr, scales: Sequence[sp.Expr] = ()) -> list
     return [lo + d for d in offsets]
 
 
+def _assumed_sign(f: sp.Expr) -> bool | None:
+    if f.is_nonnegative:
+        return True
+    if f.is_negative:
+        return False
+    return None
+
+
 def symbolic_sign(expr: sp.Expr, lo: sp.Expr, hi: sp.Expr) -> bool | None:
     """True: sympy proves ``expr >= 0`` on ``(lo, hi)``; False: ``expr < 0`` there; None."""
     sub, _ = reparametrise(lo, hi)
@@ -74,15 +82,13 @@ def symbolic_sign(expr: sp.Expr, lo: sp.Expr, hi: sp.Expr) -> bool | None:
         if form is sp.simplify and sp.count_ops(e) > 60:
             break
         try:
-            f = budget.attempt(lambda g=form: g(e), 2.0, None)
+            # the assumption queries themselves can be slow (they isolate real roots of
+            # the expanded numerator), so they share the time slice of the rewrite
+            verdict = budget.attempt(lambda g=form: _assumed_sign(g(e)), 2.0, None)
         except (NotImplementedError, TypeError, ValueError, RecursionError):
-            f = None
-        if f is None:
-            continue
-        if f.is_nonnegative:
-            return True
-        if f.is_negative:
-            return False
+            verdict = None
+        if verdict is not None:
+            return verdict
     return None
 
 
@@ -117,6 +123,8 @@ def nonnegative_on(
             return Sign(None, note=f"the sign of {expr} could not be certified")
         return Sign(bool(v >= 0), "numeric" if not expr.is_number else "symbolic")
     parametric = bool((expr.free_symbols | lo.free_symbols | hi.free_symbols) - {x})
+    if not parametric and expr.is_polynomial(x):
+        return _numeric(expr, lo, hi, what)  # exact: real roots and a point between each
     pos = _witness(expr, lo, hi, samples)
     if pos is not None and not parametric:
         return Sign(False, "numeric", pos)
