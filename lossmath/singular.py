@@ -77,6 +77,9 @@ def singular_arguments(expr: sp.Expr) -> list[sp.Expr]:
             out.append(node.args[0] - 1)
         elif isinstance(node, ENTIRE):
             continue
+        elif callable(getattr(node, "elementary", None)):
+            # a stable primitive (lossmath.numerics: softplus, logcosh, ...): its definition
+            out += singular_arguments(node.elementary())
         elif isinstance(node, sp.Piecewise):
             raise Undecided(f"a Piecewise nested inside an expression ({node}) is not supported")
         else:
@@ -92,7 +95,9 @@ def domain_conditions(expr: sp.Expr) -> list[Condition]:
     for node in sp.preorder_traversal(expr):
         if not isinstance(node, sp.Expr) or not _depends(node):
             continue
-        if node.is_Pow:
+        if callable(getattr(node, "elementary", None)):
+            out += domain_conditions(node.elementary())  # a stable primitive's definition
+        elif node.is_Pow:
             base, e = node.args
             if not _depends(base) and not _depends(e):
                 continue

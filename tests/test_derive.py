@@ -187,7 +187,7 @@ def test_unbalanced_latex_is_refused_before_pdflatex_and_leaves_nothing(tmp_path
     assert main(["derive", "badtex", "-o", str(out), "--sources", str(sources)]) == 2
     assert capsys.readouterr().err == (
         "lossmath: error: internal error: derivation badtex: badtex.tex: \\end{equation*} on "
-        "line 24 closes nothing open (near '\\\\end{equation*}'); nothing was written\n"
+        "line 25 closes nothing open (near '\\\\end{equation*}'); nothing was written\n"
     )
     assert not out.exists()  # not even the Markdown, which was fine
 
