@@ -19,7 +19,13 @@ How the code is made (see ``forms.py`` for the recognition and its proofs):
   data in cache, and its scratch buffers are a block long instead of the size of ``x``;
 * parameter-only subexpressions (``beta/2``) are computed once per call, in double precision,
   and enter the array arithmetic as Python floats (weak scalars, NEP 50), so float32 stays
-  float32; numbers are printed as ``repr`` of the nearest double.
+  float32; numbers are printed as ``repr`` of the nearest double;
+* float32 input: parameters are rounded to float32 first (as the comparisons use them), and a
+  piece whose planned form takes more than one rounding (``_rounds_more_than_once``) is
+  computed in float64 and rounded once, when stored: a float32 chain of roundings lost up to
+  3.6 ulp (a user's Tukey, gradient) where sympy.lambdify of the formula lost 1.0. Masks and
+  breakpoints stay in float32; one-rounding pieces (|x| - 1/2) and Clip/Huber forms stay
+  float32 (they are correctly rounded already).
 """
 
 from __future__ import annotations
@@ -811,7 +817,12 @@ def _masked_body(forms: Sequence[Masked], dests: Sequence[str], consts, body: _B
             if len(p) == 1 and not _has_x(p[0].expr):
                 body.lines.append(f"np.copyto({d}, {ref(p[0].expr)}, where=m0)")
         if live or any(len(p) > 1 for p in plans):
-            body.lines.append("xs = xb[m0]")
+            if any(_rounds_more_than_once(r.expr) for p in plans for r in p):
+                # float32: the piece in float64, rounded once when stored in the output
+                # (a float32 chain of roundings loses up to a few ulp that this does not)
+                body.lines.append("xs = _wide(xb[m0])")
+            else:
+                body.lines.append("xs = xb[m0]")
         if live:
             comp = _Compiler(consts, "xs", alloc=True)
             codes = comp.compile([(e, None) for e, _ in live])
@@ -828,6 +839,36 @@ def _masked_body(forms: Sequence[Masked], dests: Sequence[str], consts, body: _B
             body.lines.append(f"np.equal(xb, {inf}, out=m0)  # the limit at {where}")
             for f, d in zip(forms, dests):
                 body.lines.append(f"np.copyto({d}, {ref(f.limits[side])}, where=m0)")
+
+
+_EXACT = (sp.Abs, sp.sign)
+
+
+def _rounds_more_than_once(e: sp.Expr) -> bool:
+    """Whether the planned form ``e`` takes more than one rounding in floating point (its
+    operations, not counting |x|, sign(x), negation and scaling by a power of 2): then a
+    float32 kernel evaluates it in float64 and rounds once, at the end."""
+    e = stabilise(e)
+    count = 0
+    for node in sp.preorder_traversal(e):
+        if node.is_Atom or isinstance(node, _EXACT) or not _has_x(node):
+            continue
+        if node.is_Mul:
+            coeff, rest = node.as_coeff_Mul()
+            exact = coeff.is_Rational and _pow2_or_unit(coeff)
+            count += len(node.args) - 1 - (1 if exact else 0)
+        elif node.is_Add:
+            count += len(node.args) - 1
+        else:  # a power, a function: at least one rounding
+            count += 1
+        if count > 1:
+            return True
+    return False
+
+
+def _pow2_or_unit(q: sp.Rational) -> bool:
+    q = abs(q)
+    return q.p & (q.p - 1) == 0 and q.q & (q.q - 1) == 0
 
 
 def _body(form: Form, dest: str, consts: _Constants, body: _Body) -> None:
@@ -944,7 +985,10 @@ def _run(kernel, func, x, out, nout, params=()):
     if any(np.may_share_memory(flat, t) for t in targets):
         flat = flat.copy()  # out is x: the kernels read x again after writing out
     with np.errstate(**_ERRSTATE):
-        kernel(flat, *targets, *(value for _, value, _ in params))
+        # float32: the parameters rounded to it, as the comparisons use them, also where a
+        # piece is computed in float64
+        narrow = work.itemsize < 8
+        kernel(flat, *targets, *(float(work.type(v)) if narrow else v for _, v, _ in params))
         results = []
         for i in range(nout):
             if outs[i] is None:
@@ -955,6 +999,11 @@ def _run(kernel, func, x, out, nout, params=()):
                     np.copyto(outs[i], targets[i].reshape(x.shape))
                 results.append(outs[i])
     return results[0] if nout == 1 else tuple(results)
+
+
+def _wide(xs):
+    """A float32 piece's elements as float64 (float64 and wider: as they are)."""
+    return xs.astype(np.float64) if xs.dtype.itemsize < 8 else xs
 
 
 def _blocks(x, outs, floats=0, bools=0):
@@ -982,7 +1031,11 @@ def _finite_in(dtype, value, what, params):
         v = float(dtype.type(value))
     if math.isfinite(v) and (v == 0.0) == (value == 0.0):
         return
-    given = ", ".join(f"{name}={p!r}" for name, p in params)
+    # float32: the parameters come rounded to it; shown as float32 prints them (0.01)
+    given = ", ".join(
+        f"{name}={p!r}" if dtype.itemsize >= 8 else f"{name}={dtype.type(p)!s}"
+        for name, p in params
+    )
     raise ValueError(
         f"{what} is {value!r}, which is {v!r} in {dtype} (the precision x is computed in): "
         f"finite x would give inf or nan; {given} is out of range for {dtype}"
@@ -1475,6 +1528,8 @@ def _module_doc(specs: Sequence[_Spec]) -> list[str]:
         "(the piece whose condition holds there), for the loss and for its derivatives alike; "
         "at a kink the derivative is that piece's derivative at the point, e.g. sign(0) = 0 "
         "for Abs(x). The values are listed below.",
+        "- float32 (and float16) input: the parameters are rounded to float32; a piece that "
+        "takes more than one rounding is computed in float64 and rounded to float32 once.",
         "- A piece is never evaluated outside its interval, and no function emits a "
         "floating-point warning: overflow to +-inf and underflow are the correctly rounded "
         "results and are not reported.",

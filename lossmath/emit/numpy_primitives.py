@@ -20,8 +20,9 @@ _SOURCES: dict[str, str] = {
 def __wide(fn, out, u, *args):
     """fn on float32 input, computed in float64 and rounded once: float32's SIMD exp and
     log, and a float32 chain of operations, lose up to a few ulp that float64 does not."""
-    # the constants as float32 would use them: rounded to float32 first
-    r = fn(u.astype(np.float64), *(float(np.float32(a)) for a in args))
+    # the constants as given: parameters come rounded to float32 already (the kernels'
+    # caller does it), a literal of the formula stays the nearest double to its value
+    r = fn(u.astype(np.float64), *args)
     if out is None:
         return r.astype(np.float32)
     np.copyto(out, r, casting="same_kind")

@@ -25,6 +25,8 @@ Conventions (every function)
   whose condition holds there), for the loss and for its derivatives alike; at a kink the
   derivative is that piece's derivative at the point, e.g. sign(0) = 0 for Abs(x). The values
   are listed below.
+- float32 (and float16) input: the parameters are rounded to float32; a piece that takes more
+  than one rounding is computed in float64 and rounded to float32 once.
 - A piece is never evaluated outside its interval, and no function emits a floating-point
   warning: overflow to +-inf and underflow are the correctly rounded results and are not
   reported.
@@ -195,7 +197,10 @@ def _run(kernel, func, x, out, nout, params=()):
     if any(np.may_share_memory(flat, t) for t in targets):
         flat = flat.copy()  # out is x: the kernels read x again after writing out
     with np.errstate(**_ERRSTATE):
-        kernel(flat, *targets, *(value for _, value, _ in params))
+        # float32: the parameters rounded to it, as the comparisons use them, also where a
+        # piece is computed in float64
+        narrow = work.itemsize < 8
+        kernel(flat, *targets, *(float(work.type(v)) if narrow else v for _, v, _ in params))
         results = []
         for i in range(nout):
             if outs[i] is None:
@@ -206,6 +211,11 @@ def _run(kernel, func, x, out, nout, params=()):
                     np.copyto(outs[i], targets[i].reshape(x.shape))
                 results.append(outs[i])
     return results[0] if nout == 1 else tuple(results)
+
+
+def _wide(xs):
+    """A float32 piece's elements as float64 (float64 and wider: as they are)."""
+    return xs.astype(np.float64) if xs.dtype.itemsize < 8 else xs
 
 
 def _blocks(x, outs, floats=0, bools=0):
