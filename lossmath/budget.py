@@ -19,6 +19,7 @@ enforced, and :func:`enforced` says so.
 from __future__ import annotations
 
 import contextlib
+import gc
 import signal
 import threading
 import time
@@ -43,7 +44,22 @@ def enforced() -> bool:
     return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
 
 
-def _fire(signum: int, frame: object) -> None:
+def _swallowed(frame) -> bool:
+    """Whether an exception raised here would be lost: inside a ``__del__`` or a garbage
+    collector callback (hypothesis installs one), Python prints and drops it."""
+    callbacks = {getattr(cb, "__code__", None) for cb in gc.callbacks}
+    depth = 0
+    while frame is not None and depth < 64:
+        if frame.f_code.co_name == "__del__" or frame.f_code in callbacks:
+            return True
+        frame, depth = frame.f_back, depth + 1
+    return False
+
+
+def _fire(signum: int, frame) -> None:
+    if _swallowed(frame):
+        signal.setitimer(signal.ITIMER_REAL, 0.01)  # try again just after it returns
+        return
     now = time.monotonic()
     for when, token, what, seconds in _stack:  # outermost expired budget wins
         if when <= now:

@@ -31,7 +31,7 @@ from lossmath.spec import loss_from_toml
 sys.path.insert(0, str(Path(__file__).parent))
 from verdict_corpus import CASES, DEPENDS, NOJUMP, Case, class_order  # noqa: E402
 
-LIMIT = 20.0  # seconds per case: build + analyse
+LIMIT = 10.0  # seconds per case: build + analyse (the command line's default budget)
 REL = 1e-9  # relative tolerance on numbers (1e-6 for a Float answer: a numeric certificate)
 UNDECIDED = tuple(
     e for e in (getattr(analysis, "Undecided", None), getattr(analysis, "OutOfTime", None))
