@@ -259,3 +259,22 @@ def test_hostile_but_valid_input_ends_within_the_budget(tmp_path, capsys, argv, 
     assert code in allowed, err
     assert "Traceback" not in err and err.count("\n") <= 1
     assert elapsed < 4 + 6  # the budget, plus slack for a loaded machine
+
+
+def test_deadline_survives_a_gc_callback():
+    # An alarm inside a gc callback (hypothesis installs one) would be printed and dropped
+    # by Python; the budget retries just after the callback returns instead.
+    import gc
+
+    def slow_callback(phase, info):
+        end = time.monotonic() + 0.05
+        while time.monotonic() < end:
+            pass
+
+    gc.callbacks.append(slow_callback)
+    try:
+        with pytest.raises(OutOfTime), budget.deadline(0.3):
+            while True:
+                [object() for _ in range(1000)]
+    finally:
+        gc.callbacks.remove(slow_callback)
