@@ -105,13 +105,15 @@ def _shortest(candidates: list[sp.Expr]) -> sp.Expr:
 
 
 def certified_value(expr: sp.Expr) -> sp.Expr | None:
-    """A verified 20-digit value of a number, or None when sympy cannot verify its digits
-    (``evalf(strict=True)`` raises rather than return unverified digits)."""
+    """A verified 20-digit real value of a number, or None when sympy cannot verify its
+    digits (``evalf(strict=True)`` raises rather than return unverified digits) or the value
+    is not real. A complex value means a point outside the expression's real domain (or
+    across a branch cut), where it witnesses nothing."""
     try:
         v = expr.evalf(20, strict=True)
     except (sp.core.evalf.PrecisionExhausted, ValueError, TypeError):
         return None
-    return v if v.is_number else None
+    return v if v.is_number and v.is_real else None
 
 
 #: generic points where an expression in x is evaluated to witness that it is not zero

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import sympy as sp
 
 from .. import budget
+from ..errors import Undecided
 from .extremes import Bound, gradient_bound
 from .properties import convex, growth, minimum_at_zero, symmetric
 from .smoothness import BreakpointReport, breakpoint_report, class_name
@@ -114,24 +115,25 @@ def _analyse(loss: Loss) -> LossReport:
                 )
     notes += _unknown_conditions(loss, bps)
     d1, d2 = table.diff(1), table.diff(2)
-    with budget.stage("deciding symmetry"):
-        sym, note = symmetric(table)
+    sym, note = _undecided_on_failure("symmetry", lambda: symmetric(table), _with_note)
     notes += [note] if note else []
-    with budget.stage("deciding convexity"):
-        conv, conv_notes = convex(table, d1, d2, bps)
+    conv, conv_notes = _undecided_on_failure(
+        "convexity", lambda: convex(table, d1, d2, bps), _with_notes
+    )
     notes += conv_notes
-    with budget.stage("bounding |f'|"):
-        bound: Bound = gradient_bound(d1, d2)
+    bound: Bound = _undecided_on_failure(
+        "sup |f'|", lambda: gradient_bound(d1, d2), lambda why: Bound(None, None, note=why)
+    )
     notes += [bound.note] if bound.note else []
-    with budget.stage("deciding the growth"):
-        grow, note = growth(table)
+    grow, note = _undecided_on_failure("the growth", lambda: growth(table), _with_note)
     notes += [note] if note else []
     try:
         v0 = table.value_at(sp.S.Zero)
     except ValueError:
         v0 = sp.nan
-    with budget.stage("deciding whether f(0) is the minimum"):
-        minimum, min_notes = minimum_at_zero(table, d1, bps, v0)
+    minimum, min_notes = _undecided_on_failure(
+        "whether f(0) is the minimum", lambda: minimum_at_zero(table, d1, bps, v0), _with_notes
+    )
     notes += min_notes
     return LossReport(
         tuple(bps),
@@ -145,6 +147,24 @@ def _analyse(loss: Loss) -> LossReport:
         bound.method,
         bound.enclosure,
     )
+
+
+def _undecided_on_failure(what: str, decide, undecided):
+    """Run one property's decision under its own budget stage; an :class:`Undecided` from
+    inside it makes that property undecided (``undecided(reason)``), not the whole report."""
+    try:
+        with budget.stage(f"deciding {what}"):
+            return decide()
+    except Undecided as exc:
+        return undecided(f"{what}: {exc}")
+
+
+def _with_note(why: str):
+    return None, why
+
+
+def _with_notes(why: str):
+    return None, [why]
 
 
 def _unknown_conditions(loss: Loss, bps: list[BreakpointReport]) -> list[str]:

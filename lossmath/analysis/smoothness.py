@@ -132,9 +132,13 @@ def _flat(g: sp.Expr, p: sp.Expr, side: str) -> bool:
         return False
 
 
-def _polynomial_order(d: sp.Expr, p: sp.Expr, samples) -> tuple[int, sp.Expr] | None:
-    """For a polynomial ``d``: ``(m, d^(m)(p))`` with ``m`` the order of its zero at ``p``,
-    or None when ``d`` is not a polynomial in ``x`` or a coefficient is undecided."""
+def _polynomial_order(
+    d: sp.Expr, p: sp.Expr, samples
+) -> tuple[int, sp.Expr, ZeroTest] | None:
+    """For a polynomial ``d``: ``(m, d^(m)(p), test)`` with ``m`` the order of its zero at
+    ``p`` and ``test`` the proof that its coefficient is nonzero (symbolic, or certified at
+    the parameter samples); None when ``d`` is not a polynomial in ``x`` or a coefficient is
+    undecided."""
     if not d.is_polynomial(x):
         return None
     h = sp.Dummy("h")
@@ -145,7 +149,7 @@ def _polynomial_order(d: sp.Expr, p: sp.Expr, samples) -> tuple[int, sp.Expr] | 
         if t.value is None:
             return None
         if t.value is False:
-            return m, tidy(c * sp.factorial(m))
+            return m, tidy(c * sp.factorial(m)), t
     return None  # identically zero: the caller has already handled that
 
 
@@ -188,13 +192,13 @@ def _analytic_join(gl: sp.Expr, gr: sp.Expr, p: sp.Expr, samples) -> Result:
         return trace.result(math.inf)
     poly = _polynomial_order(sp.expand(gr - gl), p, samples)
     if poly is not None:
-        m, jump = poly
+        m, jump, nonzero = poly
         for n in range(m + 1):
             lv, rv = gl.diff(x, n).xreplace({x: p}), gr.diff(x, n).xreplace({x: p})
             trace.lefts.append(tidy(lv))
             trace.rights.append(tidy(rv))
             trace.jumps.append(sp.S.Zero if n < m else jump)
-            trace.tests.append(ZeroTest(n < m, "symbolic"))
+            trace.tests.append(ZeroTest(True, "symbolic") if n < m else nonzero)
         return trace.result(m - 1)
     dl, dr = gl, gr
     for n in range(MAX_ANALYTIC_ORDER + 1):
