@@ -62,6 +62,21 @@ class Primitive(sp.Function):
     _mpmathcode = _numpycode = _pythoncode = _latex
 
 
+class _EvenGrowing(Primitive):
+    """A primitive even in its first argument, 0 there at 0 and +oo at +-oo (logcosh,
+    hypotm, log1p_sq): ``f(-u, ...)`` is rewritten ``f(u, ...)``."""
+
+    @classmethod
+    def eval(cls, u, *rest):
+        if u in (sp.oo, sp.S.NegativeInfinity):
+            return sp.oo
+        if u.is_zero:
+            return sp.S.Zero
+        if u.could_extract_minus_sign():
+            return cls(-u, *rest)
+        return None
+
+
 class softplus(Primitive):
     r"""``softplus(u) = log(1 + exp(u))``; numpy ``logaddexp(0, u)``:
     ``max(u, 0) + log1p(exp(-|u|))``, never overflows, no cancellation for u < 0."""
@@ -110,7 +125,7 @@ class sigmoid(Primitive):
         return 1 / (1 + sp.exp(-self.args[0]))
 
 
-class logcosh(Primitive):
+class logcosh(_EvenGrowing):
     r"""``logcosh(u) = log(cosh(u))``.
 
     Two regimes in ``a = |u|``: ``log1p(2*sinh(a/2)**2)`` (``cosh a - 1`` without
@@ -120,15 +135,6 @@ class logcosh(Primitive):
     """
 
     nargs = 1
-
-    @classmethod
-    def eval(cls, u):
-        if u in (sp.oo, sp.S.NegativeInfinity):
-            return sp.oo
-        if u.is_zero:
-            return sp.S.Zero
-        if u.could_extract_minus_sign():
-            return cls(-u)
 
     def fdiff(self, argindex=1):
         return sp.tanh(self.args[0])
@@ -140,21 +146,12 @@ class logcosh(Primitive):
         return True if self.args[0].is_real else None
 
 
-class hypotm(Primitive):
+class hypotm(_EvenGrowing):
     r"""``hypotm(u, q) = sqrt(u**2 + q**2) - q`` for ``q > 0``: evaluated as
     ``a*(a/(hypot(a, q) + q))`` with ``a = |u|``, which neither cancels near 0 (pseudo-Huber
     and Charbonnier were 0 there) nor overflows (``u**2`` does from 1.3e154 / 1.8e19)."""
 
     nargs = 2
-
-    @classmethod
-    def eval(cls, u, q):
-        if u in (sp.oo, sp.S.NegativeInfinity):
-            return sp.oo
-        if u.is_zero:
-            return sp.S.Zero
-        if u.could_extract_minus_sign():
-            return cls(-u, q)
 
     def fdiff(self, argindex=1):
         u, q = self.args
@@ -216,21 +213,12 @@ class hypotm2(Primitive):
         return q**2 / (u**2 + q**2) ** sp.Rational(3, 2)
 
 
-class log1p_sq(Primitive):
+class log1p_sq(_EvenGrowing):
     r"""``log1p_sq(u, k) = log(1 + k*u**2)`` for ``k > 0``: ``log1p(k*u*u)`` while ``u*u``
     cannot overflow (``|u| < 2**((emax - 4)/2)``), ``2*log|u| + log(k) + log1p(1/(k*u*u))``
     beyond (Cauchy's value was inf from 1.3e154 / 1.8e19)."""
 
     nargs = 2
-
-    @classmethod
-    def eval(cls, u, k):
-        if u in (sp.oo, sp.S.NegativeInfinity):
-            return sp.oo
-        if u.is_zero:
-            return sp.S.Zero
-        if u.could_extract_minus_sign():
-            return cls(-u, k)
 
     def fdiff(self, argindex=1):
         u, k = self.args
