@@ -266,7 +266,8 @@ def _limit_memory() -> None:
         import resource
     except ImportError:  # pragma: no cover - not on POSIX
         return
-    mb = int(os.environ.get("LOSSMATH_MEMORY_MB", MEMORY_MB) or 0)
+    text = os.environ.get("LOSSMATH_MEMORY_MB", str(MEMORY_MB)).strip()
+    mb = int(text) if text.isdigit() else MEMORY_MB  # a malformed value keeps the default
     if mb <= 0:
         return
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)

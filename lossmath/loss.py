@@ -137,7 +137,7 @@ def exact(value: object) -> sp.Expr:
 #: decimal exponents of parameter values are bounded before any number is built, so
 #: ``1e100000000`` is refused at once instead of expanding a 100-million-digit integer
 MAX_DECIMAL_EXPONENT = 400
-_NUMBER = re.compile(r"\s*[+-]?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?\s*")
+_NUMBER = re.compile(r"\s*[+-]?([\d_]*)(?:\.([\d_]*))?(?:[eE]([+-]?[\d_]+))?\s*")
 
 
 def parse_param_value(text: str) -> sp.Rational:
@@ -151,7 +151,10 @@ def parse_param_value(text: str) -> sp.Rational:
         raise LossError(f"number too long ({len(text)} characters; at most 100)")
     for part in text.split("/"):
         m = _NUMBER.fullmatch(part)
-        if m and m.group(3) and abs(int(m.group(3))) > MAX_DECIMAL_EXPONENT:
+        if m is None:  # anything Fraction might read that is not a plain decimal
+            raise LossError(f"malformed number {text!r} (expected e.g. 1, 0.5, 1e-3 or 1/9)")
+        exponent = (m.group(3) or "0").replace("_", "")  # Fraction accepts 1e100_000_000
+        if exponent.lstrip("+-") and abs(int(exponent)) > MAX_DECIMAL_EXPONENT:
             raise LossError(
                 f"number {text.strip()!r} is out of range (decimal exponents are limited to "
                 f"±{MAX_DECIMAL_EXPONENT})"
