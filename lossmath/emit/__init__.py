@@ -1,11 +1,14 @@
-"""Emitters: code generated from a loss's interval tables.
+"""Emitters: code generated from a loss's interval tables, in the manner of sympy's printers.
+
+One data flow: interval tables -> :mod:`~lossmath.emit.plan` (the recognised forms of
+:mod:`~lossmath.emit.forms` with the stable rewrites of :mod:`lossmath.numerics`, the specs
+and their validation) -> one printer per target, which adds only syntax and calling
+conventions. The shared docstring text is in :mod:`~lossmath.emit.docs`.
 
 * :mod:`lossmath.emit.numpy` -- :func:`~lossmath.emit.numpy.generate` writes one self-contained
   numpy module with each loss's value, gradient, Hessian and value_and_grad (``lossmath
-  codegen``).
-* :mod:`lossmath.emit.forms` -- the branch-free forms (clip, Huber-like, steps, single
-  expression) recognised in a table and proved equal to it with sympy; any backend can use
-  them.
+  codegen``); its runtime helpers are in :mod:`~lossmath.emit.numpy_runtime`, its stable
+  primitives in :mod:`~lossmath.emit.numpy_primitives`.
 
 Emitters are pure functions of the tables returning text; writing files, ``--check`` and
 ``--diff`` live in :mod:`lossmath.outputs`.

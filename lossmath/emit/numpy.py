@@ -1,10 +1,15 @@
-"""Generate a self-contained numpy module: value, gradient, Hessian and value_and_grad.
+"""The numpy printer: a self-contained numpy module with value, gradient, Hessian and
+value_and_grad.
 
 :func:`generate` turns losses into the text of one Python module that imports numpy (and the
 standard library's ``math`` and ``numbers``) and nothing else: no sympy, no lossmath. For a
 loss ``NAME`` it defines ``NAME(x, *, params..., out=None)``, ``NAME_grad``, ``NAME_hess``
 (the second derivative) and ``NAME_value_and_grad`` (a tuple), with the loss's parameters as
 keyword-only arguments.
+
+What is computed comes from the target-neutral plan (:mod:`lossmath.emit.plan`: the tables,
+their recognised forms and the stable rewrites) and the shared docstrings
+(:mod:`lossmath.emit.docs`); this module only prints them as numpy.
 
 How the code is made (see ``forms.py`` for the recognition and its proofs):
 
@@ -30,11 +35,7 @@ How the code is made (see ``forms.py`` for the recognition and its proofs):
 
 from __future__ import annotations
 
-import builtins
-import keyword
-import math
 import re
-import textwrap
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -42,18 +43,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy as sp
 from sympy.codegen.cfunctions import expm1, hypot, log1p
-from sympy.core.relational import Relational
 from sympy.functions.elementary.miscellaneous import MinMaxBase
 
-from .. import __version__, catalog, escape
-from ..analysis import analyse
-from ..loss import Loss, LossError, Param
+from .. import __version__, escape
+from ..loss import Loss
 from ..numerics.params import may_leave_the_range
-from ..numerics.primitives import Primitive
 from ..numerics.regimes import DtypeBound, Plan, single
-from ..numerics.rewrite import plan_pieces, stabilise
+from ..numerics.rewrite import stabilise
 from ..symbols import x
-from ..table import IntervalTable
+from . import docs
 from .forms import (
     Clip,
     Form,
@@ -62,12 +60,19 @@ from .forms import (
     Run,
     Single,
     Steps,
-    at_infinity,
-    limit_at,
-    recognise,
-    regions,
 )
 from .numpy_primitives import helper_name, helper_source
+from .numpy_runtime import FINITE_IN, RUNTIME
+from .plan import (
+    Spec,
+    UnsupportedExpression,
+    float_literal,
+    function_names,
+    identifier_check,
+    plans,
+    resolve_losses,
+)
+from .plan import forms as plan_forms
 
 __all__ = ["UnsupportedExpression", "generate", "function_names", "plans", "stabilise"]
 
@@ -101,10 +106,6 @@ _UFUNCS: dict[type, str] = {
 _DOMAINS = ("positive", "nonnegative", "negative", "nonpositive", "real")
 
 
-class UnsupportedExpression(LossError):
-    """An expression node the numpy emitter cannot translate; the message names it."""
-
-
 def _unsupported(e: sp.Basic) -> UnsupportedExpression:
     return UnsupportedExpression(f"cannot emit {type(e).__name__} for numpy (in {sp.sstr(e)})")
 
@@ -121,12 +122,7 @@ def _literal(value: sp.Expr) -> str:
         return "np.inf"
     if value == -sp.oo:
         return "-np.inf"
-    if not value.is_real:
-        raise UnsupportedExpression(f"cannot emit the non-real constant {value} for numpy")
-    f = float(value) if value.is_Rational else float(sp.N(value, 40))
-    if f != f or f in (float("inf"), float("-inf")):
-        raise UnsupportedExpression(f"the constant {value} does not fit a float64")
-    return repr(f)
+    return float_literal(value)
 
 
 def _pow2(q: int) -> bool:
@@ -181,13 +177,13 @@ class _Constants:
     def prologue(self, loss: str = "") -> list[str]:
         lines = []
         for name, code, e in self.defs:
-            lines.append(f"{name} = {code}  # {_comment(sp.sstr(e))}")
+            lines.append(f"{name} = {code}  # {docs.comment(sp.sstr(e))}")
             params = sorted((s for s in e.free_symbols if s in self.params), key=str)
             if params and may_leave_the_range(e):
                 # computed in double from the parameters; it must survive the rounding to
                 # the working dtype, or finite x would give inf/nan (delta**2 in float32)
                 names = ", ".join(f'("{p.name}", {p.name})' for p in params)
-                what = _comment(f"{loss}: {sp.sstr(e)}").replace('"', "'")
+                what = docs.comment(f"{loss}: {sp.sstr(e)}").replace('"', "'")
                 lines.append(f'_finite_in(x.dtype, {name}, "{what}", ({names},))')
         return lines
 
@@ -895,173 +891,6 @@ def _body(form: Form, dest: str, consts: _Constants, body: _Body) -> None:
 
 # -- the generated module ------------------------------------------------------------------
 
-_RUNTIME = '''
-_BLOCK = {block}
-
-# Floating-point conditions are reported by the values (inf, nan), as in scipy.special: the
-# functions never warn. Nothing is hidden by this: no piece is evaluated outside its
-# interval, and lossmath's tests run the kernels with every condition but underflow raising.
-_ERRSTATE = {{"over": "ignore", "under": "ignore", "divide": "ignore", "invalid": "ignore"}}
-
-_DOMAINS = {{
-    "positive": (lambda v: v > 0, "positive"),
-    "nonnegative": (lambda v: v >= 0, "nonnegative"),
-    "negative": (lambda v: v < 0, "negative"),
-    "nonpositive": (lambda v: v <= 0, "nonpositive"),
-    "real": (lambda v: True, "real"),
-}}
-
-
-def _param(func, name, value, domain):
-    """A parameter as a Python float, validated against its domain (the error names it)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{{func}}: {{name}} must be a real number, got {{value!r}}")
-    v = float(value)
-    holds, text = _DOMAINS[domain]
-    if not (math.isfinite(v) and holds(v)):
-        raise ValueError(f"{{func}}: {{name}} must be finite and {{text}}, got {{value!r}}")
-    return v
-
-
-def _fits(func, name, value, domain, dtype):
-    """The parameter keeps its domain when rounded to the working dtype (float32: 1e-50 -> 0)."""
-    if dtype.itemsize >= 8:
-        return
-    with np.errstate(over="ignore", under="ignore"):
-        v = float(dtype.type(value))
-    holds, text = _DOMAINS[domain]
-    if not (math.isfinite(v) and holds(v)):
-        raise ValueError(
-            f"{{func}}: {{name}}={{value!r}} is not {{text}} in {{dtype}} (it rounds to {{v!r}}), "
-            "the precision x is computed in; pass float64 input"
-        )
-
-
-def _outputs(func, out, nout, shape, dtype):
-    """The out= argument as a tuple of nout arrays or Nones, each checked against x."""
-    outs = (out,) if nout == 1 else (None,) * nout if out is None else out
-    if not isinstance(outs, tuple) or len(outs) != nout:
-        raise TypeError(f"{{func}}: out must be None or a tuple of {{nout}} arrays")
-    for o in outs:
-        if o is None:
-            continue
-        if not isinstance(o, np.ndarray):
-            raise TypeError(f"{{func}}: out must be a numpy array, got {{type(o).__name__}}")
-        if o.shape != shape:
-            raise ValueError(f"{{func}}: out has shape {{o.shape}}, x has shape {{shape}}")
-        if o.dtype != dtype:
-            raise TypeError(f"{{func}}: out has dtype {{o.dtype}}, the result has dtype {{dtype}}")
-        if not o.flags.writeable:
-            raise ValueError(f"{{func}}: out is read-only")
-    given = [o for o in outs if o is not None]
-    if len(given) == 2 and np.may_share_memory(given[0], given[1]):
-        raise ValueError(f"{{func}}: the two outputs overlap")
-    return outs
-
-
-def _run(kernel, func, x, out, nout, params=()):
-    """Convert x, check parameters against its precision, run the kernel, shape the result.
-
-    The kernel sees 1-d arrays of the working dtype: float64 for bool/int input, float32 for
-    float16 (rounded to float16 once, at the end), the input's float type otherwise.
-    """
-    x = np.asarray(x)
-    if x.dtype.kind == "f":
-        dtype = np.dtype(x.dtype.type)
-    elif x.dtype.kind in "biu":
-        dtype = np.dtype(np.float64)
-    else:
-        raise TypeError(f"{{func}}: x must hold real numbers, got dtype {{x.dtype}}")
-    work = np.dtype(np.float32) if dtype == np.float16 else dtype
-    for name, value, domain in params:
-        _fits(func, name, value, domain, work)
-    outs = _outputs(func, out, nout, x.shape, dtype)
-    flat = x.astype(work, copy=False).reshape(-1)
-    # The kernels write into 1-d views of out when they can, else into a temporary.
-    direct = [o is not None and o.dtype == work and o.flags.c_contiguous for o in outs]
-    targets = [
-        outs[i].reshape(-1) if direct[i] else np.empty(flat.size, work) for i in range(nout)
-    ]
-    if any(np.may_share_memory(flat, t) for t in targets):
-        flat = flat.copy()  # out is x: the kernels read x again after writing out
-    with np.errstate(**_ERRSTATE):
-        # float32: the parameters rounded to it, as the comparisons use them, also where a
-        # piece is computed in float64
-        narrow = work.itemsize < 8
-        kernel(flat, *targets, *(float(work.type(v)) if narrow else v for _, v, _ in params))
-        results = []
-        for i in range(nout):
-            if outs[i] is None:
-                r = targets[i].reshape(x.shape).astype(dtype, copy=False)
-                results.append(r[()] if r.ndim == 0 else r)
-            else:
-                if not direct[i]:
-                    np.copyto(outs[i], targets[i].reshape(x.shape))
-                results.append(outs[i])
-    return results[0] if nout == 1 else tuple(results)
-
-
-def _wide(xs):
-    """A float32 piece's elements as float64 (float64 and wider: as they are)."""
-    return xs.astype(np.float64) if xs.dtype.itemsize < 8 else xs
-
-
-def _blocks(x, outs, floats=0, bools=0):
-    """Aligned slices of x, of each output and of scratch buffers, _BLOCK elements at a time.
-
-    Each numpy call is one pass over memory. Making all of a function's passes over one
-    block while it is in cache, instead of over the whole array, leaves about one pass over
-    main memory per input and output, and the scratch buffers stay small.
-    """
-    n = x.size
-    size = min(n, _BLOCK)
-    scratch = [np.empty(size, x.dtype) for _ in range(floats)]
-    scratch += [np.empty(size, np.bool_) for _ in range(bools)]
-    for start in range(0, n, _BLOCK):
-        stop = min(start + _BLOCK, n)
-        yield (x[start:stop], *(o[start:stop] for o in outs), *(s[: stop - start] for s in scratch))
-'''
-
-
-_FINITE_IN = '''
-def _finite_in(dtype, value, what, params):
-    """A constant computed from parameters must stay finite, and nonzero if it is, when
-    rounded to the working dtype; else the error names the parameters."""
-    with np.errstate(over="ignore", under="ignore"):
-        v = float(dtype.type(value))
-    if math.isfinite(v) and (v == 0.0) == (value == 0.0):
-        return
-    # float32: the parameters come rounded to it; shown as float32 prints them (0.01)
-    given = ", ".join(
-        f"{name}={p!r}" if dtype.itemsize >= 8 else f"{name}={dtype.type(p)!s}"
-        for name, p in params
-    )
-    raise ValueError(
-        f"{what} is {value!r}, which is {v!r} in {dtype} (the precision x is computed in): "
-        f"finite x would give inf or nan; {given} is out of range for {dtype}"
-    )
-'''
-
-
-@dataclass(frozen=True)
-class _Spec:
-    """One loss to emit: its Loss, parameter defaults, and the tables of f, f', f'', f'''."""
-
-    loss: Loss
-    defaults: dict[str, sp.Expr]
-    tables: tuple[IntervalTable, ...]
-
-    @property
-    def name(self) -> str:
-        return self.loss.name
-
-
-_SUFFIX = {0: "", 1: "_grad", 2: "_hess"}
-
-
-def function_names(name: str) -> tuple[str, str, str, str]:
-    """The public functions generated for a loss called ``name``."""
-    return (name, f"{name}_grad", f"{name}_hess", f"{name}_value_and_grad")
 
 
 #: Names the generated module uses at module level or inside functions; losses and
@@ -1073,311 +902,59 @@ _RESERVED = {
 _RESERVED_RE = re.compile(r"^[ctsm]\d+$")
 
 
-def _check_identifier(text: str, what: str) -> None:
-    if not text.isidentifier() or keyword.iskeyword(text) or text.startswith("_"):
-        raise LossError(
-            f"{what} {text!r} cannot be a Python function or argument name "
-            "(use letters, digits and underscores, not starting with a digit or '_')"
-        )
-    if text in _RESERVED or _RESERVED_RE.match(text) or hasattr(builtins, text):
-        raise LossError(f"{what} {text!r} is reserved in the generated code; rename it")
+_check_name = identifier_check(_RESERVED, _RESERVED_RE)
 
 
-def _spec(loss: Loss, overrides: Mapping[str, object]) -> _Spec:
-    if loss.order != 0:
-        raise LossError(f"{loss.label}: pass the loss itself; its derivatives are generated")
-    if getattr(loss, "unknowns", ()):
-        raise LossError(
-            f"{loss.name}: unknowns left unsolved: {', '.join(loss.unknowns)}; solve them first"
-        )
-    _check_identifier(loss.name, "loss name")
-    if overrides:  # names and values checked the way every --param is
-        try:
-            loss.subs(dict(overrides))
-        except LossError as exc:
-            text = str(exc)
-            text = text if text.startswith(loss.name) else f"{loss.name}: {text}"
-            raise LossError(text) from None
-    defaults: dict[str, sp.Expr] = {}
-    for p in loss.params:
-        _check_identifier(p.name, f"{loss.name}: parameter")
-        value = p.check(overrides[p.name]) if p.name in overrides else p.default
-        if value is not None:
-            _check_float(loss.name, p, value, overrides.get(p.name, value))
-            defaults[p.name] = value
-    tables = (loss.table, *(loss.derivative(n).table for n in (1, 2, 3)))
-    return _Spec(loss, defaults, tables)
 
 
-def _check_float(name: str, p: Param, value: sp.Expr, given: object) -> None:
-    f = float(value)
-    ok = {
-        "positive": f > 0, "nonnegative": f >= 0, "negative": f < 0, "nonpositive": f <= 0,
-        "real": True,
-    }[p.assume]
-    if not (f == f and abs(f) != float("inf") and ok):
-        raise LossError(
-            f"{name}: parameter {p.name} = {given} does not survive rounding to a float64 "
-            f"(it becomes {f!r})"
-        )
 
 
-def _resolve(item: Loss | str) -> Loss:
-    return item if isinstance(item, Loss) else catalog.get(item)
 
 
-def _piece_bound(table: IntervalTable, piece: int) -> sp.Expr | None:
-    """The largest |x| piece ``piece`` is used on, when its runs are ``-b..b`` (else None)."""
-    his = []
-    for p, runs in regions(table):
-        if p != piece:
-            continue
-        for r in runs:
-            if r.lo is None or r.hi is None or sp.simplify(r.lo + r.hi) != 0:
-                return None
-            his.append(r.hi)
-    return his[0] if len(set(his)) == 1 else None
 
 
-def _stable(form: Form, table: IntervalTable, plans: tuple[Plan, ...]) -> Form:
-    """``form`` evaluated with the rewrite stage's plans (one per piece)."""
-    if all(p == single(e) for p, (e, _) in zip(plans, table.pieces)):
-        return form
-    if isinstance(form, Single) and len(plans[0]) == 1:
-        expr = plans[0][0].expr
-        if all(at_infinity(expr, s)[0] for s in (-sp.oo, sp.oo)):
-            return Single(expr)
-    limits = (limit_at(table.intervals[0].expr, -sp.oo), limit_at(table.intervals[-1].expr, sp.oo))
-    # the rewritten forms' IEEE values at +-inf are not checked: the limits are patched in
-    return Masked(table, regions(table), (False, False), limits, plans)
 
 
-def _forms(spec: _Spec) -> tuple[Form, Form, Form]:
-    """The recognised form of each function; the transcendental ones (Single, Masked) with
-    their pieces rewritten by the numerics stage. Clip, HuberLike and Steps are exact as they
-    are and are kept."""
-    t = spec.tables
-    forms = [recognise(t[0], t[1]), recognise(t[1], t[2]), recognise(t[2], t[3])]
-    if not any(isinstance(f, (Single, Masked)) for f in forms):
-        return tuple(forms)  # type: ignore[return-value]
-    per_piece = [
-        plan_pieces([t[n].pieces[i][0] for n in range(3)], _piece_bound(t[0], i))
-        for i in range(len(t[0].pieces))
-    ]
-    for n, f in enumerate(forms):
-        if isinstance(f, (Single, Masked)):
-            forms[n] = _stable(f, t[n], tuple(pp.plans[n] for pp in per_piece))
-    return tuple(forms)  # type: ignore[return-value]
-
-
-def plans(loss: Loss | str) -> dict[str, Form]:
-    """How each generated function of ``loss`` evaluates it (for tests and curious users)."""
-    spec = _spec(_resolve(loss), {})
-    f0, f1, f2 = _forms(spec)
-    names = function_names(spec.name)
-    return {names[0]: f0, names[1]: f1, names[2]: f2}
 
 
 # -- text helpers ---------------------------------------------------------------------------
 
 
-def _doc(text: str) -> str:
-    """One docstring line, escaped for the docstring (the last step: nothing wraps it after)."""
-    return escape.python_docstring_line(text)
 
 
-def _comment(text: str) -> str:
-    """One line of text safe in a comment (no line breaks can sneak code in)."""
-    return escape.python_comment(text)
 
 
-def _cond_text(cond: sp.Basic) -> str:
-    if cond == sp.true:
-        return "otherwise"
-    flips = {
-        r: r.reversed
-        for r in cond.atoms(Relational)
-        if x in r.rhs.free_symbols and x not in r.lhs.free_symbols
-    }
-    return "if " + sp.sstr(cond.xreplace(flips))
 
 
-def _formula(table: IntervalTable, label: str) -> list[str]:
-    if len(table.pieces) == 1:
-        return [f"{label} = {sp.sstr(table.pieces[0][0])}"]
-    exprs = [sp.sstr(e) for e, _ in table.pieces]
-    width = max(len(e) for e in exprs)
-    lines = []
-    for i, ((_, c), e) in enumerate(zip(table.pieces, exprs)):
-        head = f"{label} = " if i == 0 else " " * (len(label) + 3)
-        lines.append(f"{head}{e.ljust(width)}  {_cond_text(c)}")
-    return lines
 
 
-def _form_text(form: Form) -> str:
-    if isinstance(form, HuberLike):
-        return (
-            f"Evaluated as {form.text()}, without branches; sympy proved this equal to the "
-            "definition on every interval when this file was generated."
-        )
-    if isinstance(form, Clip):
-        return (
-            f"Evaluated as {form.text()}, without branches; sympy proved the joins continuous "
-            "when this file was generated."
-        )
-    if isinstance(form, Steps):
-        return "Piecewise constant: evaluated with comparisons only."
-    if isinstance(form, Single):
-        stable = form.expr.has(Primitive, log1p, expm1, hypot, sp.sech)
-        return f"Evaluated as {sp.sstr(form.expr)} on the whole line{_STABLE if stable else '.'}"
-    if form.plans is not None:
-        forms = "; ".join(
-            " then ".join(sp.sstr(r.expr) for r in plan) for plan in form.plans
-        )
-        return (
-            f"Each piece is evaluated only where it applies, as {forms} (regimes by |x| "
-            f"separated by 'then'){_STABLE}"
-        )
-    return "Each piece is evaluated only where it applies."
 
 
-_STABLE = (
-    " (stable forms of lossmath.numerics where the definition loses accuracy in floating "
-    "point; sympy proved each equal to the definition when this file was generated)."
-)
 
 
-_ORDER_WORDS = {
-    0: "{title}, elementwise.",
-    1: "Gradient (first derivative) of the {title}, elementwise.",
-    2: "Second derivative of the {title}, elementwise.",
-}
 
 
-def _prose(text: str) -> str:
-    """Spec text as one paragraph: every run of whitespace (a newline, U+2028, ...) is one
-    space, as wrapping makes it anyway; other unsafe characters are escaped later (_doc)."""
-    return " ".join(text.split())
 
 
-def _title(loss: Loss) -> str:
-    title = _prose(loss.title) or loss.name
-    return title if "loss" in title.lower() else f"{title} loss"
 
 
-def _breakpoint_lines(spec: _Spec, n: int, fname: str) -> list[str]:
-    table = spec.tables[n]
-    out = []
-    for bp in table.breakpoints:
-        piece = sp.sstr(table.pieces[bp.owner][0])
-        out.append(f"{fname}({sp.sstr(bp.at)}) = {sp.sstr(bp.value)} (the piece {piece})")
-    return out
 
 
-def _smoothness(loss: Loss, n: int) -> str:
-    """The loss's class (its report), and what it implies for the n-th derivative:
-    C^k at a breakpoint makes f^(n) C^(k-n) there, and undefined classically when n > k
-    (the function then returns the owning piece's value there, a convention)."""
-    report = analyse(loss)
-    at = [f"x = {sp.sstr(b.at)}: {b.cls}" for b in report.breakpoints]
-    text = f"{loss.name} is {report.cls}" + (f" ({', '.join(at)})" if at else "")
-    if n == 0 or not report.breakpoints:
-        return text + "."
-    parts = []
-    for b in report.breakpoints:
-        k = b.order
-        cls = "Cinf" if k == math.inf else f"C{int(k - n)}" if k >= n else None
-        where = f"x = {sp.sstr(b.at)}"
-        parts.append(f"{cls} at {where}" if cls else f"discontinuous at {where}")
-    return text + f"; so its derivative of order {n} is " + ", ".join(parts) + "."
 
 
-def _param_doc(spec: _Spec) -> list[str]:
-    lines = []
-    for p in spec.loss.params:
-        default = spec.defaults.get(p.name)
-        lines.append(f"{p.name} : float, keyword-only")
-        desc = _prose(p.description) or p.name
-        desc = desc[:1].upper() + desc[1:]
-        extra = f" Must be {p.assume}."
-        if default is not None:
-            extra += f" Default {_literal(default)}"
-            extra += f" (= {sp.sstr(default)})." if not default.is_Integer and (
-                repr(float(default)) != sp.sstr(default)
-            ) else "."
-        lines += textwrap.wrap(desc.rstrip(".") + "." + extra, 84, initial_indent="    ",
-                               subsequent_indent="    ")
-    return lines
 
 
-def _references(loss: Loss) -> list[str]:
-    if not loss.references:
-        return ["Reference: none recorded."]
-    out = []
-    for r in loss.references:
-        link = r.link()
-        cite = _prose(r.cite())
-        out.append("Reference: " + cite + (f" <{_prose(link)}>" if link and link not in r.cite()
-                                           else "") + ".")
-    return out
 
 
-def _wrap(lines: Sequence[str], indent: str, width: int = 96) -> list[str]:
-    """Indent docstring lines; wrap prose (lines that are not formulas) to ``width``; then
-    escape each line for the docstring (after wrapping, so no escape is split)."""
-    out = []
-    for line in lines:
-        line = escape.visible(line, keep="\t")  # a value change, before wrapping measures
-        if not line or len(indent + line) <= width:
-            out.append(indent + _doc(line) if line else "")
-            continue
-        lead = len(line) - len(line.lstrip())
-        out += [indent_ + _doc(rest) for indent_, rest in (
-            _split_indent(w) for w in textwrap.wrap(
-                line.strip(),
-                width,
-                initial_indent=indent + " " * lead,
-                subsequent_indent=indent + " " * (lead + 2 if line.lstrip()[:1] in "-*" else lead),
-                break_on_hyphens=False,
-            ))]
-    return out
 
 
-def _split_indent(line: str) -> tuple[str, str]:
-    rest = line.lstrip(" ")
-    return line[: len(line) - len(rest)], rest
 
 
-def _function_doc(spec: _Spec, n: int | None, forms: tuple[Form, ...]) -> list[str]:
-    loss, title = spec.loss, _title(spec.loss)
-    names = function_names(spec.name)
-    if n is None:
-        head = f"The {title} and its gradient, elementwise, in one pass over x."
-        orders = (0, 1)
-    else:
-        head = _ORDER_WORDS[n].format(title=title)
-        orders = (n,)
-    lines = [head, ""]
-    if n == 0 and loss.description:  # the spec's own words, once per loss
-        lines += [_prose(loss.description), ""]
-    labels = {0: "f(x)", 1: "f'(x)", 2: "f''(x)"}
-    lines.append("Definition::")
-    lines.append("")
-    for k in orders:
-        lines += ["    " + t for t in _formula(spec.tables[k], labels[k])]
-    lines.append("")
-    for k in orders:
-        prefix = f"{labels[k][:-3]}: " if n is None else ""
-        lines.append(prefix + _form_text(forms[k]))
-    bps = [b for k in orders for b in _breakpoint_lines(spec, k, names[k])]
-    if bps:
-        lines.append("At breakpoints (the piece that owns the point): " + "; ".join(bps) + ".")
-    lines.append("")
-    lines.append(f"Smoothness: {_smoothness(loss, max(orders))}")
-    lines += _references(loss)
+def _function_doc(spec: Spec, n: int | None, forms: tuple[Form, ...]) -> list[str]:
+    lines = docs.summary(spec, n, forms)
     lines += ["", "Parameters", "----------", "x : array_like",
               "    Residuals, any shape; float16/32/64 keep their dtype, integers become float64."]
-    lines += _param_doc(spec)
+    lines += docs.param_doc(spec)
     if n is None:
         lines += ["out : tuple of two ndarrays, optional",
                   "    Where to write (value, grad): arrays of x's shape and the result dtype."]
@@ -1392,7 +969,7 @@ def _function_doc(spec: _Spec, n: int | None, forms: tuple[Form, ...]) -> list[s
     return lines
 
 
-def _function_code(spec: _Spec, n: int | None, forms, kernel: str) -> list[str]:
+def _function_code(spec: Spec, n: int | None, forms, kernel: str) -> list[str]:
     names = function_names(spec.name)
     fname = names[3] if n is None else names[n]
     sig = ["x", "*"]
@@ -1401,7 +978,7 @@ def _function_code(spec: _Spec, n: int | None, forms, kernel: str) -> list[str]:
         sig.append(p.name if default is None else f"{p.name}={_literal(default)}")
     sig.append("out=None")
     lines = [f"def {fname}({', '.join(sig)}):"]
-    doc = _wrap(_function_doc(spec, n, forms), "    ")
+    doc = docs.wrap(_function_doc(spec, n, forms), "    ")
     doc[0] = '    """' + doc[0].lstrip()
     lines += doc + ['    """']
     checks = []
@@ -1421,7 +998,7 @@ def _function_code(spec: _Spec, n: int | None, forms, kernel: str) -> list[str]:
     return lines
 
 
-def _kernel_code(spec: _Spec, n: int | None, forms) -> tuple[str, list[str]]:
+def _kernel_code(spec: Spec, n: int | None, forms) -> tuple[str, list[str]]:
     """The block loop of one function: ``_NAME[_grad|_hess|_value_and_grad](x, out..., p)``."""
     names = function_names(spec.name)
     kname = "_" + (names[3] if n is None else names[n])
@@ -1486,20 +1063,9 @@ def _kernel_code(spec: _Spec, n: int | None, forms) -> tuple[str, list[str]]:
     return kname, lines
 
 
-def _noqa(lines: list[str]) -> list[str]:
-    """Mark code lines longer than 100 characters. Docstring lines are wrapped earlier and
-    never touched here (escaping can make one longer; a mark would become docstring text):
-    a raw triple quote only delimits a docstring, since escaping splits every other run."""
-    out, in_doc = [], False
-    for line in lines:
-        delimits = line.count('"""') % 2 == 1
-        code = not in_doc and not delimits and not line.startswith(" " * 4 + " ")
-        out.append(line + "  # noqa: E501" if code and len(line) > 100 else line)
-        in_doc ^= delimits
-    return out
 
 
-def _module_doc(specs: Sequence[_Spec]) -> list[str]:
+def _module_doc(specs: Sequence[Spec]) -> list[str]:
     names = ", ".join(s.name for s in specs)
     lines = [
         "Elementwise losses and their exact first two derivatives, in plain numpy.",
@@ -1538,34 +1104,8 @@ def _module_doc(specs: Sequence[_Spec]) -> list[str]:
         "- Zero results may carry either sign (-0.0 == 0.0); every function gives at -0.0 what "
         "it gives at 0.0, up to that sign.",
         "",
-        "Breakpoints and limits",
-        "----------------------",
     ]
-    for s in specs:
-        fnames = function_names(s.name)
-        lines.append(f"{s.name}:")
-        if not s.tables[0].breakpoints:
-            lines.append("  no breakpoints.")
-        for k, bp in enumerate(s.tables[0].breakpoints):
-            owner = sp.sstr(s.tables[0].pieces[bp.owner][0])
-            vals = ", ".join(
-                f"{fnames[n]} = {sp.sstr(s.tables[n].breakpoints[k].value)}" for n in range(3)
-            )
-            lines.append(f"  x = {sp.sstr(bp.at)} ({bp.kind}; piece {owner}): {vals}.")
-        for point, side in ((-sp.oo, 0), (sp.oo, -1)):
-            vals = ", ".join(
-                f"{fnames[n]} = {sp.sstr(limit_at(s.tables[n].intervals[side].expr, point))}"
-                for n in range(3)
-            )
-            lines.append(f"  x -> {'-' if side == 0 else '+'}inf: {vals}.")
-    catalog_lines = []
-    for s in specs:
-        for c in s.loss.conventions:
-            catalog_lines.append(f"- {s.name}, {c.topic}: {c.statement}")
-    if catalog_lines:
-        lines += ["", "Stated conventions of the losses", "--------------------------------"]
-        lines += catalog_lines
-    return lines
+    return lines + docs.breakpoints_and_limits(specs)
 
 
 def _command(names: Sequence[str], params: Mapping[str, Mapping[str, object]]) -> str:
@@ -1576,12 +1116,6 @@ def _command(names: Sequence[str], params: Mapping[str, Mapping[str, object]]) -
     return " ".join(parts)
 
 
-def _header(command: str) -> list[str]:
-    safe = escape.python_comment(command)  # one line, whatever the path
-    return [
-        f"# Generated by lossmath {__version__}. Do not edit; regenerate with:",
-        f"#   {safe}",
-    ]
 
 
 def generate(
@@ -1627,63 +1161,34 @@ def generate(
     True
     """
     params = dict(params or {})
-    resolved = [_resolve(item) for item in losses]
-    if not resolved:
-        raise LossError("no losses to generate")
-    seen: dict[str, str] = {}
-    for loss in resolved:
-        if loss.name in seen:
-            raise LossError(f"the loss {loss.name} is given twice (an alias names it too)")
-        for fname in function_names(loss.name):
-            if fname in seen:
-                raise LossError(
-                    f"{loss.name}: the function {fname} is already defined for {seen[fname]} "
-                    "(a loss given twice?)"
-                )
-            seen[fname] = loss.name
-    by_name = {loss.name: loss for loss in resolved}
-    for key in params:
-        if key not in by_name:
-            raise LossError(
-                f"--param {key}.*: {key} is not one of the losses being generated "
-                f"({', '.join(by_name)})"
-            )
-    specs = [_spec(loss, params.get(loss.name, {})) for loss in resolved]
+    specs = resolve_losses(losses, params, _check_name)
     if command is None:
         command = _command([s.name for s in specs], params)
 
-    out = _header(command)
-    out += ['"""' + _doc(_module_doc(specs)[0])]
-    out += _wrap(_module_doc(specs)[1:], "")
+    out = docs.header(command)
+    out += ['"""' + docs.doc(_module_doc(specs)[0])]
+    out += docs.wrap(_module_doc(specs)[1:], "")
     out += ['"""', "", "from __future__ import annotations", "", "import math", "import numbers",
             "", "import numpy as np", ""]
     public = [f for s in specs for f in function_names(s.name)]
     out.append("__all__ = [")
     out += [f'    "{f}",' for f in public]
     out.append("]")
-    out += _RUNTIME.format(block=BLOCK).split("\n")
+    out += RUNTIME.format(block=BLOCK).split("\n")
     code: list[str] = []
     for spec in specs:
-        forms = _forms(spec)
+        forms = plan_forms(spec)
         for n in (0, 1, 2, None):
             kname, kernel = _kernel_code(spec, n, forms)
             code += ["", ""] + _function_code(spec, n, forms, kname)
             code += ["", ""] + kernel
     text = "\n".join(code)
-    extra = helper_source(text) + (_FINITE_IN if "_finite_in(" in text else "")
+    extra = helper_source(text) + (FINITE_IN if "_finite_in(" in text else "")
     out += extra.split("\n") + code
-    text = "\n".join(_noqa(out)).rstrip("\n") + "\n"
+    text = "\n".join(docs.noqa(out)).rstrip("\n") + "\n"
     text = re.sub(r"\n{3,}(?=\S)", "\n\n\n", text)
     # The last line of defence: a module that does not compile is never handed out.
-    escape.check_python(text, _text_fields(resolved), what="module")
+    escape.check_python(text, docs.text_fields([s.loss for s in specs]), what="module")
     return text
 
 
-def _text_fields(losses: Sequence[Loss]) -> list[tuple[str, str]]:
-    """The free text of each loss by field, to name the culprit if a module fails to compile."""
-    out = []
-    for loss in losses:
-        out += [(f"{loss.name}.title", loss.title), (f"{loss.name}.description", loss.description)]
-        out += [(f"{loss.name}.params.{p.name}.description", p.description) for p in loss.params]
-        out += [(f"{loss.name}.references[{i}]", r.cite()) for i, r in enumerate(loss.references)]
-    return out

@@ -1,0 +1,287 @@
+"""Docstring text every generated module shares, whatever its target.
+
+The formulas of f, f' and f'' from the interval tables, how each function evaluates them (its
+planned form), the value at each breakpoint and who owns it, the smoothness from the analysis,
+the parameters and references. Each printer adds only its calling conventions (arguments,
+dtypes, ``out=``, reductions). Text is escaped for a Python docstring or comment as the last
+step (:func:`wrap`, :func:`doc`, :func:`comment`): it comes from loss specs, which may be
+anyone's.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from collections.abc import Sequence
+
+import sympy as sp
+from sympy.codegen.cfunctions import expm1, hypot, log1p
+from sympy.core.relational import Relational
+
+from .. import __version__, escape
+from ..analysis import analyse
+from ..loss import Loss
+from ..numerics.primitives import Primitive
+from ..symbols import x
+from ..table import IntervalTable
+from .forms import Clip, Form, HuberLike, Single, Steps, limit_at
+from .plan import Spec, float_literal, function_names
+
+
+def doc(text: str) -> str:
+    """One docstring line, escaped for the docstring (the last step: nothing wraps it after)."""
+    return escape.python_docstring_line(text)
+
+
+def comment(text: str) -> str:
+    """One line of text safe in a comment (no line breaks can sneak code in)."""
+    return escape.python_comment(text)
+
+
+def cond_text(cond: sp.Basic) -> str:
+    if cond == sp.true:
+        return "otherwise"
+    flips = {
+        r: r.reversed
+        for r in cond.atoms(Relational)
+        if x in r.rhs.free_symbols and x not in r.lhs.free_symbols
+    }
+    return "if " + sp.sstr(cond.xreplace(flips))
+
+
+def formula(table: IntervalTable, label: str) -> list[str]:
+    if len(table.pieces) == 1:
+        return [f"{label} = {sp.sstr(table.pieces[0][0])}"]
+    exprs = [sp.sstr(e) for e, _ in table.pieces]
+    width = max(len(e) for e in exprs)
+    lines = []
+    for i, ((_, c), e) in enumerate(zip(table.pieces, exprs)):
+        head = f"{label} = " if i == 0 else " " * (len(label) + 3)
+        lines.append(f"{head}{e.ljust(width)}  {cond_text(c)}")
+    return lines
+
+
+def form_text(form: Form) -> str:
+    if isinstance(form, HuberLike):
+        return (
+            f"Evaluated as {form.text()}, without branches; sympy proved this equal to the "
+            "definition on every interval when this file was generated."
+        )
+    if isinstance(form, Clip):
+        return (
+            f"Evaluated as {form.text()}, without branches; sympy proved the joins continuous "
+            "when this file was generated."
+        )
+    if isinstance(form, Steps):
+        return "Piecewise constant: evaluated with comparisons only."
+    if isinstance(form, Single):
+        stable = form.expr.has(Primitive, log1p, expm1, hypot, sp.sech)
+        return f"Evaluated as {sp.sstr(form.expr)} on the whole line{STABLE if stable else '.'}"
+    if form.plans is not None:
+        forms = "; ".join(
+            " then ".join(sp.sstr(r.expr) for r in plan) for plan in form.plans
+        )
+        return (
+            f"Each piece is evaluated only where it applies, as {forms} (regimes by |x| "
+            f"separated by 'then'){STABLE}"
+        )
+    return "Each piece is evaluated only where it applies."
+
+
+STABLE = (
+    " (stable forms of lossmath.numerics where the definition loses accuracy in floating "
+    "point; sympy proved each equal to the definition when this file was generated)."
+)
+
+
+ORDER_WORDS = {
+    0: "{title}, elementwise.",
+    1: "Gradient (first derivative) of the {title}, elementwise.",
+    2: "Second derivative of the {title}, elementwise.",
+}
+
+
+def prose(text: str) -> str:
+    """Spec text as one paragraph: every run of whitespace (a newline, U+2028, ...) is one
+    space, as wrapping makes it anyway; other unsafe characters are escaped later (doc)."""
+    return " ".join(text.split())
+
+
+def title(loss: Loss) -> str:
+    title = prose(loss.title) or loss.name
+    return title if "loss" in title.lower() else f"{title} loss"
+
+
+def breakpoint_lines(spec: Spec, n: int, fname: str) -> list[str]:
+    table = spec.tables[n]
+    out = []
+    for bp in table.breakpoints:
+        piece = sp.sstr(table.pieces[bp.owner][0])
+        out.append(f"{fname}({sp.sstr(bp.at)}) = {sp.sstr(bp.value)} (the piece {piece})")
+    return out
+
+
+def smoothness(loss: Loss, n: int) -> str:
+    """The loss's class (its report), and what it implies for the n-th derivative:
+    C^k at a breakpoint makes f^(n) C^(k-n) there, and undefined classically when n > k
+    (the function then returns the owning piece's value there, a convention)."""
+    report = analyse(loss)
+    at = [f"x = {sp.sstr(b.at)}: {b.cls}" for b in report.breakpoints]
+    text = f"{loss.name} is {report.cls}" + (f" ({', '.join(at)})" if at else "")
+    if n == 0 or not report.breakpoints:
+        return text + "."
+    parts = []
+    for b in report.breakpoints:
+        k = b.order
+        cls = "Cinf" if k == math.inf else f"C{int(k - n)}" if k >= n else None
+        where = f"x = {sp.sstr(b.at)}"
+        parts.append(f"{cls} at {where}" if cls else f"discontinuous at {where}")
+    return text + f"; so its derivative of order {n} is " + ", ".join(parts) + "."
+
+
+def param_doc(spec: Spec) -> list[str]:
+    lines = []
+    for p in spec.loss.params:
+        default = spec.defaults.get(p.name)
+        lines.append(f"{p.name} : float, keyword-only")
+        desc = prose(p.description) or p.name
+        desc = desc[:1].upper() + desc[1:]
+        extra = f" Must be {p.assume}."
+        if default is not None:
+            extra += f" Default {float_literal(default)}"
+            extra += f" (= {sp.sstr(default)})." if not default.is_Integer and (
+                repr(float(default)) != sp.sstr(default)
+            ) else "."
+        lines += textwrap.wrap(desc.rstrip(".") + "." + extra, 84, initial_indent="    ",
+                               subsequent_indent="    ")
+    return lines
+
+
+def references(loss: Loss) -> list[str]:
+    if not loss.references:
+        return ["Reference: none recorded."]
+    out = []
+    for r in loss.references:
+        link = r.link()
+        cite = prose(r.cite())
+        out.append("Reference: " + cite + (f" <{prose(link)}>" if link and link not in r.cite()
+                                           else "") + ".")
+    return out
+
+
+def wrap(lines: Sequence[str], indent: str, width: int = 96) -> list[str]:
+    """Indent docstring lines; wrap prose (lines that are not formulas) to ``width``; then
+    escape each line for the docstring (after wrapping, so no escape is split)."""
+    out = []
+    for line in lines:
+        line = escape.visible(line, keep="\t")  # a value change, before wrapping measures
+        if not line or len(indent + line) <= width:
+            out.append(indent + doc(line) if line else "")
+            continue
+        lead = len(line) - len(line.lstrip())
+        out += [indent_ + doc(rest) for indent_, rest in (
+            _split_indent(w) for w in textwrap.wrap(
+                line.strip(),
+                width,
+                initial_indent=indent + " " * lead,
+                subsequent_indent=indent + " " * (lead + 2 if line.lstrip()[:1] in "-*" else lead),
+                break_on_hyphens=False,
+            ))]
+    return out
+
+
+def _split_indent(line: str) -> tuple[str, str]:
+    rest = line.lstrip(" ")
+    return line[: len(line) - len(rest)], rest
+
+
+def noqa(lines: list[str]) -> list[str]:
+    """Mark code lines longer than 100 characters. Docstring lines are wrapped earlier and
+    never touched here (escaping can make one longer; a mark would become docstring text):
+    a raw triple quote only delimits a docstring, since escaping splits every other run."""
+    out, in_doc = [], False
+    for line in lines:
+        delimits = line.count('"""') % 2 == 1
+        code = not in_doc and not delimits and not line.startswith(" " * 4 + " ")
+        out.append(line + "  # noqa: E501" if code and len(line) > 100 else line)
+        in_doc ^= delimits
+    return out
+
+
+def header(command: str) -> list[str]:
+    safe = escape.python_comment(command)  # one line, whatever the path
+    return [
+        f"# Generated by lossmath {__version__}. Do not edit; regenerate with:",
+        f"#   {safe}",
+    ]
+
+
+def text_fields(losses: Sequence[Loss]) -> list[tuple[str, str]]:
+    """The free text of each loss by field, to name the culprit if a module fails to compile."""
+    out = []
+    for loss in losses:
+        out += [(f"{loss.name}.title", loss.title), (f"{loss.name}.description", loss.description)]
+        out += [(f"{loss.name}.params.{p.name}.description", p.description) for p in loss.params]
+        out += [(f"{loss.name}.references[{i}]", r.cite()) for i, r in enumerate(loss.references)]
+    return out
+
+
+def summary(spec: Spec, n: int | None, forms: tuple[Form, ...]) -> list[str]:
+    """The target-neutral part of a function's docstring: what it computes, the definition,
+    how it is evaluated, the breakpoints, smoothness and references (``n`` the derivative
+    order, None for value_and_grad)."""
+    loss, name = spec.loss, title(spec.loss)
+    names = function_names(spec.name)
+    if n is None:
+        head = f"The {name} and its gradient, elementwise, in one pass over x."
+        orders: tuple[int, ...] = (0, 1)
+    else:
+        head = ORDER_WORDS[n].format(title=name)
+        orders = (n,)
+    lines = [head, ""]
+    if n == 0 and loss.description:  # the spec's own words, once per loss
+        lines += [prose(loss.description), ""]
+    labels = {0: "f(x)", 1: "f'(x)", 2: "f''(x)"}
+    lines.append("Definition::")
+    lines.append("")
+    for k in orders:
+        lines += ["    " + t for t in formula(spec.tables[k], labels[k])]
+    lines.append("")
+    for k in orders:
+        prefix = f"{labels[k][:-3]}: " if n is None else ""
+        lines.append(prefix + form_text(forms[k]))
+    bps = [b for k in orders for b in breakpoint_lines(spec, k, names[k])]
+    if bps:
+        lines.append("At breakpoints (the piece that owns the point): " + "; ".join(bps) + ".")
+    lines.append("")
+    lines.append(f"Smoothness: {smoothness(loss, max(orders))}")
+    lines += references(loss)
+    return lines
+
+
+def breakpoints_and_limits(specs: Sequence[Spec]) -> list[str]:
+    """The module docstring's section on every loss's breakpoints (kind, owner, the values of
+    f, f', f'' there) and the limits at +-inf, followed by the losses' stated conventions."""
+    lines = ["Breakpoints and limits", "----------------------"]
+    for s in specs:
+        fnames = function_names(s.name)
+        lines.append(f"{s.name}:")
+        if not s.tables[0].breakpoints:
+            lines.append("  no breakpoints.")
+        for k, bp in enumerate(s.tables[0].breakpoints):
+            owner = sp.sstr(s.tables[0].pieces[bp.owner][0])
+            vals = ", ".join(
+                f"{fnames[n]} = {sp.sstr(s.tables[n].breakpoints[k].value)}" for n in range(3)
+            )
+            lines.append(f"  x = {sp.sstr(bp.at)} ({bp.kind}; piece {owner}): {vals}.")
+        for point, side in ((-sp.oo, 0), (sp.oo, -1)):
+            vals = ", ".join(
+                f"{fnames[n]} = {sp.sstr(limit_at(s.tables[n].intervals[side].expr, point))}"
+                for n in range(3)
+            )
+            lines.append(f"  x -> {'-' if side == 0 else '+'}inf: {vals}.")
+    stated = [f"- {s.name}, {c.topic}: {c.statement}" for s in specs for c in s.loss.conventions]
+    if stated:
+        lines += ["", "Stated conventions of the losses", "--------------------------------"]
+        lines += stated
+    return lines

@@ -1,0 +1,228 @@
+"""The target-neutral plan of generated code: what every printer prints.
+
+A printer (numpy, torch, JAX, array API, numba) never re-derives mathematics. It asks this
+module for a :class:`Spec` per loss -- the loss, its parameter defaults, and the interval
+tables of f and its first three derivatives -- and for :func:`forms`: how each of f, f' and
+f'' is evaluated, as one of :mod:`lossmath.emit.forms`' shapes (a clip, the Huber form,
+steps, one expression, or each piece on its own interval), with the transcendental pieces
+replaced by the stable forms of :mod:`lossmath.numerics` (each proved equal to the definition
+by sympy). What a printer adds is syntax: a table of known functions, a few overrides, and
+its own calling conventions. The docstrings every target shares are in
+:mod:`lossmath.emit.docs`.
+"""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import sympy as sp
+
+from .. import catalog
+from ..loss import Loss, LossError, Param
+from ..numerics.regimes import Plan, single
+from ..numerics.rewrite import plan_pieces
+from ..table import IntervalTable
+from .forms import Form, Masked, Single, at_infinity, limit_at, recognise, regions
+
+__all__ = [
+    "SUFFIX",
+    "Spec",
+    "UnsupportedExpression",
+    "float_literal",
+    "forms",
+    "function_names",
+    "identifier_check",
+    "make_spec",
+    "plans",
+    "resolve",
+    "resolve_losses",
+]
+
+
+class UnsupportedExpression(LossError):
+    """An expression node a printer cannot translate; the message names it and the target."""
+
+
+def float_literal(value: sp.Expr) -> str:
+    """A finite real number as Python source: ``repr`` of the nearest double."""
+    value = sp.sympify(value)
+    if not value.is_real:
+        raise UnsupportedExpression(f"cannot emit the non-real constant {value}")
+    f = float(value) if value.is_Rational else float(sp.N(value, 40))
+    if f != f or f in (float("inf"), float("-inf")):
+        raise UnsupportedExpression(f"the constant {value} does not fit a float64")
+    return repr(f)
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One loss to emit: its Loss, parameter defaults, and the tables of f, f', f'', f'''."""
+
+    loss: Loss
+    defaults: dict[str, sp.Expr]
+    tables: tuple[IntervalTable, ...]
+
+    @property
+    def name(self) -> str:
+        return self.loss.name
+
+
+SUFFIX = {0: "", 1: "_grad", 2: "_hess"}
+
+
+def function_names(name: str) -> tuple[str, str, str, str]:
+    """The public functions generated for a loss called ``name``."""
+    return (name, f"{name}_grad", f"{name}_hess", f"{name}_value_and_grad")
+
+
+def identifier_check(reserved: set[str], pattern: re.Pattern[str]) -> Callable[[str, str], None]:
+    """A ``check_name`` for :func:`make_spec`: the text must be a Python identifier that is
+    not a keyword, a builtin, private (``_x``), one of ``reserved`` or matched by ``pattern``
+    (the generated code's own names)."""
+
+    def check(text: str, what: str) -> None:
+        if not text.isidentifier() or keyword.iskeyword(text) or text.startswith("_"):
+            raise LossError(
+                f"{what} {text!r} cannot be a Python function or argument name "
+                "(use letters, digits and underscores, not starting with a digit or '_')"
+            )
+        if text in reserved or pattern.match(text) or hasattr(builtins, text):
+            raise LossError(f"{what} {text!r} is reserved in the generated code; rename it")
+
+    return check
+
+
+def make_spec(
+    loss: Loss,
+    overrides: Mapping[str, object],
+    check_name: Callable[[str, str], None] = lambda text, what: None,
+) -> Spec:
+    """The :class:`Spec` of ``loss`` with the defaults ``overrides`` (validated like
+    ``--param``); ``check_name(text, what)`` refuses names the target cannot use."""
+    if loss.order != 0:
+        raise LossError(f"{loss.label}: pass the loss itself; its derivatives are generated")
+    if getattr(loss, "unknowns", ()):
+        raise LossError(
+            f"{loss.name}: unknowns left unsolved: {', '.join(loss.unknowns)}; solve them first"
+        )
+    check_name(loss.name, "loss name")
+    if overrides:  # names and values checked the way every --param is
+        try:
+            loss.subs(dict(overrides))
+        except LossError as exc:
+            text = str(exc)
+            text = text if text.startswith(loss.name) else f"{loss.name}: {text}"
+            raise LossError(text) from None
+    defaults: dict[str, sp.Expr] = {}
+    for p in loss.params:
+        check_name(p.name, f"{loss.name}: parameter")
+        value = p.check(overrides[p.name]) if p.name in overrides else p.default
+        if value is not None:
+            _check_float(loss.name, p, value, overrides.get(p.name, value))
+            defaults[p.name] = value
+    tables = (loss.table, *(loss.derivative(n).table for n in (1, 2, 3)))
+    return Spec(loss, defaults, tables)
+
+
+def resolve_losses(
+    losses: Sequence[Loss | str],
+    params: Mapping[str, Mapping[str, object]],
+    check_name: Callable[[str, str], None] = lambda text, what: None,
+) -> list[Spec]:
+    """The specs of one generated module: catalog names resolved, each loss once, no two
+    generated functions with one name, and every ``params`` key one of the losses."""
+    resolved = [resolve(item) for item in losses]
+    if not resolved:
+        raise LossError("no losses to generate")
+    seen: dict[str, str] = {}
+    for loss in resolved:
+        if loss.name in seen:
+            raise LossError(f"the loss {loss.name} is given twice (an alias names it too)")
+        for fname in function_names(loss.name):
+            if fname in seen:
+                raise LossError(
+                    f"{loss.name}: the function {fname} is already defined for {seen[fname]} "
+                    "(a loss given twice?)"
+                )
+            seen[fname] = loss.name
+    by_name = {loss.name: loss for loss in resolved}
+    for key in params:
+        if key not in by_name:
+            raise LossError(
+                f"--param {key}.*: {key} is not one of the losses being generated "
+                f"({', '.join(by_name)})"
+            )
+    return [make_spec(loss, params.get(loss.name, {}), check_name) for loss in resolved]
+
+
+def _check_float(name: str, p: Param, value: sp.Expr, given: object) -> None:
+    f = float(value)
+    ok = {
+        "positive": f > 0, "nonnegative": f >= 0, "negative": f < 0, "nonpositive": f <= 0,
+        "real": True,
+    }[p.assume]
+    if not (f == f and abs(f) != float("inf") and ok):
+        raise LossError(
+            f"{name}: parameter {p.name} = {given} does not survive rounding to a float64 "
+            f"(it becomes {f!r})"
+        )
+
+
+def resolve(item: Loss | str) -> Loss:
+    return item if isinstance(item, Loss) else catalog.get(item)
+
+
+def _piece_bound(table: IntervalTable, piece: int) -> sp.Expr | None:
+    """The largest |x| piece ``piece`` is used on, when its runs are ``-b..b`` (else None)."""
+    his = []
+    for p, runs in regions(table):
+        if p != piece:
+            continue
+        for r in runs:
+            if r.lo is None or r.hi is None or sp.simplify(r.lo + r.hi) != 0:
+                return None
+            his.append(r.hi)
+    return his[0] if len(set(his)) == 1 else None
+
+
+def _stable(form: Form, table: IntervalTable, plans: tuple[Plan, ...]) -> Form:
+    """``form`` evaluated with the rewrite stage's plans (one per piece)."""
+    if all(p == single(e) for p, (e, _) in zip(plans, table.pieces)):
+        return form
+    if isinstance(form, Single) and len(plans[0]) == 1:
+        expr = plans[0][0].expr
+        if all(at_infinity(expr, s)[0] for s in (-sp.oo, sp.oo)):
+            return Single(expr)
+    limits = (limit_at(table.intervals[0].expr, -sp.oo), limit_at(table.intervals[-1].expr, sp.oo))
+    # the rewritten forms' IEEE values at +-inf are not checked: the limits are patched in
+    return Masked(table, regions(table), (False, False), limits, plans)
+
+
+def forms(spec: Spec) -> tuple[Form, Form, Form]:
+    """The recognised form of each function; the transcendental ones (Single, Masked) with
+    their pieces rewritten by the numerics stage. Clip, HuberLike and Steps are exact as they
+    are and are kept."""
+    t = spec.tables
+    forms = [recognise(t[0], t[1]), recognise(t[1], t[2]), recognise(t[2], t[3])]
+    if not any(isinstance(f, (Single, Masked)) for f in forms):
+        return tuple(forms)  # type: ignore[return-value]
+    per_piece = [
+        plan_pieces([t[n].pieces[i][0] for n in range(3)], _piece_bound(t[0], i))
+        for i in range(len(t[0].pieces))
+    ]
+    for n, f in enumerate(forms):
+        if isinstance(f, (Single, Masked)):
+            forms[n] = _stable(f, t[n], tuple(pp.plans[n] for pp in per_piece))
+    return tuple(forms)  # type: ignore[return-value]
+
+
+def plans(loss: Loss | str) -> dict[str, Form]:
+    """How each generated function of ``loss`` evaluates it (for tests and curious users)."""
+    spec = make_spec(resolve(loss), {})
+    f0, f1, f2 = forms(spec)
+    names = function_names(spec.name)
+    return {names[0]: f0, names[1]: f1, names[2]: f2}
