@@ -49,7 +49,7 @@ def family(v):
     return (
         f"式 ({v.e3}) 的 smooth $L_1$ 是函数族 ${v.SL1}(x; {v.beta}) = {v.family}$ 中 "
         f"${v.beta} = {v.beta_default}$ 的一员，也就是 Fast R-CNN 所用的损失；"
-        "一般的 $\\beta$ 见配套文档 `smooth_l1_beta_huber`（英文）。"
+        "一般的 $\\beta$ 见配套文档 `smooth_l1_beta_huber`。"
     )
 
 

@@ -7,6 +7,8 @@ by interval, and takes the limits of the parameters.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import sympy as sp
 
 from lossmath import Loss, analyse, get_loss, x
@@ -15,6 +17,7 @@ from lossmath.document import (
     claim,
     class_latex,
     convention_markup,
+    messages,
     smoothness_sentence,
     smoothness_table,
 )
@@ -66,80 +69,65 @@ def _piece_on(loss, where: str) -> sp.Expr:
     return loss.table.pieces[iv.piece][0]
 
 
-def _owner_text(loss, bp) -> str:
+def _owner(loss, bp) -> str:
+    """Which piece owns ``bp``: ``"both"`` (one piece on both sides), ``"inner"`` (the one
+    around 0) or ``"outer"``."""
     left, right = loss.table.neighbours(analyse(loss).breakpoints.index(bp))
     if bp.owner == left.piece == right.piece:
-        return "both sides"
+        return "both"
     inner = next(i for i in loss.table.intervals if i.lo < 0 < i.hi).piece
-    return "the quadratic piece" if bp.owner == inner else "the linear piece"
+    return "inner" if bp.owner == inner else "outer"
 
 
 def build(doc: Document) -> None:
+    """Compute every formula, number, table and figure once; the sentences come from the
+    message module of ``doc.lang`` (``_smooth_l1_beta_huber_en.py``, ``..._zh.py``)."""
+    m = messages(__file__, doc.lang)
     family = get_loss("smooth_l1")
     huber = get_loss("huber")
     (p_beta,) = family.params
     (p_delta,) = huber.params
     beta, delta = p_beta.symbol, p_delta.symbol
-    b_tex, d_tex = p_beta.latex, p_delta.latex
+    v = SimpleNamespace(SL1=SL1, HUBER=HUBER, b=p_beta.latex, d=p_delta.latex, source=doc.source)
     girshick, huber_ref = family.references[0], huber.references[0]
     rs, rh = analyse(family), analyse(huber)
 
-    doc.title = f"Smooth $L_1$ with ${b_tex}$ and the Huber loss with ${d_tex}$"
-    doc.paragraph(
-        f"Fast R-CNN's smooth $L_1$ {doc.cite(girshick)} joins a parabola to two straight "
-        f"lines at $|x| = 1$. Its general form has a parameter ${b_tex} > 0$, the half-width of "
-        "the quadratic zone (PyTorch's `smooth_l1_loss(..., beta)`); Huber's robust loss "
-        f"{doc.cite(huber_ref)} is the same construction with a parameter ${d_tex}$ and "
-        "another scaling. This document derives both, proves the conversion between them, "
-        "and takes the limits of the parameters. Everything is computed by lossmath from the "
-        f"two definitions; the source is `{doc.source}`."
-    )
+    doc.title = m.title(v)
+    v.cite_girshick, v.cite_huber = doc.cite(girshick), doc.cite(huber_ref)
+    doc.paragraph(m.intro(v))
 
     # -- smooth L1 with beta --------------------------------------------------------------
-    doc.heading(f"Smooth $L_1$ with ${b_tex}$")
-    s0, s1, s2 = _equations(doc, SL1, family)
+    doc.heading(m.h_sl1(v))
+    v.s0, v.s1, v.s2 = _equations(doc, SL1, family)
     sb = next(b for b in rs.breakpoints if b.at.is_positive)
-    sl1_tab = smoothness_table(
-        doc, family, sb, f"Smooth $L_1$ at its breakpoint $x = {expr_latex(sb.at, family)}$."
-    )
+    v.sb_at, v.sb_value = expr_latex(sb.at, family), expr_latex(sb.value, family)
+    v.sl1_tab = smoothness_table(doc, family, sb, m.sl1_caption(v))
     claim(rs.symmetric, "smooth L1 is even")
     curv_sl1 = _piece_on(family.derivative(2), "inner")
     claim(sp.diff(curv_sl1, beta).is_negative, "the curvature of smooth L1 falls as beta grows")
-    doc.paragraph(
-        f"The breakpoints are $x = \\pm {expr_latex(sb.at, family)}$, where ({s0}) takes the "
-        f"value ${expr_latex(sb.value, family)}$; Table {sl1_tab} lists the one-sided limits "
-        f"there. {smoothness_sentence(family, sb)} The loss is even, so "
-        f"$x = {expr_latex(-sb.at, family)}$ is the mirror image. By ({s1}) the slope never "
-        "exceeds "
-        f"$\\sup_x |{SL1}'(x)| = {expr_latex(rs.gradient_bound, family)}$, whatever "
-        f"${b_tex}$ is, while by ({s2}) the curvature in the quadratic zone is "
-        f"${expr_latex(curv_sl1, family)}$: a smaller ${b_tex}$ makes a narrower, sharper "
-        "parabola."
-    )
+    v.sl1_sentence = smoothness_sentence(family, sb, doc.lang)
+    v.sb_mirror = expr_latex(-sb.at, family)
+    v.sl1_bound, v.sl1_curv = expr_latex(rs.gradient_bound, family), expr_latex(curv_sl1, family)
+    doc.paragraph(m.sl1(v))
 
     # -- Huber with delta -----------------------------------------------------------------
-    doc.heading(f"The Huber loss with ${d_tex}$")
-    h0, h1, h2 = _equations(doc, HUBER, huber)
+    doc.heading(m.h_huber(v))
+    v.h0, v.h1, v.h2 = _equations(doc, HUBER, huber)
     hb = next(b for b in rh.breakpoints if b.at.is_positive)
-    h_tab = smoothness_table(
-        doc, huber, hb, f"The Huber loss at its breakpoint $x = {expr_latex(hb.at, huber)}$."
-    )
+    v.hb_at, v.hb_value = expr_latex(hb.at, huber), expr_latex(hb.value, huber)
+    v.h_tab = smoothness_table(doc, huber, hb, m.huber_caption(v))
     curv_h = _piece_on(huber.derivative(2), "inner")
     claim(delta not in curv_h.free_symbols, "Huber's curvature near 0 does not depend on delta")
     claim(sp.diff(rh.gradient_bound, delta).is_positive, "Huber's gradient bound grows with delta")
     claim(_piece_on(huber.derivative(1), "inner") == x, "Huber's gradient is x near 0")
-    doc.paragraph(
-        f"The breakpoints are $x = \\pm {expr_latex(hb.at, huber)}$, where ({h0}) takes the "
-        f"value ${expr_latex(hb.value, huber)}$; Table {h_tab} lists the one-sided limits "
-        f"there. {smoothness_sentence(huber, hb)} By ({h1}) the gradient is $x$ clipped to "
-        f"$[{expr_latex(-rh.gradient_bound, huber)}, {expr_latex(rh.gradient_bound, huber)}]$, "
-        f"so $\\sup_x |{HUBER}'(x)| = {expr_latex(rh.gradient_bound, huber)}$ grows with "
-        f"${d_tex}$, and by ({h2}) the curvature in the quadratic zone is "
-        f"${expr_latex(curv_h, huber)}$ whatever ${d_tex}$ is."
-    )
+    v.huber_sentence = smoothness_sentence(huber, hb, doc.lang)
+    v.h_bound, v.h_bound_neg = expr_latex(rh.gradient_bound, huber), expr_latex(
+        -rh.gradient_bound, huber)
+    v.h_curv = expr_latex(curv_h, huber)
+    doc.paragraph(m.huber(v))
 
     # -- the conversion -------------------------------------------------------------------
-    doc.heading("From one to the other")
+    doc.heading(m.H_CONVERSION)
     at_delta = family.expr.xreplace({beta: delta})
     # piecewise_fold: lossmath tables read a Piecewise at the top level only.
     scaled = Loss("scaled_smooth_l1", sp.piecewise_fold(delta * at_delta), params=(p_delta,))
@@ -147,47 +135,33 @@ def build(doc: Document) -> None:
     for n in (1, 2):
         # The derivatives agree on every open interval; at the breakpoints they follow each
         # loss's owner convention, compared below.
-        claim(all(is_zero(u.expr - v.expr, huber.table.samples).value for u, v in
+        claim(all(is_zero(u.expr - v_.expr, huber.table.samples).value for u, v_ in
                   zip(scaled.derivative(n).table.intervals, huber.derivative(n).table.intervals)),
               f"the derivatives of order {n} agree between the breakpoints")
-    conv = doc.equation(
-        f"{HUBER}(x; {d_tex}) = {d_tex} \\, {SL1}(x; {b_tex} = {d_tex}) = {loss_latex(scaled)}"
+    v.conv = doc.equation(
+        f"{HUBER}(x; {v.d}) = {v.d} \\, {SL1}(x; {v.b} = {v.d}) = {loss_latex(scaled)}"
     )
     bound_product = delta * rs.gradient_bound.xreplace({beta: delta})
     claim(bound_product == rh.gradient_bound, "the gradient bounds convert by the factor delta")
-    d2_sl1 = family.derivative(2)(beta)
-    d2_hub = huber.derivative(2)(delta)
-    doc.paragraph(
-        f"Substituting ${b_tex} = {d_tex}$ in ({s0}) and multiplying by ${d_tex}$ gives "
-        f"({conv}); lossmath checks that it equals ({h0}) on every interval and at every "
-        "breakpoint, so the two losses are one function up to scale: "
-        f"$\\sup_x |{HUBER}'| = {d_tex} \\sup_x |{SL1}'| = "
-        f"{expr_latex(bound_product, huber)}$, and "
-        f"smooth $L_1$ with ${b_tex}$ is Huber with ${d_tex} = {b_tex}$ divided by ${b_tex}$. "
-        f"The only difference is who owns the breakpoint: smooth $L_1$ gives "
-        f"$|x| = {b_tex}$ to {_owner_text(family, sb)} (strict $<$), Huber gives "
-        f"$|x| = {d_tex}$ to {_owner_text(huber, hb)} ($\\leq$). Value and slope agree on both "
-        "sides, so only the second derivative at the breakpoint depends on it: "
-        f"${SL1}''({b_tex}) = {expr_latex(d2_sl1, family)}$ but "
-        f"${HUBER}''({d_tex}) = {expr_latex(d2_hub, huber)}$."
-    )
+    v.bound_product = expr_latex(bound_product, huber)
+    v.d2_sl1 = expr_latex(family.derivative(2)(beta), family)
+    v.d2_hub = expr_latex(huber.derivative(2)(delta), huber)
+    v.sl1_owner, v.h_owner = m.OWNERS[_owner(family, sb)], m.OWNERS[_owner(huber, hb)]
+    doc.paragraph(m.conversion(v))
+    labels = m.ROW_LABELS
     rows = [
-        ["breakpoints", f"$x = \\pm {expr_latex(sb.at, family)}$",
-         f"$x = \\pm {expr_latex(hb.at, huber)}$"],
-        ["value there", f"${expr_latex(sb.value, family)}$", f"${expr_latex(hb.value, huber)}$"],
-        ["$\\sup_x |f'(x)|$", f"${expr_latex(rs.gradient_bound, family)}$",
-         f"${expr_latex(rh.gradient_bound, huber)}$"],
-        ["curvature near 0", f"${expr_latex(_piece_on(family.derivative(2), 'inner'), family)}$",
-         f"${expr_latex(_piece_on(huber.derivative(2), 'inner'), huber)}$"],
-        ["smoothness", f"${class_latex(rs.order)}$", f"${class_latex(rh.order)}$"],
-        ["growth", rs.growth, rh.growth],
-        ["owner of the breakpoint", _owner_text(family, sb), _owner_text(huber, hb)],
+        [labels["breakpoints"], f"$x = \\pm {v.sb_at}$", f"$x = \\pm {v.hb_at}$"],
+        [labels["value"], f"${v.sb_value}$", f"${v.hb_value}$"],
+        [labels["bound"], f"${v.sl1_bound}$", f"${v.h_bound}$"],
+        [labels["curvature"], f"${v.sl1_curv}$", f"${v.h_curv}$"],
+        [labels["class"], f"${class_latex(rs.order)}$", f"${class_latex(rh.order)}$"],
+        [labels["growth"], m.GROWTH[rs.growth], m.GROWTH[rh.growth]],
+        [labels["owner"], v.sl1_owner, v.h_owner],
     ]
-    doc.table(["", f"smooth $L_1$ (${b_tex}$)", f"Huber (${d_tex}$)"], rows,
-              "The two parameterisations side by side.", align="lcc")
+    doc.table(m.side_by_side_header(v), rows, m.SIDE_BY_SIDE_CAPTION, align="lcc")
 
     # -- limits ---------------------------------------------------------------------------
-    doc.heading("Limits of the parameters")
+    doc.heading(m.H_LIMITS)
     lims = {}
     for name, loss, sym in (("sl1", family, beta), ("huber", huber, delta)):
         outer, inner = _piece_on(loss, "outer"), _piece_on(loss, "inner")
@@ -197,65 +171,53 @@ def build(doc: Document) -> None:
     scaled = (sp.limit(beta * _piece_on(family, "outer"), beta, 0, "+"),
               sp.limit(beta * _piece_on(family, "inner"), beta, sp.oo))
     doc.table(
-        ["", "parameter $\\to 0^+$", "parameter $\\to \\infty$"],
+        m.LIMITS_HEADER,
         [
-            [f"${SL1}(x; {b_tex})$", f"${expr_latex(lims['sl1'][0])}$",
+            [f"${SL1}(x; {v.b})$", f"${expr_latex(lims['sl1'][0])}$",
              f"${expr_latex(lims['sl1'][1])}$"],
-            [f"${b_tex} \\, {SL1}(x; {b_tex})$", f"${expr_latex(scaled[0])}$",
+            [f"${v.b} \\, {SL1}(x; {v.b})$", f"${expr_latex(scaled[0])}$",
              f"${expr_latex(scaled[1])}$"],
-            [f"${HUBER}(x; {d_tex})$", f"${expr_latex(lims['huber'][0])}$",
+            [f"${HUBER}(x; {v.d})$", f"${expr_latex(lims['huber'][0])}$",
              f"${expr_latex(lims['huber'][1])}$"],
         ],
-        "Pointwise limits for every fixed $x$, from the piece that holds there in the limit.",
+        m.LIMITS_CAPTION,
         align="lcc",
     )
     claim(lims["sl1"][0] == get_loss("l1").expr, "smooth L1 tends to L1 as beta -> 0")
     claim(lims["huber"][1] == get_loss("l2").expr / 2, "Huber tends to L2/2 as delta -> oo")
     claim(scaled[1] == lims["huber"][1], "beta * smooth L1 and Huber have the same large limit")
-    doc.paragraph(
-        f"As ${b_tex} \\to 0$ the quadratic zone vanishes and smooth $L_1$ becomes "
-        f"${expr_latex(lims['sl1'][0])}$, the $L_1$ loss; as ${b_tex} \\to \\infty$ it flattens "
-        f"to ${expr_latex(lims['sl1'][1])}$. Huber tends to ${expr_latex(lims['huber'][0])}$ "
-        f"as ${d_tex} \\to 0$ and to ${expr_latex(lims['huber'][1])}$, half the squared error "
-        f"$L_2$, as ${d_tex} \\to \\infty$; rescaled by ${b_tex}$, smooth $L_1$ has the same "
-        "limits as Huber, as the conversion requires."
-    )
+    v.sl1_at_0, v.sl1_at_oo = expr_latex(lims["sl1"][0]), expr_latex(lims["sl1"][1])
+    v.h_at_0, v.h_at_oo = expr_latex(lims["huber"][0]), expr_latex(lims["huber"][1])
+    doc.paragraph(m.limits(v))
 
     # -- figures ----------------------------------------------------------------------------
     l1 = get_loss("l1")
     sl1_curves = tuple(
         Curve(family.subs({p_beta.name: w}), f"$\\beta = {_label(w)}$") for w in WIDTHS
-    ) + (Curve(l1, "$|x|$ ($\\beta \\to 0$)", color="#555555", linestyle="--"),)
-    f1 = doc.figure(
+    ) + (Curve(l1, m.limit_label("l1", v), color="#555555", linestyle="--"),)
+    v.f1 = doc.figure(
         FigureSpec("smooth_l1_beta", sl1_curves, xlim=(-3.0, 3.0),
                    ylims=((-0.15, 3.15), (-1.35, 1.35))),
-        f"Smooth $L_1$ for several ${b_tex}$ (left) and its derivative (right); dashed: "
-        f"the limit ${b_tex} \\to 0$. Dots mark the breakpoints $x = \\pm {b_tex}$.",
+        m.sl1_figure_caption(v),
     )
     hub_curves = tuple(
         Curve(huber.subs({p_delta.name: w}), f"$\\delta = {_label(w)}$") for w in WIDTHS
-    ) + (Curve(Loss("half_l2", lims["huber"][1]), "$x^2/2$ ($\\delta \\to \\infty$)",
+    ) + (Curve(Loss("half_l2", lims["huber"][1]), m.limit_label("half_l2", v),
                color="#555555", linestyle="--"),)
-    f2 = doc.figure(
+    v.f2 = doc.figure(
         FigureSpec("huber_delta", hub_curves, xlim=(-3.0, 3.0),
                    ylims=((-0.15, 4.65), (-3.15, 3.15))),
-        f"The Huber loss for several ${d_tex}$ (left) and its derivative (right); dashed: "
-        f"the limit ${d_tex} \\to \\infty$. Dots mark the breakpoints $x = \\pm {d_tex}$.",
+        m.huber_figure_caption(v),
     )
-    doc.paragraph(
-        f"Figure {f1} shows every smooth $L_1$ with slope at most "
-        f"${expr_latex(rs.gradient_bound, family)}$ and the corner of $L_1$ rounded off over "
-        f"$|x| < {b_tex}$. Figure {f2} shows the Huber gradients capped at $\\pm {d_tex}$, "
-        f"rising with slope ${expr_latex(_piece_on(huber.derivative(2), 'inner'), huber)}$ "
-        "between."
-    )
+    doc.paragraph(m.figures(v))
 
     # -- conventions ----------------------------------------------------------------------
-    doc.heading("Conventions")
+    doc.heading(doc.words["conventions"])
     doc.bullets(
-        ["smooth $L_1$, " + ": ".join(convention_markup(family.name, c))
+        [m.convention(m.SL1_LABEL, *convention_markup(family.name, c, doc.lang))
          for c in family.conventions]
-        + ["Huber, " + ": ".join(convention_markup(huber.name, c)) for c in huber.conventions]
+        + [m.convention(m.HUBER_LABEL, *convention_markup(huber.name, c, doc.lang))
+           for c in huber.conventions]
     )
 
 

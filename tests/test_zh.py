@@ -27,9 +27,24 @@ ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "derivations"
 
 
+#: The derivations with a Chinese edition (a ``_NAME_zh.py`` message module).
+EDITIONS = ("smooth_l1_vs_l2", "smooth_l1_beta_huber")
+
+
 @pytest.fixture(scope="module")
 def editions():
     return derive.build("smooth_l1_vs_l2"), derive.build("smooth_l1_vs_l2", lang="zh")
+
+
+@pytest.fixture(scope="module", params=EDITIONS)
+def both_editions(request):
+    return derive.build(request.param), derive.build(request.param, lang="zh")
+
+
+def _is_mathematics(cell: str) -> bool:
+    """A table cell that is only mathematics (``$...$``, no words of either language)."""
+    return cell.startswith("$") and cell.endswith("$") and not any(
+        "\u4e00" <= ch <= "\u9fff" for ch in cell)
 
 
 def test_committed_chinese_edition_is_up_to_date(monkeypatch, capsys):
@@ -38,31 +53,41 @@ def test_committed_chinese_edition_is_up_to_date(monkeypatch, capsys):
     monkeypatch.chdir(ROOT)
     assert main(["derive", "--check", "--lang", "zh"]) == 0, capsys.readouterr().err
     out, err = capsys.readouterr()
-    assert "1 document up to date" in out and "not checked" not in out + err
+    assert f"{len(EDITIONS)} documents up to date" in out and "not checked" not in out + err
 
 
-def test_both_editions_show_the_same_computed_mathematics(editions):
-    en, zh = editions
+def test_both_editions_show_the_same_computed_mathematics(both_editions):
+    en, zh = both_editions
     assert zh.lang == "zh" and zh.name == en.name
     # Equations, table cells that are mathematics, figures and references are computed
     # once: only the words differ.
     assert [b.latex for b in en.blocks if isinstance(b, Equation)] == \
         [b.latex for b in zh.blocks if isinstance(b, Equation)]
-    tables = [[b for b in d.blocks if isinstance(b, Table)] for d in editions]
-    assert [t.rows[0][1:] for t in tables[0]] == [t.rows[0][1:] for t in tables[1]]
-    assert [t.rows for t in tables[0]][0] == [t.rows for t in tables[1]][0]  # the descent
-    figs = [[b for b in d.blocks if isinstance(b, Figure)] for d in editions]
+    tables = [[b for b in d.blocks if isinstance(b, Table)] for d in both_editions]
+    assert len(tables[0]) == len(tables[1])
+    for t_en, t_zh in zip(*tables):
+        assert len(t_en.rows) == len(t_zh.rows)
+        for r_en, r_zh in zip(t_en.rows, t_zh.rows):
+            math = [(a, b) for a, b in zip(r_en, r_zh) if _is_mathematics(a)]
+            assert all(a == b for a, b in math), math
+    figs = [[b for b in d.blocks if isinstance(b, Figure)] for d in both_editions]
     def drawn(f):  # what each curve plots (a Loss compares by identity)
         return [(c.label, c.color, c.loss.name, str(c.loss.expr)) for c in f.spec.curves]
 
     assert [drawn(f) for f in figs[0]] == [drawn(f) for f in figs[1]]
-    assert [f.spec.titles for f in figs[1]] == [("损失函数", "一阶导数")]
+    assert {f.spec.titles for f in figs[1]} == {("损失函数", "一阶导数")}
     assert en.references == zh.references
 
 
-def test_the_message_modules_define_the_same_names():
+def test_the_descent_table_is_the_same_in_both_editions(editions):
+    tables = [[b for b in d.blocks if isinstance(b, Table)] for d in editions]
+    assert tables[0][0].rows == tables[1][0].rows  # every cell is a number
+
+
+@pytest.mark.parametrize("name", EDITIONS)
+def test_the_message_modules_define_the_same_names(name):
     def names(lang: str) -> set[str]:
-        tree = ast.parse((SOURCES / f"_smooth_l1_vs_l2_{lang}.py").read_text("utf-8"))
+        tree = ast.parse((SOURCES / f"_{name}_{lang}.py").read_text("utf-8"))
         out = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
         out |= {t.id for n in tree.body if isinstance(n, ast.Assign) for t in n.targets
                 if isinstance(t, ast.Name)}
@@ -71,16 +96,19 @@ def test_the_message_modules_define_the_same_names():
     assert names("en") == names("zh")
 
 
-def test_the_chinese_prose_is_chinese_in_the_seeds_vocabulary(editions):
-    _, zh = editions
+def test_the_chinese_prose_is_chinese_in_the_seeds_vocabulary(both_editions):
+    _, zh = both_editions
     md = zh.markdown()
     # The words of the original Q&A (tests/test_seed.py reads it): loss function,
-    # gradient, derivative, smooth, converge; and the fixed words of a Chinese document.
-    for word in ("损失函数", "梯度", "导数", "光滑", "收敛", "**表 1：**", "**图 1：**",
+    # gradient, derivative, smooth; and the fixed words of a Chinese document.
+    for word in ("损失函数", "梯度", "导数", "光滑", "**表 1：**", "**图 1：**",
                  "## 约定", "## 参考文献"):
         assert word in md, word
+    if zh.name == "smooth_l1_vs_l2":
+        assert "收敛" in md  # converge: the descent argument
     for english in ("the gradient", "Table 1", "Figure 1", "Conventions", "References",
-                    "belongs to", "jumps from"):
+                    "belongs to", "jumps from", "the quadratic piece", "the linear piece",
+                    "side by side", "Limits", "smooth L1 with"):
         assert english not in md, english
 
 
@@ -90,7 +118,7 @@ def test_every_convention_shown_in_chinese_has_chinese_text():
     for (name, topic), (zh_topic, statement) in CONVENTIONS_ZH.items():
         assert topic in [c.topic for c in get_loss(name).conventions], (name, topic)
         assert zh_topic and statement
-    for name in ("l1", "smooth_l1"):  # the losses smooth_l1_vs_l2 lists
+    for name in ("l1", "smooth_l1", "huber"):  # the losses the Chinese documents list
         for c in get_loss(name).conventions:
             assert convention_markup(name, c, "zh") == CONVENTIONS_ZH[(name, c.topic)]
 
@@ -126,7 +154,13 @@ def test_loss_reports_are_english_only(capsys):
 
 
 def test_a_derivation_without_a_chinese_edition_is_named(tmp_path, capsys):
-    assert main(["derive", "smooth_l1_beta_huber", "--lang", "zh", "-o", str(tmp_path)]) == 2
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "english_only.py").write_text(
+        "def build(doc):\n    doc.title = 'English only'\n    doc.paragraph('One edition.')\n",
+        encoding="utf-8")
+    assert main(["derive", "english_only", "--sources", str(sources), "--lang", "zh",
+                 "-o", str(tmp_path)]) == 2
     err = capsys.readouterr().err
-    assert "derivation smooth_l1_beta_huber has no zh edition (editions: en)" in err
+    assert "derivation english_only has no zh edition (editions: en)" in err
     assert not (tmp_path / "zh").exists()

@@ -37,4 +37,22 @@ CONVENTIONS_ZH: dict[tuple[str, str], tuple[str, str]] = {
         r"$\beta$ 的极限",
         r"$\beta \to 0$ 时收敛到 $|x|$（即 $L_1$）；$\beta \to \infty$ 时收敛到 $0$。",
     ),
+    ("huber", "owner of the breakpoint"): (
+        "断点的归属",
+        r"$x = \pm\delta$ 属于二次段（$|x| \leq \delta$），与 Huber (1964)、Keras 和 "
+        r"`scipy.special.huber` 一致；两段在该点的函数值和斜率都相等。",
+    ),
+    ("huber", "second derivative at ±delta"): (
+        r"$\pm\delta$ 处的二阶导数",
+        r"取二次段的值 $1$；右极限是 $0$，所以 $f''$ 在该点跳变 $\mp1$。",
+    ),
+    ("huber", "relation to smooth L1"): (
+        "与 smooth $L_1$ 的关系",
+        r"参数为 $\delta$ 的 `huber` 等于 $\delta$ 乘以参数 $\beta = \delta$ 的 `smooth_l1`。",
+    ),
+    ("huber", "limits in delta"): (
+        r"$\delta$ 的极限",
+        r"$\delta \to 0$ 时收敛到 $0$；$\delta \to \infty$ 时收敛到 $x^2/2$（是 MSE 的一半，"
+        "而不是 PyTorch 文档所说的 MSE）。",
+    ),
 }
