@@ -119,6 +119,9 @@ class _Signs:
         if self.p in g.free_symbols:
             if self.p0 is None:
                 raise NoLeadingTerm(f"{g} depends on {self.p}")
+            if g.has(sp.sign, sp.Heaviside, sp.floor, sp.ceiling, sp.Piecewise):
+                # a jump in p that no root list shows: the sign at p0 proves nothing
+                raise NoLeadingTerm(f"{g} may jump as {self.p} varies")
             self.relied.append(g)
             g = g.xreplace({self.p: self.p0})
         v = certified_value(g)
