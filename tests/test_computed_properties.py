@@ -375,3 +375,14 @@ def test_leading_terms():
         lead(sp.Add(x + 1, -x, evaluate=False), sign)  # cancellation: needs the next order
     with pytest.raises(NoLeadingTerm):
         lead(sp.sin(x), sign)
+
+
+def test_oscillating_curvature_is_undecided_with_a_note():
+    # x**2 + sin(x): f'' = 2 - sin(x) has sup 3 (at x = -pi/2 + 2 k pi), but it has no limit at
+    # infinity and infinitely many critical points: neither the critical points nor a
+    # monotone tail can be used, so the bound must be undecided, not guessed. f' = 2x + cos x
+    # is unbounded: Lipschitz oo. Within the command line's 10 s budget.
+    report = analyse(_loss("wavy2", x**2 + sp.sin(x)), timeout=10)
+    assert report.lipschitz == OO
+    assert report.curvature_bound is None
+    assert any(n.startswith("curvature_bound:") for n in report.notes)
