@@ -11,7 +11,7 @@ from __future__ import annotations
 import keyword
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
@@ -55,6 +55,9 @@ class Param:
     #: The default as written when it was a decimal (``4.685``): it is stored exactly
     #: (``937/200``) but shown as written.
     decimal: str | None = field(default=None, compare=False, repr=False)
+    #: The parameter may also be +-oo (``oo``, ``-oo``, ``inf``): only for a loss whose
+    #: ``special`` defines it there, as a limit (Barron's alpha = -oo is Welsch).
+    extended: bool = False
 
     def __post_init__(self) -> None:
         if not self.name.isidentifier() or keyword.iskeyword(self.name) or self.name == "x":
@@ -88,6 +91,14 @@ class Param:
 
     def check(self, value: object) -> sp.Expr:
         """Return ``value`` as an exact sympy number, or raise :class:`LossError` naming why."""
+        if self.extended:
+            infinite = _infinity(value)
+            if infinite is not None:
+                if self.assume in ("positive", "nonnegative") and infinite < 0 or (
+                    self.assume in ("negative", "nonpositive") and infinite > 0
+                ):
+                    raise LossError(f"parameter {self.name} must be {self.assume}, got {infinite}")
+                return infinite
         if isinstance(value, str):
             value = parse_param_value(value)
         if isinstance(value, float) and not math.isfinite(value):
@@ -107,6 +118,22 @@ class Param:
         if not ok:
             raise LossError(f"parameter {self.name} must be {self.assume}, got {value}")
         return value
+
+
+_INFINITIES = {"oo": 1, "+oo": 1, "-oo": -1, "inf": 1, "+inf": 1, "-inf": -1}
+
+
+def _infinity(value: object) -> sp.Expr | None:
+    """``oo`` or ``-oo`` when ``value`` spells or is one (text, float or sympy), else None."""
+    if isinstance(value, str):
+        sign = _INFINITIES.get(value.strip().lower())
+    elif isinstance(value, float) and math.isinf(value):
+        sign = 1 if value > 0 else -1
+    elif value in (sp.oo, -sp.oo):
+        sign = 1 if value == sp.oo else -1
+    else:
+        sign = None
+    return None if sign is None else sp.oo * sign
 
 
 def _is_decimal(value: object) -> bool:
@@ -279,11 +306,22 @@ class Loss:
     #: The description as document markup (``$...$`` math), for the catalog's losses
     #: (trusted text; :func:`lossmath.plaintext.described` derives ``description`` from it).
     description_markup: str = ""
+    #: ``"distance"`` (a function of a residual) or ``"margin"`` (of the margin ``y*f``, a
+    #: classification loss): what ``calibrated`` applies to.
+    kind: str = "distance"
+    #: Parameter values at which the formula is singular (Barron's alpha = 0, 2, -oo): given
+    #: the substituted values by name, returns the loss there (a sympy limit, computed when
+    #: called) or None for the formula's own substitution. Allows +-oo where it answers.
+    special: Callable[[Mapping[str, sp.Expr]], sp.Expr | None] | None = field(
+        default=None, repr=False, compare=False
+    )
     _table: IntervalTable | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.name or any(c.isspace() for c in self.name):
             raise LossError(f"invalid loss name {self.name!r}")
+        if self.kind not in ("distance", "margin"):
+            raise LossError(f"{self.name}: kind must be 'distance' or 'margin', got {self.kind!r}")
         object.__setattr__(self, "params", tuple(self.params))
         names = [p.name for p in self.params]
         missing = sorted(set(self.unknowns) - set(names))
@@ -366,6 +404,8 @@ class Loss:
             conventions=(),
             order=self.order + n,
             base_name=base,
+            kind=self.kind,
+            special=self.special,
             _table=table,
         )
 
@@ -385,8 +425,34 @@ class Loss:
             )
         if not given:
             return self
-        checked = {by_name[k].symbol: by_name[k].check(v) for k, v in given.items()}
-        return self._substituted(checked)
+        checked = {k: by_name[k].check(v) for k, v in given.items()}
+        if self.special is not None:
+            at = self.special(checked)
+            if at is not None:
+                return self._special_case(at, set(checked))
+        infinite = sorted(k for k, v in checked.items() if not v.is_finite)
+        if infinite:
+            raise LossError(f"{self.name}: parameter {infinite[0]} must be finite here, got "
+                            f"{checked[infinite[0]]}")
+        return self._substituted({by_name[k].symbol: v for k, v in checked.items()})
+
+    def _special_case(self, expr: sp.Expr, gone: set[str]) -> Loss:
+        """The loss (or this derivative of it) with ``expr``, the definition at a singular
+        parameter value, in place of the formula."""
+        base = replace(
+            self,
+            name=self.base_name or self.name,
+            expr=expr,
+            params=tuple(p for p in self.params if p.name not in gone),
+            unknowns=tuple(u for u in self.unknowns if u not in gone),
+            order=0,
+            base_name=None,
+            special=None,
+            _table=None,
+        )
+        if self.order == 0:
+            return base
+        return replace(base.derivative(self.order), aliases=(), conventions=())
 
     def solved(self, values: Mapping[str, sp.Expr]) -> Loss:
         """Replace parameters (typically the ``unknowns``) by expressions in the others.

@@ -24,11 +24,15 @@ __all__ = ["described", "plain"]
 _WORDS = {
     "alpha": "alpha", "beta": "beta", "gamma": "gamma", "delta": "delta",
     "epsilon": "epsilon", "varepsilon": "epsilon", "rho": "rho", "eta": "eta",
+    "tau": "tau", "theta": "theta", "omega": "omega", "sigma": "sigma", "pi": "pi",
+    "psi": "psi", "phi": "phi", "tanh": "tanh", "cosh": "cosh", "cos": "cos", "sin": "sin",
+    "max": "max", "min": "min",
     "pm": "±", "mp": "∓", "to": "->", "infty": "oo", "leq": "<=", "geq": ">=",
     "neq": "!=", "cdot": "*", "ln": "ln", "log": "log", "exp": "exp", ",": " ",
 }
 _OPERATORS = re.compile(r"\\operatorname\{([A-Za-z]+)\}")
 _FRAC = re.compile(r"\\frac\{([^{}]*)\}\{([^{}]*)\}")
+_SQRT = re.compile(r"\\sqrt\{([^{}]*)\}")
 # \pm and \mp are prefixes: the space TeX needs after them (\pm c) is not written (±c).
 _CONTROL = re.compile(r"\\(pm|mp) +|\\([A-Za-z]+|,)")
 _SUB = re.compile(r"_\{([^{}]*)\}|_([A-Za-z0-9])")
@@ -37,6 +41,7 @@ _SUB = re.compile(r"_\{([^{}]*)\}|_([A-Za-z0-9])")
 def _math(tex: str) -> str:
     tex = _OPERATORS.sub(r"\1", tex)
     tex = _FRAC.sub(r"\1/\2", tex)
+    tex = _SQRT.sub(r"sqrt(\1)", tex)
 
     def word(m: re.Match[str]) -> str:
         name = m.group(1) or m.group(2)

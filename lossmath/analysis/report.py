@@ -16,9 +16,12 @@ import sympy as sp
 
 from .. import budget
 from ..errors import Undecided
+from .calibration import calibrated
 from .extremes import Bound, gradient_bound
+from .moduli import curvature_bound, lipschitz, strictly_convex, strong_convexity
 from .properties import convex, growth, minimum_at_zero, symmetric
 from .smoothness import BreakpointReport, breakpoint_report, class_name
+from .tails import Limits, bounded_table, redescending
 
 if TYPE_CHECKING:
     from ..loss import Loss
@@ -34,6 +37,19 @@ class LossReport:
     ``gradient_bound``: sup |f'| (``oo`` when unbounded), None when undecided;
     ``gradient_bound_method`` is ``"symbolic"`` (exact) or ``"numeric"`` (certified, within
     ``gradient_bound_enclosure``). ``growth``: a name, or None when undecided.
+
+    Issue 12's properties (each None when undecided, with a note; ``*_method`` says
+    ``"symbolic"`` or ``"numeric"`` for the constants):
+
+    - ``strictly_convex``: True, False or None;
+    - ``strong_convexity``: ``inf f''`` over the pieces (``0`` when convex but not strongly
+      convex), None when not convex (the note says "not convex") or undecided;
+    - ``lipschitz``: the Lipschitz constant of f (``sup |f'|`` when f is continuous, ``oo``
+      when f jumps or ``f'`` is unbounded);
+    - ``curvature_bound``: the Lipschitz constant of ``f'`` (``sup |f''|`` over the pieces
+      when f is C1, ``oo`` when ``f'`` jumps or ``f''`` is unbounded);
+    - ``bounded``: f is bounded on the line; ``redescending``: ``f' -> 0`` at ``±oo``;
+    - ``calibrated``: classification calibration of a margin loss (None for distance losses).
     """
 
     breakpoints: tuple[BreakpointReport, ...]
@@ -46,6 +62,16 @@ class LossReport:
     notes: tuple[str, ...] = field(default=())
     gradient_bound_method: str | None = "symbolic"
     gradient_bound_enclosure: tuple[float, float] | None = None
+    strictly_convex: bool | None = None
+    strong_convexity: sp.Expr | None = None
+    lipschitz: sp.Expr | None = None
+    curvature_bound: sp.Expr | None = None
+    bounded: bool | None = None
+    redescending: bool | None = None
+    calibrated: bool | None = None
+    strong_convexity_method: str | None = None
+    lipschitz_method: str | None = None
+    curvature_bound_method: str | None = None
 
     @property
     def order(self) -> float:
@@ -68,7 +94,8 @@ class LossReport:
     def numeric(self) -> bool:
         return (
             any(b.numeric for b in self.breakpoints)
-            or self.gradient_bound_method == "numeric"
+            or "numeric" in (self.gradient_bound_method, self.lipschitz_method,
+                             self.curvature_bound_method, self.strong_convexity_method)
             or any("numerically" in n for n in self.notes)
         )
 
@@ -135,6 +162,8 @@ def _analyse(loss: Loss) -> LossReport:
         "whether f(0) is the minimum", lambda: minimum_at_zero(table, d1, bps, v0), _with_notes
     )
     notes += min_notes
+    extra, extra_notes = _issue12_properties(loss, bps, conv, bound)
+    notes += extra_notes
     return LossReport(
         tuple(bps),
         sym,
@@ -146,7 +175,58 @@ def _analyse(loss: Loss) -> LossReport:
         tuple(dict.fromkeys(notes)),
         bound.method,
         bound.enclosure,
+        **extra,
     )
+
+
+def _bound_or_undecided(what: str):
+    return lambda why: Bound(None, None, note=f"{what}: {why}")
+
+
+def _issue12_properties(
+    loss: Loss, bps: list[BreakpointReport], conv: bool | None, grad: Bound
+) -> tuple[dict, list[str]]:
+    """Strict and strong convexity, the Lipschitz constants of f and f', boundedness,
+    redescent and calibration, each under its own budget stage."""
+    table = loss.table
+    d1, d2, d3 = table.diff(1), table.diff(2), table.diff(3)
+    limit = Limits(table.samples)
+    notes: list[str] = []
+
+    def flag(what, decide):
+        verdict, note = _undecided_on_failure(what, decide, _with_note)
+        notes.extend([note] if note else [])
+        return verdict
+
+    def constant(what, decide):
+        b = _undecided_on_failure(what, decide, _bound_or_undecided(what))
+        notes.extend([b.note] if b.note and b.value is None else [])
+        return b
+
+    strict = flag("strict convexity", lambda: strictly_convex(conv, d2))
+    strong = constant("strong_convexity", lambda: strong_convexity(conv, d2, d3))
+    grad_bounded, _ = _undecided_on_failure(
+        "bounded f'", lambda: bounded_table(d1, limit, "f'"), _with_note)
+    curv_bounded, _ = _undecided_on_failure(
+        "bounded f''", lambda: bounded_table(d2, limit, "f''"), _with_note)
+    bounded = flag("bounded", lambda: bounded_table(table, limit))
+    lip = constant("lipschitz", lambda: lipschitz(bps, grad, d1, d2, grad_bounded))
+    curv = constant("curvature_bound", lambda: curvature_bound(bps, d2, d3, curv_bounded))
+    redesc = flag("redescending", lambda: redescending(d1, limit))
+    kind = getattr(loss, "kind", "distance")
+    calib = flag("calibration", lambda: calibrated(kind, conv, table, d1, bps, limit))
+    return {
+        "strictly_convex": strict,
+        "strong_convexity": strong.value,
+        "strong_convexity_method": strong.method if strong.value is not None else None,
+        "lipschitz": lip.value,
+        "lipschitz_method": lip.method if lip.value is not None else None,
+        "curvature_bound": curv.value,
+        "curvature_bound_method": curv.method if curv.value is not None else None,
+        "bounded": bounded,
+        "redescending": redesc,
+        "calibrated": calib,
+    }, notes
 
 
 def _undecided_on_failure(what: str, decide, undecided):

@@ -9,11 +9,27 @@ from __future__ import annotations
 import difflib
 
 from ..loss import Loss, LossError
-from . import basic, huber, tukey, wing
+from . import (
+    barron,
+    basic,
+    huber,
+    hybrid,
+    insensitive,
+    margin,
+    pseudo_huber,
+    quantile,
+    robust,
+    tukey,
+    wing,
+)
 
 __all__ = ["get", "names", "all_losses", "UnknownLoss"]
 
-_LOSSES: tuple[Loss, ...] = (*basic.LOSSES, *huber.LOSSES, *wing.LOSSES, *tukey.LOSSES)
+_LOSSES: tuple[Loss, ...] = (
+    *basic.LOSSES, *huber.LOSSES, *wing.LOSSES, *tukey.LOSSES, *pseudo_huber.LOSSES,
+    *robust.LOSSES, *hybrid.LOSSES, *insensitive.LOSSES, *quantile.LOSSES, *barron.LOSSES,
+    *margin.LOSSES,
+)
 
 
 class UnknownLoss(LossError):

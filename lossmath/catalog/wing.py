@@ -62,4 +62,62 @@ wing = Loss(
     ),
 )
 
-LOSSES = (wing,)
+WANG_2019 = Reference(
+    authors=("Xinyao Wang", "Liefeng Bo", "Li Fuxin"),
+    title="Adaptive Wing Loss for Robust Face Alignment via Heatmap Regression",
+    venue="ICCV",
+    year=2019,
+    arxiv="1904.07399",
+    note="equation numbers UNVERIFIED; formula and defaults as in open-mmlab/mmpose "
+    "mmpose/models/losses/heatmap_loss.py AdaptiveWingLoss",
+)
+
+_omega = Param("omega", default=14, description="scale of the logarithmic zone",
+               latex=r"\omega")
+_theta = Param("theta", default=0.5, description="breakpoint", latex=r"\theta")
+_aeps = Param("epsilon", default=1, description="curvature of the logarithmic zone",
+              latex=r"\epsilon")
+omega, theta, aeps = (p.symbol for p in (_omega, _theta, _aeps))
+#: The exponent alpha - y at the paper's alpha = 2.1 and a background pixel (target y = 0).
+#: It is a number, not a parameter: the interval table cannot locate the kinks of
+#: (|x|/epsilon)**p for a symbolic p (sympy returns a ConditionSet for its roots).
+_p = sp.Rational(21, 10)
+#: A and C make the pieces meet in value and slope at |x| = theta (the paper's, as mmpose's)
+_A = omega * (1 / (1 + (theta / aeps) ** _p)) * _p * (theta / aeps) ** (_p - 1) / aeps
+_C = theta * _A - omega * sp.log(1 + (theta / aeps) ** _p)
+
+adaptive_wing = Loss(
+    name="adaptive_wing",
+    expr=sp.Piecewise(
+        (omega * sp.log(1 + (sp.Abs(x) / aeps) ** _p), sp.Abs(x) < theta),
+        (_A * sp.Abs(x) - _C, True),
+    ),
+    params=(_omega, _theta, _aeps),
+    title="Adaptive Wing loss",
+    **described(
+        r"$\omega \log(1 + (|x|/\epsilon)^{p})$ for $|x| < \theta$ and "
+        r"$A|x| - C$ outside, $A$ and $C$ chosen so that value and slope meet at "
+        r"$\pm\theta$ ($C^1$). The paper's exponent is $p = \alpha - y$ with the target "
+        r"heat-map value $y$; this is $p = 2.1$ ($\alpha = 2.1$, a background pixel "
+        r"$y = 0$), $C^2$ at $0$. Defaults $\omega = 14$, $\theta = 0.5$, $\epsilon = 1$ "
+        "as mmpose's `AdaptiveWingLoss`."
+    ),
+    aliases=("adaptivewing", "adaptive_wing_loss", "awing"),
+    references=(WANG_2019,),
+    conventions=(
+        Convention.typeset(
+            "owner of the breakpoint",
+            r"$x = \pm\theta$ belongs to the linear piece ($|x| < \theta$ is strict), as "
+            "mmpose's `torch.where(delta < theta, ...)`; value and slope agree there.",
+        ),
+        Convention.typeset(
+            "the target",
+            r"the loss of a pixel depends on its target $y$ through $p = \alpha - y$; this "
+            r"loss fixes $p = 2.1$ (write a spec for another $p$: at $y = 1$, $p = 1.1$, it "
+            r"is only $C^1$ at $0$). A widely copied re-implementation writes "
+            r"$(|x|/\omega)^{p}$ and is discontinuous at $\theta$.",
+        ),
+    ),
+)
+
+LOSSES = (wing, adaptive_wing)
