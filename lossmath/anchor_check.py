@@ -36,7 +36,6 @@ import sympy as sp
 from . import budget, catalog
 from .analysis import LossReport, analyse
 from .anchors import DECLARATIONS, AnchorLoss, Declaration
-from .errors import OutOfTime
 from .latex import expr_latex
 from .loss import Loss, Param
 from .symbols import x
@@ -49,6 +48,7 @@ __all__ = [
     "compare_all",
     "holds",
     "instance_loss",
+    "report_of",
 ]
 
 #: Digits for witnesses: a witness is kept only when it holds by a wide margin at this
@@ -131,22 +131,31 @@ def catalog_values(anchor: AnchorLoss) -> dict[str, sp.Expr]:
             for k, v in anchor.to_catalog.items()}
 
 
+_INSTANCES: dict[str, Loss] = {}
+
+
 def instance_loss(anchor: AnchorLoss) -> Loss:
-    """The anchor's lossmath loss at the anchor's instance parameters."""
-    loss = anchor_loss(anchor)
-    return loss.subs(catalog_values(anchor)) if loss.params else loss
+    """The anchor's lossmath loss at the anchor's instance parameters (one object per
+    anchor, so that its analysis is done once)."""
+    if anchor.key not in _INSTANCES:
+        loss = anchor_loss(anchor)
+        _INSTANCES[anchor.key] = loss.subs(catalog_values(anchor)) if loss.params else loss
+    return _INSTANCES[anchor.key]
 
 
-_REPORTS: dict[int, LossReport | None] = {}
+# Keyed by the loss object itself (the losses above live as long as the module).
+_REPORTS: dict[Loss, LossReport | None] = {}
 
 
-def _report(loss: Loss) -> LossReport | None:
+def report_of(loss: Loss) -> LossReport | None:
     """The analysis of ``loss`` within its own budget; None when it runs out."""
-    key = id(loss)
+    key = loss
     if key not in _REPORTS:
         try:
-            _REPORTS[key] = analyse(loss, timeout=ANALYSIS_SECONDS)
-        except OutOfTime:
+            # Only this loss's own budget is caught: the document's budget (or --timeout)
+            # running out propagates, and nothing is cached then.
+            _REPORTS[key] = budget.attempt(lambda: analyse(loss), ANALYSIS_SECONDS, None)
+        except NotImplementedError:  # sympy's solve on q**q (DWD with symbolic q)
             _REPORTS[key] = None
     return _REPORTS[key]
 
@@ -183,6 +192,25 @@ def evaluator(loss: Loss) -> Callable[[sp.Rational], mpmath.mpf]:
         raise ValueError(f"{loss.name}: no interval holds x = {t}")
 
     return f
+
+
+def anchor_evaluator(anchor: AnchorLoss) -> Callable[[sp.Rational], mpmath.mpf]:
+    """``f(t)`` from the anchor's own formula at its instance parameters (the library's
+    function as transcribed, independent of lossmath's tables)."""
+    fn = sp.lambdify(x, anchor.formula.xreplace(dict(anchor.instance)), modules="mpmath")
+
+    def f(t: sp.Rational) -> mpmath.mpf:
+        with mpmath.workdps(DIGITS):
+            return mpmath.mpf(fn(mpmath.mpf(t.p) / t.q))
+
+    return f
+
+
+def _holds_for(w: Witness, fs) -> bool:
+    try:
+        return all(holds(w, f) for f in fs)
+    except (ValueError, ZeroDivisionError, TypeError):
+        return False
 
 
 def _mp(e: sp.Expr) -> mpmath.mpf:
@@ -250,24 +278,21 @@ def _rational(c: sp.Expr) -> sp.Rational:
     return c if c.is_Rational else sp.Rational(str(sp.N(c, 30)))
 
 
-def _search(kind: str, loss: Loss, f, bound=None) -> Witness | None:
+def _search(kind: str, loss: Loss, fs, bound=None) -> Witness | None:
     for a, b in _candidates(loss):
         w = Witness(kind, (a, b), bound)
-        try:
-            if holds(w, f):
-                return w
-        except (ValueError, ZeroDivisionError, TypeError):
-            continue
+        if _holds_for(w, fs):
+            return w
     return None
 
 
-def _kink(kind: str, at: sp.Expr, jump: sp.Expr, f) -> Witness | None:
+def _kink(kind: str, at: sp.Expr, jump: sp.Expr, fs) -> Witness | None:
     p = _rational(sp.nsimplify(at))
     g = abs(sp.N(jump, 30)) / 2 if jump.is_finite else sp.Integer(1)
     g = sp.nsimplify(g, rational=True) if g != 0 else sp.Rational(1, 10**6)
     for e in (20, 12, 8):
         w = Witness(kind, (p, sp.Rational(1, 10**e)), g)
-        if holds(w, f):
+        if _holds_for(w, fs):
             return w
     return None
 
@@ -320,6 +345,13 @@ def _first_jump(bp) -> tuple[int, sp.Expr]:
 _NAMES = ("f", "f'", "f''", "f'''")
 
 
+def _cls(report: LossReport) -> str:
+    """The class in LaTeX: ``C^{1}``, ``C^{\\infty}``, or discontinuous."""
+    if report.order == math.inf:
+        return "C^{\\infty}"
+    return "\\text{discontinuous}" if report.order < 0 else f"C^{{{int(report.order)}}}"
+
+
 def _jump_text(bp, loss: Loss) -> str:
     k, j = _first_jump(bp)
     at = expr_latex(bp.at, loss)
@@ -368,13 +400,18 @@ class _Context:
     inst_report: LossReport | None
 
     def f(self):
-        return evaluator(self.inst)
+        """Both functions a witness must hold for: lossmath's table and the anchor's own
+        formula (they differ only at single points, such as who owns a breakpoint)."""
+        return (evaluator(self.inst), anchor_evaluator(self.decl.anchor))
 
 
 def _ctx(decl: Declaration) -> _Context:
-    loss = anchor_loss(decl.anchor)
     inst = instance_loss(decl.anchor)
-    return _Context(decl, loss, _report(loss), inst, _report(inst) if inst is not loss else None)
+    # A formula outside the catalog is analysed at its instance only: a disproof there
+    # disproves the declaration for all parameters, and an agreement is stated "at" them.
+    loss = anchor_loss(decl.anchor) if decl.anchor.catalog else inst
+    inst_report = report_of(inst) if inst is not loss else None
+    return _Context(decl, loss, report_of(loss), inst, inst_report)
 
 
 def _params_text(anchor: AnchorLoss) -> str:
@@ -385,7 +422,12 @@ def _params_text(anchor: AnchorLoss) -> str:
 
 def _state(w: Witness, anchor: AnchorLoss) -> Witness:
     """The witness with its statement (values at 6 digits) in document markup."""
-    f = evaluator(instance_loss(anchor))
+    with mpmath.workdps(DIGITS):
+        return _stated(w, anchor)
+
+
+def _stated(w: Witness, anchor: AnchorLoss) -> Witness:
+    f = anchor_evaluator(anchor)
     at = _params_text(anchor)
     at = f" (at {at})" if at else ""
     p = w.points
@@ -435,7 +477,8 @@ def _convex(c: _Context):
     if v is None and c.inst_report is not None:
         v = _bool(c.inst_report.convex)
     if v is True:
-        return True, "lossmath proves $f'' \\geq 0$ on every interval and no downward jump of $f'$.", None
+        return True, ("lossmath proves $f'' \\geq 0$ on every interval and no downward jump "
+                      "of $f'$."), None
     if v is False:
         rep = c.inst_report or c.report
         why = _nonconvex_reason(c.inst, rep)
@@ -530,7 +573,7 @@ def _differentiable(c: _Context, k: int):
     v = _order_at(r, k)
     word = "differentiable" if k == 1 else "twice differentiable"
     if v is True:
-        return True, f"$f$ is ${r.cls}$: {word} everywhere.", None
+        return True, f"$f$ is ${_cls(r)}$: {word} everywhere.", None
     if v is False:
         ri = c.inst_report or r
         bad, _ = _jumping(ri, k)
@@ -539,7 +582,7 @@ def _differentiable(c: _Context, k: int):
         j = bp.jumps[_first_jump(bp)[0]]
         w = _kink(kind if k == 2 else "kink", bp.at, j, c.f())
         return False, _jump_text(bp, c.inst) + f": not {word} there.", w
-    return None, f"lossmath gives only a lower bound on the class ({r.cls}).", None
+    return None, f"lossmath gives only a lower bound on the class ({_cls(r)}).", None
 
 
 def _pointwise(c: _Context, k: int):
@@ -607,7 +650,7 @@ def _locally_lipschitz(c: _Context):
                        "the slope of a chord, on any interval around it."), \
             _search("steep", c.inst, c.f(), STEEP)
     if r.order >= 1:
-        return True, f"$f$ is ${r.cls}$, so $f'$ is bounded on every bounded interval.", None
+        return True, f"$f$ is ${_cls(r)}$, so $f'$ is bounded on every bounded interval.", None
     if _bool(r.convex) is True:
         return True, "$f$ is convex, and a convex function on $\\mathbb{R}$ is locally " \
             "Lipschitz.", None
@@ -648,11 +691,11 @@ def _symmetric(c: _Context):
     return None, "lossmath could not decide symmetry.", None
 
 
-def _search_mirror(loss: Loss, f) -> Witness | None:
+def _search_mirror(loss: Loss, fs) -> Witness | None:
     for t in (sp.Rational(1, 2), sp.Integer(1), sp.Rational(3, 2), sp.Integer(2),
               sp.Integer(3), sp.Integer(5)):
         w = Witness("mirror", (t,))
-        if holds(w, f):
+        if _holds_for(w, fs):
             return w
     return None
 
@@ -671,13 +714,17 @@ def _calibrated(c: _Context):
         return False, (_jump_text(bp, c.inst) + ": $f$ is convex but not differentiable at "
                        "0, so not classification-calibrated."), \
             _kink("kink", bp.at, bp.jumps[_first_jump(bp)[0]], c.f())
-    d1 = c.loss.derivative(1).table.value_at(sp.S.Zero)
-    sign = sp.sympify(d1).is_negative
+    d1 = c.inst.derivative(1).table.value_at(sp.S.Zero)
+    own = sp.sympify(d1).is_negative
+    given = _bool(getattr(r, "calibrated", None))
+    sign = given if given is not None else own
+    at = _params_text(c.decl.anchor)
+    at = f" (at {at})" if at else ""
     if sign is True:
         return True, (f"$f$ is convex, differentiable at 0 and $f'(0) = "
-                      f"{expr_latex(d1, c.loss)} < 0$.", None)
+                      f"{expr_latex(d1, c.inst)} < 0${at}."), None
     if sign is False:
-        return False, f"$f'(0) = {expr_latex(d1, c.loss)} \\geq 0$.", None
+        return False, f"$f'(0) = {expr_latex(d1, c.inst)} \\geq 0${at}.", None
     return None, "the sign of $f'(0)$ is undecided.", None
 
 
@@ -686,7 +733,7 @@ def _continuity(c: _Context):
     if r is None:
         return None, "the analysis ran out of time.", None
     k = c.decl.declared
-    cls = r.cls
+    cls = _cls(r)
     if k >= 2:
         if r.order >= 2:
             return k, f"$\\rho$ is ${cls}$ (at least $C^2$).", None

@@ -329,8 +329,9 @@ _FALLBACK_CALIBRATED = (f"the fallback `isclasscalibrated(loss::MarginLoss) = is
 def _fallback(anchor: AnchorLoss, trait: str, value: bool, rule: str) -> Declaration:
     where = {"issymmetric": f"{_T}:241", "isstronglyconvex": f"{_T}:93",
              "islocallylipschitzcont": f"{_T}:143", "isclasscalibrated": f"{_T}:228"}[trait]
+    rule_text = rule.split(" (")[0].replace("`", "")
     return Declaration(anchor, trait, value, where, f"{trait}(::{anchor.name.split('(')[0]}) "
-                       f"= {str(value).lower()} (not declared; {rule.split(' (')[0]})", rule)
+                       f"= {str(value).lower()} (not declared; {rule_text})", rule)
 
 
 _LF_DECLARATIONS: list[Declaration] = [
