@@ -98,9 +98,10 @@ def _declared(value) -> str:
     return f"${expr_latex(value)}$"
 
 
-def _anchor_text(anchor) -> str:
-    target = f"`{anchor.catalog}`" if anchor.catalog else "its own formula"
-    return f"{literal(anchor.name)} ({target})"
+def _where(where: str) -> str:
+    """``src/losses/margin.jl:580`` as ``src/losses/margin.jl, line 580`` (room to break)."""
+    path, line = where.rsplit(":", 1)
+    return f"{literal(path)}, line {line}"
 
 
 def build(doc: Document) -> None:
@@ -142,7 +143,7 @@ def build(doc: Document) -> None:
               "$\\inf f''$", "Lipschitz", "$L$ of $f'$", "bounded", "redesc.",
               "calibr.", "even", "$\\sup \\vert f' \\vert$", "ref."]
     rows = [_row(doc, loss) for loss in losses]
-    colspec = ("p{3.3cm}p{5.6cm}p{1.6cm}p{1.1cm}p{0.9cm}p{0.9cm}p{1.2cm}p{1.4cm}p{1.4cm}"
+    colspec = ("p{3.6cm}p{5.3cm}p{1.6cm}p{1.1cm}p{0.9cm}p{0.9cm}p{1.2cm}p{1.4cm}p{1.4cm}"
                "p{1.1cm}p{1.1cm}p{1.0cm}p{0.6cm}p{1.4cm}p{0.6cm}")
     doc.table(header, rows, "Computed properties of every catalog loss.", long=True,
               colspec=colspec)
@@ -188,8 +189,8 @@ def build(doc: Document) -> None:
         d = c.declaration
         doc.paragraph(
             f"**{d.anchor.library}:** `{d.anchor.name}`, `{d.trait}`. Declared "
-            f"{_declared(d.declared)} at "
-            f"{literal(d.where)}: {literal(d.text)}. lossmath: {_declared(c.verdict)}. "
+            f"{_declared(d.declared)} ({_where(d.where)}): {literal(d.text)}. lossmath: "
+            f"{_declared(c.verdict)}. "
             f"*Reason:* {c.reason} *Counterexample:* {c.witness.statement}."
         )
     undecided = [c for c in comparisons if c.status == "undecided"]
@@ -201,20 +202,20 @@ def build(doc: Document) -> None:
 
     # -- definitions and mappings ----------------------------------------------------------
     doc.heading("The libraries' definitions")
-    doc.paragraph("The comparison uses each library's own definition of its traits (Table "
-                  "3); each library's loss is the catalog loss of Table 4; Table 5 lists "
-                  "lossmath's verdict on every declaration.")
-    used = {(c.declaration.anchor.library, c.declaration.trait) for c in comparisons}
-    doc.table(["library", "trait", "definition", "where"],
-              [[lib, literal(t.trait), t.meaning, literal(t.where)]
-               for (lib, name), t in TRAITS.items() if (lib, name) in used],
-              "Trait definitions.", long=True, colspec="p{2.6cm}p{4cm}p{12cm}p{4.5cm}")
+    doc.paragraph("The comparison uses each library's own definition of its traits; the "
+                  "three tables below give those definitions, the catalog loss that each "
+                  "library's loss is, and lossmath's verdict on every declaration.")
     doc.paragraph(
         "Sources: " + "; ".join(f"{lib}: {literal(where)}" for lib, where in LIBRARIES.items())
         + ". Each library's loss is transcribed from its source as a function of $x$ and "
         "compared with the catalog loss it is, up to a positive scale, which changes none "
         "of the traits compared."
     )
+    used = {(c.declaration.anchor.library, c.declaration.trait) for c in comparisons}
+    doc.table(["library", "trait", "definition", "where"],
+              [[lib, literal(t.trait), t.meaning, literal(t.where)]
+               for (lib, name), t in TRAITS.items() if (lib, name) in used],
+              "Trait definitions.", long=True, colspec="p{2.6cm}p{4cm}p{12cm}p{4.5cm}")
     mapping = []
     for a in ANCHORS:
         params = ", ".join(f"${sp.latex(sp.Symbol(k))} = {sp.latex(v)}$"

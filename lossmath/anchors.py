@@ -180,8 +180,8 @@ TRAITS: dict[tuple[str, str], TraitDefinition] = {
                         "read as the number of continuous derivatives of $\\rho$, 2 standing "
                         "for two or more (`LeastSquares`, smooth everywhere, has 2).",
                         "statsmodels/robust/norms.py:54", "continuity"),
-        TraitDefinition(SM, "redescending", "an undocumented class attribute: `\"not\"`, "
-                        "`\"soft\"` or `\"hard\"`; read as: $\\psi = \\rho'$ does not tend to "
+        TraitDefinition(SM, "redescending", "an undocumented class attribute: `not`, "
+                        "`soft` or `hard`; read as: $\\psi = \\rho'$ does not tend to "
                         "0 at $\\pm\\infty$; tends to 0; is 0 outside a bounded interval.",
                         "statsmodels/robust/norms.py:168", "redescending"),
         TraitDefinition(OPTAX, "gradient clipped", "the docstring's \"equivalent to clipping "

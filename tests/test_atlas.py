@@ -43,8 +43,11 @@ def test_every_disagreement_is_stated_with_its_source_line_and_counterexample(at
     assert wrong
     for c in wrong:
         d = c.declaration
-        assert d.where in section, d.where
-        paragraph = next(p for p in section.split("\n\n") if d.where in p and d.trait in p)
+        path, line = d.where.rsplit(":", 1)
+        where = f"{path}, line {line}"
+        assert where in section, where
+        paragraph = next(p for p in section.split("\n\n")
+                         if where in p and f"`{d.trait}`" in p and d.anchor.name in p)
         assert "*Counterexample:*" in paragraph and "*Reason:*" in paragraph
 
 
