@@ -60,13 +60,14 @@ def report_dict(loss: Loss) -> dict[str, Any]:
         "class": r.cls,
         "class_exact": r.exact,
         "symmetric": r.symmetric,
-        "convex": r.convex,
+        "convex": _flag(r.convex),
         "gradient_bound": _s_or_none(r.gradient_bound),
         "gradient_bound_decided": r.gradient_bound_method if r.gradient_bound is not None else None,
         "growth": r.growth,
         "value_at_zero": _s(r.value_at_zero),
         "minimum_at_zero": r.minimum_at_zero,
         **_issue12_dict(r),
+        "conditions": {k: _s(v) for k, v in r.conditions.items()},
         "decided": "numeric" if r.numeric else "symbolic",
         "notes": list(r.notes),
     }
@@ -178,7 +179,7 @@ def report_text(loss: Loss, derivatives: int = 2) -> str:
     lines.append("Properties")
     lines.append(f"  class          {class_text(r.order, r.exact)}")
     lines.append(f"  symmetric      {_yn(r.symmetric)}")
-    lines.append(f"  convex         {_yn(r.convex)}")
+    lines.append(f"  convex         {_yn_or_when(r.convex)}")
     bound = "undecided" if r.gradient_bound is None else _t(r.gradient_bound)
     if r.gradient_bound is not None and r.gradient_bound_method == "numeric":
         bound += " (certified numerically)"
@@ -214,7 +215,7 @@ def _issue12_lines(r: LossReport) -> list[str]:
     for key, kind in PROPERTIES_12:
         value = getattr(r, key)
         if kind == "flag":
-            text = _yn(value) if value is None or isinstance(value, bool) else f"when {_t(value)}"
+            text = _yn_or_when(value)
             if key == "calibrated" and value is None and "calibrated: not a margin loss" in r.notes:
                 text = "not a margin loss"
         else:
@@ -236,6 +237,11 @@ def _columns(rows: list[tuple[str, ...]]) -> list[str]:
         return []
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     return ["  " + "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+
+
+def _yn_or_when(v: object) -> str:
+    """yes / no / undecided, or ``when α ≥ 1`` for a condition on the parameters."""
+    return _yn(v) if v is None or isinstance(v, bool) else f"when {_t(v)}"
 
 
 def _yn(v: bool | None) -> str:

@@ -15,7 +15,28 @@ def bps(loss):
 
 
 def test_catalog_names():
-    assert loss_names() == ["huber", "l1", "l2", "smooth_l1", "tukey", "wing"]
+    """The canonical names of issue 12, and the six before it."""
+    distance = ["l2", "l1", "smooth_l1", "huber", "pseudo_huber", "charbonnier", "log_cosh",
+                "cauchy", "geman_mcclure", "welsch", "fair", "tukey", "hampel", "talwar",
+                "andrews", "berhu", "quantile", "epsilon_insensitive",
+                "squared_epsilon_insensitive", "balanced_l1", "wing", "adaptive_wing", "barron"]
+    margin = ["hinge", "squared_hinge", "smoothed_hinge", "modified_huber", "logistic",
+              "exponential", "perceptron", "zero_one"]
+    assert loss_names() == sorted(distance + margin)
+    assert [n for n in loss_names() if get_loss(n).kind == "margin"] == sorted(margin)
+
+
+def test_every_catalog_loss_has_a_reference_title_and_conventions():
+    for name in loss_names():
+        loss = get_loss(name)
+        assert loss.references and loss.title and loss.description and loss.conventions, name
+
+
+def test_aliases_of_other_libraries():
+    assert get_loss("L1HingeLoss") is get_loss("hinge")
+    assert get_loss("pinball") is get_loss("quantile")
+    assert get_loss("lorentzian") is get_loss("cauchy")
+    assert get_loss("logcosh") is get_loss("log_cosh")
 
 
 def test_l2_has_no_breakpoint_and_unbounded_gradient():

@@ -4,7 +4,7 @@ rounded, with its backward-error criterion), value, gradient and Hessian, float6
 
 The losses are those where ``benchmarks/compare_accuracy.py`` measured lambdify ahead in
 float32 before pieces were computed in float64 and rounded once (tukey f'' 2.95 vs 2.22 ulp,
-charbonnier f'' 1.77 vs 1.66, tukey_user f' 3.61 vs 1.01 and f'' 2.36 vs 1.64, balanced_l1 f''
+charbonnier_user f'' 1.77 vs 1.66, tukey_user f' 3.61 vs 1.01 and f'' 2.36 vs 1.64, balanced_l1 f''
 1.07 vs 0.50). lambdify is run as its users run it: its float32 results are float32 where its
 printed constants are Python floats (tukey, charbonnier) and float64 rounded to float32 where
 a constant is a numpy float64 (``exp(3)`` in balanced_l1). The comparison is the benchmark's:
@@ -23,7 +23,7 @@ import ulp_harness as H
 
 from lossmath import x
 
-NAMES = ("tukey", "charbonnier", "tukey_user", "balanced_l1")
+NAMES = ("tukey", "charbonnier_user", "tukey_user", "balanced_l1_user")
 LOSSES = {n: H.all_losses()[n] for n in NAMES}
 #: Two grids, each compared on its own (a competitor's bad point on one must not hide
 #: lossmath's on the other): the harness's grid (the benchmark's, where lambdify was ahead)

@@ -11,7 +11,7 @@ for the supremum: that is how Andrews' wave once got ``sup |f'| = 0``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import mpmath
@@ -68,14 +68,17 @@ def _inside_at_samples(c: sp.Expr, iv: Interval, samples: Sequence[Sample]) -> b
 
 
 def sup_abs_on(
-    g: sp.Expr, dg: sp.Expr, iv: Interval, samples: Sequence[Sample], name: str = "f'"
+    g: sp.Expr, dg: sp.Expr, iv: Interval, samples: Sequence[Sample], name: str = "f'",
+    limit: Callable | None = None,
 ) -> Bound:
     """sup |g| over the open interval ``iv``, given ``dg = g'``; ``name`` names ``g`` in
-    notes (``f'``, ``f''``)."""
+    notes (``f'``, ``f''``); ``limit(expr, point, side)`` a memoised
+    :func:`~lossmath.zeros.one_sided` shared by one analysis (the same limits at ``±oo``
+    are asked by several properties)."""
     cands: list[sp.Expr] = []
     for end, side in ((iv.lo, "+"), (iv.hi, "-")):
         try:
-            v = one_sided(g, end, side, samples)
+            v = limit(g, end, side) if limit else one_sided(g, end, side, samples)
         except Undecided as exc:
             return Bound(None, None, note=str(exc))
         if v is NO_LIMIT:
@@ -176,21 +179,24 @@ def _certified_sup(g: sp.Expr, iv: Interval, why: str, name: str) -> Bound:
                  "(interval arithmetic" + (", monotone tails)" if tails else ")"))
 
 
-def gradient_bound(d1: IntervalTable, d2: IntervalTable) -> Bound:
+def gradient_bound(
+    d1: IntervalTable, d2: IntervalTable, limit: Callable | None = None
+) -> Bound:
     """sup |f'(x)| over the real line (values at breakpoints are one-sided limits or the
     owning piece's, which the interval ends cover)."""
-    return sup_abs_table(d1, d2)
+    return sup_abs_table(d1, d2, limit=limit)
 
 
 def sup_abs_table(
-    d: IntervalTable, dd: IntervalTable, name: str = "f'", points: bool = True
+    d: IntervalTable, dd: IntervalTable, name: str = "f'", points: bool = True,
+    limit: Callable | None = None,
 ) -> Bound:
     """sup |g| over the real line for the table ``d`` of ``g`` (``dd`` that of ``g'``):
     over every open interval, and with ``points`` also the owning pieces' values at the
     breakpoints (``points=False`` for a Lipschitz constant, where single points do not
     count)."""
     parts = [
-        sup_abs_on(iv.expr, iv2.expr, iv, d.samples, name)
+        sup_abs_on(iv.expr, iv2.expr, iv, d.samples, name, limit)
         for iv, iv2 in zip(d.intervals, dd.intervals)
     ]
     if any(p.value == sp.oo for p in parts):
@@ -224,7 +230,9 @@ def _min(values: list[sp.Expr]) -> sp.Expr:
     return budget.attempt(lambda: sp.simplify(sp.Min(*kept)), 2.0, sp.Min(*kept))
 
 
-def inf_on_table(d: IntervalTable, dd: IntervalTable, name: str = "f''") -> Bound:
+def inf_on_table(
+    d: IntervalTable, dd: IntervalTable, name: str = "f''", limit: Callable | None = None
+) -> Bound:
     """inf g over every open interval of the table ``d`` of ``g`` (``dd`` that of ``g'``),
     for a ``g >= 0`` already proved (``f''`` of a convex loss): the infimum of each interval
     is a one-sided limit at an end or the value at an interior critical point, so a zero
@@ -237,7 +245,8 @@ def inf_on_table(d: IntervalTable, dd: IntervalTable, name: str = "f''") -> Boun
     for iv, iv2 in zip(d.intervals, dd.intervals):
         for end, side in ((iv.lo, "+"), (iv.hi, "-")):
             try:
-                v = one_sided(iv.expr, end, side, d.samples)
+                v = limit(iv.expr, end, side) if limit else one_sided(iv.expr, end, side,
+                                                                      d.samples)
             except Undecided as exc:
                 return Bound(None, None, note=f"inf {name}: {exc}")
             if v is NO_LIMIT:

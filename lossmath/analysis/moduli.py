@@ -20,7 +20,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import sympy as sp
 
@@ -44,7 +44,7 @@ def _point_owned(d: IntervalTable) -> bool:
 
 def lipschitz(
     bps: Sequence[BreakpointReport], grad: Bound, d1: IntervalTable, d2: IntervalTable,
-    grad_bounded: bool | None,
+    grad_bounded: bool | None, limit: Callable | None = None,
 ) -> Bound:
     """The Lipschitz constant of ``f``, reusing ``sup |f'|`` (``grad``) when it is one."""
     cont = continuous_to(bps, 0)
@@ -53,7 +53,7 @@ def lipschitz(
     if cont is None:
         return Bound(None, None, note="lipschitz: the continuity of f is undecided")
     if grad.value is not None and _point_owned(d1):
-        grad = sup_abs_table(d1, d2, "f'", points=False)
+        grad = sup_abs_table(d1, d2, "f'", points=False, limit=limit)
     if grad.value is None:
         return Bound(None, None, note=f"lipschitz: sup |f'| is undecided{_why(grad)}")
     return grad
@@ -61,7 +61,7 @@ def lipschitz(
 
 def curvature_bound(
     bps: Sequence[BreakpointReport], d2: IntervalTable, d3: IntervalTable,
-    curv_bounded: bool | None,
+    curv_bounded: bool | None, limit: Callable | None = None,
 ) -> Bound:
     """The Lipschitz constant of ``f'``: ``sup |f''|`` over the pieces, or ``oo``."""
     cont = continuous_to(bps, 1)
@@ -69,7 +69,7 @@ def curvature_bound(
         return Bound(sp.oo)
     if cont is None:
         return Bound(None, None, note="curvature_bound: the continuity of f' is undecided")
-    bound = sup_abs_table(d2, d3, "f''", points=False)
+    bound = sup_abs_table(d2, d3, "f''", points=False, limit=limit)
     if bound.value is None:
         return Bound(None, None, note=f"curvature_bound: sup |f''| is undecided{_why(bound)}")
     return bound
@@ -103,7 +103,9 @@ def strictly_convex(convex: bool | None, d2: IntervalTable) -> tuple[bool | None
     return True, ""
 
 
-def strong_convexity(convex: bool | None, d2: IntervalTable, d3: IntervalTable) -> Bound:
+def strong_convexity(
+    convex: bool | None, d2: IntervalTable, d3: IntervalTable, limit: Callable | None = None
+) -> Bound:
     """``inf f''`` over the pieces for a convex ``f`` (0: convex, not strongly convex);
     None when ``f`` is not convex or that is undecided (the note says which)."""
     if convex is False:
@@ -112,7 +114,7 @@ def strong_convexity(convex: bool | None, d2: IntervalTable, d3: IntervalTable) 
         return Bound(None, None, note="strong_convexity: convexity is undecided")
     if _affine_piece(d2) is True:
         return Bound(sp.S.Zero)
-    m = inf_on_table(d2, d3)
+    m = inf_on_table(d2, d3, limit=limit)
     if m.value is None:
         return Bound(None, None, note=f"strong_convexity: {m.note}")
     return m

@@ -17,14 +17,17 @@ import sympy as sp
 from .. import budget
 from ..errors import Undecided
 from .calibration import calibrated
+from .continuity import continuous_to
 from .extremes import Bound, gradient_bound
 from .moduli import curvature_bound, lipschitz, strictly_convex, strong_convexity
+from .parametric import conditions
 from .properties import convex, growth, minimum_at_zero, symmetric
 from .smoothness import BreakpointReport, breakpoint_report, class_name
 from .tails import Limits, bounded_table, redescending
 
 if TYPE_CHECKING:
     from ..loss import Loss
+    from ..table import IntervalTable
 
 __all__ = ["LossReport", "analyse"]
 
@@ -72,6 +75,9 @@ class LossReport:
     strong_convexity_method: str | None = None
     lipschitz_method: str | None = None
     curvature_bound_method: str | None = None
+    #: property -> sympy Boolean in the parameter under which it holds (for gradient_bound,
+    #: lipschitz, curvature_bound: under which it is finite); see :mod:`.parametric`
+    conditions: dict = field(default_factory=dict)
 
     @property
     def order(self) -> float:
@@ -142,15 +148,27 @@ def _analyse(loss: Loss) -> LossReport:
                 )
     notes += _unknown_conditions(loss, bps)
     d1, d2 = table.diff(1), table.diff(2)
+    limit = Limits(table.samples)  # one-sided limits, shared by the properties below
+    # conditions on a real parameter first: what they decide is not decided again
+    conds, cond_notes = _undecided_on_failure(
+        "conditions on the parameter", lambda: _conditions(loss, bps, d1, d2), _with_notes)
+    notes += cond_notes
     sym, note = _undecided_on_failure("symmetry", lambda: symmetric(table), _with_note)
     notes += [note] if note else []
-    conv, conv_notes = _undecided_on_failure(
-        "convexity", lambda: convex(table, d1, d2, bps), _with_notes
-    )
-    notes += conv_notes
-    bound: Bound = _undecided_on_failure(
-        "sup |f'|", lambda: gradient_bound(d1, d2), lambda why: Bound(None, None, note=why)
-    )
+    if "convex" in conds:
+        conv = _flag(conds["convex"])
+    else:
+        conv, conv_notes = _undecided_on_failure(
+            "convexity", lambda: convex(table, d1, d2, bps), _with_notes
+        )
+        notes += conv_notes
+    if conds.get("gradient_bound") is sp.false:
+        bound = Bound(sp.oo)
+    else:
+        bound = _undecided_on_failure(
+            "sup |f'|", lambda: gradient_bound(d1, d2, limit),
+            lambda why: Bound(None, None, note=why)
+        )
     notes += [bound.note] if bound.note else []
     grow, note = _undecided_on_failure("the growth", lambda: growth(table), _with_note)
     notes += [note] if note else []
@@ -162,7 +180,7 @@ def _analyse(loss: Loss) -> LossReport:
         "whether f(0) is the minimum", lambda: minimum_at_zero(table, d1, bps, v0), _with_notes
     )
     notes += min_notes
-    extra, extra_notes = _issue12_properties(loss, bps, conv, bound)
+    extra, extra_notes = _issue12_properties(loss, bps, conv, bound, d1, d2, conds, limit)
     notes += extra_notes
     return LossReport(
         tuple(bps),
@@ -176,7 +194,31 @@ def _analyse(loss: Loss) -> LossReport:
         bound.method,
         bound.enclosure,
         **extra,
+        conditions=conds,
     )
+
+
+def _flag(cond: sp.Basic) -> bool | sp.Basic:
+    """A condition that holds for every value (or none) is a plain verdict."""
+    return True if cond is sp.true else False if cond is sp.false else cond
+
+
+def _conditioned_parameter(loss: Loss) -> sp.Symbol | None:
+    """The parameter conditions are stated in: the only real one (the others positive), or
+    the only parameter."""
+    real = [q for q in loss.params if q.assume == "real"]
+    if len(real) == 1 and all(q.assume == "positive" for q in loss.params if q not in real):
+        return real[0].symbol
+    return None
+
+
+def _conditions(loss: Loss, bps, d1, d2) -> tuple[dict, list[str]]:
+    p = _conditioned_parameter(loss)
+    if p is None:
+        return {}, []
+    cont = (continuous_to(bps, 0), continuous_to(bps, 1))
+    out = conditions(loss, p, cont, analyse, (loss.table, d1, d2))
+    return out.conditions, list(out.notes)
 
 
 def _bound_or_undecided(what: str):
@@ -184,16 +226,21 @@ def _bound_or_undecided(what: str):
 
 
 def _issue12_properties(
-    loss: Loss, bps: list[BreakpointReport], conv: bool | None, grad: Bound
+    loss: Loss, bps: list[BreakpointReport], conv: bool | sp.Basic | None, grad: Bound,
+    d1: IntervalTable, d2: IntervalTable, conds: dict, limit: Limits,
 ) -> tuple[dict, list[str]]:
     """Strict and strong convexity, the Lipschitz constants of f and f', boundedness,
-    redescent and calibration, each under its own budget stage."""
+    redescent and calibration, each under its own budget stage (a flag decided as a
+    condition on the parameter is not decided again)."""
     table = loss.table
-    d1, d2, d3 = table.diff(1), table.diff(2), table.diff(3)
-    limit = Limits(table.samples)
+    if not isinstance(conv, bool):
+        conv = None  # a condition: what needs a plain verdict is undecided
+    d3 = d2.diff(1)
     notes: list[str] = []
 
-    def flag(what, decide):
+    def flag(what, decide, key=""):
+        if key in conds:
+            return _flag(conds[key])
         verdict, note = _undecided_on_failure(what, decide, _with_note)
         notes.extend([note] if note else [])
         return verdict
@@ -203,16 +250,23 @@ def _issue12_properties(
         notes.extend([b.note] if b.note and b.value is None else [])
         return b
 
-    strict = flag("strict convexity", lambda: strictly_convex(conv, d2))
-    strong = constant("strong_convexity", lambda: strong_convexity(conv, d2, d3))
-    grad_bounded, _ = _undecided_on_failure(
-        "bounded f'", lambda: bounded_table(d1, limit, "f'"), _with_note)
-    curv_bounded, _ = _undecided_on_failure(
-        "bounded f''", lambda: bounded_table(d2, limit, "f''"), _with_note)
-    bounded = flag("bounded", lambda: bounded_table(table, limit))
-    lip = constant("lipschitz", lambda: lipschitz(bps, grad, d1, d2, grad_bounded))
-    curv = constant("curvature_bound", lambda: curvature_bound(bps, d2, d3, curv_bounded))
-    redesc = flag("redescending", lambda: redescending(d1, limit))
+    strict = flag("strict convexity", lambda: strictly_convex(conv, d2), "strictly_convex")
+    if isinstance(conds.get("convex"), sp.Basic) and not isinstance(_flag(conds["convex"]), bool):
+        strong = Bound(None, None, note=f"strong_convexity: f is convex only when "
+                       f"{sp.sstr(conds['convex'])}")
+        notes.append(strong.note)
+    else:
+        strong = constant("strong_convexity", lambda: strong_convexity(conv, d2, d3, limit))
+    grad_bounded, _ = (_flag(conds["gradient_bound"]), "") if "gradient_bound" in conds else \
+        _undecided_on_failure("bounded f'", lambda: bounded_table(d1, limit, "f'"), _with_note)
+    curv_bounded, _ = (_flag(conds["curvature_bound"]), "") if "curvature_bound" in conds else \
+        _undecided_on_failure("bounded f''", lambda: bounded_table(d2, limit, "f''"), _with_note)
+    grad_bounded = grad_bounded if isinstance(grad_bounded, bool) else None
+    curv_bounded = curv_bounded if isinstance(curv_bounded, bool) else None
+    bounded = flag("bounded", lambda: bounded_table(table, limit), "bounded")
+    lip = constant("lipschitz", lambda: lipschitz(bps, grad, d1, d2, grad_bounded, limit))
+    curv = constant("curvature_bound", lambda: curvature_bound(bps, d2, d3, curv_bounded, limit))
+    redesc = flag("redescending", lambda: redescending(d1, limit), "redescending")
     kind = getattr(loss, "kind", "distance")
     calib = flag("calibration", lambda: calibrated(kind, conv, table, d1, bps, limit))
     return {

@@ -17,11 +17,13 @@ from collections.abc import Callable
 
 import sympy as sp
 
+from ..asymptotics import NoLeadingTerm, limit_value
 from ..errors import Undecided
+from ..symbols import x
 from ..table import IntervalTable
-from ..zeros import NO_LIMIT, is_zero, one_sided
+from ..zeros import NO_LIMIT, certified_value, is_zero, one_sided
 
-__all__ = ["Limits", "bounded_table", "redescending"]
+__all__ = ["Limits", "SignDepends", "assumed_sign", "bounded_table", "redescending"]
 
 
 class Limits:
@@ -35,8 +37,53 @@ class Limits:
     def __call__(self, expr: sp.Expr, point: sp.Expr, side: str) -> sp.Expr:
         key = (expr, point, side)
         if key not in self._memo:
-            self._memo[key] = one_sided(expr, point, side, self.samples)
+            self._memo[key] = self._limit(expr, point, side)
         return self._memo[key]
+
+    def _limit(self, expr: sp.Expr, point: sp.Expr, side: str) -> sp.Expr:
+        if point in (sp.oo, -sp.oo):
+            # the leading term first: exact when its signs hold for every parameter value,
+            # and milliseconds where sympy's limit of 1 - tanh(x)**2 takes seconds
+            try:
+                return limit_value(expr, point, assumed_sign)
+            except SignDepends as exc:
+                # the order of the leading term depends on the parameters: so does the
+                # limit, whatever sympy's limit says (it answered oo for Barron's gradient)
+                raise Undecided(f"the limit of {expr} at x = {point} depends on the "
+                                f"parameters ({exc})") from None
+            except NoLeadingTerm:
+                pass
+        return one_sided(expr, point, side, self.samples)
+
+
+def assumed_sign(g: sp.Expr) -> int:
+    """The sign of ``g`` (free of ``x``) for every parameter value, from the assumptions
+    (a number's from its certified value); NoLeadingTerm when they do not fix it."""
+    if x in g.free_symbols:
+        raise NoLeadingTerm(f"{g} depends on x")
+    if not g.free_symbols:
+        v = certified_value(g)
+        if v is None:
+            if g.is_zero:
+                return 0
+            raise NoLeadingTerm(f"the sign of {g} could not be certified")
+        return 1 if v > 0 else -1 if v < 0 else 0
+    s = sign_by_assumptions(g)
+    if s is None:
+        raise SignDepends(f"the sign of {g} is not fixed by the assumptions")
+    return s
+
+
+class SignDepends(NoLeadingTerm):
+    """The leading term needs the sign of an expression in the parameters that the
+    assumptions leave open."""
+
+
+def sign_by_assumptions(g: sp.Expr) -> int | None:
+    """1, 0 or -1 when sympy's assumptions fix the sign of ``g``, else None."""
+    if g.is_zero:
+        return 0
+    return 1 if g.is_positive else -1 if g.is_negative else None
 
 
 def _infinite(v: sp.Expr) -> bool:

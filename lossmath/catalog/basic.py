@@ -4,9 +4,27 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..loss import Convention, Loss
+from ..loss import Convention, Loss, Reference
 from ..plaintext import described
 from ..symbols import x
+
+LEGENDRE_1805 = Reference(
+    authors=("Adrien-Marie Legendre",),
+    title="Nouvelles methodes pour la determination des orbites des cometes",
+    venue="Firmin Didot, Paris (appendix: the method of least squares)",
+    year=1805,
+    note="UNVERIFIED: not checked; the historical source of least squares",
+)
+
+ESL_2009 = Reference(
+    authors=("Trevor Hastie", "Robert Tibshirani", "Jerome Friedman"),
+    title="The Elements of Statistical Learning",
+    venue="Springer, 2nd edition",
+    year=2009,
+    doi="10.1007/978-0-387-84858-7",
+    note="UNVERIFIED: DOI not checked; the standard text for squared and absolute error "
+    "(and the margin losses)",
+)
 
 l2 = Loss(
     name="l2",
@@ -18,6 +36,7 @@ l2 = Loss(
         "updates."
     ),
     aliases=("squared_error", "mse"),
+    references=(LEGENDRE_1805, ESL_2009),
     conventions=(
         Convention.typeset(
             "scale",
@@ -36,6 +55,7 @@ l1 = Loss(
         "does not shrink near the optimum, so a fixed learning rate keeps oscillating there."
     ),
     aliases=("absolute_error", "mae"),
+    references=(ESL_2009,),
     conventions=(
         Convention.typeset(
             "derivative at the kink",

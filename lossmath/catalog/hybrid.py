@@ -112,7 +112,7 @@ balanced_l1 = Loss(
             r"the values at $\pm1$.",
         ),
         Convention.typeset(
-            "mmdetection's beta",
+            r"mmdetection's $\beta$",
             r"mmdetection's `balanced_l1_loss(beta=1.0)` scales the breakpoint to $\beta$ "
             r"but keeps $b$; for $\beta \neq 1$ the slopes no longer meet ($C^0$ only). This "
             r"loss is $\beta = 1$.",

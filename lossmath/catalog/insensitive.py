@@ -31,7 +31,7 @@ _OWNER = Convention.typeset(
     "owner of the breakpoint",
     r"$x = \pm\epsilon$ belongs to the flat piece ($|x| \leq \epsilon$), as the derivatives "
     "of scikit-learn's `EpsilonInsensitive` and LossFunctions.jl's `L1EpsilonInsLoss` "
-    r"(`abs(r) <= ε ? 0 : ...`).",
+    r"(zero slope where $|r| \leq \epsilon$).",
 )
 
 epsilon_insensitive = Loss(
@@ -52,7 +52,7 @@ epsilon_insensitive = Loss(
         Convention.typeset(
             "libraries",
             "scikit-learn `SGDRegressor(loss='epsilon_insensitive', epsilon=0.1)` and "
-            r"`LinearSVR`; LossFunctions.jl `L1EpsilonInsLoss(ε)` (no default). torch, optax, "
+            r"`LinearSVR`; LossFunctions.jl `L1EpsilonInsLoss(eps)` (no default). torch, optax, "
             "Keras, scipy and statsmodels have none.",
         ),
     ),
@@ -75,7 +75,7 @@ squared_epsilon_insensitive = Loss(
         Convention.typeset(
             "libraries",
             "scikit-learn `SGDRegressor(loss='squared_epsilon_insensitive')`; LossFunctions.jl "
-            r"`L2EpsilonInsLoss(ε)`, which declares it strictly and strongly convex: it is "
+            r"`L2EpsilonInsLoss(eps)`, which declares it strictly and strongly convex: it is "
             r"neither, being $0$ on $[-\epsilon, \epsilon]$.",
         ),
     ),

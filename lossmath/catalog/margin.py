@@ -157,14 +157,14 @@ smoothed_hinge = Loss(
     references=(RENNIE_SREBRO_2005,),
     conventions=(
         _margin(
-            r"LossFunctions.jl `SmoothedL1HingeLoss(γ)` is this; Rennie and Srebro's smooth "
+            r"LossFunctions.jl `SmoothedL1HingeLoss(gamma)` is this; Rennie and Srebro's smooth "
             r"hinge is $\gamma = 1$, and `modified_huber` is $4$ times $\gamma = 2$. torch, "
             "optax, Keras, scipy and statsmodels have none."
         ),
         Convention.typeset(
             "owner of the breakpoints",
             r"$x = 1 - \gamma$ and $x = 1$ belong to the piece on their right "
-            r"(`agreement >= 1 - γ` in LossFunctions.jl); value and slope agree at both.",
+            r"($a \geq 1 - \gamma$ in LossFunctions.jl); value and slope agree at both.",
         ),
     ),
 )

@@ -62,7 +62,7 @@ pseudo_huber = Loss(
     conventions=(
         Convention.typeset(
             "libraries",
-            r"`scipy.special.pseudo_huber(delta, r)` (delta first) is this with $\delta$; "
+            r"`scipy.special.pseudo_huber(delta, r)` ($\delta$ first) is this with $\delta$; "
             r"`scipy.optimize.least_squares(loss='soft_l1', f_scale=C)` is it with "
             r"$\delta = C$. torch, optax, Keras, statsmodels and LossFunctions.jl have none.",
         ),

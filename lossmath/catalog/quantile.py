@@ -43,7 +43,7 @@ quantile = Loss(
             "sign of the residual",
             r"$x = y - f$ (target minus prediction), as Koenker and Bassett and "
             "scikit-learn's `mean_pinball_loss(alpha=0.5)`. LossFunctions.jl's `QuantileLoss` "
-            r"computes `diff * ((diff > 0) - τ)` with `diff` $= f - y$, i.e. this loss "
+            r"computes `diff * ((diff > 0) - tau)` with `diff` $= f - y$, i.e. this loss "
             r"with $1 - \tau$ for $\tau$ (its docstring's formula has $\tau$ on $r \geq 0$). "
             "torch, optax, Keras, scipy and statsmodels (only `MQuantileNorm`) have no "
             "plain one.",

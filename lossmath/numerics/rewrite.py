@@ -287,6 +287,40 @@ def _is_one_minus_tanh2(e: sp.Basic) -> bool:
     return e.is_Add and sp.S.One in e.args and e.has(sp.tanh)
 
 
+def _one_minus_cos_rule(e: sp.Expr) -> sp.Expr:
+    """``k - k*cos(u)`` in an Add -> ``2*k*sin(u/2)**2`` (Andrews' wave: ``1 - cos(u)`` is
+    0.0 in float64 for ``|u| < 1e-8``, where the true value is ``u**2/2``)."""
+    expanded = sp.expand(e)
+    for c in sorted(expanded.atoms(sp.cos), key=sp.default_sort_key):
+        if not _has_x(c):
+            continue
+        k = -expanded.coeff(c)
+        if k == 0 or _has_x(k):
+            continue
+        rest = sp.expand(expanded - (k - k * c))
+        if rest.has(c) or rest.as_independent(x)[0] != 0:
+            continue  # no constant k to cancel against
+        return 2 * k * sp.sin(c.args[0] / 2) ** 2 + rest
+    return e
+
+
+def _is_one_minus_cos(e: sp.Basic) -> bool:
+    return e.is_Add and any(_has_x(c) for c in e.atoms(sp.cos))
+
+
+def _split_quadratic(f: sp.Expr) -> sp.Expr:
+    """``a*x**2 + b`` with ``-b/a > 0`` -> ``a*(x - r)*(x + r)``, ``r = sqrt(-b/a)``: sympy
+    factors over the rationals only, and ``c**2 - 2*x**2`` (Welsch's f'') is irreducible
+    there, so ``x**2`` would overflow next to ``exp(-x**2/c**2)`` (inf*0)."""
+    if not (_has_x(f) and f.is_polynomial(x)) or sp.degree(f, x) != 2:
+        return f
+    a, mid, b = sp.Poly(f, x).all_coeffs()
+    if mid != 0 or b == 0 or not (-b / a).is_positive:
+        return f
+    r = sp.sqrt(-b / a)
+    return a * (x - r) * (x + r)
+
+
 def _poly_degree(e: sp.Expr) -> int:
     if not _has_x(e) or e.has(sp.Abs, sp.sign) or not e.is_polynomial(x):
         return 0
@@ -297,7 +331,8 @@ def _factor_rule(e: sp.Expr) -> sp.Expr:
     """A polynomial Add of degree >= 2 -> its factorisation over the rationals, when that has
     several factors (``1 - x**2/c**2 -> -(x - c)*(x + c)/c**2``): exact near the roots, and
     linear factors do not overflow."""
-    f = _monic(sp.factor(e))
+    f = sp.factor(e)
+    f = _monic(sp.Mul(*[_split_quadratic(a) for a in sp.Mul.make_args(f)]))
     xs = [a for a in sp.Mul.make_args(f) if _has_x(a)]
     if len(xs) >= 2 or (len(xs) == 1 and xs[0].is_Pow):
         return f
@@ -333,6 +368,7 @@ def rewrite(e: sp.Expr, *, factor: bool = True) -> sp.Expr:
     e = e.replace(_is_hypot_sum, _hypotm_rule)
     e = e.replace(_is_entr_candidate, _entr1p_rule)
     e = e.replace(_is_one_minus_tanh2, _sech_rule)
+    e = e.replace(_is_one_minus_cos, _one_minus_cos_rule)
     if factor:
         rational = _has_x(e) and e.is_rational_function(x) and not e.has(sp.Abs, sp.sign)
         if rational and not e.is_polynomial(x):
