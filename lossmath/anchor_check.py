@@ -709,8 +709,21 @@ def _calibrated(c: _Context):
     if r is None:
         return None, "the analysis ran out of time.", None
     if _bool(r.convex) is not True:
-        return None, ("$f$ is not proved convex; the criterion of Bartlett, Jordan and "
-                      "McAuliffe decides calibration only for convex losses."), None
+        if _bool(r.calibrated) is not True:
+            return None, ("$f$ is not proved convex; the criterion of Bartlett, Jordan and "
+                          "McAuliffe decides calibration only for convex losses."), None
+        ours = _mp(c.inst.table.value_at(sp.S.Zero))
+        theirs = anchor_evaluator(c.decl.anchor)(sp.S.Zero)
+        why = ("lossmath proves the catalog loss calibrated by a sufficient condition for "
+               "nonconvex losses: non-increasing, equal to its supremum on $x \\leq 0$, "
+               "with a smaller limit at $+\\infty$")
+        if ours != theirs:
+            # The condition reads f(0); a loss that differs there is not covered by it.
+            return None, (why + f"; but the library's function is ${mpmath.nstr(theirs, 6)}$ "
+                          f"at $x = 0$ where the catalog's is ${mpmath.nstr(ours, 6)}$, so "
+                          "the condition does not hold for it and lossmath has no proof "
+                          "either way."), None
+        return True, why + ".", None
     rep = c.inst_report or r
     at0 = [b for b in rep.breakpoints if b.at == 0 and b.order < 1]
     if at0:
