@@ -240,12 +240,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     register_all(sub)
     for command in sub.choices.values():
+        # A command that sets its own default (derive: each document's own budget) keeps it.
+        own = "timeout" in command._defaults
         command.add_argument(
             "--timeout",
             type=_seconds,
-            default=budget.DEFAULT_SECONDS,
+            default=command.get_default("timeout") if own else budget.DEFAULT_SECONDS,
             metavar="S",
-            help=f"give up after S seconds, exit 3 (default {budget.DEFAULT_SECONDS:g})",
+            help=f"give up after S seconds, exit 3 (default {budget.DEFAULT_SECONDS:g}"
+            + (", or a document's own budget)" if own else ")"),
         )
     return parser
 

@@ -48,6 +48,7 @@ from . import __version__
 from .loss import Reference
 from .outputs import scratch_dir, write_files
 from .plot import FigureSpec, fingerprint
+from .plot_grid import GridSpec
 from .words import LANGUAGES, check_language, derivative_word, panel_title, words
 
 __all__ = [
@@ -115,6 +116,10 @@ class Table:
     caption: str
     number: int
     align: str
+    #: LaTeX only: a ``longtable`` that breaks across pages, on landscape pages, in small
+    #: type, with ``colspec`` (``p{4cm}`` columns) instead of ``align`` when given.
+    long: bool = False
+    colspec: str = ""
 
 
 @dataclass(frozen=True)
@@ -205,8 +210,14 @@ class Document:
         rows: Sequence[Sequence[str]],
         caption: str,
         align: str | None = None,
+        long: bool = False,
+        colspec: str = "",
     ) -> int:
-        """A table of text cells (inline markup allowed); returns its number."""
+        """A table of text cells (inline markup allowed); returns its number.
+
+        ``long``: in LaTeX a ``longtable`` on landscape pages in small type, which breaks
+        across pages, with the LaTeX column specification ``colspec`` (default ``align``).
+        """
         width = len(header)
         if any(len(r) != width for r in rows):
             raise DocumentError(f"table {caption!r}: every row needs {width} cells")
@@ -215,9 +226,11 @@ class Document:
             raise DocumentError(f"table {caption!r}: align must be {width} of l/c/r")
         number = 1 + sum(isinstance(b, Table) for b in self.blocks)
         cells = tuple(tuple(_check_markup(c) for c in r) for r in rows)
+        if colspec and not re.fullmatch(r"(?:[lcr]|p\{[0-9.]+(?:cm|mm|em|in)\})+", colspec):
+            raise DocumentError(f"table {caption!r}: colspec must be l, c, r and p{{width}}")
         self.blocks.append(
             Table(tuple(_check_markup(h) for h in header), cells, _check_markup(caption),
-                  number, align)
+                  number, align, long, colspec)
         )
         return number
 
@@ -230,11 +243,12 @@ class Document:
         if not spec.titles:
             spec = replace(spec, titles=tuple(panel_title(n, self.lang) for n in spec.orders))
         stem = f"{self.name}-{spec.name}"
+        digest = spec.fingerprint() if isinstance(spec, GridSpec) else fingerprint(spec)
         if any(isinstance(b, Figure) and b.stem == stem for b in self.blocks):
             raise DocumentError(f"figure {spec.name!r} appears twice in {self.name}")
         number = 1 + sum(isinstance(b, Figure) for b in self.blocks)
         text = _check_markup(caption if caption is not None else spec.caption)
-        self.blocks.append(Figure(spec, stem, text, number, fingerprint(spec)))
+        self.blocks.append(Figure(spec, stem, text, number, digest))
         return number
 
     def code(self, text: str) -> None:
@@ -284,6 +298,21 @@ class Document:
             out.append("")
         return "\n".join(out).rstrip("\n") + "\n"
 
+    def _long_table_packages(self) -> list[str]:
+        """Packages for long tables, only in documents that have one (so that the others'
+        LaTeX stays as it was)."""
+        if not any(isinstance(b, Table) and b.long for b in self.blocks):
+            return []
+        return [
+            r"\usepackage{longtable}", r"\usepackage{array}", r"\usepackage{pdflscape}",
+            # A cell that is one formula wider than its column is scaled down to fit (a
+            # formula cannot wrap); anything else wraps as text.
+            r"\newsavebox{\lossmathcell}",
+            r"\newcommand{\fitcell}[1]{\sbox{\lossmathcell}{#1}\ifdim\wd\lossmathcell>"
+            r"\linewidth\resizebox{\linewidth}{!}{\usebox{\lossmathcell}}\else"
+            r"\usebox{\lossmathcell}\fi}",
+        ]
+
     def latex(self) -> str:
         """The document as a standalone LaTeX file (pdflatex, amsmath; XeLaTeX and ctex
         for Chinese)."""
@@ -295,6 +324,7 @@ class Document:
             r"\usepackage{graphicx}",
             r"\usepackage{booktabs}",
             r"\usepackage{url}",
+            *self._long_table_packages(),
             r"\usepackage[margin=2.5cm]{geometry}",
             r"\setlength{\parindent}{0pt}",
             r"\setlength{\parskip}{0.6\baselineskip}",
@@ -639,6 +669,9 @@ _TEX_ESCAPES = {
     "\u221e": r"\ensuremath{\infty}",
     "\u03b2": r"\ensuremath{\beta}",
     "\u03b4": r"\ensuremath{\delta}",
+    "\u03b3": r"\ensuremath{\gamma}",
+    "\u03b5": r"\ensuremath{\varepsilon}",
+    "\u03c4": r"\ensuremath{\tau}",
     "\u00e9": r"\'e",
     "\u00f6": r'\"o',
     "\u00fc": r'\"u',
@@ -716,6 +749,30 @@ def _tex_block(b: Block, w: Mapping[str, str], unicode: bool = False) -> list[st
                 r"\end{itemize}"]
     if isinstance(b, Equation):
         return [r"\begin{equation*}", f"{b.latex} \\tag{{{b.number}}}", r"\end{equation*}"]
+    if isinstance(b, Table) and b.long:
+        # pdflscape turns the pages (in the viewer too); longtable repeats the header on
+        # each page and breaks between rows.
+        def cell(text: str) -> str:
+            one_formula = text.startswith("$") and text.count("$") == 2 and text.endswith("$")
+            return rf"\fitcell{{{tex(text)}}}" if one_formula else tex(text)
+
+        head = " & ".join(tex(h) for h in b.header) + r" \\"
+        lines = [
+            r"\begin{landscape}",
+            r"\scriptsize",
+            r"\setlength{\tabcolsep}{3pt}",
+            r"\setlength{\LTleft}{-1.5cm}  % into the margins: landscape tables are wide",
+            r"\setlength{\LTright}{-1.5cm}",
+            rf"\begin{{longtable}}{{{b.colspec or b.align}}}",
+            rf"\multicolumn{{{len(b.header)}}}{{l}}{{\normalsize\textbf{{"
+            rf"{w['table_label'].format(n=b.number)}}} {tex(b.caption)}}}\\[0.4em]",
+            r"\toprule", head, r"\midrule", r"\endfirsthead",
+            r"\toprule", head, r"\midrule", r"\endhead",
+            r"\bottomrule", r"\endlastfoot",
+        ]
+        lines += [" & ".join(cell(c) for c in row) + r" \\" for row in b.rows]
+        lines += [r"\end{longtable}", r"\end{landscape}"]
+        return lines
     if isinstance(b, Table):
         # Not a float: the table stays where the prose refers to it, as in the Markdown.
         lines = [

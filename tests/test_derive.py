@@ -134,7 +134,7 @@ def test_check_flags_a_pdf_built_from_an_older_tex(tmp_path, sources, capsys):
 def test_missing_files_are_stale(tmp_path, capsys):
     assert main(["derive", "--check", "-o", str(tmp_path / "nowhere")]) == 1
     err = capsys.readouterr().err
-    assert "(missing)" in err and "regenerate with: lossmath derive smooth_l1_beta_huber " \
+    assert "(missing)" in err and "regenerate with: lossmath derive atlas smooth_l1_beta_huber " \
         "smooth_l1_vs_l2 -o" in err
     assert not (tmp_path / "nowhere").exists()
 
@@ -151,7 +151,8 @@ def test_unknown_derivation_is_exit_2_and_writes_nothing(tmp_path, capsys):
     assert main(["derive", "smooth_l1_vs_l3", "-o", str(out)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("lossmath: error: unknown derivation or loss 'smooth_l1_vs_l3' "
-                          "(derivations: smooth_l1_beta_huber, smooth_l1_vs_l2; catalog losses: ")
+                          "(derivations: atlas, smooth_l1_beta_huber, smooth_l1_vs_l2; catalog "
+                          "losses: ")
     assert err.count("\n") == 1
     assert not out.exists()
 
@@ -243,7 +244,8 @@ def test_usage_errors(argv, message, tmp_path, capsys):
 
 def test_list_names_every_derivation(capsys):
     assert main(["derive", "--list"]) == 0
-    assert capsys.readouterr().out.split() == ["smooth_l1_beta_huber", "smooth_l1_vs_l2"]
+    assert capsys.readouterr().out.split() == ["atlas", "smooth_l1_beta_huber",
+                                               "smooth_l1_vs_l2"]
 
 
 def test_help_states_how_check_decides(capsys):

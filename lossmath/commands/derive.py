@@ -74,11 +74,13 @@ from ..document import (
     pdf_is_current,
     tex_engine,
 )
+from ..errors import OutOfTime
 from ..escape import check_tex
 from ..loss_document import loss_document
 from ..outputs import display_path, read_bounded, stale, unified_diff, write_files
 from ..plot import FORMATS as FIGURE_FORMATS
 from ..plot import figure_files, has_fingerprint
+from ..plot_grid import GridSpec
 from ..spec import NAME_RE, SpecError
 from ..words import LANGUAGES
 
@@ -154,9 +156,15 @@ def _failure(name: str, path: Path, exc: BaseException) -> str:
     return f"derivation {name} failed{where}: {type(exc).__name__}: {exc}"
 
 
-def build(name: str, sources: str | Path | None = None, lang: str = "en") -> Document:
+def build(name: str, sources: str | Path | None = None, lang: str = "en",
+          timeout: float | None = None) -> Document:
     """Run derivation ``name`` in language ``lang`` and return its document (nothing is
-    written)."""
+    written).
+
+    The build runs within ``timeout`` seconds; by default within the source's own
+    ``BUDGET`` (a module constant, for a document that analyses many losses, such as the
+    atlas) or :data:`lossmath.budget.DEFAULT_SECONDS`.
+    """
     known = available(sources)
     if name not in known:
         raise UsageError(
@@ -170,8 +178,13 @@ def build(name: str, sources: str | Path | None = None, lang: str = "en") -> Doc
     module = _load(name, path)
     regenerate = f"lossmath derive --lang {lang} {name}" if lang != "en" else ""
     doc = Document(name, source=f"derivations/{name}.py", regenerate=regenerate, lang=lang)
+    if timeout is None:
+        timeout = getattr(module, "BUDGET", budget.DEFAULT_SECONDS)
     try:
-        module.build(doc)
+        with budget.deadline(timeout, f"building {name}"):
+            module.build(doc)
+    except OutOfTime:
+        raise
     except Exception as exc:
         raise DerivationError(_failure(name, path, exc)) from exc
     if not doc.title:
@@ -324,7 +337,8 @@ class Built:
     def figure_contents(self) -> dict[Path, bytes]:
         files: dict[Path, bytes] = {}
         for f in self.doc.figures:
-            for fname, content in figure_files(f.spec).items():
+            made = f.spec.files() if isinstance(f.spec, GridSpec) else figure_files(f.spec)
+            for fname, content in made.items():
                 files[self.out / "figures" / f"{f.stem}.{fname.rsplit('.', 1)[1]}"] = content
         return files
 
@@ -480,10 +494,15 @@ def _build_all(
     """Every target's document as text (nothing is written); names must not collide."""
     built: list[Built] = []
     for t in targets:
-        # --timeout bounds each document, not the whole run (``cli.main``)
-        with budget.deadline(getattr(args, "timeout", None), f"building {t.arg or '--expr'}"):
-            doc = (build(t.arg, args.sources, args.lang) if t.derivation
-                   else build_loss(t, args))
+        # --timeout bounds each document, not the whole run (``cli.main``); without it a
+        # derivation gets its own budget (build) and a loss report the default.
+        timeout = getattr(args, "timeout", None)
+        if t.derivation:
+            doc = build(t.arg, args.sources, args.lang, timeout=timeout)
+        else:
+            seconds = budget.DEFAULT_SECONDS if timeout is None else timeout
+            with budget.deadline(seconds, f"building {t.arg or '--expr'}"):
+                doc = build_loss(t, args)
         what = "derivation" if t.derivation else "loss"
         clash = next((b for b in built if b.doc.name == doc.name), None)
         if clash is not None or (not t.derivation and doc.name in known):
@@ -575,4 +594,5 @@ def register(sub) -> None:
     p.add_argument("--solve", nargs="?", const="best", metavar="CLASS",
                    help="solve a spec's unknowns first, for CLASS (default: the smoothest "
                         "reachable)")
-    p.set_defaults(func=run, budget_scope="each document")
+    # No --timeout means each document's own budget (a derivation's BUDGET, else the default).
+    p.set_defaults(func=run, budget_scope="each document", timeout=None)
