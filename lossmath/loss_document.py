@@ -243,7 +243,8 @@ def _properties(doc: Document, loss: Loss, report: LossReport) -> None:
     rows = [
         ["smoothness class", _class_words(report.order, report.exact)],
         ["symmetric, $f(-x) = f(x)$", _YES_NO[report.symmetric]],
-        ["convex", _YES_NO[report.convex]],
+        ["convex", _YES_NO[report.convex] if report.convex in _YES_NO
+         else f"when ${expr_latex(report.convex, loss)}$"],
         ["gradient bound $\\sup_x |f'(x)|$", _bound(report, loss)],
         ["growth as $|x| \\to \\infty$", literal(report.growth or "undecided")],
         ["value at zero $f(0)$", f0],

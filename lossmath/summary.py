@@ -60,17 +60,50 @@ def report_dict(loss: Loss) -> dict[str, Any]:
         "class": r.cls,
         "class_exact": r.exact,
         "symmetric": r.symmetric,
-        "convex": r.convex,
+        "convex": _flag(r.convex),
         "gradient_bound": _s_or_none(r.gradient_bound),
         "gradient_bound_decided": r.gradient_bound_method if r.gradient_bound is not None else None,
         "growth": r.growth,
         "value_at_zero": _s(r.value_at_zero),
         "minimum_at_zero": r.minimum_at_zero,
+        **_issue12_dict(r),
+        "conditions": {k: _s(v) for k, v in r.conditions.items()},
         "decided": "numeric" if r.numeric else "symbolic",
         "notes": list(r.notes),
     }
     if r.gradient_bound_enclosure is not None:
         out["gradient_bound_enclosure"] = [repr(v) for v in r.gradient_bound_enclosure]
+    return out
+
+
+#: issue 12's properties: (key, kind) with kind "flag" (true/false/null or a condition
+#: string) or "constant" (a sympy string, "oo", or null; ``KEY_decided`` says how)
+PROPERTIES_12 = (
+    ("strictly_convex", "flag"),
+    ("strong_convexity", "constant"),
+    ("lipschitz", "constant"),
+    ("curvature_bound", "constant"),
+    ("bounded", "flag"),
+    ("redescending", "flag"),
+    ("calibrated", "flag"),
+)
+
+
+def _flag(v: object) -> object:
+    """true/false/null, or a condition on the parameters as sympy's str()."""
+    return v if v is None or isinstance(v, bool) else _s(v)
+
+
+def _issue12_dict(r: LossReport) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, kind in PROPERTIES_12:
+        value = getattr(r, key)
+        if kind == "flag":
+            out[key] = _flag(value)
+        else:
+            out[key] = _s_or_none(value)
+            method = getattr(r, f"{key}_method")
+            out[f"{key}_decided"] = method if value is not None else None
     return out
 
 
@@ -146,7 +179,7 @@ def report_text(loss: Loss, derivatives: int = 2) -> str:
     lines.append("Properties")
     lines.append(f"  class          {class_text(r.order, r.exact)}")
     lines.append(f"  symmetric      {_yn(r.symmetric)}")
-    lines.append(f"  convex         {_yn(r.convex)}")
+    lines.append(f"  convex         {_yn_or_when(r.convex)}")
     bound = "undecided" if r.gradient_bound is None else _t(r.gradient_bound)
     if r.gradient_bound is not None and r.gradient_bound_method == "numeric":
         bound += " (certified numerically)"
@@ -155,6 +188,7 @@ def report_text(loss: Loss, derivatives: int = 2) -> str:
     lines.append(
         f"  f(0)           {_t(r.value_at_zero)}" + ("  (the minimum)" if r.minimum_at_zero else "")
     )
+    lines += _issue12_lines(r)
     for note in r.notes:
         lines.append(f"  note: {note}")
     if loss.conventions:
@@ -165,12 +199,49 @@ def report_text(loss: Loss, derivatives: int = 2) -> str:
     return "\n".join(lines) + "\n"
 
 
+_LABELS_12 = {
+    "strictly_convex": "strictly convex",
+    "strong_convexity": "inf f\u2033 (strong convexity)",
+    "lipschitz": "Lipschitz constant of f",
+    "curvature_bound": "Lipschitz constant of f\u2032",
+    "bounded": "bounded",
+    "redescending": "redescending (f\u2032 \u2192 0 at \u00b1\u221e)",
+    "calibrated": "classification-calibrated",
+}
+
+
+def _issue12_lines(r: LossReport) -> list[str]:
+    rows = []
+    for key, kind in PROPERTIES_12:
+        value = getattr(r, key)
+        if kind == "flag":
+            text = _yn_or_when(value)
+            if key == "calibrated" and value is None and "calibrated: not a margin loss" in r.notes:
+                text = "not a margin loss"
+        else:
+            text = "undecided" if value is None else _t(value)
+            if value is not None and getattr(r, f"{key}_method") == "numeric":
+                text += " (certified numerically)"
+            if key == "strong_convexity" and value is None and any(
+                n == "strong_convexity: f is not convex" for n in r.notes
+            ):
+                text = "not convex"
+        rows.append((_LABELS_12[key], text))
+    width = max(len(a) for a, _ in rows)
+    return [f"  {a:<{width}}  {b}" for a, b in rows]
+
+
 def _columns(rows: list[tuple[str, ...]]) -> list[str]:
     """Rows of cells as indented lines, each column as wide as its widest cell."""
     if not rows:
         return []
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     return ["  " + "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+
+
+def _yn_or_when(v: object) -> str:
+    """yes / no / undecided, or ``when α ≥ 1`` for a condition on the parameters."""
+    return _yn(v) if v is None or isinstance(v, bool) else f"when {_t(v)}"
 
 
 def _yn(v: bool | None) -> str:

@@ -1,9 +1,15 @@
 """What lossmath decides about a loss, one module per question, each three-valued.
 
 - :mod:`.smoothness`: the class at each breakpoint, exact or a lower bound;
-- :mod:`.extremes`: sup |f'|, from critical points or certified by interval arithmetic;
+- :mod:`.extremes`: sup |f'| and sup |f''| (from critical points or certified by interval
+  arithmetic), inf f'';
 - :mod:`.properties`: symmetry, convexity, growth, the minimum at 0;
-- :mod:`.signs`: the sign of an expression on an interval, which the last two share;
+- :mod:`.moduli`: the Lipschitz constants of f and f', strict and strong convexity;
+- :mod:`.tails`: limits at the ends: bounded, redescending;
+- :mod:`.calibration`: classification calibration of margin losses;
+- :mod:`.continuity`: whether f and f' are continuous, from the breakpoint classes;
+- :mod:`.parametric`: properties as conditions on one real parameter;
+- :mod:`.signs`: the sign of an expression on an interval, which the others share;
 - :mod:`.report`: :func:`analyse`, the whole report.
 
 The definition side (:mod:`lossmath.loss`, :mod:`lossmath.table`, :mod:`lossmath.domain`)

@@ -11,7 +11,7 @@ for the supremum: that is how Andrews' wave once got ``sup |f'| = 0``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import mpmath
@@ -27,7 +27,7 @@ from ..table import Interval, IntervalTable
 from ..zeros import NO_LIMIT, certified_value, one_sided
 from .signs import symbolic_sign
 
-__all__ = ["Bound", "gradient_bound", "sup_abs_on"]
+__all__ = ["Bound", "gradient_bound", "inf_on_table", "sup_abs_on", "sup_abs_table"]
 
 Sample = Mapping[sp.Symbol, sp.Expr]
 
@@ -67,16 +67,22 @@ def _inside_at_samples(c: sp.Expr, iv: Interval, samples: Sequence[Sample]) -> b
     return all(ins)
 
 
-def sup_abs_on(g: sp.Expr, dg: sp.Expr, iv: Interval, samples: Sequence[Sample]) -> Bound:
-    """sup |g| over the open interval ``iv``, given ``dg = g'``."""
+def sup_abs_on(
+    g: sp.Expr, dg: sp.Expr, iv: Interval, samples: Sequence[Sample], name: str = "f'",
+    limit: Callable | None = None,
+) -> Bound:
+    """sup |g| over the open interval ``iv``, given ``dg = g'``; ``name`` names ``g`` in
+    notes (``f'``, ``f''``); ``limit(expr, point, side)`` a memoised
+    :func:`~lossmath.zeros.one_sided` shared by one analysis (the same limits at ``±oo``
+    are asked by several properties)."""
     cands: list[sp.Expr] = []
     for end, side in ((iv.lo, "+"), (iv.hi, "-")):
         try:
-            v = one_sided(g, end, side, samples)
+            v = limit(g, end, side) if limit else one_sided(g, end, side, samples)
         except Undecided as exc:
             return Bound(None, None, note=str(exc))
         if v is NO_LIMIT:
-            return _numeric_sup(g, iv, "f' has no limit at an end")
+            return _numeric_sup(g, iv, f"{name} has no limit at an end", name)
         if v.has(sp.oo, -sp.oo, sp.zoo):
             return Bound(sp.oo)
         cands.append(v)
@@ -84,7 +90,7 @@ def sup_abs_on(g: sp.Expr, dg: sp.Expr, iv: Interval, samples: Sequence[Sample])
         try:
             crit = real_roots_in(dg, iv.lo, iv.hi)
         except (Undecided, InfiniteRoots) as exc:
-            return _numeric_sup(g, iv, str(exc))
+            return _numeric_sup(g, iv, str(exc), name)
         try:
             cands += [g.xreplace({x: c}) for c in crit if _inside_at_samples(c, iv, samples)]
         except Undecided as exc:
@@ -136,17 +142,17 @@ def _tail(g: sp.Expr, start: sp.Expr, end: sp.Expr) -> mpmath.mpf | None:
 NUMERIC_SECONDS = 3.0
 
 
-def _numeric_sup(g: sp.Expr, iv: Interval, why: str) -> Bound:
-    slow = Bound(None, None, note=f"sup |f'| on ({iv.lo}, {iv.hi}) is undecided: {why}, and "
+def _numeric_sup(g: sp.Expr, iv: Interval, why: str, name: str) -> Bound:
+    slow = Bound(None, None, note=f"sup |{name}| on ({iv.lo}, {iv.hi}) is undecided: {why}, and "
                  f"no certified bound was found within {NUMERIC_SECONDS:g} s")
-    return budget.attempt(lambda: _certified_sup(g, iv, why), NUMERIC_SECONDS, slow)
+    return budget.attempt(lambda: _certified_sup(g, iv, why, name), NUMERIC_SECONDS, slow)
 
 
-def _certified_sup(g: sp.Expr, iv: Interval, why: str) -> Bound:
+def _certified_sup(g: sp.Expr, iv: Interval, why: str, name: str) -> Bound:
     if g.free_symbols - {x} or iv.lo.free_symbols or iv.hi.free_symbols:
-        return Bound(None, None, note=f"sup |f'| on ({iv.lo}, {iv.hi}) is undecided: {why}, "
+        return Bound(None, None, note=f"sup |{name}| on ({iv.lo}, {iv.hi}) is undecided: {why}, "
                      "and a certified numeric bound needs numeric parameters")
-    undecided = Bound(None, None, note=f"sup |f'| on ({iv.lo}, {iv.hi}) is undecided: {why}, "
+    undecided = Bound(None, None, note=f"sup |{name}| on ({iv.lo}, {iv.hi}) is undecided: {why}, "
                       "and interval arithmetic could not certify a bound")
     # an infinite end is cut off at +-1000 beyond the finite part; the tail beyond must be
     # monotone with a limit (then its sup is at the cut or the limit)
@@ -165,20 +171,33 @@ def _certified_sup(g: sp.Expr, iv: Interval, why: str) -> Bound:
     lower = max([bound.lower, *tails])
     upper = max([bound.upper, *tails])
     if upper == mpmath.inf:
-        return Bound(None, None, note=f"sup |f'| on ({iv.lo}, {iv.hi}) could not be bounded")
+        return Bound(None, None, note=f"sup |{name}| on ({iv.lo}, {iv.hi}) could not be bounded")
     value = sp.Float(mpmath.nstr((lower + upper) / 2, 12), 12)
     return Bound(value, "numeric", (float(lower), float(upper)),
-                 f"sup |f'| on ({iv.lo}, {iv.hi}) certified numerically in "
+                 f"sup |{name}| on ({iv.lo}, {iv.hi}) certified numerically in "
                  f"[{mpmath.nstr(lower, 12)}, {mpmath.nstr(upper, 12)}] "
                  "(interval arithmetic" + (", monotone tails)" if tails else ")"))
 
 
-def gradient_bound(d1: IntervalTable, d2: IntervalTable) -> Bound:
+def gradient_bound(
+    d1: IntervalTable, d2: IntervalTable, limit: Callable | None = None
+) -> Bound:
     """sup |f'(x)| over the real line (values at breakpoints are one-sided limits or the
     owning piece's, which the interval ends cover)."""
+    return sup_abs_table(d1, d2, limit=limit)
+
+
+def sup_abs_table(
+    d: IntervalTable, dd: IntervalTable, name: str = "f'", points: bool = True,
+    limit: Callable | None = None,
+) -> Bound:
+    """sup |g| over the real line for the table ``d`` of ``g`` (``dd`` that of ``g'``):
+    over every open interval, and with ``points`` also the owning pieces' values at the
+    breakpoints (``points=False`` for a Lipschitz constant, where single points do not
+    count)."""
     parts = [
-        sup_abs_on(iv.expr, iv2.expr, iv, d1.samples)
-        for iv, iv2 in zip(d1.intervals, d2.intervals)
+        sup_abs_on(iv.expr, iv2.expr, iv, d.samples, name, limit)
+        for iv, iv2 in zip(d.intervals, dd.intervals)
     ]
     if any(p.value == sp.oo for p in parts):
         return Bound(sp.oo)
@@ -188,8 +207,9 @@ def gradient_bound(d1: IntervalTable, d2: IntervalTable) -> Bound:
     numeric_parts = [p for p in parts if p.method == "numeric"]
     if not numeric_parts:
         values = [p.value for p in parts]
-        values += [sp.Abs(b.value) for b in d1.breakpoints]
-        return Bound(_max([_abs_value(v) for v in values], d1.samples))
+        if points:
+            values += [sp.Abs(b.value) for b in d.breakpoints]
+        return Bound(_max([_abs_value(v) for v in values], d.samples))
     # mix exact and certified parts: compare as numbers (no parameters here)
     lo = max(p.enclosure[0] if p.enclosure else float(p.value) for p in parts)
     hi = max(p.enclosure[1] if p.enclosure else float(p.value) for p in parts)
@@ -198,3 +218,56 @@ def gradient_bound(d1: IntervalTable, d2: IntervalTable) -> Bound:
         return Bound(max((p.value for p in exact), key=float))
     best = max(numeric_parts, key=lambda p: p.enclosure[1])
     return Bound(best.value, "numeric", (lo, hi), best.note)
+
+
+def _min(values: list[sp.Expr]) -> sp.Expr:
+    """The smallest of ``values``: dominating candidates dropped when sympy proves it."""
+    kept: list[sp.Expr] = []
+    for v in dict.fromkeys(values):
+        if any(sp.cancel(v - k).is_nonnegative for k in kept):
+            continue
+        kept = [k for k in kept if not sp.cancel(k - v).is_nonnegative] + [v]
+    return budget.attempt(lambda: sp.simplify(sp.Min(*kept)), 2.0, sp.Min(*kept))
+
+
+def inf_on_table(
+    d: IntervalTable, dd: IntervalTable, name: str = "f''", limit: Callable | None = None
+) -> Bound:
+    """inf g over every open interval of the table ``d`` of ``g`` (``dd`` that of ``g'``),
+    for a ``g >= 0`` already proved (``f''`` of a convex loss): the infimum of each interval
+    is a one-sided limit at an end or the value at an interior critical point, so a zero
+    limit at any end gives 0 at once (the critical points are not needed).
+
+    Single points do not count (the modulus of strong convexity is an infimum over the
+    pieces). Undecided when the critical points cannot be listed completely."""
+    cands: list[sp.Expr] = []
+    todo = []
+    for iv, iv2 in zip(d.intervals, dd.intervals):
+        for end, side in ((iv.lo, "+"), (iv.hi, "-")):
+            try:
+                v = limit(iv.expr, end, side) if limit else one_sided(iv.expr, end, side,
+                                                                      d.samples)
+            except Undecided as exc:
+                return Bound(None, None, note=f"inf {name}: {exc}")
+            if v is NO_LIMIT:
+                return Bound(None, None, note=f"inf {name}: {name} has no limit at x = {end}")
+            if v.has(sp.oo, -sp.oo, sp.zoo):
+                continue  # +oo: not the infimum (a negative limit is excluded by g >= 0)
+            if v.is_zero:
+                return Bound(sp.S.Zero)
+            cands.append(v)
+        todo.append((iv, iv2))
+    for iv, iv2 in todo:
+        if x in iv2.expr.free_symbols and iv2.expr != 0:
+            try:
+                crit = real_roots_in(iv2.expr, iv.lo, iv.hi)
+                cands += [iv.expr.xreplace({x: c}) for c in crit
+                          if _inside_at_samples(c, iv, d.samples)]
+            except (Undecided, InfiniteRoots) as exc:
+                return Bound(None, None, note=f"inf {name} on ({iv.lo}, {iv.hi}) is undecided: "
+                             f"its critical points could not be listed ({exc})")
+        elif x not in iv.expr.free_symbols:
+            cands.append(iv.expr)
+    if not cands:
+        return Bound(None, None, note=f"inf {name}: no candidate value was found")
+    return Bound(_min([budget.attempt(lambda v=v: sp.simplify(v), 2.0, v) for v in cands]))

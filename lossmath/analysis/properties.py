@@ -18,6 +18,8 @@ from collections.abc import Mapping, Sequence
 import sympy as sp
 
 from .. import budget
+from ..asymptotics import NoLeadingTerm, limit_kind
+from ..asymptotics import lead as leading_term
 from ..errors import Undecided
 from ..sampling import inside, numeric
 from ..symbols import x
@@ -25,6 +27,7 @@ from ..table import IntervalTable
 from ..zeros import NO_LIMIT, certified_value, is_zero, one_sided
 from .signs import nonnegative_on
 from .smoothness import BreakpointReport
+from .tails import SignDepends, assumed_sign
 
 __all__ = ["convex", "growth", "minimum_at_zero", "symmetric"]
 
@@ -189,8 +192,35 @@ def _rational_growth(expr: sp.Expr) -> str | None:
     return _GROWTH.get(int(d), f"power {d}")
 
 
+def _lead_growth(expr: sp.Expr, direction: sp.Expr) -> str | None:
+    """Growth from the leading term ``K x**d log(x)**l exp(E)`` (:mod:`lossmath.asymptotics`)
+    when its signs hold for every parameter value, else None. Milliseconds, where the limit of
+    ``log|f|/log x`` takes sympy seconds."""
+    e = expr if direction == sp.oo else expr.xreplace({x: -x})
+    try:
+        lead = leading_term(e, assumed_sign)
+        order = limit_kind(e, sp.oo, assumed_sign)
+        if order != "infinite":
+            return "bounded"
+        if lead.exp_arg != 0:
+            return "superpolynomial"
+        d = sp.expand(lead.exponent)
+        if d == 0:
+            return "logarithmic"
+    except SignDepends as exc:
+        raise Undecided(f"the growth depends on the parameters ({exc})") from None
+    except NoLeadingTerm:
+        return None
+    if d.is_Integer:
+        return _GROWTH.get(int(d), f"power {d}")
+    return f"power {d}"
+
+
 def _growth_side(expr: sp.Expr, direction: sp.Expr) -> str:
     fast = _rational_growth(expr)
+    if fast is not None:
+        return fast
+    fast = _lead_growth(expr, direction)
     if fast is not None:
         return fast
     lim = one_sided(expr, direction, "")

@@ -16,12 +16,18 @@ import sympy as sp
 
 from .. import budget
 from ..errors import Undecided
+from .calibration import calibrated
+from .continuity import continuous_to
 from .extremes import Bound, gradient_bound
+from .moduli import curvature_bound, lipschitz, strictly_convex, strong_convexity
+from .parametric import conditions
 from .properties import convex, growth, minimum_at_zero, symmetric
 from .smoothness import BreakpointReport, breakpoint_report, class_name
+from .tails import Limits, bounded_table, redescending
 
 if TYPE_CHECKING:
     from ..loss import Loss
+    from ..table import IntervalTable
 
 __all__ = ["LossReport", "analyse"]
 
@@ -34,6 +40,19 @@ class LossReport:
     ``gradient_bound``: sup |f'| (``oo`` when unbounded), None when undecided;
     ``gradient_bound_method`` is ``"symbolic"`` (exact) or ``"numeric"`` (certified, within
     ``gradient_bound_enclosure``). ``growth``: a name, or None when undecided.
+
+    Issue 12's properties (each None when undecided, with a note; ``*_method`` says
+    ``"symbolic"`` or ``"numeric"`` for the constants):
+
+    - ``strictly_convex``: True, False or None;
+    - ``strong_convexity``: ``inf f''`` over the pieces (``0`` when convex but not strongly
+      convex), None when not convex (the note says "not convex") or undecided;
+    - ``lipschitz``: the Lipschitz constant of f (``sup |f'|`` when f is continuous, ``oo``
+      when f jumps or ``f'`` is unbounded);
+    - ``curvature_bound``: the Lipschitz constant of ``f'`` (``sup |f''|`` over the pieces
+      when f is C1, ``oo`` when ``f'`` jumps or ``f''`` is unbounded);
+    - ``bounded``: f is bounded on the line; ``redescending``: ``f' -> 0`` at ``±oo``;
+    - ``calibrated``: classification calibration of a margin loss (None for distance losses).
     """
 
     breakpoints: tuple[BreakpointReport, ...]
@@ -46,6 +65,19 @@ class LossReport:
     notes: tuple[str, ...] = field(default=())
     gradient_bound_method: str | None = "symbolic"
     gradient_bound_enclosure: tuple[float, float] | None = None
+    strictly_convex: bool | None = None
+    strong_convexity: sp.Expr | None = None
+    lipschitz: sp.Expr | None = None
+    curvature_bound: sp.Expr | None = None
+    bounded: bool | None = None
+    redescending: bool | None = None
+    calibrated: bool | None = None
+    strong_convexity_method: str | None = None
+    lipschitz_method: str | None = None
+    curvature_bound_method: str | None = None
+    #: property -> sympy Boolean in the parameter under which it holds (for gradient_bound,
+    #: lipschitz, curvature_bound: under which it is finite); see :mod:`.parametric`
+    conditions: dict = field(default_factory=dict)
 
     @property
     def order(self) -> float:
@@ -68,7 +100,8 @@ class LossReport:
     def numeric(self) -> bool:
         return (
             any(b.numeric for b in self.breakpoints)
-            or self.gradient_bound_method == "numeric"
+            or "numeric" in (self.gradient_bound_method, self.lipschitz_method,
+                             self.curvature_bound_method, self.strong_convexity_method)
             or any("numerically" in n for n in self.notes)
         )
 
@@ -115,15 +148,27 @@ def _analyse(loss: Loss) -> LossReport:
                 )
     notes += _unknown_conditions(loss, bps)
     d1, d2 = table.diff(1), table.diff(2)
+    limit = Limits(table.samples)  # one-sided limits, shared by the properties below
+    # conditions on a real parameter first: what they decide is not decided again
+    conds, cond_notes = _undecided_on_failure(
+        "conditions on the parameter", lambda: _conditions(loss, bps, d1, d2), _with_notes)
+    notes += cond_notes
     sym, note = _undecided_on_failure("symmetry", lambda: symmetric(table), _with_note)
     notes += [note] if note else []
-    conv, conv_notes = _undecided_on_failure(
-        "convexity", lambda: convex(table, d1, d2, bps), _with_notes
-    )
-    notes += conv_notes
-    bound: Bound = _undecided_on_failure(
-        "sup |f'|", lambda: gradient_bound(d1, d2), lambda why: Bound(None, None, note=why)
-    )
+    if "convex" in conds:
+        conv = _flag(conds["convex"])
+    else:
+        conv, conv_notes = _undecided_on_failure(
+            "convexity", lambda: convex(table, d1, d2, bps), _with_notes
+        )
+        notes += conv_notes
+    if conds.get("gradient_bound") is sp.false:
+        bound = Bound(sp.oo)
+    else:
+        bound = _undecided_on_failure(
+            "sup |f'|", lambda: gradient_bound(d1, d2, limit),
+            lambda why: Bound(None, None, note=why)
+        )
     notes += [bound.note] if bound.note else []
     grow, note = _undecided_on_failure("the growth", lambda: growth(table), _with_note)
     notes += [note] if note else []
@@ -135,6 +180,8 @@ def _analyse(loss: Loss) -> LossReport:
         "whether f(0) is the minimum", lambda: minimum_at_zero(table, d1, bps, v0), _with_notes
     )
     notes += min_notes
+    extra, extra_notes = _issue12_properties(loss, bps, conv, bound, d1, d2, conds, limit)
+    notes += extra_notes
     return LossReport(
         tuple(bps),
         sym,
@@ -146,7 +193,94 @@ def _analyse(loss: Loss) -> LossReport:
         tuple(dict.fromkeys(notes)),
         bound.method,
         bound.enclosure,
+        **extra,
+        conditions=conds,
     )
+
+
+def _flag(cond: sp.Basic) -> bool | sp.Basic:
+    """A condition that holds for every value (or none) is a plain verdict."""
+    return True if cond is sp.true else False if cond is sp.false else cond
+
+
+def _conditioned_parameter(loss: Loss) -> sp.Symbol | None:
+    """The parameter conditions are stated in: the only real one (the others positive), or
+    the only parameter."""
+    real = [q for q in loss.params if q.assume == "real"]
+    if len(real) == 1 and all(q.assume == "positive" for q in loss.params if q not in real):
+        return real[0].symbol
+    return None
+
+
+def _conditions(loss: Loss, bps, d1, d2) -> tuple[dict, list[str]]:
+    p = _conditioned_parameter(loss)
+    if p is None:
+        return {}, []
+    cont = (continuous_to(bps, 0), continuous_to(bps, 1))
+    out = conditions(loss, p, cont, analyse, (loss.table, d1, d2))
+    return out.conditions, list(out.notes)
+
+
+def _bound_or_undecided(what: str):
+    return lambda why: Bound(None, None, note=f"{what}: {why}")
+
+
+def _issue12_properties(
+    loss: Loss, bps: list[BreakpointReport], conv: bool | sp.Basic | None, grad: Bound,
+    d1: IntervalTable, d2: IntervalTable, conds: dict, limit: Limits,
+) -> tuple[dict, list[str]]:
+    """Strict and strong convexity, the Lipschitz constants of f and f', boundedness,
+    redescent and calibration, each under its own budget stage (a flag decided as a
+    condition on the parameter is not decided again)."""
+    table = loss.table
+    if not isinstance(conv, bool):
+        conv = None  # a condition: what needs a plain verdict is undecided
+    d3 = d2.diff(1)
+    notes: list[str] = []
+
+    def flag(what, decide, key=""):
+        if key in conds:
+            return _flag(conds[key])
+        verdict, note = _undecided_on_failure(what, decide, _with_note)
+        notes.extend([note] if note else [])
+        return verdict
+
+    def constant(what, decide):
+        b = _undecided_on_failure(what, decide, _bound_or_undecided(what))
+        notes.extend([b.note] if b.note and b.value is None else [])
+        return b
+
+    strict = flag("strict convexity", lambda: strictly_convex(conv, d2), "strictly_convex")
+    if isinstance(conds.get("convex"), sp.Basic) and not isinstance(_flag(conds["convex"]), bool):
+        strong = Bound(None, None, note=f"strong_convexity: f is convex only when "
+                       f"{sp.sstr(conds['convex'])}")
+        notes.append(strong.note)
+    else:
+        strong = constant("strong_convexity", lambda: strong_convexity(conv, d2, d3, limit))
+    grad_bounded, _ = (_flag(conds["gradient_bound"]), "") if "gradient_bound" in conds else \
+        _undecided_on_failure("bounded f'", lambda: bounded_table(d1, limit, "f'"), _with_note)
+    curv_bounded, _ = (_flag(conds["curvature_bound"]), "") if "curvature_bound" in conds else \
+        _undecided_on_failure("bounded f''", lambda: bounded_table(d2, limit, "f''"), _with_note)
+    grad_bounded = grad_bounded if isinstance(grad_bounded, bool) else None
+    curv_bounded = curv_bounded if isinstance(curv_bounded, bool) else None
+    bounded = flag("bounded", lambda: bounded_table(table, limit), "bounded")
+    lip = constant("lipschitz", lambda: lipschitz(bps, grad, d1, d2, grad_bounded, limit))
+    curv = constant("curvature_bound", lambda: curvature_bound(bps, d2, d3, curv_bounded, limit))
+    redesc = flag("redescending", lambda: redescending(d1, limit), "redescending")
+    kind = getattr(loss, "kind", "distance")
+    calib = flag("calibration", lambda: calibrated(kind, conv, table, d1, bps, limit))
+    return {
+        "strictly_convex": strict,
+        "strong_convexity": strong.value,
+        "strong_convexity_method": strong.method if strong.value is not None else None,
+        "lipschitz": lip.value,
+        "lipschitz_method": lip.method if lip.value is not None else None,
+        "curvature_bound": curv.value,
+        "curvature_bound_method": curv.method if curv.value is not None else None,
+        "bounded": bounded,
+        "redescending": redesc,
+        "calibrated": calib,
+    }, notes
 
 
 def _undecided_on_failure(what: str, decide, undecided):

@@ -98,13 +98,27 @@ def _names(*exprs: sp.Expr) -> str:
     return ", ".join(sorted(str(s) for s in free)) or "the parameters"
 
 
+def _certified_at(expr: sp.Expr, sample: Sample) -> sp.Expr | None:
+    """:func:`~lossmath.zeros.certified_value` of ``expr`` at ``sample``, substituted inside
+    ``evalf``: substituting exactly first would make sympy build exact rational powers of
+    huge rationals (``(10**12/c**2 + 1)**(3039/4000)``), whose perfect-power and factoring
+    tests take minutes (Barron's loss with a symbolic alpha)."""
+    if not sample or not any(p.exp.free_symbols & set(sample) for p in expr.atoms(sp.Pow)):
+        return certified_value(expr.xreplace(dict(sample)))  # no parameter in an exponent
+    try:
+        v = expr.evalf(20, subs=dict(sample), strict=True)
+    except (sp.core.evalf.PrecisionExhausted, ValueError, TypeError):
+        return None
+    return v if v.is_number and v.is_real else None
+
+
 def _witness(expr: sp.Expr, lo: sp.Expr, hi: sp.Expr, samples: Sequence[Sample]):
     """The first candidate position where ``expr`` is certified negative at some sample."""
     scales = sorted((s for s in expr.free_symbols - {x} if s.is_positive), key=str)
     for pos in _positions(lo, hi, scales):
         at = expr.xreplace({x: pos})
         for s in samples or ({},):
-            v = certified_value(at.xreplace(dict(s)))
+            v = _certified_at(at, s)
             if v is not None and v < 0:
                 return pos
     return None
