@@ -118,6 +118,21 @@ def descent(v):
     )
 
 
+def smoothness_rate(v):
+    return (
+        "These outcomes are no accident. lossmath computes each loss's curvature bound $L$, the "
+        "Lipschitz constant of its derivative (the loss is $L$-smooth): "
+        f"$L = {v.L_l2}$ for $L_2$, $L = {v.L_sl1}$ for smooth $L_1$, and $L = {v.L_l1}$ for "
+        "$L_1$, whose slope jumps at $0$. On a convex $L$-smooth loss, gradient descent "
+        f"with a fixed step $0 < \\eta < 2/L$ converges {v.cite_nesterov}. The table's "
+        f"$\\eta = {v.rate}$ is beyond $2/L = {v.safe_l2}$ for $L_2$ (where every larger step "
+        f"diverges) and within $2/L = {v.safe_sl1}$ for smooth $L_1$; for $L_1$ no fixed step "
+        f"is safe. With a general width, smooth $L_1$ has $L = {v.L_family}$, so the safe "
+        f"steps are $\\eta < {v.safe_family}$: a narrower quadratic zone needs a smaller "
+        "learning rate."
+    )
+
+
 def h_joint(v):
     return f"The joint at $|x| = {v.joint}$"
 

@@ -110,6 +110,19 @@ def descent(v):
     )
 
 
+def smoothness_rate(v):
+    return (
+        "这样的结果并非偶然。lossmath 计算了每个损失函数的曲率上界 $L$，即导数的 "
+        f"Lipschitz 常数（损失函数是 $L$-光滑的）：$L_2$ 的 $L = {v.L_l2}$，smooth $L_1$ 的 "
+        f"$L = {v.L_sl1}$，而 $L_1$ 的导数在 $0$ 处跳变，$L = {v.L_l1}$。对凸的 $L$-光滑"
+        f"损失函数，固定步长 $0 < \\eta < 2/L$ 的梯度下降收敛 {v.cite_nesterov}。表中的 "
+        f"$\\eta = {v.rate}$ 超出了 $L_2$ 的 $2/L = {v.safe_l2}$（更大的步长都会发散），"
+        f"却在 smooth $L_1$ 的 $2/L = {v.safe_sl1}$ 之内；对 $L_1$，没有哪个固定步长是安全的。"
+        f"对一般的宽度，smooth $L_1$ 的 $L = {v.L_family}$，安全的步长是 "
+        f"$\\eta < {v.safe_family}$：二次区域越窄，学习率就要越小。"
+    )
+
+
 def h_joint(v):
     return f"$|x| = {v.joint}$ 处的衔接"
 

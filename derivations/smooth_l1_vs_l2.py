@@ -50,6 +50,16 @@ SSD = Reference(
     arxiv="1512.02325",
 )
 
+NESTEROV_2004 = Reference(
+    authors=("Yurii Nesterov",),
+    title="Introductory Lectures on Convex Optimization: A Basic Course",
+    venue="Kluwer Academic Publishers",
+    year=2004,
+    doi="10.1007/978-1-4419-8853-9",
+    note="Theorem 2.1.14: gradient descent with a fixed step 0 < h < 2/L converges on a "
+    "convex function whose gradient is L-Lipschitz",
+)
+
 #: Gradient descent illustration: start far from the optimum, one fixed learning rate.
 START, RATE, STEPS = sp.Integer(3), sp.Rational(6, 5), 8
 
@@ -170,6 +180,26 @@ def build(doc: Document) -> None:
     v.cycle_lo, v.cycle_hi = decimal(min(tail)), decimal(max(tail))
     v.sl1_factor, v.sl1_mult = expr_latex(sl1_factor), decimal(sl1_mult)
     doc.paragraph(m.descent(v))
+
+    # The step sizes of the table, explained: the curvature bound L (the Lipschitz constant
+    # of f', computed and proved by the analysis) gives the fixed steps eta < 2/L that
+    # converge on a convex L-smooth loss.
+    family_report = analyse(sl1_family)
+    for report in (r2, r1, rs, family_report):
+        claim(report.convex is True and report.curvature_bound is not None
+              and report.curvature_bound_method == "symbolic",
+              "the curvature bounds are proved and the losses convex")
+    claim(r1.curvature_bound == sp.oo, "L1's slope jumps, so no fixed step is safe")
+    safe2, safes = 2 / r2.curvature_bound, 2 / rs.curvature_bound
+    claim(RATE > safe2 and RATE < safes, "the table's rate is beyond L2's safe steps and "
+          "within smooth L1's")
+    claim(safe2 == l2_limit, "L2 diverges exactly beyond 2/L")
+    v.cite_nesterov = doc.cite(NESTEROV_2004)
+    v.L_l2, v.L_l1, v.L_sl1 = (expr_latex(r.curvature_bound) for r in (r2, r1, rs))
+    v.safe_l2, v.safe_sl1 = expr_latex(safe2), expr_latex(safes)
+    v.L_family = expr_latex(family_report.curvature_bound, sl1_family)
+    v.safe_family = expr_latex(2 / family_report.curvature_bound, sl1_family)
+    doc.paragraph(m.smoothness_rate(v))
 
     # -- smoothness at |x| = 1 ------------------------------------------------------------
     right = joint
