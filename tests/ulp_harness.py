@@ -98,6 +98,13 @@ def _catalog_loss(name: str) -> Loss:
 
 
 def all_losses() -> dict[str, Loss]:
+    return dict(_all_losses())
+
+
+@cache
+def _all_losses() -> dict[str, Loss]:
+    # the same Loss objects on every call: the mpmath truths (cached per loss) and the
+    # compiled tables are then shared by every harness run of a session (numpy, the targets)
     return {**{n: _catalog_loss(n) for n in CATALOG}, **user_losses()}
 
 

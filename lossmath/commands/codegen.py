@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .. import catalog, cli
-from ..emit.numpy import generate
+from ..emit import targets
 from ..loss import Loss
 from ..outputs import check_target, display_path, stale, unified_diff, write_files
 
@@ -124,6 +124,7 @@ def run(args: argparse.Namespace) -> int:
     elif args.name != "expr":
         raise cli.UsageError("--name only names an --expr loss")
     params = parse_param_items(args.param, losses)
+    generate = targets.get(args.target).generator()
     text = generate(losses, params=params, command=_command(args, header=True))
     if not args.output:
         sys.stdout.write(text)
@@ -164,8 +165,10 @@ def register(sub) -> None:
                    'abs(x) - 0.5" (defined last)')
     p.add_argument("--name", default="expr", metavar="NAME",
                    help="the --expr loss's name in the module (default: expr)")
-    p.add_argument("--target", choices=("numpy",), default="numpy",
-                   help="the code to generate (default: numpy)")
+    p.add_argument("--target", choices=targets.names(), default="numpy",
+                   help="the code to generate: " + "; ".join(
+                       f"{t}: {targets.get(t).summary}" for t in targets.names())
+                   + " (default: numpy)")
     p.add_argument("-o", "--output", metavar="FILE",
                    help="the module to write (default: print it)")
     p.add_argument("--param", action="append", metavar="NAME.PARAM=VALUE",
