@@ -270,12 +270,9 @@ def test_bad_thread_counts_raise_naming_the_function(nb, bad, kind):
 
 def test_module_imports_numpy_numba_and_the_standard_library_only(nb):
     tree = ast.parse(Path(nb.__file__).read_text(encoding="utf-8"))
-    imported = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            imported |= {a.name.split(".")[0] for a in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            imported.add((node.module or "").split(".")[0])
+    nodes = list(ast.walk(tree))
+    imported = {(n.module or "").split(".")[0] for n in nodes if isinstance(n, ast.ImportFrom)}
+    imported |= {a.name.split(".")[0] for n in nodes if isinstance(n, ast.Import) for a in n.names}
     assert imported == {"__future__", "concurrent", "math", "numbers", "os", "numpy", "numba"}
 
 
