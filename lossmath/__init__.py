@@ -67,6 +67,18 @@ def generate_numpy(
     return generate(losses, params=params, command=command)
 
 
+def compile(  # noqa: A001 - lossmath.compile, as the issue names it
+    loss: Loss | str | Sequence[Loss | str],
+    target: str = "numpy",
+    params: Mapping[str, object] | None = None,
+):
+    """The generated module of ``loss`` for ``target`` ("numpy", "torch", "jax",
+    "array-api"), in memory; see :func:`lossmath.emit.targets.compile`."""
+    from .emit.targets import compile as _compile
+
+    return _compile(loss, target, params)
+
+
 def loss_latex(loss: Loss, form: str = "pieces") -> str:
     """Textbook LaTeX of a loss; see :func:`lossmath.latex.loss_latex`."""
     from .latex import loss_latex as _latex
@@ -91,6 +103,7 @@ __all__ = [
     "ZeroTest",
     "analyse",
     "build_table",
+    "compile",
     "generate_numpy",
     "get_loss",
     "is_zero",

@@ -41,6 +41,9 @@ __all__ = [
     "plans",
     "resolve",
     "resolve_losses",
+    "safe_point",
+    "safe_points",
+    "third_form",
 ]
 
 
@@ -238,3 +241,59 @@ def plans(loss: Loss | str) -> dict[str, Form]:
     f0, f1, f2 = forms(spec)
     names = function_names(spec.name)
     return {names[0]: f0, names[1]: f1, names[2]: f2}
+
+
+# -- what array printers need besides the forms ----------------------------------------------
+
+
+def _inside(lo: sp.Expr, hi: sp.Expr) -> sp.Expr:
+    """A point strictly inside ``(lo, hi)`` for every parameter value the assumptions allow,
+    away from both ends and (for a bounded interval) from its middle, where a kink of the
+    other pieces tends to sit: ``lo + 3/7 (hi - lo)``, ``hi - 1 - |hi|``, ``lo + 1 + |lo|``."""
+    if lo == -sp.oo and hi == sp.oo:
+        return sp.Rational(1, 7)
+    if lo == -sp.oo:
+        return sp.simplify(hi - 1 - sp.Abs(hi))
+    if hi == sp.oo:
+        return sp.simplify(lo + 1 + sp.Abs(lo))
+    return sp.simplify(lo + sp.Rational(3, 7) * (hi - lo))
+
+
+def safe_point(table: IntervalTable, piece: int) -> sp.Expr:
+    """An exact point (a parameter expression) strictly inside an open interval where
+    ``piece`` holds: the input the piece is evaluated on wherever it is not used.
+
+    Array libraries evaluate both branches of a ``where``; a singular unused branch (``sqrt``
+    at 0, ``log`` at a negative x) would give inf or NaN there, and its derivative times a
+    zero cotangent is NaN in every autodiff (JAX #1052, #5798: the "double where" trick).
+    Evaluated on ``where(mask, x, safe_point)`` instead, a piece only ever sees points of its
+    own interval, where it is analytic. A bounded interval is preferred (its point does not
+    grow with the parameters)."""
+    ivs = [iv for iv in table.intervals if iv.piece == piece]
+    if not ivs:
+        raise LossError(f"piece {piece} holds on no interval")
+    bounded = [iv for iv in ivs if iv.lo != -sp.oo and iv.hi != sp.oo]
+    iv = (bounded or ivs)[0]
+    point = _inside(iv.lo, iv.hi)
+    for sample in table.samples:  # the formulas above are inside by construction; checked
+        lo, hi, p = (sp.sympify(e).xreplace(sample) for e in (iv.lo, iv.hi, point))
+        if not (lo < p < hi):  # pragma: no cover - a guard on the formulas above
+            raise LossError(f"no safe point found inside ({iv.lo}, {iv.hi})")
+    return point
+
+
+def safe_points(form: Masked) -> tuple[sp.Expr, ...]:
+    """:func:`safe_point` of each piece of a :class:`Masked` form, by piece index."""
+    return tuple(safe_point(form.table, p) for p in range(len(form.table.pieces)))
+
+
+def third_form(spec: Spec) -> Form | None:
+    """The form of f''' (for a Hessian's own backward pass in autodiff targets), from
+    ``spec.tables[3]`` as written (stable rewrites of single expressions only: f''' is only
+    ever used to differentiate the Hessian, which the numerics stage does not plan); None
+    when it has no form a printer can emit (it should then raise when asked)."""
+    t = spec.tables
+    try:
+        return recognise(t[3], None)
+    except Exception:  # pragma: no cover - recognition is total on valid tables
+        return None

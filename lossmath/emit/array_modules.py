@@ -1,0 +1,190 @@
+"""What the torch, JAX and array-API modules share besides the printer: their runtime text
+(parameter checks, float32 rounding of parameters, scalar math), the kernels of each loss and
+the assembly of a module (header, docstring, imports, ``__all__``, the compile check).
+
+Each target module (:mod:`~lossmath.emit.torch`, :mod:`~lossmath.emit.jax`,
+:mod:`~lossmath.emit.array_api`) adds its own runtime (dtype rules, ``_wide``/``_narrow``) and
+its calling conventions (autograd Functions, ``custom_jvp``, ``array_namespace``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+
+import sympy as sp
+
+from .. import escape
+from ..loss import Loss
+from . import docs
+from .arrays import SCALAR_MATH, Namespace, Printer, primitive_source
+from .forms import Form
+from .numpy_runtime import RUNTIME as NUMPY_RUNTIME
+from .plan import Spec, float_literal, forms, identifier_check, resolve_losses, third_form
+
+__all__ = ["PARAMS", "assemble", "kernels", "name_check", "signature", "camel"]
+
+_NUMPY = NUMPY_RUNTIME.format(block=0)
+
+#: Parameter checks every array module carries: the numpy target's ``_DOMAINS`` and
+#: ``_param`` (the same text), then the float32 rounding of parameters for float32 work.
+PARAMS = "\n" + _NUMPY[_NUMPY.index("_DOMAINS = {"):_NUMPY.index("def _fits")] + '''
+def _round32(v):
+    """The float32 nearest to the Python float v (inf beyond float32's range)."""
+    try:
+        return struct.unpack("f", struct.pack("f", v))[0]
+    except OverflowError:
+        return math.copysign(math.inf, v)
+
+
+def _fit(func, params, double):
+    """The parameters as the kernels use them: rounded to float32 for float32 work (as the
+    comparisons with x use them), and still in their domains after the rounding."""
+    if double:
+        return tuple(v for _, v, _ in params)
+    out = []
+    for name, value, domain in params:
+        v = _round32(value)
+        holds, text = _DOMAINS[domain]
+        if not (math.isfinite(v) and holds(v)):
+            raise ValueError(
+                f"{func}: {name}={value!r} is not {text} in float32 (it rounds to {v!r}), "
+                "the precision x is computed in; pass float64 input"
+            )
+        out.append(v)
+    return tuple(out)
+'''
+
+#: Names the array modules use; losses and parameters may not take them.
+_RESERVED = {
+    "torch", "jax", "jnp", "xp", "math", "numbers", "struct", "functools", "warnings",
+    "annotations", "x", "input", "target", "targets", "predictions", "reduction", "weight",
+    "array_namespace", "ctx", "self", "params",
+}
+
+
+def name_check(extra: Sequence[str] = ()) -> Callable[[str, str], None]:
+    """The identifier check of the array targets (internal names start with ``_``, which
+    loss and parameter names may not)."""
+    return identifier_check(_RESERVED | set(extra), re.compile(r"^$"))
+
+
+def camel(name: str) -> str:
+    """``smooth_l1`` -> ``SmoothL1``: the ``nn.Module`` class of a loss."""
+    return "".join(part[:1].upper() + part[1:] for part in name.split("_") if part)
+
+
+def signature(spec: Spec) -> list[str]:
+    """The keyword-only parameters with their defaults: ``["beta=1.0"]``."""
+    out = []
+    for p in spec.loss.params:
+        default = spec.defaults.get(p.name)
+        out.append(p.name if default is None else f"{p.name}={float_literal(default)}")
+    return out
+
+
+def checks(spec: Spec, func: str) -> list[str]:
+    """Lines validating each parameter, and the tuple ``_fit`` takes."""
+    lines = [f'{p.name} = _param("{func}", "{p.name}", {p.name}, "{p.assume}")'
+             for p in spec.loss.params]
+    tup = ", ".join(f'("{p.name}", {p.name}, "{p.assume}")' for p in spec.loss.params)
+    return lines + [f"_p = ({tup}{',' if len(spec.loss.params) == 1 else ''})"]
+
+
+def kernels(spec: Spec, ns: Namespace) -> tuple[tuple[Form, ...], list[str], bool]:
+    """The forms, the kernel source ``_NAME_k0 .. _NAME_k2`` (and ``_NAME_k3``, f''' for a
+    Hessian's own derivative, when it can be emitted) and whether k3 exists."""
+    fs = forms(spec)
+    printer = Printer(ns)
+    params = [p.symbol for p in spec.loss.params]
+    what = ("value", "first derivative", "second derivative", "third derivative")
+    lines: list[str] = []
+    for n, f in enumerate(fs):
+        doc = f"{spec.name}: {what[n]} on an array of the working dtype."
+        lines += ["", ""] + printer.kernel(f"_{spec.name}_k{n}", f, params, doc)
+    third = third_form(spec)
+    has3 = False
+    if third is not None:
+        try:
+            k3 = printer.kernel(f"_{spec.name}_k3", third, params,
+                                f"{spec.name}: third derivative (the Hessian's own derivative).")
+        except Exception:  # noqa: BLE001 - f''' is optional: its callers say it is missing
+            k3 = []
+        if k3:
+            lines += ["", ""] + k3
+            has3 = True
+    return fs, lines, has3
+
+
+def assemble(
+    specs: Sequence[Spec],
+    *,
+    command: str,
+    doc_head: Sequence[str],
+    imports: Sequence[str],
+    runtime: str,
+    ns: Namespace,
+    public: Sequence[str],
+    code: Sequence[str],
+) -> str:
+    """One module's text: header, docstring, imports, ``__all__``, runtime, helpers, code;
+    checked to compile (naming the loss fields whose text reached a failing line)."""
+    out = docs.header(command)
+    body = list(doc_head) + docs.breakpoints_and_limits(specs)
+    out += ['"""' + docs.doc(body[0])]
+    out += docs.wrap(body[1:], "")
+    out += ['"""', "", "from __future__ import annotations", ""]
+    out += list(imports) + [""]
+    out.append("__all__ = [")
+    out += [f'    "{f}",' for f in public]
+    out.append("]")
+    text = "\n".join(code)
+    helpers = primitive_source(text, ns)
+    out += (PARAMS + SCALAR_MATH + runtime + helpers).split("\n")
+    out += list(code)
+    text = "\n".join(docs.noqa(out)).rstrip("\n") + "\n"
+    text = re.sub(r"\n{3,}(?=\S)", "\n\n\n", text)
+    escape.check_python(text, docs.text_fields([s.loss for s in specs]), what="module")
+    return text
+
+
+def function_doc(spec: Spec, n: int | None, fs: tuple[Form, ...], args: Sequence[str],
+                 returns: Sequence[str]) -> list[str]:
+    """A public function's docstring lines: the shared summary, then ``args`` (numpydoc
+    lines for the array arguments), the parameters and ``returns``."""
+    lines = docs.summary(spec, n, fs)
+    lines += ["", "Parameters", "----------", *args]
+    lines += docs.param_doc(spec)
+    lines += ["", "Returns", "-------", *returns]
+    return lines
+
+
+def docstring(lines: Sequence[str], indent: str) -> list[str]:
+    doc = docs.wrap(list(lines), indent)
+    doc[0] = indent + '"""' + doc[0].lstrip()
+    return doc + [indent + '"""']
+
+
+def resolve(
+    losses: Sequence[Loss | str],
+    params: Mapping[str, Mapping[str, object]] | None,
+    extra_reserved: Sequence[str] = (),
+) -> list[Spec]:
+    return resolve_losses(losses, dict(params or {}), name_check(extra_reserved))
+
+
+def command_text(target: str, names: Sequence[str],
+                 params: Mapping[str, Mapping[str, object]] | None) -> str:
+    parts = ["lossmath", "codegen", *names, "--target", target]
+    for loss, values in (params or {}).items():
+        for k, v in values.items():
+            parts += ["--param", f"{loss}.{k}={v}"]
+    return " ".join(parts)
+
+
+def param_names(spec: Spec) -> list[str]:
+    return [p.name for p in spec.loss.params]
+
+
+def sstr(e) -> str:
+    return sp.sstr(e)
