@@ -303,6 +303,15 @@ def test_an_in_memory_module_runs_without_the_disk_cache():
     assert namespace["huber_grad"](np.array([-3.0, 0.5, 3.0])).tolist() == [-1.0, 0.5, 1.0]
 
 
+def test_lossmath_compile_gives_the_numba_functions_in_memory():
+    import lossmath
+
+    m = lossmath.compile(LOSSES["huber"], target="numba", params={"delta": 2.0})
+    assert m._CACHE is False  # no file: numba compiles in every process
+    assert m.huber_grad(np.array([-3.0, 0.5, 3.0])).tolist() == [-2.0, 0.5, 2.0]
+    assert m.huber_grad(3.0, delta=1.0) == 1.0
+
+
 def test_a_second_process_loads_the_loops_from_the_disk_cache(tmp_path):
     path = tmp_path / "cached.py"
     path.write_text(generate(["smooth_l1"]), encoding="utf-8")
