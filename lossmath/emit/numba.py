@@ -1,8 +1,8 @@
 """The numba printer: the numpy target's module with each function one fused loop over memory.
 
 :func:`generate` writes a Python module that imports numpy and numba (and the standard
-library's ``math``, ``numbers``, ``os`` and ``concurrent.futures``) and nothing else. It has the
-numpy target's API and semantics -- ``NAME``, ``NAME_grad``, ``NAME_hess``,
+library's ``math``, ``numbers``, ``os``, ``sys`` and ``concurrent.futures``) and nothing else.
+It has the numpy target's API and semantics -- ``NAME``, ``NAME_grad``, ``NAME_hess``,
 ``NAME_value_and_grad``, keyword-only parameters, ``out=``, dtypes kept, scalar in gives scalar
 out, NaN and +-inf as documented -- plus a ``threads=`` keyword.
 
@@ -30,13 +30,15 @@ in a thread pool (the loops release the GIL). Each element is computed by the sa
 whatever the cut, so results do not depend on the thread count.
 
 Caching: the loops are compiled on first use per dtype (float32, float64), with
-``cache=True`` when the module is a file (numba writes the machine code next to it, or into
-``NUMBA_CACHE_DIR``); a module executed from a string has no file to key a cache on, and
-compiles in every process.
+``cache=True`` when the module is imported from a file (numba writes the machine code next to
+it, or into ``NUMBA_CACHE_DIR``, and a cached loop re-imports its module by name); a module
+executed from a string (``lossmath.compile``) has no file to key a cache on, and compiles in
+every process.
 """
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Mapping, Sequence
 
@@ -44,13 +46,13 @@ import sympy as sp
 from sympy.codegen.cfunctions import hypot
 
 from .. import escape
-from ..loss import Loss
+from ..loss import Loss, LossError
 from ..numerics.regimes import DtypeBound, Plan
 from ..symbols import x
 from . import docs
 from . import numpy as numpy_printer
 from .forms import Clip, Form, HuberLike, Masked, Run, Single, Steps
-from .numba_primitives import helper_name, helper_source
+from .numba_primitives import has_fast, helper_name, helper_source
 from .numpy import _ACC, _Constants, _hypot_args, _plan_of, _rounds_more_than_once, _steps
 from .numpy_runtime import FINITE_IN, RUNTIME
 from .plan import Spec, UnsupportedExpression, function_names, identifier_check, resolve_losses
@@ -78,8 +80,14 @@ _NUMBA_RUNTIME = f'''
 #: Elements below which threads=k still runs on one thread.
 _MIN_CHUNK = {MIN_CHUNK}
 
-# numba caches machine code next to the module's file; an exec'd module has none
-_CACHE = isinstance(globals().get("__file__"), str) and os.path.isfile(__file__)
+# numba caches machine code next to the module's file, and a cached loop finds its module
+# again by importing its name: so only for a module imported from a file (an exec'd module
+# has no file; one executed by hand from a spec is not in sys.modules)
+_CACHE = (
+    isinstance(globals().get("__file__"), str)
+    and os.path.isfile(__file__)
+    and sys.modules.get(__name__) is not None
+)
 
 
 def _jit(func):
@@ -101,7 +109,8 @@ _POOLS = {{}}
 
 def _loop(func, loop, threads, arrays, consts):
     """Run the compiled loop on x and the outputs (1-d, the working dtype), cut into at most
-    ``threads`` contiguous pieces of at least _MIN_CHUNK elements, one per thread."""
+    ``threads`` contiguous pieces of at least _MIN_CHUNK elements, one per thread; return
+    what the loop returns (a fast loop: how many elements needed its full version)."""
     x = arrays[0]
     if x.dtype.itemsize > 8:
         raise TypeError(
@@ -111,8 +120,7 @@ def _loop(func, loop, threads, arrays, consts):
     arrays = (np.ascontiguousarray(x), *arrays[1:])  # one compiled layout per dtype
     parts = min(threads, x.size // _MIN_CHUNK)
     if parts <= 1:
-        loop(*arrays, *consts)
-        return
+        return loop(*arrays, *consts)
     if parts not in _POOLS:
         _POOLS[parts] = concurrent.futures.ThreadPoolExecutor(parts - 1)
     cuts = [x.size * k // parts for k in range(parts + 1)]
@@ -120,9 +128,9 @@ def _loop(func, loop, threads, arrays, consts):
         _POOLS[parts].submit(loop, *(a[cuts[k]: cuts[k + 1]] for a in arrays), *consts)
         for k in range(1, parts)
     ]
-    loop(*(a[: cuts[1]] for a in arrays), *consts)
-    for job in jobs:
-        job.result()
+    first = loop(*(a[: cuts[1]] for a in arrays), *consts)
+    rest = [job.result() for job in jobs]
+    return None if first is None else first + sum(rest)  # the fast loops count rare cases
 '''
 
 #: Scalar versions of the numpy ufuncs the schedule names (float32 in, float32 out).
@@ -158,10 +166,14 @@ class _Loop:
     float32 first (NEP 50); in a piece numpy widens to float64 it stays a float64.
     """
 
-    def __init__(self, consts: _Constants):
+    def __init__(self, consts: _Constants, fast: bool = False):
         self.consts = consts
         self.narrow: dict[str, str] = {}
         self.count = 0
+        #: the fast variant: rare fix-ups (hypot where sqrt(a*a + q*q) overflowed) are not
+        #: taken but counted in ``_bad``, so that the loop has no call and vectorises; the
+        #: kernel reruns the full loop when the count is not 0
+        self.fast = fast
 
     def new(self) -> str:
         self.count += 1
@@ -208,20 +220,22 @@ class _Scalar:
         dest = self.loop.new()
         for fn, args in steps:
             if helper_name(e) is not None and fn.startswith("__"):
-                code = self._helper(e, args)
-            else:
-                codes = [dest if kind is _ACC else self.value(s) if kind == "op"
-                         else self.const(s) for kind, s in args]
-                code = self._op(fn, codes)
-            self.lines.append(f"{dest} = {code}")
+                self._helper(e, args, dest)
+                continue
+            codes = [dest if kind is _ACC else self.value(s) if kind == "op"
+                     else self.const(s) for kind, s in args]
+            self.lines.append(f"{dest} = {self._op(fn, codes)}")
         if isinstance(e, hypot) and _hypot_args(e)[0] is not None:
             c, u = _hypot_args(e)  # sqrt(c**2 + u**2) overflowed: numpy redoes it with hypot
-            self.lines.append(f"if math.isinf({dest}):")
-            self.lines.append(f"    {dest} = math.hypot({self.const(c)}, {self.value(u)})")
+            if self.loop.fast:
+                self.lines.append(f"_f += 1 if math.isinf({dest}) else 0")
+            else:
+                self.lines.append(f"if math.isinf({dest}):")
+                self.lines.append(f"    {dest} = math.hypot({self.const(c)}, {self.value(u)})")
         self.memo[e] = dest
         return dest
 
-    def _helper(self, e: sp.Expr, args) -> str:
+    def _helper(self, e: sp.Expr, args, dest: str) -> None:
         """A stable primitive: computed in float64 from the operand and the constants as
         Python floats (numpy's ``__wide``), rounded once to the working dtype."""
         codes = []
@@ -231,8 +245,15 @@ class _Scalar:
                 codes.append(v if self.ctx == "wide" else f"np.float64({v})")
             else:
                 codes.append(self.loop.consts.ref(s))
-        call = f"{helper_name(e)}({', '.join(codes)})"
-        return call if self.ctx == "wide" else f"_T({call})"
+        name = helper_name(e)
+        if self.loop.fast and has_fast(name):
+            self.lines.append(f"{dest}, _b = {name}_fast({', '.join(codes)})")
+            self.lines.append("_f += _b")
+            if self.ctx != "wide":
+                self.lines.append(f"{dest} = _T({dest})")
+            return
+        call = f"{name}({', '.join(codes)})"
+        self.lines.append(f"{dest} = {call if self.ctx == 'wide' else f'_T({call})'}")
 
     def _op(self, fn: str, a: list[str]) -> str:
         if fn in _BINARY:
@@ -380,7 +401,12 @@ def _regimes(plan: Plan, loop: _Loop, ctx: str, src: str, dest: str, lines: list
 
 def _masked(forms: Sequence[Masked], loop: _Loop, lines: list[str]) -> list[str]:
     """Each piece on the elements where it holds, an ``if`` chain over the runs (numpy's
-    masks); +-inf get the limit where the outer piece does not give it; NaN stays NaN."""
+    masks); +-inf get the limit where the outer piece does not give it; NaN stays NaN.
+
+    In a fast loop every branch is computed and the result selected (numba raises no
+    floating-point exception, and a piece's value outside its interval is never stored), so
+    that the loop has no branch and vectorises; a rare path an unused branch would take
+    only costs the full loop's rerun."""
     k = lambda e: loop.const(e, "work")  # noqa: E731
     dests = [loop.new() for _ in forms]
     guard = (not all(f.safe[0] for f in forms), not all(f.safe[1] for f in forms))
@@ -390,16 +416,15 @@ def _masked(forms: Sequence[Masked], loop: _Loop, lines: list[str]) -> list[str]
              and all(len(p) == 1 for p in plans))
     if whole:
         guard = (True, True)  # numpy evaluates it on x with +-inf replaced, then patches
-    chain = []
+    chain: list[tuple[str | None, list[str], list[str]]] = []  # (condition, body, results)
     for side, inf in ((0, "-np.inf"), (1, "np.inf")):
         if guard[side]:
-            chain.append((f"_xi == {inf}", [f"{d} = {k(f.limits[side])}"
-                                             for f, d in zip(forms, dests)]))
+            chain.append((f"_xi == {inf}", [], [k(f.limits[side]) for f in forms]))
     if whole:
         body: list[str] = []
         comp = _Scalar(loop, "work", "_xi", body)
-        codes = [comp.value(numpy_printer.stabilise(p[0].expr)) for p in plans]
-        chain.append((None, body + [f"{d} = {c}" for d, c in zip(dests, codes)]))
+        chain.append((None, body, [comp.value(numpy_printer.stabilise(p[0].expr))
+                                   for p in plans]))
     else:
         for piece, runs in forms[0].regions:
             plans = [_plan_of(f, piece) for f in forms]
@@ -412,22 +437,34 @@ def _masked(forms: Sequence[Masked], loop: _Loop, lines: list[str]) -> list[str]
             else:
                 ctx, src = "work", "_xi"
             comp = _Scalar(loop, ctx, src, body)
-            for p, d in zip(plans, dests):
+            results = []
+            for p in plans:
                 if len(p) == 1 and x not in p[0].expr.free_symbols:
-                    body.append(f"{d} = {k(p[0].expr)}")
+                    results.append(k(p[0].expr))
                 elif len(p) == 1:
-                    body.append(f"{d} = {comp.value(numpy_printer.stabilise(p[0].expr))}")
+                    results.append(comp.value(numpy_printer.stabilise(p[0].expr)))
                 else:
-                    _regimes(p, loop, ctx, src, d, body)
-            chain.append((cond, body))
-        chain.append((None, [f"{d} = np.nan" for d in dests]))
-    for j, (cond, body) in enumerate(chain):
+                    results.append(loop.new())
+                    _regimes(p, loop, ctx, src, results[-1], body)
+            chain.append((cond, body, results))
+        chain.append((None, [], ["np.nan"] * len(forms)))
+    if loop.fast:
+        for _, body, _ in chain:
+            lines += body
+        for i, d in enumerate(dests):
+            select = chain[-1][2][i]
+            for cond, _, results in reversed(chain[:-1]):
+                select = f"{results[i]} if {cond} else {select}"
+            lines.append(f"{d} = {select}")
+        return dests
+    for j, (cond, body, results) in enumerate(chain):
         if cond is None:
             head = "else:" if j else "if True:"
         else:
             head = f"{'if' if j == 0 else 'elif'} {cond}:"
         lines.append(head)
         lines += ["    " + t for t in body]
+        lines += [f"    {d} = {r}" for d, r in zip(dests, results)]
     return dests
 
 
@@ -448,7 +485,7 @@ def _body(form: Form, loop: _Loop, lines: list[str]) -> str:
 #: Names at module level or in the loops; loss and parameter names may not take them (nor
 #: NAME where _NAME is a runtime helper).
 _RESERVED = numpy_printer._RESERVED | {
-    "numba", "os", "concurrent", "threads", "a", "param", "fits", "outputs", "run", "finite_in",
+    "numba", "os", "concurrent", "threads", "param", "fits", "outputs", "run", "finite_in",
     "jit", "loop", "POOLS", "CACHE", "MIN_CHUNK", "ERRSTATE", "DOMAINS",
 }
 _check_name = identifier_check(_RESERVED, numpy_printer._RESERVED_RE)
@@ -461,7 +498,42 @@ def _loop_code(spec: Spec, n: int | None, forms) -> tuple[list[str], list[str]]:
     public = names[3] if n is None else names[n]
     params = [p.symbol for p in spec.loss.params]
     consts = _Constants(params)
-    loop = _Loop(consts)
+    full = _loop_body(spec, n, forms, _Loop(consts))
+    fast = _loop_body(spec, n, forms, _Loop(consts, fast=True))
+    pnames = [p.name for p in spec.loss.params]
+    cnames = [name for name, _, _ in consts.defs]
+    outs = ["_value", "_grad"] if n is None else ["_out"]
+    code = _loop_def(f"__{public}", spec, public, outs, cnames + pnames, full)
+    arrays = "(x, value, grad)" if n is None else "(x, out)"
+    values = [*cnames, *pnames]
+    tup = f"({values[0]},)" if len(values) == 1 else f"({', '.join(values)})"
+    kargs = ", ".join(["x", *(["value", "grad"] if n is None else ["out"]), *pnames])
+    kernel = [f"def _{public}({kargs}, threads=1):"]
+    kernel.append(f'    """{public} on 1-d arrays of the working dtype."""')
+    kernel += [f"    {c}" for c in consts.prologue(spec.name)]
+    loops = [f"__{public}"]
+    if fast[1] != full[1]:  # a rare path: the fast loop first, the full one if it was needed
+        code = _loop_def(f"__{public}_fast", spec, public, outs, cnames + pnames, fast) + [
+            "", ""] + code
+        loops.insert(0, f"__{public}_fast")
+    for i, name in enumerate(loops):
+        head = "if " if i == 0 and len(loops) > 1 else ""
+        call = f'{head}_loop("{public}", {name}, threads, {arrays}, {tup})'
+        indent = "    " * (1 + i)
+        if len(indent + call) > 99:
+            call = f"\n{indent}    ".join([f"{head}_loop(", f'"{public}",', f"{name},",
+                                              "threads,", f"{arrays},", f"{tup},"]) + (
+                f"\n{indent})")
+        if head:
+            kernel.append("    # the fast loop counts the elements it cannot finish; the full one")
+            kernel.append("    # (numpy's path for every element) runs when there was one")
+            call += ":"
+        kernel += [indent + t if j == 0 else t for j, t in enumerate(call.split("\n"))]
+    return _long(kernel), _long(code)
+
+
+def _loop_body(spec: Spec, n: int | None, forms, loop: _Loop):
+    """(the narrow constants, the loop body's lines, the result of each output)."""
     lines: list[str] = []
     if n is None:
         f0, f1 = forms[0], forms[1]
@@ -474,39 +546,38 @@ def _loop_code(spec: Spec, n: int | None, forms) -> tuple[list[str], list[str]]:
             results = _single([f0, f1], loop, lines)
         else:
             results = [_body(f0, loop, lines), _body(f1, loop, lines)]
-        outs = ["_value", "_grad"]
     else:
         results = [_body(forms[n], loop, lines)]
-        outs = ["_out"]
-    pnames = [p.name for p in spec.loss.params]
-    cnames = [name for name, _, _ in consts.defs]
-    args = ", ".join(["_x", *outs, *cnames, *pnames])
-    code = ["@_jit", f"def __{public}({args}):"]
-    code.append(f'    """{spec.name}{public[len(spec.name):]}: one pass over x."""')
+    return loop.narrow, lines, results
+
+
+def _loop_def(name: str, spec: Spec, public: str, outs, args, body) -> list[str]:
+    narrow, lines, results = body
+    fast = name.endswith("_fast")
+    code = ["@_jit", f"def {name}({', '.join(['_x', *outs, *args])}):"]
+    what = ", the rare paths counted, not taken" if fast else ""
+    code.append(f'    """{public}: one pass over x{what}."""')
     code.append("    _T = _x.dtype.type")
-    code += [f"    {name} = _T({text})" for text, name in loop.narrow.items()]
+    code += [f"    {k} = _T({text})" for text, k in narrow.items()]
+    if fast:
+        code.append("    _bad = 0")
     code.append("    for _i in range(_x.size):")
     code.append("        _xi = _x[_i]")
+    if fast:  # per element, then summed outside the branches: the loop still vectorises
+        code.append("        _f = 0")
     code += ["        " + t for t in lines]
+    if fast:
+        code.append("        _bad += _f")
     code += [f"        {o}[_i] = {r}" for o, r in zip(outs, results)]
-    kargs = ", ".join(["x", *(["value", "grad"] if n is None else ["out"]), *pnames])
-    kernel = [f"def _{public}({kargs}, threads=1):"]
-    kernel.append(f'    """{public} on 1-d arrays of the working dtype."""')
-    kernel += [f"    {c}" for c in consts.prologue(spec.name)]
-    arrays = "(x, value, grad)" if n is None else "(x, out)"
-    values = [*cnames, *pnames]
-    tup = f"({values[0]},)" if len(values) == 1 else f"({', '.join(values)})"
-    call = f'    _loop("{public}", __{public}, threads, {arrays}, {tup})'
-    if len(call) > 100:
-        call = "\n        ".join(["    _loop(", f'"{public}",', f"__{public},", "threads,",
-                                  f"{arrays},", f"{tup},"]) + "\n    )"
-    kernel += call.split("\n")
-    return _long(kernel), _long(code)
+    if fast:
+        code.append("    return _bad")
+    return code
 
 
 def _long(lines: list[str]) -> list[str]:
     """Code lines over 100 characters marked for linters (a condition over many runs)."""
-    return [t + "  # noqa: E501" if len(t) > 100 and not t.endswith("E501") else t
+    # docs.noqa marks the other lines (it leaves lines indented deeper than 4 alone)
+    return [t + "  # noqa: E501" if len(t) > 100 and t.startswith(" " * 5) else t
             for t in lines]
 
 
@@ -620,7 +691,8 @@ def generate(
     out += ['"""' + docs.doc(mdoc[0])]
     out += docs.wrap(mdoc[1:], "")
     out += ['"""', "", "from __future__ import annotations", "", "import concurrent.futures",
-            "import math", "import numbers", "import os", "", "import numpy as np", "",
+            "import math", "import numbers", "import os", "import sys", "",
+            "import numpy as np", "",
             "try:", "    import numba",
             "except ImportError as _exc:  # the module says what it needs",
             "    raise ImportError(",
@@ -645,4 +717,17 @@ def generate(
     text = "\n".join(docs.noqa(out)).rstrip("\n") + "\n"
     text = re.sub(r"\n{3,}(?=\S)", "\n\n\n", text)
     escape.check_python(text, docs.text_fields([s.loss for s in specs]), what="module")
+    _unique_definitions(text)
     return text
+
+
+def _unique_definitions(text: str) -> None:
+    """Two losses whose generated names meet (``a``'s fast loop ``__a_fast`` and the loop of
+    a loss called ``a_fast``) would shadow each other: refused."""
+    seen: set[str] = set()
+    for node in ast.parse(text).body:
+        if isinstance(node, ast.FunctionDef):
+            if node.name in seen:
+                raise LossError(f"the generated function {node.name} would be defined twice "
+                                "(two losses whose names meet, as a and a_fast); rename one")
+            seen.add(node.name)

@@ -20,7 +20,7 @@ import sympy as sp
 
 from ..numerics import primitives as P
 
-__all__ = ["HELPERS", "helper_name", "helper_source"]
+__all__ = ["HELPERS", "has_fast", "helper_name", "helper_source"]
 
 _F64 = np.finfo(np.float64)
 _LOGCOSH_T = repr(-0.5 * math.log(float(_F64.eps)))
@@ -95,6 +95,32 @@ def ___hypotm1(u, q):
         return 1.0 if u > 0 else -1.0
     return u / ___norm(abs(u), q)
 ''',
+    "___norm_fast": f'''
+@_jit
+def ___norm_fast(a, q):
+    """___norm without its rare paths, and 1 where one was needed (a*a overflowed, or q*q
+    is not normal): no call, so a loop over it vectorises."""
+    q2 = q * q
+    h = math.sqrt(a * a + q2)
+    return h, 0 if ({float(_F64.tiny)!r} <= q2 < math.inf and not math.isinf(h)) else 1
+''',
+    "___hypotm_fast": '''
+@_jit
+def ___hypotm_fast(u, q):
+    """___hypotm through ___norm_fast: (the value, 1 where ___norm took a rare path)."""
+    a = abs(u)
+    h, bad = ___norm_fast(a, q)
+    r = a * (a / (h + q))
+    return (a if math.isinf(a) else r), bad
+''',
+    "___hypotm1_fast": '''
+@_jit
+def ___hypotm1_fast(u, q):
+    """___hypotm1 through ___norm_fast: (the value, 1 where ___norm took a rare path)."""
+    h, bad = ___norm_fast(abs(u), q)
+    r = u / h
+    return ((1.0 if u > 0 else -1.0) if math.isinf(u) else r), bad
+''',
     "___hypotm2": f'''
 @_jit
 def ___hypotm2(u, q):
@@ -147,11 +173,22 @@ HELPERS: dict[type, str] = {
     sp.sech: "___sech",
 }
 
-_NEEDS = {"___hypotm": ("___norm",), "___hypotm1": ("___norm",)}
+_NEEDS = {
+    "___hypotm": ("___norm",),
+    "___hypotm1": ("___norm",),
+    "___hypotm_fast": ("___norm_fast",),
+    "___hypotm1_fast": ("___norm_fast",),
+}
 
 
 def helper_name(e: sp.Basic) -> str | None:
     return HELPERS.get(type(e))
+
+
+def has_fast(name: str) -> bool:
+    """Whether helper ``name`` has a ``name_fast`` variant: the value without the rare
+    paths, and 1 where one was needed (the printer's fast loops count those)."""
+    return f"{name}_fast" in _SOURCES
 
 
 def helper_source(code: str) -> str:
