@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .. import catalog, cli
-from ..emit.numpy import generate
+from ..emit import targets
 from ..loss import Loss
 from ..outputs import check_target, display_path, stale, unified_diff, write_files
 
@@ -103,14 +103,6 @@ def _command(args: argparse.Namespace, header: bool = False) -> str:
     return shlex.join(parts)
 
 
-def _generator(target: str):
-    if target == "numba":  # imported on use: it needs no numba to generate, only to run
-        from ..emit.numba import generate as numba_generate
-
-        return numba_generate
-    return generate
-
-
 def run(args: argparse.Namespace) -> int:
     if args.diff and not args.check:
         raise cli.UsageError("--diff needs --check")
@@ -132,7 +124,8 @@ def run(args: argparse.Namespace) -> int:
     elif args.name != "expr":
         raise cli.UsageError("--name only names an --expr loss")
     params = parse_param_items(args.param, losses)
-    text = _generator(args.target)(losses, params=params, command=_command(args, header=True))
+    generate = targets.get(args.target).generator()
+    text = generate(losses, params=params, command=_command(args, header=True))
     if not args.output:
         sys.stdout.write(text)
         return cli.EXIT_OK
@@ -172,9 +165,10 @@ def register(sub) -> None:
                    'abs(x) - 0.5" (defined last)')
     p.add_argument("--name", default="expr", metavar="NAME",
                    help="the --expr loss's name in the module (default: expr)")
-    p.add_argument("--target", choices=("numpy", "numba"), default="numpy",
-                   help="the code to generate (default: numpy; numba: the same API, each "
-                   "function one fused loop)")
+    p.add_argument("--target", choices=targets.names(), default="numpy",
+                   help="the code to generate: " + "; ".join(
+                       f"{t}: {targets.get(t).summary}" for t in targets.names())
+                   + " (default: numpy)")
     p.add_argument("-o", "--output", metavar="FILE",
                    help="the module to write (default: print it)")
     p.add_argument("--param", action="append", metavar="NAME.PARAM=VALUE",

@@ -91,7 +91,9 @@ def checks(spec: Spec, func: str) -> list[str]:
     return lines + [f"_p = ({tup}{',' if len(spec.loss.params) == 1 else ''})"]
 
 
-def kernels(spec: Spec, ns: Namespace) -> tuple[tuple[Form, ...], list[str], bool]:
+def kernels(
+    spec: Spec, ns: Namespace, third: bool = True
+) -> tuple[tuple[Form, ...], list[str], bool]:
     """The forms, the kernel source ``_NAME_k0 .. _NAME_k2`` (and ``_NAME_k3``, f''' for a
     Hessian's own derivative, when it can be emitted) and whether k3 exists."""
     fs = forms(spec)
@@ -102,11 +104,11 @@ def kernels(spec: Spec, ns: Namespace) -> tuple[tuple[Form, ...], list[str], boo
     for n, f in enumerate(fs):
         doc = f"{spec.name}: {what[n]} on an array of the working dtype."
         lines += ["", ""] + printer.kernel(f"_{spec.name}_k{n}", f, params, doc)
-    third = third_form(spec)
+    third_f = third_form(spec) if third else None
     has3 = False
-    if third is not None:
+    if third_f is not None:
         try:
-            k3 = printer.kernel(f"_{spec.name}_k3", third, params,
+            k3 = printer.kernel(f"_{spec.name}_k3", third_f, params,
                                 f"{spec.name}: third derivative (the Hessian's own derivative).")
         except Exception:  # noqa: BLE001 - f''' is optional: its callers say it is missing
             k3 = []

@@ -92,7 +92,8 @@ class _Constants:
     with its numpy calls turned into ``_m`` (:data:`SCALAR_MATH`: ``math`` that returns
     inf/NaN instead of raising)."""
 
-    def __init__(self, params: Sequence[sp.Symbol]):
+    def __init__(self, params: Sequence[sp.Symbol], ns: Namespace):
+        self.ns = ns
         self.params = {p: p.name for p in params}
         self.defs: list[tuple[str, str]] = []
         self.names: dict[object, str] = {}
@@ -126,7 +127,7 @@ class _Constants:
             return self.ref(b)
         e64, e32 = 1024, 128  # float64's and float32's maxexp
         code = (
-            f"2.0 ** {(e64 - b.margin) // b.power} if _double(x) "
+            f"2.0 ** {(e64 - b.margin) // b.power} if _double({self.ns.xp}x) "
             f"else 2.0 ** {(e32 - b.margin) // b.power}"
         )
         return self._new(("dtype", b), code)
@@ -228,7 +229,7 @@ class Printer:
         self.ns = ns
 
     def kernel(self, fname: str, form: Form, params: Sequence[sp.Symbol], doc: str) -> list[str]:
-        consts = _Constants(params)
+        consts = _Constants(params, self.ns)
         lines: list[str] = []
         names: Counter = Counter()
         result = self._form(form, consts, lines, names)
@@ -330,25 +331,29 @@ class Printer:
         ns = self.ns
         guard = (not form.safe[0], not form.safe[1])
         safe = safe_points(form)
-        joined: list[tuple[str | None, str]] = []
+        (piece0, runs0), *others = form.regions
+        plan0 = self._plan(form, piece0)
+        if (not others and len(runs0) == 1 and runs0[0].lo is None and runs0[0].hi is None
+                and len(plan0) == 1):
+            # One piece on the whole line whose IEEE value at +-inf is not its limit: on x
+            # with the infinities replaced by its safe point, the limits patched after (the
+            # numpy target's path, which computes this piece in the working dtype)
+            inf = ns.fn("isinf", "x")
+            lines.append(f"_x{piece0} = {ns.fn('where', inf, consts.ref(safe[piece0]), 'x')}")
+            value = _Expressions(ns, consts, lines, names).compile(plan0[0].expr, f"_x{piece0}")
+            lines.append(f"_r = {value}")
+            return self._limits(form, (True, True), consts, lines)
+        joined: list[tuple[str, str]] = []
         for piece, runs in form.regions:
-            plan = single(form.table.pieces[piece][0]) if form.plans is None else form.plans[piece]
+            plan = self._plan(form, piece)
             masks = [self._run_mask(r, guard, consts) for r in runs]
-            mask = None if None in masks else " | ".join(masks)
-            mname = None
-            if mask is not None:
-                mname = f"_m{piece}"
-                lines.append(f"{mname} = {mask}")
+            mname = f"_m{piece}"
+            lines.append(f"{mname} = {' | '.join(m or '(x == x)' for m in masks)}")
             if len(plan) == 1 and not _has_x(plan[0].expr):
                 joined.append((mname, consts.ref(plan[0].expr)))
                 continue
             src = f"_x{piece}"
-            s = consts.ref(safe[piece])
-            if mname is None:  # the whole line but +-inf (guarded: patched below)
-                inf = ns.fn("isinf", "x")
-                lines.append(f"{src} = {ns.fn('where', inf, s, 'x')}")
-            else:
-                lines.append(f"{src} = {ns.fn('where', mname, 'x', s)}")
+            lines.append(f"{src} = {ns.fn('where', mname, 'x', consts.ref(safe[piece]))}")
             wide = any(_rounds_more_than_once(r.expr) for r in plan)
             if wide:  # float32: in float64, rounded once (the numpy target's rule)
                 lines.append(f"{src} = _wide({ns.xp}{src})")
@@ -359,14 +364,22 @@ class Printer:
             vname = f"_v{piece}"
             lines.append(f"{vname} = {value}")
             joined.append((mname, vname))
-        code = ns.fn("full_like", "x", "math.nan")
+        code = ns.fn("full_like", "x", "math.nan")  # NaN satisfies no mask: it stays NaN
         for mname, value in reversed(joined):
-            code = value if mname is None else ns.fn("where", mname, value, code)
+            code = ns.fn("where", mname, value, code)
         lines.append(f"_r = {code}")
+        return self._limits(form, guard, consts, lines)
+
+    @staticmethod
+    def _plan(form: Masked, piece: int) -> Plan:
+        return single(form.table.pieces[piece][0]) if form.plans is None else form.plans[piece]
+
+    def _limits(self, form: Masked, guard: tuple[bool, bool], consts: _Constants,
+                lines: list[str]) -> str:
         for side, (inf, flag) in enumerate((("-math.inf", guard[0]), ("math.inf", guard[1]))):
             if flag:
                 lim = consts.ref(form.limits[side])
-                lines.append(f"_r = {ns.fn('where', f'x == {inf}', lim, '_r')}")
+                lines.append(f"_r = {self.ns.fn('where', f'x == {inf}', lim, '_r')}")
         return "_r"
 
     def _regimes(self, plan: Plan, src: str, safe: sp.Expr, samples, consts: _Constants,
@@ -460,7 +473,7 @@ def _hypotm1(XPu, q):
     w = _wide(XPu)
     inf = xp.isinf(w)
     r = xp.where(inf, 0.0, w) / _hypot(XPxp.abs(w), q)
-    return _narrow(XPxp.where(inf, xp.where(w > 0, 1.0, -1.0), r), u.dtype)
+    return _narrow(XPxp.where(inf, xp.sign(w), r), u.dtype)
 ''',
     "_hypotm2": '''
 def _hypotm2(XPu, q):
@@ -468,7 +481,7 @@ def _hypotm2(XPu, q):
     ((1/q)/t)/t/t instead (the 1 in 1 + t*t is below the rounding there)."""
     w = _wide(XPu)
     t = xp.abs(w / q)
-    big = t >= 2.0 ** (((1024 if _double(w) else 128) - 8) // 3)
+    big = t >= 2.0 ** (((1024 if _double(XPw) else 128) - 8) // 3)
     tb = xp.where(big, t, 1.0)
     ts = xp.where(big, 1.0, t)
     r = xp.where(big, ((1.0 / q) / tb) / tb / tb, ((ts * ts) + 1.0) ** -1.5 / q)
@@ -480,7 +493,7 @@ def _log1p_sq(XPu, k):
     2*log|u| + log(k) + log1p(1/(k*(u*u))) (u*u may overflow there: the last term is 0)."""
     w = _wide(XPu)
     a = xp.abs(w)
-    small = a < 2.0 ** (((1024 if _double(w) else 128) - 4) // 2)
+    small = a < 2.0 ** (((1024 if _double(XPw) else 128) - 4) // 2)
     s = xp.where(small, a, 1.0)
     b = xp.where(small, 1.0, a)
     big = (2.0 * xp.log(b) + math.log(k)) + xp.log1p(1.0 / (k * (b * b)))
