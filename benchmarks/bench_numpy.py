@@ -171,7 +171,13 @@ def check(impl, name, x, ref):
 
 def run_section(name, param, x, gen, buffers, rounds, warmup):
     rows = implementations(name, param, x, gen, buffers)
-    ref = reference(name, x.astype(np.float64))
+    return run_section_rows(rows, x, reference(name, x.astype(np.float64)), rounds, warmup)
+
+
+def run_section_rows(rows, x, ref, rounds, warmup):
+    """Check every row against ``ref``, then time them in shuffled round-robin rounds
+    (``bench_numba.py`` times its own rows with this too)."""
+    name = ""
     for impl in rows:
         if impl.hook:
             impl.hook()

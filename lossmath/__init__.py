@@ -73,7 +73,7 @@ def compile(  # noqa: A001 - lossmath.compile, as the issue names it
     params: Mapping[str, object] | None = None,
 ):
     """The generated module of ``loss`` for ``target`` ("numpy", "torch", "jax",
-    "array-api"), in memory; see :func:`lossmath.emit.targets.compile`."""
+    "array-api", "numba"), in memory; see :func:`lossmath.emit.targets.compile`."""
     from .emit.targets import compile as _compile
 
     return _compile(loss, target, params)

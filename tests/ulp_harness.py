@@ -98,13 +98,13 @@ def _catalog_loss(name: str) -> Loss:
 
 
 def all_losses() -> dict[str, Loss]:
+    """The harness's losses; the same Loss objects on every call, so the truths (cached per
+    loss) are computed once per process whichever test or target asks."""
     return dict(_all_losses())
 
 
 @cache
 def _all_losses() -> dict[str, Loss]:
-    # the same Loss objects on every call: the mpmath truths (cached per loss) and the
-    # compiled tables are then shared by every harness run of a session (numpy, the targets)
     return {**{n: _catalog_loss(n) for n in CATALOG}, **user_losses()}
 
 
@@ -287,6 +287,16 @@ def generated_module(losses: dict[str, Loss], directory: Path | None = None):
     path = directory / "harness_losses.py"
     path.write_text(generate(list(losses.values())), encoding="utf-8")
     return load(path)
+
+
+_MODULES = tempfile.TemporaryDirectory(prefix="ulp_harness_")
+
+
+@cache
+def numpy_module():
+    """The numpy module of every harness loss, generated once per process (the numpy and
+    numba tests both compare with it)."""
+    return generated_module(all_losses(), Path(_MODULES.name))
 
 
 def run(names=None, per_decade: float = 0.3, dense: int = 40, mod=None):

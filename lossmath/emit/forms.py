@@ -23,6 +23,7 @@ any table.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import sympy as sp
 from sympy.codegen.cfunctions import expm1, log1p
@@ -112,6 +113,7 @@ _INF_SAFE = (
 )
 
 
+@lru_cache(maxsize=4096)  # sympy's limit takes ~0.1 s; every printer and docstring asks
 def limit_at(expr: sp.Expr, point: sp.Expr) -> sp.Expr:
     """The limit of ``expr`` as ``x -> point`` (+-oo), or ``nan`` when it has none."""
     if x not in expr.free_symbols:

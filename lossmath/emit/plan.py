@@ -16,6 +16,7 @@ from __future__ import annotations
 import builtins
 import keyword
 import re
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -205,10 +206,21 @@ def _stable(form: Form, table: IntervalTable, plans: tuple[Plan, ...]) -> Form:
     return Masked(table, regions(table), (False, False), limits, plans)
 
 
+#: forms() per Loss object (immutable, hashed by identity): every printer in a process asks
+#: for the same loss's forms, and recognising them runs sympy proofs (seconds per loss).
+_FORMS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def forms(spec: Spec) -> tuple[Form, Form, Form]:
     """The recognised form of each function; the transcendental ones (Single, Masked) with
     their pieces rewritten by the numerics stage. Clip, HuberLike and Steps are exact as they
-    are and are kept."""
+    are and are kept. (Computed once per loss; the tables depend on the loss alone.)"""
+    if spec.loss not in _FORMS:
+        _FORMS[spec.loss] = _forms(spec)
+    return _FORMS[spec.loss]
+
+
+def _forms(spec: Spec) -> tuple[Form, Form, Form]:
     t = spec.tables
     forms = [recognise(t[0], t[1]), recognise(t[1], t[2]), recognise(t[2], t[3])]
     if not any(isinstance(f, (Single, Masked)) for f in forms):

@@ -63,6 +63,8 @@ register(Target("torch", "torch:generate", ("torch",),
 register(Target("jax", "jax:generate", ("jax",), summary="custom_jvp functions, optax signatures"))
 register(Target("array-api", "array_api:generate", ("array_api_compat",),
                 summary="one module for numpy, torch, JAX, Dask, CuPy, array_api_strict"))
+register(Target("numba", "numba:generate", ("numpy", "numba"),
+                summary="the numpy API, each function one fused loop (lossmath[numba])"))
 
 _serial = itertools.count()
 
