@@ -29,13 +29,16 @@ import sympy as sp
 from sympy.codegen.cfunctions import expm1, log1p
 from sympy.functions.elementary.miscellaneous import MinMaxBase
 
+from ..errors import Undecided
+from ..loss import LossError
 from ..numerics.primitives import Primitive
 from ..symbols import x
 from ..table import IntervalTable
-from ..zeros import is_zero
+from ..zeros import is_zero, one_sided
 
 __all__ = [
     "Clip",
+    "UnsupportedExpression",
     "Form",
     "HuberLike",
     "Masked",
@@ -113,15 +116,48 @@ _INF_SAFE = (
 )
 
 
+class UnsupportedExpression(LossError):
+    """What a printer cannot emit (an expression node, a limit it cannot prove); the message
+    names it."""
+
+
+#: Generic values of a parameter by its sign assumption, for cross-checking a limit taken
+#: with symbolic parameters (:func:`lossmath.zeros.one_sided` takes it again at each).
+_SAMPLES = {
+    "positive": (sp.Rational(1, 3), sp.Rational(7, 5), sp.Rational(9, 2)),
+    "negative": (-sp.Rational(1, 3), -sp.Rational(7, 5), -sp.Rational(9, 2)),
+    "real": (-sp.Rational(5, 2), sp.Rational(1, 3), sp.Rational(7, 2)),
+}
+
+
+def _samples(symbols: set[sp.Symbol]) -> tuple[dict[sp.Symbol, sp.Expr], ...]:
+    order = sorted(symbols, key=str)
+    kinds = ["positive" if s.is_positive else "negative" if s.is_negative else "real"
+             for s in order]
+    return tuple({s: _SAMPLES[k][(i + j) % 3] for j, (s, k) in enumerate(zip(order, kinds))}
+                 for i in range(3))
+
+
 @lru_cache(maxsize=4096)  # sympy's limit takes ~0.1 s; every printer and docstring asks
 def limit_at(expr: sp.Expr, point: sp.Expr) -> sp.Expr:
-    """The limit of ``expr`` as ``x -> point`` (+-oo), or ``nan`` when it has none."""
+    """The limit of ``expr`` as ``x -> point`` (+-oo), or ``nan`` when it has none.
+
+    Taken by :func:`lossmath.zeros.one_sided`, the analysis's limit: with symbolic parameters
+    it is cross-checked at parameter samples, and a limit that hinges on the sign of a
+    parameter-dependent exponent is refused (sympy 1.14 gives ``-oo*sign(Abs(alpha - 2))``
+    for Barron's gradient at -oo, true only for alpha > 1). What cannot be proved is
+    :class:`UnsupportedExpression`: generated code never returns a guessed limit at +-inf.
+    """
     if x not in expr.free_symbols:
         return expr
+    params = expr.free_symbols - {x}
     try:
-        lim = sp.limit(expr, x, point)
-    except (NotImplementedError, ValueError, TypeError):  # pragma: no cover - sympy limits
-        return sp.nan
+        lim = one_sided(expr, point, "", _samples(params))
+    except Undecided as exc:
+        raise UnsupportedExpression(
+            f"cannot emit the limit at x = {point}: {exc}; fix the parameters it depends on "
+            "(Loss.subs) to generate code"
+        ) from None
     if lim.has(sp.AccumBounds, sp.zoo, sp.nan, sp.I) or lim.free_symbols & {x}:
         return sp.nan
     return lim

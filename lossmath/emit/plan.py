@@ -27,7 +27,16 @@ from ..loss import Loss, LossError, Param
 from ..numerics.regimes import Plan, single
 from ..numerics.rewrite import plan_pieces
 from ..table import IntervalTable
-from .forms import Form, Masked, Single, at_infinity, limit_at, recognise, regions
+from .forms import (
+    Form,
+    Masked,
+    Single,
+    UnsupportedExpression,
+    at_infinity,
+    limit_at,
+    recognise,
+    regions,
+)
 
 __all__ = [
     "SUFFIX",
@@ -45,10 +54,6 @@ __all__ = [
     "safe_points",
     "third_form",
 ]
-
-
-class UnsupportedExpression(LossError):
-    """An expression node a printer cannot translate; the message names it and the target."""
 
 
 def float_literal(value: sp.Expr) -> str:
