@@ -161,7 +161,10 @@ CASES = [
      dict(strictly_convex=False, lipschitz=OO, curvature_bound=OO, bounded=True,
           redescending=True, calibrated=True)),
     # sigmoid 1/(1 + e^x): non-convex and phi(0) = 1/2 below its supremum 1: the sufficient
-    # condition fails, the theorem does not apply: undecided (with a note). f' = -s(1 - s),
+    # condition fails and the theorem does not apply, so lossmath is undecided (with a note;
+    # the test pins that it is not a definite answer). The truth is True: phi(a) + phi(-a) = 1
+    # gives C_eta(a) = (1 - eta) + (2 eta - 1) phi(a), so for eta > 1/2 H = 1 - eta (a -> oo)
+    # and H^- = 1/2 (phi >= 1/2 on a <= 0), and H^- > H. f' = -s(1 - s),
     # sup 1/4; f'' = s(1 - s)(1 - 2s) ... sup sqrt3/18 at s = (3 ± sqrt3)/6.
     ("sigmoid", lambda: _loss("sigmoid", 1 / (1 + sp.exp(x)), kind="margin"),
      dict(lipschitz=sp.Rational(1, 4), curvature_bound=sp.sqrt(3) / 18, bounded=True,
@@ -375,3 +378,14 @@ def test_leading_terms():
         lead(sp.Add(x + 1, -x, evaluate=False), sign)  # cancellation: needs the next order
     with pytest.raises(NoLeadingTerm):
         lead(sp.sin(x), sign)
+
+
+def test_oscillating_curvature_is_undecided_with_a_note():
+    # x**2 + sin(x): f'' = 2 - sin(x) has sup 3 (at x = -pi/2 + 2 k pi), but it has no limit at
+    # infinity and infinitely many critical points: neither the critical points nor a
+    # monotone tail can be used, so the bound must be undecided, not guessed. f' = 2x + cos x
+    # is unbounded: Lipschitz oo. Within the command line's 10 s budget.
+    report = analyse(_loss("wavy2", x**2 + sp.sin(x)), timeout=10)
+    assert report.lipschitz == OO
+    assert report.curvature_bound is None
+    assert any(n.startswith("curvature_bound:") for n in report.notes)

@@ -27,7 +27,7 @@ from ..table import IntervalTable
 from ..zeros import NO_LIMIT, certified_value, is_zero, one_sided
 from .signs import nonnegative_on
 from .smoothness import BreakpointReport
-from .tails import assumed_sign
+from .tails import SignDepends, assumed_sign
 
 __all__ = ["convex", "growth", "minimum_at_zero", "symmetric"]
 
@@ -207,6 +207,8 @@ def _lead_growth(expr: sp.Expr, direction: sp.Expr) -> str | None:
         d = sp.expand(lead.exponent)
         if d == 0:
             return "logarithmic"
+    except SignDepends as exc:
+        raise Undecided(f"the growth depends on the parameters ({exc})") from None
     except NoLeadingTerm:
         return None
     if d.is_Integer:

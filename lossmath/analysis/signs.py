@@ -103,8 +103,8 @@ def _certified_at(expr: sp.Expr, sample: Sample) -> sp.Expr | None:
     ``evalf``: substituting exactly first would make sympy build exact rational powers of
     huge rationals (``(10**12/c**2 + 1)**(3039/4000)``), whose perfect-power and factoring
     tests take minutes (Barron's loss with a symbolic alpha)."""
-    if not sample:
-        return certified_value(expr)
+    if not sample or not any(p.exp.free_symbols & set(sample) for p in expr.atoms(sp.Pow)):
+        return certified_value(expr.xreplace(dict(sample)))  # no parameter in an exponent
     try:
         v = expr.evalf(20, subs=dict(sample), strict=True)
     except (sp.core.evalf.PrecisionExhausted, ValueError, TypeError):

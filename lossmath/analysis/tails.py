@@ -23,7 +23,7 @@ from ..symbols import x
 from ..table import IntervalTable
 from ..zeros import NO_LIMIT, certified_value, is_zero, one_sided
 
-__all__ = ["Limits", "bounded_table", "redescending"]
+__all__ = ["Limits", "SignDepends", "assumed_sign", "bounded_table", "redescending"]
 
 
 class Limits:
@@ -46,6 +46,11 @@ class Limits:
             # and milliseconds where sympy's limit of 1 - tanh(x)**2 takes seconds
             try:
                 return limit_value(expr, point, assumed_sign)
+            except SignDepends as exc:
+                # the order of the leading term depends on the parameters: so does the
+                # limit, whatever sympy's limit says (it answered oo for Barron's gradient)
+                raise Undecided(f"the limit of {expr} at x = {point} depends on the "
+                                f"parameters ({exc})") from None
             except NoLeadingTerm:
                 pass
         return one_sided(expr, point, side, self.samples)
@@ -65,8 +70,13 @@ def assumed_sign(g: sp.Expr) -> int:
         return 1 if v > 0 else -1 if v < 0 else 0
     s = sign_by_assumptions(g)
     if s is None:
-        raise NoLeadingTerm(f"the sign of {g} is not fixed by the assumptions")
+        raise SignDepends(f"the sign of {g} is not fixed by the assumptions")
     return s
+
+
+class SignDepends(NoLeadingTerm):
+    """The leading term needs the sign of an expression in the parameters that the
+    assumptions leave open."""
 
 
 def sign_by_assumptions(g: sp.Expr) -> int | None:
