@@ -247,7 +247,10 @@ def l2(x, *, out=None):
     Evaluated as x**2 on the whole line.
 
     Smoothness: l2 is Cinf.
-    Reference: none recorded.
+    Reference: Adrien-Marie Legendre, "Nouvelles methodes pour la determination des orbites des
+    cometes", Firmin Didot, Paris (appendix: the method of least squares), 1805.
+    Reference: Trevor Hastie et al., "The Elements of Statistical Learning", Springer, 2nd
+    edition, 2009, doi:10.1007/978-0-387-84858-7 <https://doi.org/10.1007/978-0-387-84858-7>.
 
     Parameters
     ----------
@@ -281,7 +284,10 @@ def l2_grad(x, *, out=None):
     Evaluated as 2*x on the whole line.
 
     Smoothness: l2 is Cinf.
-    Reference: none recorded.
+    Reference: Adrien-Marie Legendre, "Nouvelles methodes pour la determination des orbites des
+    cometes", Firmin Didot, Paris (appendix: the method of least squares), 1805.
+    Reference: Trevor Hastie et al., "The Elements of Statistical Learning", Springer, 2nd
+    edition, 2009, doi:10.1007/978-0-387-84858-7 <https://doi.org/10.1007/978-0-387-84858-7>.
 
     Parameters
     ----------
@@ -315,7 +321,10 @@ def l2_hess(x, *, out=None):
     Piecewise constant: evaluated with comparisons only.
 
     Smoothness: l2 is Cinf.
-    Reference: none recorded.
+    Reference: Adrien-Marie Legendre, "Nouvelles methodes pour la determination des orbites des
+    cometes", Firmin Didot, Paris (appendix: the method of least squares), 1805.
+    Reference: Trevor Hastie et al., "The Elements of Statistical Learning", Springer, 2nd
+    edition, 2009, doi:10.1007/978-0-387-84858-7 <https://doi.org/10.1007/978-0-387-84858-7>.
 
     Parameters
     ----------
@@ -354,7 +363,10 @@ def l2_value_and_grad(x, *, out=None):
     f': Evaluated as 2*x on the whole line.
 
     Smoothness: l2 is Cinf.
-    Reference: none recorded.
+    Reference: Adrien-Marie Legendre, "Nouvelles methodes pour la determination des orbites des
+    cometes", Firmin Didot, Paris (appendix: the method of least squares), 1805.
+    Reference: Trevor Hastie et al., "The Elements of Statistical Learning", Springer, 2nd
+    edition, 2009, doi:10.1007/978-0-387-84858-7 <https://doi.org/10.1007/978-0-387-84858-7>.
 
     Parameters
     ----------
@@ -394,7 +406,8 @@ def l1(x, *, out=None):
     At breakpoints (the piece that owns the point): l1(0) = 0 (the piece Abs(x)).
 
     Smoothness: l1 is C0 (x = 0: C0).
-    Reference: none recorded.
+    Reference: Trevor Hastie et al., "The Elements of Statistical Learning", Springer, 2nd
+    edition, 2009, doi:10.1007/978-0-387-84858-7 <https://doi.org/10.1007/978-0-387-84858-7>.
 
     Parameters
     ----------
@@ -429,7 +442,8 @@ def l1_grad(x, *, out=None):
     At breakpoints (the piece that owns the point): l1_grad(0) = 0 (the piece sign(x)).
 
     Smoothness: l1 is C0 (x = 0: C0); so its derivative of order 1 is discontinuous at x = 0.
-    Reference: none recorded.
+    Reference: Trevor Hastie et al., "The Elements of Statistical Learning", Springer, 2nd
+    edition, 2009, doi:10.1007/978-0-387-84858-7 <https://doi.org/10.1007/978-0-387-84858-7>.
 
     Parameters
     ----------
@@ -464,7 +478,8 @@ def l1_hess(x, *, out=None):
     At breakpoints (the piece that owns the point): l1_hess(0) = 0 (the piece 0).
 
     Smoothness: l1 is C0 (x = 0: C0); so its derivative of order 2 is discontinuous at x = 0.
-    Reference: none recorded.
+    Reference: Trevor Hastie et al., "The Elements of Statistical Learning", Springer, 2nd
+    edition, 2009, doi:10.1007/978-0-387-84858-7 <https://doi.org/10.1007/978-0-387-84858-7>.
 
     Parameters
     ----------
@@ -504,7 +519,8 @@ def l1_value_and_grad(x, *, out=None):
     (the piece sign(x)).
 
     Smoothness: l1 is C0 (x = 0: C0); so its derivative of order 1 is discontinuous at x = 0.
-    Reference: none recorded.
+    Reference: Trevor Hastie et al., "The Elements of Statistical Learning", Springer, 2nd
+    edition, 2009, doi:10.1007/978-0-387-84858-7 <https://doi.org/10.1007/978-0-387-84858-7>.
 
     Parameters
     ----------
