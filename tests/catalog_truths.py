@@ -221,7 +221,7 @@ TRUTHS: tuple[Truth, ...] = (
               lambda v: abs(v) - (W_W - W_W * log(1 + W_W / W_EPS))),
           (B("-10", "C0", "1/6"), B("0", "C0", 10), B("10", "C0", "1/6")),
           False, True, 5, False, None, "5", "oo", False, False, scan=(-20, 20)),
-    Truth("adaptive_wing", "omega = 14, theta = 1/2, eps = 1, p = 2.1 (mmpose defaults, y = 0): "
+    Truth("adaptive_wing", "omega = 14, theta = 1/2, eps = 1 (fixed), p = 2.1 (mmpose, y = 0): "
           "inside f'' = omega p u^(p-2)((p-1) - u^p)/(1+u^p)^2 > 0 since u^p <= 0.5^2.1 < p-1, "
           "so f' rises to A at theta and stays A outside: convex, not strictly; f''' ~ u^(-0.9) "
           "at 0 (hand)",

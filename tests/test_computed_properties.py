@@ -161,7 +161,10 @@ CASES = [
      dict(strictly_convex=False, lipschitz=OO, curvature_bound=OO, bounded=True,
           redescending=True, calibrated=True)),
     # sigmoid 1/(1 + e^x): non-convex and phi(0) = 1/2 below its supremum 1: the sufficient
-    # condition fails, the theorem does not apply: undecided (with a note). f' = -s(1 - s),
+    # condition fails and the theorem does not apply, so lossmath is undecided (with a note;
+    # the test pins that it is not a definite answer). The truth is True: phi(a) + phi(-a) = 1
+    # gives C_eta(a) = (1 - eta) + (2 eta - 1) phi(a), so for eta > 1/2 H = 1 - eta (a -> oo)
+    # and H^- = 1/2 (phi >= 1/2 on a <= 0), and H^- > H. f' = -s(1 - s),
     # sup 1/4; f'' = s(1 - s)(1 - 2s) ... sup sqrt3/18 at s = (3 ± sqrt3)/6.
     ("sigmoid", lambda: _loss("sigmoid", 1 / (1 + sp.exp(x)), kind="margin"),
      dict(lipschitz=sp.Rational(1, 4), curvature_bound=sp.sqrt(3) / 18, bounded=True,

@@ -267,13 +267,13 @@ def _tables(loss) -> tuple[IntervalTable, IntervalTable, IntervalTable]:
 def _point_loss(loss, p: sp.Symbol, v: sp.Expr):
     """``loss`` at ``p = v``, or None where its formula has no value there (0/0 in Barron's
     ``|alpha - 2|/alpha`` at 0 and 2). Such a value is left out of the conditions rather than
-    replaced by a limit: a limit in ``p`` of every piece costs seconds of sympy time, and the
-    catalog's own losses define those values themselves (``Loss.subs`` is not consulted where
-    the formula is singular, so a definition by limit is not assumed to exist)."""
-    for expr, _ in loss.table.pieces:
-        if expr.xreplace({p: v}).has(sp.nan, sp.zoo):
-            return None
-    try:
+    replaced by a limit (a limit in ``p`` of every piece costs seconds of sympy time), unless
+    the loss defines its singular values itself: the catalog's Barron has a ``special`` hook
+    that ``Loss.subs`` consults (its limits, derived once by sympy)."""
+    singular = any(e.xreplace({p: v}).has(sp.nan, sp.zoo) for e, _ in loss.table.pieces)
+    if singular and getattr(loss, "special", None) is None:
+        return None
+    try:  # a loss that defines its singular values (``Loss.special``) substitutes them
         return loss.subs({p.name: v})
     except LossError:
         return None

@@ -75,9 +75,12 @@ WANG_2019 = Reference(
 _omega = Param("omega", default=14, description="scale of the logarithmic zone",
                latex=r"\omega")
 _theta = Param("theta", default=0.5, description="breakpoint", latex=r"\theta")
-_aeps = Param("epsilon", default=1, description="curvature of the logarithmic zone",
-              latex=r"\epsilon")
-omega, theta, aeps = (p.symbol for p in (_omega, _theta, _aeps))
+omega, theta = _omega.symbol, _theta.symbol
+#: epsilon = 1, the paper's and mmpose's value, is fixed: with a symbolic epsilon the analysis
+#: (the table of the third derivative) overran the default 10 s budget. Another epsilon is a
+#: rescaling: the loss with (omega, theta, epsilon) at x is this one with (omega,
+#: theta/epsilon) at x/epsilon.
+aeps = sp.Integer(1)
 #: The exponent alpha - y at the paper's alpha = 2.1 and a background pixel (target y = 0).
 #: It is a number, not a parameter: the interval table cannot locate the kinks of
 #: (|x|/epsilon)**p for a symbolic p (sympy returns a ConditionSet for its roots).
@@ -92,15 +95,15 @@ adaptive_wing = Loss(
         (omega * sp.log(1 + (sp.Abs(x) / aeps) ** _p), sp.Abs(x) < theta),
         (_A * sp.Abs(x) - _C, True),
     ),
-    params=(_omega, _theta, _aeps),
+    params=(_omega, _theta),
     title="Adaptive Wing loss",
     **described(
         r"$\omega \log(1 + (|x|/\epsilon)^{p})$ for $|x| < \theta$ and "
         r"$A|x| - C$ outside, $A$ and $C$ chosen so that value and slope meet at "
         r"$\pm\theta$ ($C^1$). The paper's exponent is $p = \alpha - y$ with the target "
         r"heat-map value $y$; this is $p = 2.1$ ($\alpha = 2.1$, a background pixel "
-        r"$y = 0$), $C^2$ at $0$. Defaults $\omega = 14$, $\theta = 0.5$, $\epsilon = 1$ "
-        "as mmpose's `AdaptiveWingLoss`."
+        r"$y = 0$), $C^2$ at $0$. Defaults $\omega = 14$, $\theta = 0.5$ and $\epsilon = 1$ "
+        "(fixed) as mmpose's `AdaptiveWingLoss`."
     ),
     aliases=("adaptivewing", "adaptive_wing_loss", "awing"),
     references=(WANG_2019,),
@@ -116,6 +119,11 @@ adaptive_wing = Loss(
             r"loss fixes $p = 2.1$ (write a spec for another $p$: at $y = 1$, $p = 1.1$, it "
             r"is only $C^1$ at $0$). A widely copied re-implementation writes "
             r"$(|x|/\omega)^{p}$ and is discontinuous at $\theta$.",
+        ),
+        Convention.typeset(
+            r"$\epsilon$",
+            r"fixed at $1$ (the paper's value); the loss with $\epsilon$ at $x$ is this one "
+            r"with $\theta/\epsilon$ for $\theta$ at $x/\epsilon$.",
         ),
     ),
 )
