@@ -248,3 +248,26 @@ def test_naive_lambdify_fails_what_the_generated_code_passes(tmp_path):
         got = mod.logcosh_pw(big)
     assert ulps(float(got[0]), reference("logcosh_pw", 0, 1000.0, {}), np.float64) <= 1
     assert mod.logcosh_pw(np.array([0.5, 20.0], dtype=np.float32)).dtype == np.float32
+
+
+def test_a_limit_that_depends_on_a_parameter_exponent_is_refused_not_guessed(capsys):
+    """Barron's rho(x, alpha, c) grows like |x|**alpha and its gradient like |x|**(alpha - 1):
+    at x -> -oo the gradient tends to -oo, -1/c or 0 as alpha is above, at or below 1 (by
+    hand). sympy 1.14 answers -oo*sign(Abs(alpha - 2)) for every alpha; generated code with
+    alpha as an argument would return that (or NaN) at +-inf, so it is refused, while a fixed
+    alpha generates and gives the limits."""
+    import lossmath
+    from lossmath import get_loss
+    from lossmath.cli import main
+
+    with pytest.raises(lossmath.LossError, match="depends on the sign of the exponent"):
+        lossmath.compile("barron", target="numpy")
+    assert main(["codegen", "barron", "--check", "-o", "/nonexistent/b.py"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "alpha" in err
+    m = lossmath.compile(get_loss("barron").subs(alpha=sp.Rational(1, 2)), target="numpy")
+    xs = np.array([-np.inf, np.inf])
+    # alpha = 1/2, c = 1: rho = 3*((1 + x**2/(3/2))**(1/4) - 1) grows like |x|**(1/2): oo;
+    # the gradient decays like |x|**(-1/2): 0 at both ends.
+    assert list(m.barron(xs)) == [np.inf, np.inf]
+    assert list(m.barron_grad(xs)) == [0.0, 0.0]

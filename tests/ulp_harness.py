@@ -89,10 +89,10 @@ def user_losses() -> dict[str, Loss]:
 def _catalog_loss(name: str) -> Loss:
     loss = catalog.get(name)
     if name == "barron":
-        # Barron's shape alpha is fixed at its default (1): generated with alpha as an
-        # argument, barron_grad refuses every alpha, because the limit of f' at -oo that the
-        # emitter takes with a symbolic alpha (sympy: -oo*sign(Abs(alpha - 2))) is wrong for
-        # alpha <= 1 (reported in issue 12); and the closed form is singular at alpha = 0, 2.
+        # Barron's shape alpha is fixed at its default (1): with alpha as an argument the
+        # limits at +-inf depend on the sign of alpha-dependent exponents, which the emitter
+        # refuses to guess (emit/forms.py limit_at; sympy 1.14's -oo*sign(Abs(alpha - 2)) for
+        # f' at -oo is wrong for alpha <= 1); the closed form is singular at alpha = 0, 2.
         return loss.subs(alpha=loss.defaults["alpha"])
     return loss
 
