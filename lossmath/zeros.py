@@ -134,10 +134,16 @@ def _certified_nonzero(expr: sp.Expr, samples: Sequence[Sample]) -> ZeroTest:
         free = sorted(expr.free_symbols, key=str)
         if len(free) == 1:
             solve = lambda: sp.solve(expr, free[0])  # noqa: E731
-            roots = budget.attempt(solve, STEP_SECONDS, [])
-            roots = [r for r in roots if _admissible(free[0], r)]
-            if roots:
-                cond = " or ".join(f"{free[0]} = {r}" for r in roots)
+            try:
+                roots = budget.attempt(solve, STEP_SECONDS, None)
+            except (NotImplementedError, ValueError, TypeError):  # sympy: q**q - 1 = 0
+                roots = None
+            if roots is None:  # the values where it vanishes are unknown: say so
+                cond = f"{sp.sstr(expr)} = 0 (values of {free[0]} sympy cannot solve for)"
+            else:
+                roots = [r for r in roots if _admissible(free[0], r)]
+                if roots:
+                    cond = " or ".join(f"{free[0]} = {r}" for r in roots)
         return ZeroTest(False, "numeric", cond, expr)
     return ZeroTest(None, "numeric", simplest=expr)
 
