@@ -57,7 +57,8 @@ NESTEROV_2004 = Reference(
     year=2004,
     doi="10.1007/978-1-4419-8853-9",
     note="Theorem 2.1.14: gradient descent with a fixed step 0 < h < 2/L converges on a "
-    "convex function whose gradient is L-Lipschitz",
+    "convex function whose gradient is L-Lipschitz (UNVERIFIED: theorem number and DOI "
+    "from memory, not checked against the book)",
 )
 
 #: Gradient descent illustration: start far from the optimum, one fixed learning rate.
