@@ -593,5 +593,5 @@ def test_cli_usage_errors(capsys, tmp_path):
     code, _, err = _run(capsys, "codegen", "smooth_l1", "--check")
     assert code == 2 and "--check needs -o FILE" in err
     with pytest.raises(SystemExit) as exc:
-        main(["codegen", "smooth_l1", "--target", "jax"])
+        main(["codegen", "smooth_l1", "--target", "cuda"])  # not a target
     assert exc.value.code == 2
