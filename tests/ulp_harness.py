@@ -87,13 +87,13 @@ def user_losses() -> dict[str, Loss]:
 
 
 def all_losses() -> dict[str, Loss]:
-    """The harness's losses; the same Loss objects on every call, so the truths (cached per
-    loss) are computed once per process whichever test or target asks."""
     return dict(_all_losses())
 
 
 @cache
 def _all_losses() -> dict[str, Loss]:
+    # the same Loss objects on every call: the mpmath truths (cached per loss) and the
+    # compiled tables are then shared by every harness run of a session (numpy, the targets)
     return {**{n: catalog.get(n) for n in CATALOG}, **user_losses()}
 
 
