@@ -9,6 +9,12 @@ conventions. The shared docstring text is in :mod:`~lossmath.emit.docs`.
   numpy module with each loss's value, gradient, Hessian and value_and_grad (``lossmath
   codegen``); its runtime helpers are in :mod:`~lossmath.emit.numpy_runtime`, its stable
   primitives in :mod:`~lossmath.emit.numpy_primitives`.
+* :mod:`lossmath.emit.arrays` -- the array-namespace printer shared by
+  :mod:`~lossmath.emit.torch`, :mod:`~lossmath.emit.jax` and :mod:`~lossmath.emit.array_api`
+  (module assembly in :mod:`~lossmath.emit.array_modules`); every piece evaluated on a safe
+  input inside its interval (the "double where" trick).
+* :mod:`lossmath.emit.targets` -- the registry of targets (``codegen --target``) and
+  :func:`~lossmath.emit.targets.compile`, the generated module in memory.
 
 Emitters are pure functions of the tables returning text; writing files, ``--check`` and
 ``--diff`` live in :mod:`lossmath.outputs`.
