@@ -120,3 +120,14 @@ def test_codegen_refuses_hostile_expressions(tmp_path, monkeypatch, capsys, text
     monkeypatch.chdir(tmp_path)
     assert main(["codegen", "--expr", text, "-o", "m.py"]) == 2
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["run", "param", "outputs", "fits", "blocks", "wide",
+                                  "finite_in"])
+def test_a_loss_named_after_a_runtime_helper_is_refused(name):
+    """The kernel of a loss NAME is _NAME: a loss called "run" would replace the runtime's
+    _run, and the module would fail with a TypeError when called."""
+    from lossmath import Loss, LossError, x
+
+    with pytest.raises(LossError, match=f"loss name '{name}' is reserved"):
+        generate([Loss(name, x**2)])

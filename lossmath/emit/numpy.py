@@ -899,6 +899,9 @@ _RESERVED = {
     "np", "math", "numbers", "annotations", "x", "out", "xb", "xs", "ob", "vb", "gb", "value",
     "grad", "kernel", "func", "params", "ra", "rv", "rk", "xr",
 }
+# NAME where the module defines _NAME (a runtime helper: a loss called "run" would make its
+# kernel _run replace the runtime's _run), read off the runtime's source so the two agree.
+_RESERVED |= set(re.findall(r"^(?:def )?_([A-Za-z]\w*)\b", RUNTIME + FINITE_IN, re.M))
 _RESERVED_RE = re.compile(r"^[ctsm]\d+$")
 
 
