@@ -146,6 +146,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         params = ", ".join(f"{p.name}={p.default}" for p in loss.params)
         aliases = f" (aliases: {', '.join(loss.aliases)})" if loss.aliases else ""
         print(f"{loss.name:<12} {loss.title}{' [' + params + ']' if params else ''}{aliases}")
+        for ref in loss.references[:1]:  # the primary reference; `show NAME` lists them all
+            print(f"{'':12} {ref.cite()}")
     return EXIT_OK
 
 

@@ -22,8 +22,13 @@ def run(capsys, *argv):
 def test_list(capsys):
     code, out, _ = run(capsys, "list")
     assert code == 0
-    assert [line.split()[0] for line in out.splitlines()] == loss_names()
-    assert len(loss_names()) >= 30
+    names = [line.split()[0] for line in out.splitlines() if not line.startswith(" ")]
+    assert names == loss_names() and len(names) >= 30
+    # every loss is followed by its primary reference, indented
+    lines = out.splitlines()
+    for i, line in enumerate(lines):
+        if not line.startswith(" "):
+            assert lines[i + 1].startswith(" " * 13) and '"' in lines[i + 1], line
 
 
 def test_show_smooth_l1(capsys):
