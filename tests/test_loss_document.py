@@ -580,7 +580,8 @@ def test_a_derivation_source_wins_over_a_catalog_loss_of_the_same_name(tmp_path)
         (
             ["smooth_l1_vs_l3"],
             "unknown derivation or loss 'smooth_l1_vs_l3' (derivations: "
-            f"smooth_l1_beta_huber, smooth_l1_vs_l2; catalog losses: {', '.join(loss_names())}"
+            "atlas, smooth_l1_beta_huber, smooth_l1_vs_l2; "
+            f"catalog losses: {', '.join(loss_names())}"
             "; or a SPEC.toml path, or --expr TEXT); did you mean 'smooth_l1_vs_l2'?",
         ),
         (["huber", "--param", "beta=1"], "huber: unknown parameter(s) beta"),
