@@ -14,7 +14,8 @@ loss's assumptions); a rewrite that is not proved is refused and the piece stays
   ``log(1 + k*u**2)`` -> ``log1p_sq(u, k)``, ``log(1 + u)`` -> ``log1p(u)``,
   ``exp(u) - 1`` -> ``expm1(u)``;
 * cancellation: ``sqrt(u**2 + q**2) - q`` -> ``hypotm(u, q)`` (pseudo-Huber, Charbonnier),
-  ``(1 + y)*log(1 + y) - y`` -> ``entr1p(y)`` (Balanced L1), ``1 - tanh(u)**2`` ->
+  ``(1 + y)*log(1 + y) - y`` -> ``entr1p(y)`` (Balanced L1), ``y - log(1 + y)`` ->
+  ``xmlog1p(y)`` (Fair), ``1 - tanh(u)**2`` ->
   ``sech(u)**2``, polynomial factors of an exponential factored over the rationals
   (``1 - x**2 -> (1 - x)*(1 + x)``, exact near the roots), and a written polynomial with a
   hidden root at 0
@@ -44,7 +45,16 @@ from sympy.codegen.cfunctions import expm1, hypot, log1p
 
 from ..symbols import x
 from ..table import clean_derivative
-from .primitives import Primitive, elementary, entr1p, hypotm, log1p_sq, logcosh, softplus
+from .primitives import (
+    Primitive,
+    elementary,
+    entr1p,
+    hypotm,
+    log1p_sq,
+    logcosh,
+    softplus,
+    xmlog1p,
+)
 from .regimes import Plan, Regime, overflow_bound, single
 
 __all__ = ["PiecePlans", "plan_pieces", "proved_equal", "rewrite", "stabilise"]
@@ -271,6 +281,20 @@ def _entr1p_rule(e: sp.Expr) -> sp.Expr:
     return e
 
 
+def _xmlog1p_rule(e: sp.Expr) -> sp.Expr:
+    """``k*(y - log1p(y))`` in an Add -> ``k*xmlog1p(y)`` (Fair's ``c**2*(u - log1p(u))``)."""
+    for lg in sorted(e.atoms(log1p), key=sp.default_sort_key):
+        y = lg.args[0]
+        expanded = sp.expand(e)
+        k = -expanded.coeff(lg)
+        if k == 0 or _has_x(k):
+            continue
+        rest = sp.expand(expanded - k * (y - lg))
+        if not rest.has(lg):
+            return k * xmlog1p(y) + rest
+    return e
+
+
 def _is_entr_candidate(e: sp.Basic) -> bool:
     return e.is_Add and any(isinstance(a, log1p) for a in sp.preorder_traversal(e))
 
@@ -370,6 +394,7 @@ def rewrite(e: sp.Expr, *, factor: bool = True) -> sp.Expr:
     )
     e = e.replace(_is_hypot_sum, _hypotm_rule)
     e = e.replace(_is_entr_candidate, _entr1p_rule)
+    e = e.replace(_is_entr_candidate, _xmlog1p_rule)
     e = e.replace(_is_one_minus_tanh2, _sech_rule)
     e = e.replace(_is_one_minus_cos, _one_minus_cos_rule)
     if factor:
