@@ -285,6 +285,8 @@ def _xmlog1p_rule(e: sp.Expr) -> sp.Expr:
     """``k*(y - log1p(y))`` in an Add -> ``k*xmlog1p(y)`` (Fair's ``c**2*(u - log1p(u))``)."""
     for lg in sorted(e.atoms(log1p), key=sp.default_sort_key):
         y = lg.args[0]
+        if not _has_x(y):  # parameters only: computed once, in double, by math.log1p
+            continue
         expanded = sp.expand(e)
         k = -expanded.coeff(lg)
         if k == 0 or _has_x(k):
