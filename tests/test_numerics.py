@@ -23,6 +23,7 @@ from lossmath.numerics.primitives import (
     logcosh,
     sigmoid,
     softplus,
+    xmlog1p,
 )
 
 d = sp.Symbol("delta", positive=True)
@@ -62,6 +63,7 @@ def test_every_spelling_of_log_cosh_gets_the_same_code():
         (1 - sp.exp(-(x**2) / 2), -expm1(-(x**2) / 2)),
         (sp.log(1 + x / 3), log1p(x / 3)),
         ((1 + 2 * x) * sp.log(1 + 2 * x) - 2 * x, entr1p(2 * x)),
+        (d**2 * (x / d - sp.log(1 + x / d)), d**2 * xmlog1p(x / d)),
     ],
 )
 def test_rules_give_the_stable_form_and_it_is_proved(written, stable):
@@ -122,6 +124,7 @@ def test_rational_functions_get_a_large_x_regime_with_a_dtype_bound():
         (hypotm2, (x, d)),
         (log1p_sq, (x, d)),
         (entr1p, (x,)),
+        (xmlog1p, (x,)),
     ],
 )
 def test_primitives_are_sympy_functions_with_their_definitions(prim, args):

@@ -37,23 +37,11 @@ def test_the_harness_covers_the_catalog_and_twelve_user_forms():
 
 #: Catalog losses whose generated code fails the harness (issue 12; reported to the lead):
 #: (loss, order, dtype) -> why. Each is a strict xfail, so a fix shows up here.
-_FAIR = ("fair: c**2*(u - log1p(u)), u = |x|/c, cancels near 0 (0.0 at x = 4e-19, true "
-         "7e-38; no u - log1p(u) primitive yet), and its gradient overflows to inf at |x| = "
-         "1.8e308 (c*x formed before the division)")
 _AWING = ("adaptive_wing: |x|**(21/10) is printed as power(|x|, 2.1), whose exponent is 2.1 + "
           "8.9e-17; at |x| = 1e-134 that is 2.7e-14 relative (about 200 ulp)")
-_F32 = ("computed in float32, not widened: the result is subnormal in float32 (|x| = 29.8: "
-        "x*exp(-(x/c)**2) ~ 2e-42) and loses digits in exp")
 KNOWN_FAILURES = {
-    ("fair", 0, "float64"): _FAIR, ("fair", 1, "float64"): _FAIR,
-    ("fair", 0, "float32"): _FAIR, ("fair", 1, "float32"): _FAIR,
     ("adaptive_wing", 0, "float64"): _AWING, ("adaptive_wing", 1, "float64"): _AWING,
     ("adaptive_wing", 2, "float64"): _AWING,
-    ("welsch", 1, "float32"): "welsch: " + _F32, ("welsch", 2, "float32"): "welsch: " + _F32,
-    ("andrews", 1, "float32"): "andrews: a*sin(x/a) next to x = pi*a is computed in float32 "
-    "(x/a rounds to within 2.4e-7 of pi, sin of it has no correct digit)",
-    ("berhu", 0, "float64"): "berhu: (x**2 + c**2)/(2c) forms x**2, inf for |x| > 1.34e154 "
-    "where the value (up to 9e307) is finite",
 }
 
 

@@ -28,7 +28,9 @@ How the code is made (see ``forms.py`` for the recognition and its proofs):
 * float32 input: parameters are rounded to float32 first (as the comparisons use them), and a
   piece whose planned form takes more than one rounding (``_rounds_more_than_once``) is
   computed in float64 and rounded once, when stored: a float32 chain of roundings lost up to
-  3.6 ulp (a user's Tukey, gradient) where sympy.lambdify of the formula lost 1.0. Masks and
+  3.6 ulp (a user's Tukey, gradient) where sympy.lambdify of the formula lost 1.0 (Welsch's
+  f'' 70 ulp, Andrews' f' 2e7 next to x = pi*a); that holds for a piece on the whole line
+  too, and a symbolic coefficient counts as a rounding (a*sin(x/a) is two). Masks and
   breakpoints stay in float32; one-rounding pieces (|x| - 1/2) and Clip/Huber forms stay
   float32 (they are correctly rounded already).
 """
@@ -781,17 +783,28 @@ def _masked_body(forms: Sequence[Masked], dests: Sequence[str], consts, body: _B
     ):
         # One piece on the whole line whose IEEE value at +-inf is not its limit: evaluate
         # it on x with the infinities replaced by 0 (a point where it holds), no masks.
-        comp = _Compiler(consts, "", alloc=False)
-        xf = comp._new()
-        comp.scratch.discard(xf)
-        comp.xname = xf
-        body.lines.append("np.isinf(xb, out=m0)")
-        body.lines.append(f"np.copyto({xf}, xb)")
-        body.lines.append(f"np.copyto({xf}, 0.0, where=m0)  # +-inf: patched below")
         exprs = [p[0].expr for p in plans]
-        body.lines.append(f"# {'; '.join(sp.sstr(e) for e in exprs)}")
-        comp.compile(list(zip(exprs, dests)))
-        body.lines += comp.lines
+        body.lines.append("np.isinf(xb, out=m0)")
+        if any(_rounds_more_than_once(e) for e in exprs):
+            # float32: in float64, rounded once when stored (Welsch's x*exp(-(x/c)**2),
+            # subnormal in float32 from |x| = 29.8, lost 10 ulp in a float32 chain)
+            body.lines.append("xs = np.where(m0, 0.0, _wide(xb))  # +-inf: patched below")
+            body.lines.append(f"# {'; '.join(sp.sstr(e) for e in exprs)}")
+            comp = _Compiler(consts, "xs", alloc=True)
+            codes = comp.compile([(e, None) for e in exprs])
+            body.lines += comp.lines
+            for d, code in zip(dests, codes):
+                body.lines.append(f"{d}[...] = {code}")
+        else:
+            comp = _Compiler(consts, "", alloc=False)
+            xf = comp._new()
+            comp.scratch.discard(xf)
+            comp.xname = xf
+            body.lines.append(f"np.copyto({xf}, xb)")
+            body.lines.append(f"np.copyto({xf}, 0.0, where=m0)  # +-inf: patched below")
+            body.lines.append(f"# {'; '.join(sp.sstr(e) for e in exprs)}")
+            comp.compile(list(zip(exprs, dests)))
+            body.lines += comp.lines
         guard = (True, True)
         others = None
     else:
@@ -851,7 +864,9 @@ def _rounds_more_than_once(e: sp.Expr) -> bool:
             continue
         if node.is_Mul:
             coeff, rest = node.as_coeff_Mul()
-            exact = coeff.is_Rational and _pow2_or_unit(coeff)
+            # no numeric coefficient (as_coeff_Mul gives 1, not among the args): every
+            # factor is a rounding (a*sin(x/a) is two, not one)
+            exact = coeff != 1 and coeff.is_Rational and _pow2_or_unit(coeff)
             count += len(node.args) - 1 - (1 if exact else 0)
         elif node.is_Add:
             count += len(node.args) - 1

@@ -14,7 +14,8 @@ loss's assumptions); a rewrite that is not proved is refused and the piece stays
   ``log(1 + k*u**2)`` -> ``log1p_sq(u, k)``, ``log(1 + u)`` -> ``log1p(u)``,
   ``exp(u) - 1`` -> ``expm1(u)``;
 * cancellation: ``sqrt(u**2 + q**2) - q`` -> ``hypotm(u, q)`` (pseudo-Huber, Charbonnier),
-  ``(1 + y)*log(1 + y) - y`` -> ``entr1p(y)`` (Balanced L1), ``1 - tanh(u)**2`` ->
+  ``(1 + y)*log(1 + y) - y`` -> ``entr1p(y)`` (Balanced L1), ``y - log(1 + y)`` ->
+  ``xmlog1p(y)`` (Fair), ``1 - tanh(u)**2`` ->
   ``sech(u)**2``, polynomial factors of an exponential factored over the rationals
   (``1 - x**2 -> (1 - x)*(1 + x)``, exact near the roots), and a written polynomial with a
   hidden root at 0
@@ -22,6 +23,9 @@ loss's assumptions); a rewrite that is not proved is refused and the piece stays
 * overflow of powers: a rational function of degree ``q >= 2`` gets a second regime for
   ``|x| >= 2**((emax - 8)//q)`` with numerator and denominator divided by ``x**q``
   (``x**2/(s + x**2) -> 1/(1 + s/x**2)``), so ``x**q`` is never formed there;
+  likewise a rational function of ``|x|`` of equal degrees (Fair's gradient
+  ``c*|x|*sign(x)/(c + |x|) -> c*sign(x)/(1 + c/|x|)``), and a quadratic with a leading
+  coefficient below 1 is ``x*(a*x + b) + k`` there (berHu's ``(x**2 + c**2)/(2c)``);
 * 0*inf products (``(1 - x**2)*exp(-x**2/2)`` at 1e200): the factored polynomial has linear
   factors that stay finite, and printers multiply by the exponential first.
 
@@ -41,7 +45,16 @@ from sympy.codegen.cfunctions import expm1, hypot, log1p
 
 from ..symbols import x
 from ..table import clean_derivative
-from .primitives import Primitive, elementary, entr1p, hypotm, log1p_sq, logcosh, softplus
+from .primitives import (
+    Primitive,
+    elementary,
+    entr1p,
+    hypotm,
+    log1p_sq,
+    logcosh,
+    softplus,
+    xmlog1p,
+)
 from .regimes import Plan, Regime, overflow_bound, single
 
 __all__ = ["PiecePlans", "plan_pieces", "proved_equal", "rewrite", "stabilise"]
@@ -268,6 +281,22 @@ def _entr1p_rule(e: sp.Expr) -> sp.Expr:
     return e
 
 
+def _xmlog1p_rule(e: sp.Expr) -> sp.Expr:
+    """``k*(y - log1p(y))`` in an Add -> ``k*xmlog1p(y)`` (Fair's ``c**2*(u - log1p(u))``)."""
+    for lg in sorted(e.atoms(log1p), key=sp.default_sort_key):
+        y = lg.args[0]
+        if not _has_x(y):  # parameters only: computed once, in double, by math.log1p
+            continue
+        expanded = sp.expand(e)
+        k = -expanded.coeff(lg)
+        if k == 0 or _has_x(k):
+            continue
+        rest = sp.expand(expanded - k * (y - lg))
+        if not rest.has(lg):
+            return k * xmlog1p(y) + rest
+    return e
+
+
 def _is_entr_candidate(e: sp.Basic) -> bool:
     return e.is_Add and any(isinstance(a, log1p) for a in sp.preorder_traversal(e))
 
@@ -367,6 +396,7 @@ def rewrite(e: sp.Expr, *, factor: bool = True) -> sp.Expr:
     )
     e = e.replace(_is_hypot_sum, _hypotm_rule)
     e = e.replace(_is_entr_candidate, _entr1p_rule)
+    e = e.replace(_is_entr_candidate, _xmlog1p_rule)
     e = e.replace(_is_one_minus_tanh2, _sech_rule)
     e = e.replace(_is_one_minus_cos, _one_minus_cos_rule)
     if factor:
@@ -458,11 +488,65 @@ def _best(cands: Sequence[sp.Expr], original: sp.Expr) -> sp.Expr:
     return original
 
 
+def _abs_rational_regimes(e: sp.Expr) -> Plan | None:
+    """A rational function of ``|x|`` (times ``sign(x)``) of equal degrees ``q >= 1`` in
+    numerator and denominator (Fair's ``c*|x|*sign(x)/(c + |x|)``): the numerator overflows
+    where the quotient does not (``c*|x|`` at ``|x| = 1.8e308``), so beyond
+    ``|x| >= 2**((emax - 8)//q)`` both are divided by ``|x|**q``
+    (``c*sign(x)/(1 + c/|x|)``)."""
+    if not e.has(sp.Abs):
+        return None
+    u, s = sp.Dummy("u", positive=True), sp.Dummy("s", real=True)
+    e2 = e.subs(sp.Abs(x), u).subs(sp.sign(x), s).subs(x, s * u)
+    if x in e2.free_symbols or not e2.is_rational_function(u):
+        return None
+    num, den = sp.fraction(sp.cancel(sp.together(e2)))
+    if u not in den.free_symbols:
+        return None
+    p, q = sp.degree(num, u), sp.degree(den, u)
+    if q < 1 or p != q:
+        return None
+    y = sp.Dummy("y")
+    num_r = sp.expand(num.subs(u, 1 / y) * y**p)
+    den_r = sp.expand(den.subs(u, 1 / y) * y**q)
+    large = (num_r / den_r).subs(y, 1 / sp.Abs(x)).subs(s, sp.sign(x))
+    if not proved_equal(large, e):
+        return None
+    return (Regime(overflow_bound(q), e), Regime(None, large))
+
+
+def _quadratic_regimes(e: sp.Expr) -> Plan | None:
+    """A quadratic ``a*x**2 + b*x + k`` (berHu's ``(x**2 + c**2)/(2c)``): as written while
+    ``x**2`` fits, ``x*(a*x + b) + k`` beyond, where the product is finite whenever the value
+    is (``x**2`` overflows from ``|x| > 1.34e154`` in float64, the value only from 1.3e308).
+    The product is kept unevaluated when ``b = 0``, or sympy would fold it back to ``x**2``."""
+    if not _has_x(e) or not e.is_polynomial(x) or e.has(sp.Abs, sp.sign):
+        return None
+    poly = sp.Poly(e, x)
+    if poly.degree() != 2:
+        return None
+    a, b, k = poly.all_coeffs()
+    if a.is_Number and abs(a) >= 1:  # x**2 (L2): x*x overflows where x**2 does
+        return None
+    inner = a * x + b
+    prod = sp.Mul(x, inner, evaluate=False) if b == 0 else x * inner
+    large = sp.Add(prod, k, evaluate=False) if k != 0 else prod
+    if not proved_equal(large, e):
+        return None
+    return (Regime(overflow_bound(2), e), Regime(None, large))
+
+
 def _plan(expr: sp.Expr, original: sp.Expr, bound: sp.Expr | None) -> Plan:
     regimes = _hidden_root_regimes(original, bound)
     if regimes is not None and all(proved_equal(r.expr, original) for r in regimes):
         return regimes
     regimes = _rational_regimes(expr)
+    if regimes is not None:
+        return regimes
+    regimes = _abs_rational_regimes(expr) if bound is None else None
+    if regimes is not None:
+        return regimes
+    regimes = _quadratic_regimes(expr) if bound is None else None
     if regimes is not None:
         return regimes
     return single(expr)
