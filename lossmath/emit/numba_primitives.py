@@ -25,6 +25,7 @@ __all__ = ["HELPERS", "has_fast", "helper_name", "helper_source"]
 _F64 = np.finfo(np.float64)
 _LOGCOSH_T = repr(-0.5 * math.log(float(_F64.eps)))
 _ENTR_TERMS = math.ceil(math.log(float(_F64.eps)) / math.log(25.0 / 49.0))
+_XMLOG1P_TERMS = math.ceil(math.log(float(_F64.eps)) / math.log(0.36))
 
 _SOURCES: dict[str, str] = {
     "___softplus": '''
@@ -158,6 +159,23 @@ def ___entr1p(y):
         return y
     return (1.0 + y) * math.log1p(y) - y  # and NaN
 ''',
+    "___xmlog1p": f'''
+@_jit
+def ___xmlog1p(y):
+    """y - log1p(y) for y >= 0, as the numpy kernel: for y < 3, with z = y/(2 + y),
+    y*z - 2*z**3*sum_k z**(2k)/(2k + 3) ({_XMLOG1P_TERMS} terms, z**2 < 0.36); the written
+    form beyond; inf at inf."""
+    if y < 3.0:
+        z = y / (2.0 + y)
+        w = z * z
+        p = 1.0 / {2 * _XMLOG1P_TERMS + 3}
+        for k in range({_XMLOG1P_TERMS - 1}, -1, -1):
+            p = p * w + 1.0 / (2 * k + 3)
+        return y * z - 2.0 * (z * w * p)
+    if math.isinf(y):
+        return y
+    return y - math.log1p(y)  # and NaN
+''',
 }
 
 #: sympy heads -> the scalar helper that evaluates them.
@@ -170,6 +188,7 @@ HELPERS: dict[type, str] = {
     P.hypotm2: "___hypotm2",
     P.log1p_sq: "___log1p_sq",
     P.entr1p: "___entr1p",
+    P.xmlog1p: "___xmlog1p",
     sp.sech: "___sech",
 }
 
