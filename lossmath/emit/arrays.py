@@ -518,6 +518,24 @@ def _entr1p(XPy):
     big = xp.where(xp.isinf(b), b, (1.0 + b) * xp.log1p(b) - b)
     return _narrow(XPxp.where(small, s * s / d + ((1.0 + z) * d) * (z * zz * p), big), y.dtype)
 ''',
+    "_xmlog1p": '''
+def _xmlog1p(XPy):
+    """y - log1p(y) for y >= 0, as the numpy kernel: for y < 3, with z = y/(2 + y),
+    y*z - 2*z**3*sum_k z**(2k)/(2k + 3) (z**2 < 0.36), as many terms as the dtype needs; the
+    written form beyond; inf at inf."""
+    w = _wide(XPy)
+    small = w < 3.0
+    s = xp.where(small, w, 1.0)
+    z = s / (2.0 + s)
+    zz = z * z
+    n = math.ceil(math.log(float(xp.finfo(w.dtype).eps)) / math.log(0.36))
+    p = xp.full_like(s, 1.0 / (2 * n + 3))
+    for k in range(n - 1, -1, -1):
+        p = p * zz + 1.0 / (2 * k + 3)
+    b = xp.where(small, 3.0, w)
+    big = xp.where(xp.isinf(b), b, b - xp.log1p(b))
+    return _narrow(XPxp.where(small, s * z - 2.0 * (z * zz * p), big), y.dtype)
+''',
 }
 
 
