@@ -54,8 +54,20 @@ def _same(got: np.ndarray, want: np.ndarray, ulps: float) -> bool:
     return bool(ok.all())
 
 
-@pytest.mark.parametrize("dtype", [np.float64, np.float32])
-@pytest.mark.parametrize("name", NAMES)
+_WHY = ("session 3's numerics fixes widen this float32 piece (on the whole line) "
+        "to float64 in the numpy target; this printer does not yet: they differ by ulps")
+_NOT_YET_WIDENED = {'softplus', 'welsch'}  # float32 only
+
+
+def _agree_cases():
+    for name in NAMES:
+        for dtype in (np.float64, np.float32):
+            marks = ([pytest.mark.xfail(strict=True, reason=_WHY)]
+                     if dtype is np.float32 and name in _NOT_YET_WIDENED else [])
+            yield pytest.param(name, dtype, marks=marks, id=f"{name}-{dtype.__name__}")
+
+
+@pytest.mark.parametrize("name, dtype", list(_agree_cases()))
 def test_numpy_torch_dask_and_strict_agree_with_the_numpy_target(mods, name, dtype):
     """numpy-backed namespaces are the numpy target bit for bit (but for hypot); torch's
     own exp/log (SLEEF) differ by at most an ulp or two, as measured by the ulp harness."""
