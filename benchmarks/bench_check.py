@@ -1,7 +1,7 @@
 """How long ``lossmath check`` takes: every catalog loss, cold and warm, and a corpus.
 
-- **cold**: a fresh ``python -m lossmath.cli check NAME --json`` process, against the floor
-  of a process that only imports lossmath (``python -c "import lossmath.cli"``), measured
+- **cold**: a fresh ``python -m lossmath.cli.main check NAME --json`` process, against the floor
+  of a process that only imports lossmath (``python -c "import lossmath.cli.main"``), measured
   in the same run, interleaved;
 - **warm**: ``analyse`` of a freshly constructed, equal ``Loss`` in a process that has
   analysed it once (imports done, sympy's caches warm), best of ``--rounds``;
@@ -24,8 +24,8 @@ import time
 from pathlib import Path
 
 from lossmath import Loss, analyse, catalog, loss_from_expr
-from lossmath.errors import LossError, OutOfTime, Undecided
-from lossmath.spec import loss_from_toml
+from lossmath.base.errors import LossError, OutOfTime, Undecided
+from lossmath.spec.toml import loss_from_toml
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,12 +52,12 @@ def _warm(loss: Loss, rounds: int) -> float:
 
 
 def catalog_table(rounds: int) -> None:
-    floor = min(_cold(["-c", "import lossmath.cli"]) for _ in range(3))
-    print(f"cold floor (import lossmath.cli): {floor:.2f} s")
+    floor = min(_cold(["-c", "import lossmath.cli.main"]) for _ in range(3))
+    print(f"cold floor (import lossmath.cli.main): {floor:.2f} s")
     print(f"{'loss':<14} {'cold s':>7} {'/floor':>7} {'warm s':>8}  class")
     for loss in catalog.all_losses():
         cold = min(
-            _cold(["-m", "lossmath.cli", "check", loss.name, "--json"]) for _ in range(rounds)
+            _cold(["-m", "lossmath.cli.main", "check", loss.name, "--json"]) for _ in range(rounds)
         )
         warm = _warm(loss, rounds)
         report = analyse(loss)

@@ -11,35 +11,34 @@ The heavier front ends (documents, code generation) are imported on first use, s
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from .analysis import BreakpointReport, LossReport, ZeroTest, analyse, is_zero
-from .catalog import UnknownLoss
-from .catalog import get as get_loss
-from .catalog import names as loss_names
-from .errors import LossError, OutOfTime, Undecided
-from .loss import Convention, Loss, Param, Reference
-from .symbols import x
-from .table import Breakpoint, Interval, IntervalTable, build_table
+from lossmath._version import __version__ as __version__
+from lossmath.analysis import BreakpointReport, LossReport, ZeroTest, analyse, is_zero
+from lossmath.base.errors import LossError, OutOfTime, Undecided
+from lossmath.base.symbols import x
+from lossmath.catalog import UnknownLoss
+from lossmath.catalog import get as get_loss
+from lossmath.catalog import names as loss_names
+from lossmath.core.loss import Convention, Loss, Param, Reference
+from lossmath.core.table import Breakpoint, Interval, IntervalTable, build_table
 
 if TYPE_CHECKING:
-    from .solve import Solution
+    from lossmath.analysis.solve import Solution
 
 
 def load_spec(path: str | os.PathLike[str]) -> Loss:
-    """A loss from a TOML spec file; see :func:`lossmath.spec.load_spec`."""
-    from .spec import load_spec as _load
+    """A loss from a TOML spec file; see :func:`lossmath.spec.toml.load_spec`."""
+    from lossmath.spec.toml import load_spec as _load
 
     return _load(path)
 
 
 def loss_from_expr(text: str, name: str = "expr") -> Loss:
-    """A loss from one safe inline expression; see :func:`lossmath.spec.loss_from_expr`."""
-    from .spec import loss_from_expr as _from
+    """A loss from one safe inline expression; see :func:`lossmath.spec.toml.loss_from_expr`."""
+    from lossmath.spec.toml import loss_from_expr as _from
 
     return _from(text, name)
 
@@ -47,10 +46,11 @@ def loss_from_expr(text: str, name: str = "expr") -> Loss:
 def solve_unknowns(loss: Loss, require: float | None = None) -> Solution:
     """Solve a loss's unknowns; ``require=None`` for the smoothest class reachable.
 
-    See :func:`lossmath.solve.solve_unknowns` and :func:`lossmath.solve.solve_best`.
+    See :func:`lossmath.analysis.solve.solve_unknowns` and
+    :func:`lossmath.analysis.solve.solve_best`.
     """
-    from .solve import solve_best
-    from .solve import solve_unknowns as _solve
+    from lossmath.analysis.solve import solve_best
+    from lossmath.analysis.solve import solve_unknowns as _solve
 
     return solve_best(loss) if require is None else _solve(loss, require)
 
@@ -62,7 +62,7 @@ def generate_numpy(
     command: str | None = None,
 ) -> str:
     """Numpy module text for ``losses``; see :func:`lossmath.emit.numpy.generate`."""
-    from .emit.numpy import generate
+    from lossmath.emit.numpy import generate
 
     return generate(losses, params=params, command=command)
 
@@ -74,14 +74,14 @@ def compile(  # noqa: A001 - lossmath.compile, as the issue names it
 ):
     """The generated module of ``loss`` for ``target`` ("numpy", "torch", "jax",
     "array-api", "numba"), in memory; see :func:`lossmath.emit.targets.compile`."""
-    from .emit.targets import compile as _compile
+    from lossmath.emit.targets import compile as _compile
 
     return _compile(loss, target, params)
 
 
 def loss_latex(loss: Loss, form: str = "pieces") -> str:
-    """Textbook LaTeX of a loss; see :func:`lossmath.latex.loss_latex`."""
-    from .latex import loss_latex as _latex
+    """Textbook LaTeX of a loss; see :func:`lossmath.render.latex.loss_latex`."""
+    from lossmath.render.latex import loss_latex as _latex
 
     return _latex(loss, form)
 

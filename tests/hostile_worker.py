@@ -1,4 +1,4 @@
-"""Runs ``lossmath.cli.main`` on one request per line (JSON), for tests/test_hostile_corpus.py.
+"""Runs ``lossmath.cli.main.main`` on one request per line (JSON), for tests/test_hostile_corpus.py.
 
 One process serves every case, so the corpus pays for importing sympy once. Each request is
 ``{"argv": [...], "cwd": DIR, "umask": int, "pre": [[...], ...], "timeout": s}``; the reply
@@ -29,7 +29,7 @@ reply = os.fdopen(os.dup(1), "w", encoding="utf-8")
 devnull = os.open(os.devnull, os.O_WRONLY)
 os.dup2(devnull, 1)
 
-from lossmath.cli import main  # noqa: E402 - after the limits
+from lossmath.cli.main import main  # noqa: E402 - after the limits
 
 
 class Timeout(BaseException):

@@ -16,8 +16,8 @@ import pytest
 import sympy as sp
 
 from lossmath import catalog
-from lossmath.anchors import ANCHORS, DECLARATIONS, LIBRARIES, TRAITS
-from lossmath.symbols import x
+from lossmath.base.symbols import x
+from lossmath.crosscheck.anchors import ANCHORS, DECLARATIONS, LIBRARIES, TRAITS
 
 # Derived by hand from each library's formula (LossFunctions.jl at 680c10d):
 DISPROVED = {
@@ -51,7 +51,7 @@ UNDECIDED = {("ZeroOneLoss", "isclasscalibrated")}
 
 @pytest.fixture(scope="module")
 def comparisons():
-    from lossmath.anchor_check import compare_all
+    from lossmath.crosscheck.anchor_check import compare_all
 
     return compare_all()
 
@@ -162,7 +162,7 @@ def test_every_disagreement_has_a_counterexample_that_holds_for_the_librarys_fun
 def test_the_checks_discriminate():
     """The same witnesses fail on functions that have the declared property: a chord
     witness on x^2, a steep pair on |x|, a kink on x^2."""
-    from lossmath.anchor_check import Witness
+    from lossmath.crosscheck.anchor_check import Witness
 
     def square(t):
         return mpmath.mpf(t.p) ** 2 / mpmath.mpf(t.q) ** 2

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from lossmath import catalog
-from lossmath.cli import main
-from lossmath.commands import derive
+from lossmath.cli import derive
+from lossmath.cli.main import main
 
 REPO = Path(__file__).resolve().parents[1]
 ATLAS = REPO / "docs" / "atlas.md"
@@ -34,7 +34,7 @@ def test_the_table_has_a_row_per_catalog_loss():
 
 
 def test_every_disagreement_is_stated_with_its_source_line_and_counterexample(atlas):
-    from lossmath.anchor_check import compare_all
+    from lossmath.crosscheck.anchor_check import compare_all
 
     md = atlas.markdown()
     section = md[md.index("## Where hand-declared tables disagree"):
@@ -55,8 +55,8 @@ def test_the_atlas_is_a_derivation_with_its_own_budget():
     assert "atlas" in derive.available()
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("atlas_source", REPO / "derivations" /
-                                                  "atlas.py")
+    spec = importlib.util.spec_from_file_location("atlas_source", REPO / "lossmath" /
+                                                  "derivations" / "atlas.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert module.BUDGET > 10  # more than the default 10 s of one document

@@ -11,9 +11,9 @@ import sympy as sp
 from mpmath import exp, log, mp, mpf, sqrt
 
 from lossmath import catalog, x
+from lossmath.base.errors import LossError
 from lossmath.catalog.barron import SINGULAR, barron, special_case
-from lossmath.cli import main
-from lossmath.errors import LossError
+from lossmath.cli.main import main
 
 c = barron.symbols["c"]
 

@@ -10,7 +10,7 @@ import pytest
 import sympy as sp
 
 from lossmath import loss_names
-from lossmath.cli import main
+from lossmath.cli.main import main
 
 
 def run(capsys, *argv):
@@ -142,7 +142,7 @@ def test_bad_requirement_is_a_usage_error(capsys):
 @pytest.mark.parametrize("argv", [["check", "smooth_l1", "--param", "beta=0"], ["check", "nosuch"]])
 def test_console_script_has_no_traceback(argv):
     proc = subprocess.run(
-        [sys.executable, "-m", "lossmath.cli", *argv], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "lossmath", *argv], capture_output=True, text=True, check=False
     )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1

@@ -22,7 +22,7 @@ import sympy as sp
 from test_codegen_support import EXTRA, load, write_and_load
 
 from lossmath import Loss, LossError, Param, x
-from lossmath.cli import main
+from lossmath.cli.main import main
 from lossmath.emit.forms import Clip, HuberLike, Masked, Single, Steps
 from lossmath.emit.numpy import UnsupportedExpression, generate, plans, stabilise
 
@@ -47,7 +47,7 @@ def test_golden_module_is_current():
     LOSSMATH_UPDATE_GOLDEN=1 to rewrite it after an intended change."""
     text = generate(CATALOG, command=GOLDEN_COMMAND)
     if os.environ.get("LOSSMATH_UPDATE_GOLDEN") == "1":
-        from lossmath.outputs import write_files
+        from lossmath.io.outputs import write_files
 
         write_files({GOLDEN: text})
     assert GOLDEN.read_text(encoding="utf-8") == text, (

@@ -16,7 +16,7 @@ import sympy as sp
 
 from lossmath import Loss, LossError, x
 from lossmath.emit.numpy import generate
-from lossmath.spec import SpecError, loss_from_toml
+from lossmath.spec.toml import SpecError, loss_from_toml
 
 HOSTILE = [
     "quote \" and ' quotes",
@@ -98,7 +98,7 @@ def test_python_api_refuses_names_that_are_not_identifiers(name):
 
 
 def test_codegen_accepts_an_inline_expression(tmp_path, capsys):
-    from lossmath.cli import main
+    from lossmath.cli.main import main
 
     out = tmp_path / "mine.py"
     argv = ["codegen", "--expr", "x**2 if x < 1 else 2*x - 1", "--name", "mine", "-o", str(out)]
@@ -115,7 +115,7 @@ def test_codegen_accepts_an_inline_expression(tmp_path, capsys):
     "text", ["__import__('os').system('touch pwned')", "x\n__import__('os')", "x # '''"]
 )
 def test_codegen_refuses_hostile_expressions(tmp_path, monkeypatch, capsys, text):
-    from lossmath.cli import main
+    from lossmath.cli.main import main
 
     monkeypatch.chdir(tmp_path)
     assert main(["codegen", "--expr", text, "-o", "m.py"]) == 2

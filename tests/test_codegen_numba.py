@@ -39,7 +39,7 @@ from test_codegen_support import load
 from test_ulp_harness import KNOWN_FAILURES
 
 from lossmath import Loss, LossError, Param, x
-from lossmath.cli import main
+from lossmath.cli.main import main
 from lossmath.emit import numba as numba_printer
 from lossmath.emit.numba import generate
 from lossmath.emit.plan import forms, make_spec

@@ -258,7 +258,7 @@ def test_a_limit_that_depends_on_a_parameter_exponent_is_refused_not_guessed(cap
     alpha generates and gives the limits."""
     import lossmath
     from lossmath import get_loss
-    from lossmath.cli import main
+    from lossmath.cli.main import main
 
     with pytest.raises(lossmath.LossError, match="depends on the sign of the exponent"):
         lossmath.compile("barron", target="numpy")

@@ -17,9 +17,9 @@ import sympy as sp
 
 from lossmath import Loss, Param, analyse, x
 from lossmath.analysis.parametric import _relational
-from lossmath.asymptotics import NoLeadingTerm, lead, limit_kind
 from lossmath.catalog import get
-from lossmath.summary import report_dict, report_text
+from lossmath.exact.asymptotics import NoLeadingTerm, lead, limit_kind
+from lossmath.render.summary import report_dict, report_text
 
 OO = sp.oo
 NA = "n/a"  # a property the case does not pin
@@ -358,7 +358,7 @@ def test_relational_reads_the_runs():
 
 def test_sympy_limit_of_barron_gradient_is_wrong_for_alpha_below_one():
     # sympy 1.14 says oo*sign(Abs(alpha - 2)) for lim f'(x) at x = oo, true only for alpha > 1;
-    # lossmath's guard refuses such limits (lossmath.zeros._trusted_exponents)
+    # lossmath's guard refuses such limits (lossmath.exact.zeros._trusted_exponents)
     b = sp.Abs(alpha - 2)
     f = b / alpha * (((x / c) ** 2 / b + 1) ** (alpha / 2) - 1)
     got = sp.limit(sp.diff(f, x), x, sp.oo)

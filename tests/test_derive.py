@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from conftest import require_tool
 
-from lossmath.cli import main
-from lossmath.commands import derive
+from lossmath.cli import derive
+from lossmath.cli.main import main
 
 REPO = Path(__file__).resolve().parents[1]
-SOURCES = REPO / "derivations"
+SOURCES = REPO / "lossmath" / "derivations"
 DOCS = REPO / "docs"
 
 
@@ -256,16 +256,14 @@ def test_help_states_how_check_decides(capsys):
     assert "fingerprint" in out and "exit codes: 0" in out
 
 
-def test_every_package_is_listed_in_pyproject():
-    """pyproject lists packages explicitly (derivations/ is mapped into lossmath)."""
+def test_every_folder_of_python_under_lossmath_is_a_package_that_find_installs():
+    """pyproject installs ``lossmath*`` by ``packages.find``, which skips a folder without
+    ``__init__.py``: a new folder without one would be missing from the wheel."""
     config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
-    listed = set(config["tool"]["setuptools"]["packages"])
-    found = {
-        ".".join(p.parent.relative_to(REPO).parts)
-        for p in (REPO / "lossmath").rglob("__init__.py")
-    }
-    assert found <= listed, f"add to [tool.setuptools] packages: {sorted(found - listed)}"
-    assert config["tool"]["setuptools"]["package-dir"]["lossmath.derivations"] == "derivations"
+    assert config["tool"]["setuptools"]["packages"]["find"]["include"] == ["lossmath*"]
+    folders = {p.parent for p in (REPO / "lossmath").rglob("*.py") if "__pycache__" not in p.parts}
+    missing = sorted(str(f.relative_to(REPO)) for f in folders if not (f / "__init__.py").is_file())
+    assert not missing, f"add __init__.py to: {missing}"
 
 
 def test_derive_says_where_it_wrote(tmp_path, monkeypatch, capsys):

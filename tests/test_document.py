@@ -10,9 +10,10 @@ import sympy as sp
 from conftest import require_tool
 
 from lossmath import analyse, get_loss
-from lossmath.commands.derive import available
-from lossmath.commands.derive import build as build_derivation
-from lossmath.document import (
+from lossmath.cli.derive import available
+from lossmath.cli.derive import build as build_derivation
+from lossmath.core.loss import Reference
+from lossmath.docs.document import (
     DOCUMENT_PREFIX,
     Document,
     DocumentError,
@@ -27,9 +28,8 @@ from lossmath.document import (
     pdf_is_current,
     smoothness_sentence,
 )
-from lossmath.loss import Reference
-from lossmath.plot import Curve, FigureSpec, figure_files
-from lossmath.plot_grid import GridSpec
+from lossmath.render.plot import Curve, FigureSpec, figure_files
+from lossmath.render.plot_grid import GridSpec
 
 REF = Reference(authors=("Ross Girshick",), title="Fast R-CNN", venue="ICCV", year=2015,
                 arxiv="1504.08083")
@@ -210,7 +210,7 @@ def test_pdflatex_errors_are_reported_in_one_line():
 
 
 def test_missing_pdflatex_is_a_clear_error(monkeypatch):
-    monkeypatch.setattr("lossmath.document.pdflatex_path", lambda: None)
+    monkeypatch.setattr("lossmath.docs.document.pdflatex_path", lambda: None)
     with pytest.raises(PdfUnavailable, match="pdflatex not found"):
         build_pdf(_small().latex(), {})
 

@@ -1,4 +1,4 @@
-"""Sink escaping (lossmath.escape): the terminal, Python docstrings and comments, TeX checks.
+"""Sink escaping (lossmath.io.escape): the terminal, Python docstrings and comments, TeX checks.
 
 The truths here are the sinks' own rules: Python's compiler (a docstring line must compile
 to exactly the visible text), JSON's parser (an escaped stream stays the same JSON value),
@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from lossmath.escape import (
+from lossmath.io.escape import (
     UNSAFE,
     SinkError,
     check_python,

@@ -1,6 +1,6 @@
 """A corpus of hostile inputs: expressions, names, spec text, output paths, TOML, the terminal.
 
-Every case runs the real command line (``lossmath.cli.main``) in one long-lived worker
+Every case runs the real command line (``lossmath.cli.main.main``) in one long-lived worker
 process (tests/hostile_worker.py), in a directory of its own, and checks:
 
 - the exit code (2 for every refusal, with a one-line message naming the problem);
@@ -35,7 +35,7 @@ from pathlib import Path
 import pytest
 import tomli_w
 
-from lossmath.escape import UNSAFE, visible
+from lossmath.io.escape import UNSAFE, visible
 
 WORKER = Path(__file__).with_name("hostile_worker.py")
 ROOT = Path(__file__).resolve().parents[1]
@@ -554,8 +554,8 @@ def test_a_module_that_would_not_compile_is_never_written(tmp_path, monkeypatch,
     """The last line of defence: with docstring escaping switched off (as it was before
     issue 10), a title of quotes makes a module that cannot compile; codegen then exits 2
     naming the field, and writes nothing."""
-    from lossmath import escape
-    from lossmath.cli import main
+    from lossmath.cli.main import main
+    from lossmath.io import escape
 
     monkeypatch.setattr(escape, "python_docstring_line", lambda text: text)
     spec = tmp_path / "s.toml"

@@ -26,11 +26,11 @@ from conftest import require_tool
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
-from lossmath.document import DocumentError, Figure, build_pdf
+from lossmath.docs.document import DocumentError, Figure, build_pdf
+from lossmath.docs.loss_document import loss_document
 from lossmath.emit.numpy import generate
-from lossmath.escape import UNSAFE, check_tex, visible
-from lossmath.loss_document import loss_document
-from lossmath.spec import loss_from_toml
+from lossmath.io.escape import UNSAFE, check_tex, visible
+from lossmath.spec.toml import loss_from_toml
 
 NASTY = ['"', '"""', "'''", "\\", "\\N{", "\\x", "\\u", "\n", "\r", "\t", "\u2028", "\u2029",
          "\x85", "\x00", "\x1b[2J", "\x9b", "\x7f", "\x07", "\u202e", "\u2066", "{", "}", "$",
@@ -173,7 +173,7 @@ def test_the_pdf_prints_any_typesettable_text_literally(tmp_path_factory, texts)
 
 def test_the_module_check_discriminates():
     """Without escaping, the worst text breaks the module: the property test would see it."""
-    from lossmath.escape import SinkError, check_python
+    from lossmath.io.escape import SinkError, check_python
 
     with pytest.raises(SinkError, match="does not compile"):
         check_python('def f():\n    """x """ y"""\n', [("title", 'x """ y')])

@@ -20,13 +20,13 @@ from pathlib import Path
 import pytest
 from conftest import require_tool
 
-from lossmath import outputs
-from lossmath.cli import main
+from lossmath.cli.main import main
+from lossmath.io import outputs
 
 PAUSED_WRITER = """\
 import sys, time
 from lossmath import outputs
-from lossmath.cli import main
+from lossmath.cli.main import main
 
 commit = outputs._commit
 
@@ -49,7 +49,7 @@ x
 
 PDF_BUILDER = """\
 import sys
-from lossmath.document import build_pdf
+from lossmath.docs.document import build_pdf
 build_pdf(open(sys.argv[1]).read(), {})
 """
 

@@ -10,8 +10,8 @@ import sympy as sp
 from conftest import require_tool
 
 from lossmath import Loss, Param, get_loss, loss_names, x
-from lossmath.conditions import AnyOf, Bound, Range, Relation, normalise
-from lossmath.latex import (
+from lossmath.render.conditions import AnyOf, Bound, Range, Relation, normalise
+from lossmath.render.latex import (
     LatexError,
     condition_latex,
     derivative_latex,

@@ -1,4 +1,4 @@
-r"""Loss reports (``lossmath.loss_document``, ``lossmath derive NAME|SPEC.toml|--expr``).
+r"""Loss reports (``lossmath.docs.loss_document``, ``lossmath derive NAME|SPEC.toml|--expr``).
 
 Every catalog loss and the example specs get a report computed from their analysis; the
 command builds them like derivations (atomically, reproducibly, ``--check``). And the report
@@ -19,8 +19,8 @@ import pytest
 from conftest import require_tool
 
 from lossmath import Loss, LossError, Param, Reference, analyse, get_loss, loss_names, x
-from lossmath.cli import load_loss, main
-from lossmath.document import (
+from lossmath.cli.main import load_loss, main
+from lossmath.docs.document import (
     DocumentError,
     build_pdf,
     class_latex,
@@ -28,10 +28,10 @@ from lossmath.document import (
     literal,
     pdf_is_current,
 )
-from lossmath.latex import expr_latex
-from lossmath.loss_document import FIGURE, loss_document
-from lossmath.plot import figure_files
-from lossmath.spec import SpecError, load_spec
+from lossmath.docs.loss_document import FIGURE, loss_document
+from lossmath.render.latex import expr_latex
+from lossmath.render.plot import figure_files
+from lossmath.spec.toml import SpecError, load_spec
 
 REPO = Path(__file__).resolve().parents[1]
 WING = REPO / "examples" / "wing.toml"
@@ -320,7 +320,7 @@ def test_the_inertness_checks_discriminate():
 
 @pytest.mark.parametrize("text", list(HOSTILE.values()), ids=list(HOSTILE))
 def test_literal_text_is_escaped_for_both_backends(text):
-    from lossmath.document import inline_latex
+    from lossmath.docs.document import inline_latex
 
     tex, md = inline_latex(literal(text)), inline_markdown(literal(text))
     assert _tex_is_inert(tex), tex
@@ -590,7 +590,8 @@ def test_a_derivation_source_wins_over_a_catalog_loss_of_the_same_name(tmp_path)
         (["--solve", "huber"], "--solve 'huber': unknown smoothness class"),
         (
             ["--expr", "x**2", "--name", "smooth_l1_vs_l2"],
-            "--expr and derivations/smooth_l1_vs_l2.py both make the document smooth_l1_vs_l2",
+            "--expr and lossmath/derivations/smooth_l1_vs_l2.py both make the document "
+            "smooth_l1_vs_l2",
         ),
         (["huber", "huber_loss"], "huber_loss and huber both make the document huber"),
         (["missing.toml"], "missing.toml: no such file"),

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from lossmath import Loss, Param, get_loss, loss_names, x
-from lossmath.plot import PlotError
+from lossmath.render.plot import PlotError
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -64,7 +64,8 @@ def test_loss_module_imports_neither_plotting_nor_analysis_at_module_level():
     top = [n for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)]
     names = {(n.module or "") if isinstance(n, ast.ImportFrom) else a.name
              for n in top for a in n.names}
-    assert not names & {"plot", "analysis", "matplotlib", "lossmath.plot", "lossmath.analysis"}
+    assert not names & {
+        "plot", "analysis", "matplotlib", "lossmath.render.plot", "lossmath.analysis"}
     # And importing lossmath does not pull in matplotlib: plot() imports it on first use.
     code = "import sys, lossmath; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -12,7 +12,6 @@ from sympy.codegen.cfunctions import expm1, log1p
 
 from lossmath import Loss, analyse, generate_numpy, loss_from_expr, x
 from lossmath.emit.numpy import plans
-from lossmath.latex import loss_latex
 from lossmath.numerics import DtypeBound, elementary, plan_pieces, proved_equal, rewrite
 from lossmath.numerics.primitives import (
     entr1p,
@@ -25,6 +24,7 @@ from lossmath.numerics.primitives import (
     softplus,
     xmlog1p,
 )
+from lossmath.render.latex import loss_latex
 
 d = sp.Symbol("delta", positive=True)
 

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from lossmath import outputs
+from lossmath.io import outputs
 
 
 def test_write_then_check(tmp_path):

@@ -1,4 +1,4 @@
-"""Tests for lossmath.parse: the safe text -> sympy parser."""
+"""Tests for lossmath.spec.parse: the safe text -> sympy parser."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import pytest
 import sympy
 from sympy import Abs, And, E, Eq, Max, Min, Ne, Not, Or, Piecewise, Rational, S, pi
 
-import lossmath.parse as parse_module
-from lossmath.parse import MAX_LENGTH, ParseError, parse_condition, parse_expression
+import lossmath.spec.parse as parse_module
+from lossmath.spec.parse import MAX_LENGTH, ParseError, parse_condition, parse_expression
 
 x = sympy.Symbol("x", real=True)
 beta = sympy.Symbol("beta", positive=True)

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from lossmath import get_loss, loss_names
-from lossmath.plaintext import plain
+from lossmath.core.plaintext import plain
 
 
 @pytest.mark.parametrize(

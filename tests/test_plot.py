@@ -11,7 +11,7 @@ import pytest
 import sympy as sp
 
 from lossmath import Loss, get_loss, x
-from lossmath.plot import (
+from lossmath.render.plot import (
     FINGERPRINT_PREFIX,
     Curve,
     FigureSpec,
@@ -133,7 +133,7 @@ def test_plotting_never_imports_pyplot():
     code = (
         "import sys\n"
         "from lossmath import get_loss\n"
-        "from lossmath.plot import Curve, FigureSpec, figure_files\n"
+        "from lossmath.render.plot import Curve, FigureSpec, figure_files\n"
         "figure_files(FigureSpec('f', (Curve(get_loss('l2'), 'l2'),)), formats=('png',))\n"
         "print('matplotlib.pyplot' in sys.modules)\n"
     )

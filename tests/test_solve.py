@@ -9,9 +9,9 @@ import pytest
 import sympy as sp
 
 from lossmath import analyse
-from lossmath.cli import main
-from lossmath.solve import solve_best, solve_unknowns
-from lossmath.spec import load_spec
+from lossmath.analysis.solve import solve_best, solve_unknowns
+from lossmath.cli.main import main
+from lossmath.spec.toml import load_spec
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 w, epsilon, beta = (sp.Symbol(n, positive=True) for n in ("w", "epsilon", "beta"))

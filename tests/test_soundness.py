@@ -16,11 +16,13 @@ import mpmath
 import pytest
 import sympy as sp
 
-from lossmath import LossError, Undecided, analyse, budget, cli, loss_from_expr, x
-from lossmath.certify import sign_on, sup_abs
-from lossmath.errors import OutOfTime
-from lossmath.roots import real_roots
-from lossmath.spec import loss_from_toml
+from lossmath import LossError, Undecided, analyse, loss_from_expr, x
+from lossmath.base import budget
+from lossmath.base.errors import OutOfTime
+from lossmath.cli import main as cli
+from lossmath.exact.certify import sign_on, sup_abs
+from lossmath.exact.roots import real_roots
+from lossmath.spec.toml import loss_from_toml
 
 
 def classes(text: str) -> list[tuple[sp.Expr, str, bool]]:

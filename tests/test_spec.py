@@ -9,8 +9,8 @@ import pytest
 import sympy as sp
 
 from lossmath import analyse, x
-from lossmath.cli import main
-from lossmath.spec import SpecError, load_spec, loss_from_expr
+from lossmath.cli.main import main
+from lossmath.spec.toml import SpecError, load_spec, loss_from_expr
 
 half = sp.Rational(1, 2)
 

@@ -9,7 +9,7 @@ import ast
 import pytest
 
 import lossmath
-from lossmath.cli import main
+from lossmath.cli.main import main
 from lossmath.emit import targets
 
 STDLIB = {"__future__", "math", "numbers", "struct", "sys", "functools"}

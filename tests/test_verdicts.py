@@ -26,7 +26,7 @@ import sympy as sp
 
 import lossmath
 import lossmath.analysis as analysis
-from lossmath.spec import loss_from_toml
+from lossmath.spec.toml import loss_from_toml
 
 sys.path.insert(0, str(Path(__file__).parent))
 from verdict_corpus import CASES, DEPENDS, NOJUMP, Case, class_order  # noqa: E402

@@ -11,9 +11,9 @@ import pytest
 from conftest import require_tool
 
 from lossmath import get_loss
-from lossmath.cli import main
-from lossmath.commands import derive
-from lossmath.document import (
+from lossmath.cli import derive
+from lossmath.cli.main import main
+from lossmath.docs.document import (
     Equation,
     Figure,
     Table,
@@ -21,10 +21,10 @@ from lossmath.document import (
     convention_markup,
     pdf_is_current,
 )
-from lossmath.plot import figure_files
+from lossmath.render.plot import figure_files
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCES = ROOT / "derivations"
+SOURCES = ROOT / "lossmath" / "derivations"
 
 
 #: The derivations with a Chinese edition (a ``_NAME_zh.py`` message module).
@@ -113,7 +113,7 @@ def test_the_chinese_prose_is_chinese_in_the_seeds_vocabulary(both_editions):
 
 
 def test_every_convention_shown_in_chinese_has_chinese_text():
-    from lossmath.catalog.conventions_zh import CONVENTIONS_ZH
+    from lossmath.i18n.conventions_zh import CONVENTIONS_ZH
 
     for (name, topic), (zh_topic, statement) in CONVENTIONS_ZH.items():
         assert topic in [c.topic for c in get_loss(name).conventions], (name, topic)

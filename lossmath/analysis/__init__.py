@@ -12,16 +12,22 @@
 - :mod:`.signs`: the sign of an expression on an interval, which the others share;
 - :mod:`.report`: :func:`analyse`, the whole report.
 
-The definition side (:mod:`lossmath.loss`, :mod:`lossmath.table`, :mod:`lossmath.domain`)
-never imports this package.
+The definition side (:mod:`lossmath.core.loss`, :mod:`lossmath.core.table`,
+:mod:`lossmath.exact.domain`) never imports this package.
 """
 
 from __future__ import annotations
 
-from ..errors import OutOfTime, Undecided
-from ..zeros import NO_LIMIT, ZeroTest, is_zero, one_sided
-from .report import LossReport, analyse
-from .smoothness import MAX_ORDER, BreakpointReport, breakpoint_report, class_name, parse_class
+from lossmath.analysis.report import LossReport, analyse
+from lossmath.analysis.smoothness import (
+    MAX_ORDER,
+    BreakpointReport,
+    breakpoint_report,
+    class_name,
+    parse_class,
+)
+from lossmath.base.errors import OutOfTime, Undecided
+from lossmath.exact.zeros import NO_LIMIT, ZeroTest, is_zero, one_sided
 
 __all__ = [
     "MAX_ORDER",

@@ -25,13 +25,13 @@ from collections.abc import Callable, Sequence
 
 import sympy as sp
 
-from ..errors import Undecided
-from ..sampling import numeric
-from ..symbols import x
-from ..table import IntervalTable
-from ..zeros import NO_LIMIT, certified_value, is_zero, one_sided
-from .signs import nonnegative_on
-from .smoothness import BreakpointReport
+from lossmath.analysis.signs import nonnegative_on
+from lossmath.analysis.smoothness import BreakpointReport
+from lossmath.base.errors import Undecided
+from lossmath.base.symbols import x
+from lossmath.core.table import IntervalTable
+from lossmath.exact.sampling import numeric
+from lossmath.exact.zeros import NO_LIMIT, certified_value, is_zero, one_sided
 
 __all__ = ["calibrated"]
 

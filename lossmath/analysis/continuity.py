@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .smoothness import BreakpointReport
+from lossmath.analysis.smoothness import BreakpointReport
 
 __all__ = ["continuous_to"]
 

@@ -2,8 +2,8 @@
 
 On each interval of the table, ``|g|`` (``g = f'`` there) is largest at an end (a one-sided
 limit) or at an interior root of ``g'``. The roots are listed completely
-(:func:`lossmath.roots.real_roots`); when they cannot be, and there are no symbolic
-parameters, a branch-and-bound over interval enclosures (:func:`lossmath.certify.sup_abs`)
+(:func:`lossmath.exact.roots.real_roots`); when they cannot be, and there are no symbolic
+parameters, a branch-and-bound over interval enclosures (:func:`lossmath.exact.certify.sup_abs`)
 certifies the supremum to ``1e-9`` relative and the bound is marked ``"numeric"``.
 Otherwise the bound is undecided (``None``), with a note. The ends alone are never taken
 for the supremum: that is how Andrews' wave once got ``sup |f'| = 0``.
@@ -17,15 +17,15 @@ from dataclasses import dataclass
 import mpmath
 import sympy as sp
 
-from .. import budget
-from ..certify import sup_abs as certified_sup
-from ..errors import Undecided
-from ..roots import InfiniteRoots, real_roots_in
-from ..sampling import numeric
-from ..symbols import x
-from ..table import Interval, IntervalTable
-from ..zeros import NO_LIMIT, certified_value, one_sided
-from .signs import symbolic_sign
+from lossmath.analysis.signs import symbolic_sign
+from lossmath.base import budget
+from lossmath.base.errors import Undecided
+from lossmath.base.symbols import x
+from lossmath.core.table import Interval, IntervalTable
+from lossmath.exact.certify import sup_abs as certified_sup
+from lossmath.exact.roots import InfiniteRoots, real_roots_in
+from lossmath.exact.sampling import numeric
+from lossmath.exact.zeros import NO_LIMIT, certified_value, one_sided
 
 __all__ = ["Bound", "gradient_bound", "inf_on_table", "sup_abs_on", "sup_abs_table"]
 
@@ -73,7 +73,7 @@ def sup_abs_on(
 ) -> Bound:
     """sup |g| over the open interval ``iv``, given ``dg = g'``; ``name`` names ``g`` in
     notes (``f'``, ``f''``); ``limit(expr, point, side)`` a memoised
-    :func:`~lossmath.zeros.one_sided` shared by one analysis (the same limits at ``±oo``
+    :func:`~lossmath.exact.zeros.one_sided` shared by one analysis (the same limits at ``±oo``
     are asked by several properties)."""
     cands: list[sp.Expr] = []
     for end, side in ((iv.lo, "+"), (iv.hi, "-")):

@@ -24,11 +24,11 @@ from collections.abc import Callable, Sequence
 
 import sympy as sp
 
-from ..table import IntervalTable
-from ..zeros import is_zero
-from .continuity import continuous_to
-from .extremes import Bound, inf_on_table, sup_abs_table
-from .smoothness import BreakpointReport
+from lossmath.analysis.continuity import continuous_to
+from lossmath.analysis.extremes import Bound, inf_on_table, sup_abs_table
+from lossmath.analysis.smoothness import BreakpointReport
+from lossmath.core.table import IntervalTable
+from lossmath.exact.zeros import is_zero
 
 __all__ = ["curvature_bound", "lipschitz", "strictly_convex", "strong_convexity"]
 

@@ -8,12 +8,12 @@ pieces where it holds (a sympy Boolean such as ``alpha >= 1``).
 **Why a verdict holds on a whole interval.** On an open interval ``I`` the decisions are
 made by exact evaluation at one sample ``p0`` in ``I``, but every sign the decision used is
 the sign of an expression ``g(p)`` whose real roots and poles are listed completely
-(:func:`lossmath.roots.real_roots`) and none lies in ``I``: ``g`` is continuous and nonzero on
+(:func:`lossmath.exact.roots.real_roots`) and none lies in ``I``: ``g`` is continuous and nonzero on
 ``I``, so its sign at ``p0`` is its sign on ``I``. A root found inside ``I`` becomes a new
 candidate and the decisions are made again on the finer cut. The decisions themselves:
 
 - **limits at ``±oo``** (``bounded``, ``redescending``, bounded ``f'`` and ``f''``) from the
-  leading term ``K x**d log(x)**l`` (:mod:`lossmath.asymptotics`): the limit is infinite,
+  leading term ``K x**d log(x)**l`` (:mod:`lossmath.exact.asymptotics`): the limit is infinite,
   finite or zero as ``(d, l)`` is positive, zero or negative;
 - **convexity** of a loss without breakpoints: ``f''`` is split into factors positive for
   every ``x`` (constants of known sign, real powers of sums of a positive constant and
@@ -41,15 +41,15 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from .. import budget
-from ..asymptotics import NoLeadingTerm, limit_kind
-from ..errors import LossError, OutOfTime, Undecided
-from ..roots import InfiniteRoots, real_roots
-from ..sampling import inside
-from ..symbols import x
-from ..table import IntervalTable
-from ..zeros import certified_value, is_zero, singular_at
-from .tails import sign_by_assumptions
+from lossmath.analysis.tails import sign_by_assumptions
+from lossmath.base import budget
+from lossmath.base.errors import LossError, OutOfTime, Undecided
+from lossmath.base.symbols import x
+from lossmath.core.table import IntervalTable
+from lossmath.exact.asymptotics import NoLeadingTerm, limit_kind
+from lossmath.exact.roots import InfiniteRoots, real_roots
+from lossmath.exact.sampling import inside
+from lossmath.exact.zeros import certified_value, is_zero, singular_at
 
 __all__ = ["CONDITIONED", "Conditions", "conditions"]
 
@@ -283,7 +283,7 @@ def _at_point(loss, p: sp.Symbol, v: sp.Expr, analyse) -> Verdicts | None:
     point = _point_loss(loss, p, v)
     if point is None:
         return None
-    from .continuity import continuous_to
+    from lossmath.analysis.continuity import continuous_to
 
     tables = _tables(point)
     sign = _Signs(p, None)

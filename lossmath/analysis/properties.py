@@ -17,17 +17,17 @@ from collections.abc import Mapping, Sequence
 
 import sympy as sp
 
-from .. import budget
-from ..asymptotics import NoLeadingTerm, limit_kind
-from ..asymptotics import lead as leading_term
-from ..errors import Undecided
-from ..sampling import inside, numeric
-from ..symbols import x
-from ..table import IntervalTable
-from ..zeros import NO_LIMIT, certified_value, is_zero, one_sided
-from .signs import nonnegative_on
-from .smoothness import BreakpointReport
-from .tails import SignDepends, assumed_sign
+from lossmath.analysis.signs import nonnegative_on
+from lossmath.analysis.smoothness import BreakpointReport
+from lossmath.analysis.tails import SignDepends, assumed_sign
+from lossmath.base import budget
+from lossmath.base.errors import Undecided
+from lossmath.base.symbols import x
+from lossmath.core.table import IntervalTable
+from lossmath.exact.asymptotics import NoLeadingTerm, limit_kind
+from lossmath.exact.asymptotics import lead as leading_term
+from lossmath.exact.sampling import inside, numeric
+from lossmath.exact.zeros import NO_LIMIT, certified_value, is_zero, one_sided
 
 __all__ = ["convex", "growth", "minimum_at_zero", "symmetric"]
 
@@ -193,7 +193,7 @@ def _rational_growth(expr: sp.Expr) -> str | None:
 
 
 def _lead_growth(expr: sp.Expr, direction: sp.Expr) -> str | None:
-    """Growth from the leading term ``K x**d log(x)**l exp(E)`` (:mod:`lossmath.asymptotics`)
+    """Growth from the leading term ``K x**d log(x)**l exp(E)`` (:mod:`lossmath.exact.asymptotics`)
     when its signs hold for every parameter value, else None. Milliseconds, where the limit of
     ``log|f|/log x`` takes sympy seconds."""
     e = expr if direction == sp.oo else expr.xreplace({x: -x})

@@ -14,20 +14,20 @@ from typing import TYPE_CHECKING
 
 import sympy as sp
 
-from .. import budget
-from ..errors import Undecided
-from .calibration import calibrated
-from .continuity import continuous_to
-from .extremes import Bound, gradient_bound
-from .moduli import curvature_bound, lipschitz, strictly_convex, strong_convexity
-from .parametric import conditions
-from .properties import convex, growth, minimum_at_zero, symmetric
-from .smoothness import BreakpointReport, breakpoint_report, class_name
-from .tails import Limits, bounded_table, redescending
+from lossmath.analysis.calibration import calibrated
+from lossmath.analysis.continuity import continuous_to
+from lossmath.analysis.extremes import Bound, gradient_bound
+from lossmath.analysis.moduli import curvature_bound, lipschitz, strictly_convex, strong_convexity
+from lossmath.analysis.parametric import conditions
+from lossmath.analysis.properties import convex, growth, minimum_at_zero, symmetric
+from lossmath.analysis.smoothness import BreakpointReport, breakpoint_report, class_name
+from lossmath.analysis.tails import Limits, bounded_table, redescending
+from lossmath.base import budget
+from lossmath.base.errors import Undecided
 
 if TYPE_CHECKING:
-    from ..loss import Loss
-    from ..table import IntervalTable
+    from lossmath.core.loss import Loss
+    from lossmath.core.table import IntervalTable
 
 __all__ = ["LossReport", "analyse"]
 
@@ -113,7 +113,7 @@ def analyse(loss: Loss, timeout: float | None = None) -> LossReport:
     """Smoothness at every breakpoint and the global properties of ``loss``.
 
     The report is cached per loss object. ``timeout`` (seconds) bounds the work; when it runs
-    out :class:`~lossmath.errors.OutOfTime` is raised (the command line reports it as
+    out :class:`~lossmath.base.errors.OutOfTime` is raised (the command line reports it as
     undecided, exit 3).
     """
     cached = _CACHE.get(loss)

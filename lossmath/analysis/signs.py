@@ -20,14 +20,14 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from .. import budget
-from ..certify import sign_on
-from ..domain import reparametrise
-from ..errors import Undecided
-from ..roots import InfiniteRoots, real_roots_in
-from ..sampling import inside, numeric
-from ..symbols import x
-from ..zeros import certified_value
+from lossmath.base import budget
+from lossmath.base.errors import Undecided
+from lossmath.base.symbols import x
+from lossmath.exact.certify import sign_on
+from lossmath.exact.domain import reparametrise
+from lossmath.exact.roots import InfiniteRoots, real_roots_in
+from lossmath.exact.sampling import inside, numeric
+from lossmath.exact.zeros import certified_value
 
 __all__ = ["Sign", "nonnegative_on", "symbolic_sign"]
 
@@ -99,7 +99,7 @@ def _names(*exprs: sp.Expr) -> str:
 
 
 def _certified_at(expr: sp.Expr, sample: Sample) -> sp.Expr | None:
-    """:func:`~lossmath.zeros.certified_value` of ``expr`` at ``sample``, substituted inside
+    """:func:`~lossmath.exact.zeros.certified_value` of ``expr`` at ``sample``, substituted inside
     ``evalf``: substituting exactly first would make sympy build exact rational powers of
     huge rationals (``(10**12/c**2 + 1)**(3039/4000)``), whose perfect-power and factoring
     tests take minutes (Barron's loss with a symbolic alpha)."""

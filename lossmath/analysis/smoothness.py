@@ -26,10 +26,10 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from ..errors import Undecided
-from ..symbols import x
-from ..table import IntervalTable, tidy
-from ..zeros import NO_LIMIT, ZeroTest, analytic_at, is_zero, one_sided
+from lossmath.base.errors import Undecided
+from lossmath.base.symbols import x
+from lossmath.core.table import IntervalTable, tidy
+from lossmath.exact.zeros import NO_LIMIT, ZeroTest, analytic_at, is_zero, one_sided
 
 __all__ = [
     "BreakpointReport",

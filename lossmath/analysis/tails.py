@@ -7,7 +7,7 @@
 - **Redescending** (Hampel's term for M-estimators whose influence function ``psi = f'``
   returns to 0): ``f'(x) -> 0`` as ``x -> -oo`` and as ``x -> +oo``.
 
-The limits are :func:`lossmath.zeros.one_sided` on one piece's expression (never on a whole
+The limits are :func:`lossmath.exact.zeros.one_sided` on one piece's expression (never on a whole
 ``Piecewise``), cross-checked at the parameter samples.
 """
 
@@ -17,11 +17,11 @@ from collections.abc import Callable
 
 import sympy as sp
 
-from ..asymptotics import NoLeadingTerm, limit_value
-from ..errors import Undecided
-from ..symbols import x
-from ..table import IntervalTable
-from ..zeros import NO_LIMIT, certified_value, is_zero, one_sided
+from lossmath.base.errors import Undecided
+from lossmath.base.symbols import x
+from lossmath.core.table import IntervalTable
+from lossmath.exact.asymptotics import NoLeadingTerm, limit_value
+from lossmath.exact.zeros import NO_LIMIT, certified_value, is_zero, one_sided
 
 __all__ = ["Limits", "SignDepends", "assumed_sign", "bounded_table", "redescending"]
 

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import difflib
 
-from ..loss import Loss, LossError
-from . import (
+from lossmath.catalog import (
     barron,
     basic,
     huber,
@@ -22,6 +21,7 @@ from . import (
     tukey,
     wing,
 )
+from lossmath.core.loss import Loss, LossError
 
 __all__ = ["get", "names", "all_losses", "UnknownLoss"]
 

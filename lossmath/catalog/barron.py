@@ -33,9 +33,9 @@ from functools import cache
 
 import sympy as sp
 
-from ..loss import Convention, Loss, LossError, Param, Reference, exact
-from ..plaintext import described
-from ..symbols import x
+from lossmath.base.symbols import x
+from lossmath.core.loss import Convention, Loss, LossError, Param, Reference, exact
+from lossmath.core.plaintext import described
 
 __all__ = ["barron", "special_case", "SINGULAR", "LOSSES"]
 

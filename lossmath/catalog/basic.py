@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..loss import Convention, Loss, Reference
-from ..plaintext import described
-from ..symbols import x
+from lossmath.base.symbols import x
+from lossmath.core.loss import Convention, Loss, Reference
+from lossmath.core.plaintext import described
 
 LEGENDRE_1805 = Reference(
     authors=("Adrien-Marie Legendre",),

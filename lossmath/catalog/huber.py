@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..loss import Convention, Loss, Param, Reference
-from ..plaintext import described
-from ..symbols import x
+from lossmath.base.symbols import x
+from lossmath.core.loss import Convention, Loss, Param, Reference
+from lossmath.core.plaintext import described
 
 GIRSHICK_2015 = Reference(
     authors=("Ross Girshick",),

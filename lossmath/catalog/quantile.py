@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..loss import Convention, Loss, Param, Reference
-from ..plaintext import described
-from ..symbols import x
+from lossmath.base.symbols import x
+from lossmath.core.loss import Convention, Loss, Param, Reference
+from lossmath.core.plaintext import described
 
 KOENKER_BASSETT_1978 = Reference(
     authors=("Roger Koenker", "Gilbert Bassett Jr."),

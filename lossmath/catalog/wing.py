@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..loss import Convention, Loss, Param, Reference
-from ..plaintext import described
-from ..symbols import x
+from lossmath.base.symbols import x
+from lossmath.core.loss import Convention, Loss, Param, Reference
+from lossmath.core.plaintext import described
 
 FENG_2018 = Reference(
     authors=("Zhen-Hua Feng", "Josef Kittler", "Muhammad Awais", "Patrik Huber", "Xiao-Jun Wu"),

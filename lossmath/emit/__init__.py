@@ -17,7 +17,7 @@ conventions. The shared docstring text is in :mod:`~lossmath.emit.docs`.
   :func:`~lossmath.emit.targets.compile`, the generated module in memory.
 
 Emitters are pure functions of the tables returning text; writing files, ``--check`` and
-``--diff`` live in :mod:`lossmath.outputs`.
+``--diff`` live in :mod:`lossmath.io.outputs`.
 """
 
 from __future__ import annotations

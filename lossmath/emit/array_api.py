@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from ..loss import Loss
-from . import array_modules as M
-from .arrays import Namespace
-from .plan import Spec, function_names
+from lossmath.core.loss import Loss
+from lossmath.emit import array_modules as M
+from lossmath.emit.arrays import Namespace
+from lossmath.emit.plan import Spec, function_names
 
 __all__ = ["NAMESPACE", "generate"]
 
@@ -150,7 +150,7 @@ def generate(
     command: str | None = None,
 ) -> str:
     """The text of one array-API module (see the module docstring); the same inputs give the
-    same text, byte for byte. Raises :class:`~lossmath.loss.LossError` as
+    same text, byte for byte. Raises :class:`~lossmath.core.loss.LossError` as
     :func:`lossmath.emit.numpy.generate` does."""
     specs = M.resolve(losses, params)
     command = command or M.command_text("array-api", [s.name for s in specs], params)

@@ -14,13 +14,20 @@ from collections.abc import Callable, Mapping, Sequence
 
 import sympy as sp
 
-from .. import escape
-from ..loss import Loss
-from . import docs
-from .arrays import SCALAR_MATH, Namespace, Printer, primitive_source
-from .forms import Form
-from .numpy_runtime import RUNTIME as NUMPY_RUNTIME
-from .plan import Spec, float_literal, forms, identifier_check, resolve_losses, third_form
+from lossmath.core.loss import Loss
+from lossmath.emit import docs
+from lossmath.emit.arrays import SCALAR_MATH, Namespace, Printer, primitive_source
+from lossmath.emit.forms import Form
+from lossmath.emit.numpy_runtime import RUNTIME as NUMPY_RUNTIME
+from lossmath.emit.plan import (
+    Spec,
+    float_literal,
+    forms,
+    identifier_check,
+    resolve_losses,
+    third_form,
+)
+from lossmath.io import escape
 
 __all__ = ["PARAMS", "assemble", "kernels", "name_check", "signature", "camel"]
 

@@ -39,12 +39,12 @@ from dataclasses import dataclass, field
 import sympy as sp
 from sympy.codegen.cfunctions import hypot
 
-from ..numerics.regimes import DtypeBound, Plan, single
-from ..numerics.rewrite import stabilise
-from ..symbols import x
-from .forms import Clip, Form, HuberLike, Masked, Run, Single, Steps
-from .numpy import _ACC, _UFUNCS, _rounds_more_than_once, _scalar, _steps
-from .plan import UnsupportedExpression, float_literal, safe_points
+from lossmath.base.symbols import x
+from lossmath.emit.forms import Clip, Form, HuberLike, Masked, Run, Single, Steps
+from lossmath.emit.numpy import _ACC, _UFUNCS, _rounds_more_than_once, _scalar, _steps
+from lossmath.emit.plan import UnsupportedExpression, float_literal, safe_points
+from lossmath.numerics.regimes import DtypeBound, Plan, single
+from lossmath.numerics.rewrite import stabilise
 
 __all__ = ["Namespace", "Printer", "PRIMITIVES", "SCALAR_MATH", "primitive_source"]
 

@@ -18,14 +18,15 @@ import sympy as sp
 from sympy.codegen.cfunctions import expm1, hypot, log1p
 from sympy.core.relational import Relational
 
-from .. import __version__, escape
-from ..analysis import analyse
-from ..loss import Loss
-from ..numerics.primitives import Primitive
-from ..symbols import x
-from ..table import IntervalTable
-from .forms import Clip, Form, HuberLike, Single, Steps, limit_at
-from .plan import Spec, float_literal, function_names
+from lossmath._version import __version__
+from lossmath.analysis import analyse
+from lossmath.base.symbols import x
+from lossmath.core.loss import Loss
+from lossmath.core.table import IntervalTable
+from lossmath.emit.forms import Clip, Form, HuberLike, Single, Steps, limit_at
+from lossmath.emit.plan import Spec, float_literal, function_names
+from lossmath.io import escape
+from lossmath.numerics.primitives import Primitive
 
 
 def doc(text: str) -> str:

@@ -1,6 +1,6 @@
 """Branch-free forms recognised in an interval table, each proved equal to it by sympy.
 
-An emitter reads a loss through its :class:`~lossmath.table.IntervalTable` and asks
+An emitter reads a loss through its :class:`~lossmath.core.table.IntervalTable` and asks
 :func:`recognise` how to evaluate it. The answer is one of
 
 * :class:`Steps` -- piecewise constant (a Hessian of Huber-type losses): a ladder of
@@ -29,12 +29,12 @@ import sympy as sp
 from sympy.codegen.cfunctions import expm1, log1p
 from sympy.functions.elementary.miscellaneous import MinMaxBase
 
-from ..errors import Undecided
-from ..loss import LossError
-from ..numerics.primitives import Primitive
-from ..symbols import x
-from ..table import IntervalTable
-from ..zeros import is_zero, one_sided
+from lossmath.base.errors import Undecided
+from lossmath.base.symbols import x
+from lossmath.core.loss import LossError
+from lossmath.core.table import IntervalTable
+from lossmath.exact.zeros import is_zero, one_sided
+from lossmath.numerics.primitives import Primitive
 
 __all__ = [
     "Clip",
@@ -122,7 +122,7 @@ class UnsupportedExpression(LossError):
 
 
 #: Generic values of a parameter by its sign assumption, for cross-checking a limit taken
-#: with symbolic parameters (:func:`lossmath.zeros.one_sided` takes it again at each).
+#: with symbolic parameters (:func:`lossmath.exact.zeros.one_sided` takes it again at each).
 _SAMPLES = {
     "positive": (sp.Rational(1, 3), sp.Rational(7, 5), sp.Rational(9, 2)),
     "negative": (-sp.Rational(1, 3), -sp.Rational(7, 5), -sp.Rational(9, 2)),
@@ -142,7 +142,7 @@ def _samples(symbols: set[sp.Symbol]) -> tuple[dict[sp.Symbol, sp.Expr], ...]:
 def limit_at(expr: sp.Expr, point: sp.Expr) -> sp.Expr:
     """The limit of ``expr`` as ``x -> point`` (+-oo), or ``nan`` when it has none.
 
-    Taken by :func:`lossmath.zeros.one_sided`, the analysis's limit: with symbolic parameters
+    Taken by :func:`lossmath.exact.zeros.one_sided`, the analysis's limit: with symbolic parameters
     it is cross-checked at parameter samples, and a limit that hinges on the sign of a
     parameter-dependent exponent is refused (sympy 1.14 gives ``-oo*sign(Abs(alpha - 2))``
     for Barron's gradient at -oo, true only for alpha > 1). What cannot be proved is

@@ -45,18 +45,31 @@ from collections.abc import Mapping, Sequence
 import sympy as sp
 from sympy.codegen.cfunctions import hypot
 
-from .. import escape
-from ..loss import Loss, LossError
-from ..numerics.regimes import DtypeBound, Plan
-from ..symbols import x
-from . import docs
-from . import numpy as numpy_printer
-from .forms import Clip, Form, HuberLike, Masked, Run, Single, Steps
-from .numba_primitives import has_fast, helper_name, helper_source
-from .numpy import _ACC, _Constants, _hypot_args, _plan_of, _rounds_more_than_once, _steps
-from .numpy_runtime import FINITE_IN, RUNTIME
-from .plan import Spec, UnsupportedExpression, function_names, identifier_check, resolve_losses
-from .plan import forms as plan_forms
+from lossmath.base.symbols import x
+from lossmath.core.loss import Loss, LossError
+from lossmath.emit import docs
+from lossmath.emit import numpy as numpy_printer
+from lossmath.emit.forms import Clip, Form, HuberLike, Masked, Run, Single, Steps
+from lossmath.emit.numba_primitives import has_fast, helper_name, helper_source
+from lossmath.emit.numpy import (
+    _ACC,
+    _Constants,
+    _hypot_args,
+    _plan_of,
+    _rounds_more_than_once,
+    _steps,
+)
+from lossmath.emit.numpy_runtime import FINITE_IN, RUNTIME
+from lossmath.emit.plan import (
+    Spec,
+    UnsupportedExpression,
+    function_names,
+    identifier_check,
+    resolve_losses,
+)
+from lossmath.emit.plan import forms as plan_forms
+from lossmath.io import escape
+from lossmath.numerics.regimes import DtypeBound, Plan
 
 __all__ = ["UnsupportedExpression", "generate"]
 

@@ -18,7 +18,7 @@ import math
 import numpy as np
 import sympy as sp
 
-from ..numerics import primitives as P
+from lossmath.numerics import primitives as P
 
 __all__ = ["HELPERS", "has_fast", "helper_name", "helper_source"]
 

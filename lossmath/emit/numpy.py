@@ -47,25 +47,14 @@ import sympy as sp
 from sympy.codegen.cfunctions import expm1, hypot, log1p
 from sympy.functions.elementary.miscellaneous import MinMaxBase
 
-from .. import __version__, escape
-from ..loss import Loss
-from ..numerics.params import may_leave_the_range
-from ..numerics.regimes import DtypeBound, Plan, single
-from ..numerics.rewrite import stabilise
-from ..symbols import x
-from . import docs
-from .forms import (
-    Clip,
-    Form,
-    HuberLike,
-    Masked,
-    Run,
-    Single,
-    Steps,
-)
-from .numpy_primitives import helper_name, helper_source
-from .numpy_runtime import FINITE_IN, RUNTIME
-from .plan import (
+from lossmath._version import __version__
+from lossmath.base.symbols import x
+from lossmath.core.loss import Loss
+from lossmath.emit import docs
+from lossmath.emit.forms import Clip, Form, HuberLike, Masked, Run, Single, Steps
+from lossmath.emit.numpy_primitives import helper_name, helper_source
+from lossmath.emit.numpy_runtime import FINITE_IN, RUNTIME
+from lossmath.emit.plan import (
     Spec,
     UnsupportedExpression,
     float_literal,
@@ -74,7 +63,11 @@ from .plan import (
     plans,
     resolve_losses,
 )
-from .plan import forms as plan_forms
+from lossmath.emit.plan import forms as plan_forms
+from lossmath.io import escape
+from lossmath.numerics.params import may_leave_the_range
+from lossmath.numerics.regimes import DtypeBound, Plan, single
+from lossmath.numerics.rewrite import stabilise
 
 __all__ = ["UnsupportedExpression", "generate", "function_names", "plans", "stabilise"]
 
@@ -1168,7 +1161,7 @@ def generate(
         An unknown loss or parameter, a name that is not a valid identifier, a parameter
         value outside its domain, a loss given twice, or an expression numpy cannot express
         (:class:`UnsupportedExpression`).
-    lossmath.escape.SinkError
+    lossmath.io.escape.SinkError
         The module would not compile (an escaping bug; the message names the fields whose
         text reached the failing line). Nothing is returned.
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..numerics import primitives as P
+from lossmath.numerics import primitives as P
 
 __all__ = ["HELPERS", "helper_name", "helper_source"]
 

@@ -22,12 +22,10 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from .. import catalog
-from ..loss import Loss, LossError, Param
-from ..numerics.regimes import Plan, single
-from ..numerics.rewrite import plan_pieces
-from ..table import IntervalTable
-from .forms import (
+from lossmath import catalog
+from lossmath.core.loss import Loss, LossError, Param
+from lossmath.core.table import IntervalTable
+from lossmath.emit.forms import (
     Form,
     Masked,
     Single,
@@ -37,6 +35,8 @@ from .forms import (
     recognise,
     regions,
 )
+from lossmath.numerics.regimes import Plan, single
+from lossmath.numerics.rewrite import plan_pieces
 
 __all__ = [
     "SUFFIX",

@@ -17,7 +17,7 @@ import types
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from ..loss import Loss, LossError
+from lossmath.core.loss import Loss, LossError
 
 __all__ = ["Target", "compile", "get", "names", "register"]
 
@@ -78,7 +78,7 @@ def compile(  # noqa: A001 - the public name the issue asks for (lossmath.compil
     --target TARGET`` writes, executed as a module object whose attributes are the callables
     (``compile("huber", "torch").huber``).
 
-    ``loss`` is one loss (a :class:`~lossmath.loss.Loss` or a catalog name) or a sequence of
+    ``loss`` is one loss (a :class:`~lossmath.core.loss.Loss` or a catalog name) or a sequence of
     them. ``params`` sets the generated defaults: ``{"beta": 0.5}`` for one loss,
     ``{"smooth_l1": {"beta": 0.5}}`` per loss for several. Only text lossmath generated (its
     own, escaped) is executed; the module is checked to compile before it is returned.
@@ -102,6 +102,6 @@ def compile(  # noqa: A001 - the public name the issue asks for (lossmath.compil
 
 
 def _canonical(name: str) -> str:
-    from .. import catalog
+    from lossmath import catalog
 
     return catalog.get(name).name

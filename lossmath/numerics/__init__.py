@@ -9,10 +9,10 @@ each primitive with its own stable kernel (``lossmath/emit/numpy_primitives.py``
 
 from __future__ import annotations
 
-from .params import may_leave_the_range
-from .primitives import PRIMITIVES, Primitive, elementary
-from .regimes import DtypeBound, Plan, Regime
-from .rewrite import PiecePlans, plan_pieces, proved_equal, rewrite, stabilise
+from lossmath.numerics.params import may_leave_the_range
+from lossmath.numerics.primitives import PRIMITIVES, Primitive, elementary
+from lossmath.numerics.regimes import DtypeBound, Plan, Regime
+from lossmath.numerics.rewrite import PiecePlans, plan_pieces, proved_equal, rewrite, stabilise
 
 __all__ = [
     "PRIMITIVES",

@@ -43,9 +43,9 @@ from functools import lru_cache
 import sympy as sp
 from sympy.codegen.cfunctions import expm1, hypot, log1p
 
-from ..symbols import x
-from ..table import clean_derivative
-from .primitives import (
+from lossmath.base.symbols import x
+from lossmath.core.table import clean_derivative
+from lossmath.numerics.primitives import (
     Primitive,
     elementary,
     entr1p,
@@ -55,7 +55,7 @@ from .primitives import (
     softplus,
     xmlog1p,
 )
-from .regimes import Plan, Regime, overflow_bound, single
+from lossmath.numerics.regimes import Plan, Regime, overflow_bound, single
 
 __all__ = ["PiecePlans", "plan_pieces", "proved_equal", "rewrite", "stabilise"]
 

@@ -1,0 +1,326 @@
+"""The ``lossmath`` command.
+
+Exit codes mean one thing each: 0 the requirement holds (or none was given), 1 it does not
+(or a ``--check`` found stale files), 2 usage or input error, 3 undecided (not provable
+either way, or the time budget ran out), each with a one-line message. No traceback
+reaches a user: an internal error is exit 2 with a one-line message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import signal
+import sys
+from collections.abc import Sequence
+
+from lossmath import catalog
+from lossmath._version import __version__
+from lossmath.analysis import analyse, class_name, parse_class
+from lossmath.base import budget
+from lossmath.base.errors import LossError, OutOfTime, Undecided
+from lossmath.catalog.resolve import resolve
+from lossmath.core.loss import Loss
+from lossmath.render.summary import class_text, report_dict, report_text
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_UNDECIDED = 0, 1, 2, 3
+
+#: address-space limit of a command, so a runaway computation fails fast instead of
+#: exhausting the machine (``LOSSMATH_MEMORY_MB`` overrides it; 0 disables it)
+MEMORY_MB = 8192
+
+
+class UsageError(Exception):
+    """Bad input on the command line; printed as one line, exit 2."""
+
+
+def parse_params(items: Sequence[str] | None) -> dict[str, str]:
+    """``["beta=1", "delta=0.5"]`` -> ``{"beta": "1", "delta": "0.5"}`` (values parsed later)."""
+    out: dict[str, str] = {}
+    for item in items or ():
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise UsageError(f"malformed --param {item!r} (expected NAME=VALUE, e.g. beta=1)")
+        if name.strip() in out:
+            raise UsageError(f"--param {name.strip()} given twice")
+        out[name.strip()] = value.strip()
+    return out
+
+
+def load_loss(
+    name: str | None = None,
+    params: Sequence[str] | None = None,
+    *,
+    expr: str | None = None,
+    solve: str | None = None,
+) -> Loss:
+    """The loss a command works on: a catalog name, a ``.toml`` spec or ``--expr`` text;
+    with ``--solve`` its unknowns solved first, then ``--param`` values substituted."""
+    if (name is None) == (expr is None):
+        raise UsageError("give a loss NAME (or SPEC.toml) or --expr TEXT, not both or neither")
+    if expr is not None:
+        from lossmath.spec.toml import loss_from_expr
+
+        loss = loss_from_expr(expr)
+    else:
+        loss = resolve(name)
+    if solve is not None:
+        from lossmath.analysis.solve import solve_best, solve_unknowns
+
+        sol = solve_best(loss) if solve == "best" else solve_unknowns(loss, parse_class(solve))
+        if sol.loss is None or (solve != "best" and not sol.reached):
+            raise LossError(f"{loss.name}: cannot solve for the unknowns: {sol.reason}")
+        loss = sol.loss
+    values = parse_params(params)
+    return loss.subs(values) if values else loss
+
+
+def add_loss_arguments(p: argparse.ArgumentParser) -> None:
+    """The loss arguments every single-loss command takes."""
+    p.add_argument(
+        "name",
+        metavar="NAME",
+        nargs="?",
+        help="a catalog loss (see 'lossmath list') or a SPEC.toml file",
+    )
+    p.add_argument(
+        "--expr",
+        metavar="TEXT",
+        help='define the loss inline, e.g. "0.5*x**2 if abs(x) < 1 else abs(x) - 0.5"',
+    )
+    p.add_argument(
+        "--param",
+        action="append",
+        metavar="NAME=VALUE",
+        help="substitute a parameter value, e.g. --param beta=1 (repeatable)",
+    )
+    p.add_argument(
+        "--solve",
+        nargs="?",
+        const="best",
+        metavar="CLASS",
+        help="solve the spec's unknowns first, for CLASS (default: the smoothest reachable)",
+    )
+
+
+def add_output_options(p: argparse.ArgumentParser) -> None:
+    """The options of every command that writes files (the rules: :mod:`lossmath.io.outputs`)."""
+    p.add_argument("--force", action="store_true",
+                   help="replace an output file even if it is read-only")
+    p.add_argument("--parents", action="store_true",
+                   help="create missing parent directories of the output (each is named)")
+
+
+def report_outcome(outcome) -> None:
+    """Tell the user about the symlinks followed and the directories made by a write."""
+    for note in outcome.notes:
+        print(f"note: {note}")
+    for d in outcome.made_dirs:
+        print(f"created directory {d}")
+
+
+def loss_from_args(args: argparse.Namespace) -> Loss:
+    return load_loss(args.name, args.param, expr=args.expr, solve=args.solve)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    for loss in catalog.all_losses():
+        params = ", ".join(f"{p.name}={p.default}" for p in loss.params)
+        aliases = f" (aliases: {', '.join(loss.aliases)})" if loss.aliases else ""
+        print(f"{loss.name:<12} {loss.title}{' [' + params + ']' if params else ''}{aliases}")
+        for ref in loss.references[:1]:  # the primary reference; `show NAME` lists them all
+            print(f"{'':12} {ref.cite()}")
+    return EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    loss = loss_from_args(args)
+    sys.stdout.write(report_text(loss, derivatives=args.order))
+    return EXIT_OK
+
+
+def requirement(order: float, exact: bool, require: float) -> bool | None:
+    """Does a class (exact, or only a lower bound) meet ``require``? None: undecided."""
+    if order >= require:
+        return True
+    return False if exact else None
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    loss = loss_from_args(args)
+    report = analyse(loss)
+    holds: bool | None = True
+    if args.require is not None:
+        holds = requirement(report.order, report.exact, args.require)
+    if args.json:
+        data = report_dict(loss)
+        if args.require is not None:
+            data["require"] = class_name(args.require)
+            data["holds"] = holds
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        bps = ", ".join(
+            f"x = {b.at}: {class_text(b.order, b.exact)}" for b in report.breakpoints
+        )
+        line = f"{loss.name}: {class_text(report.order, report.exact)} ({bps or 'no breakpoints'})"
+        if loss.unknowns:
+            line += f"; unknowns {', '.join(loss.unknowns)} kept symbolic"
+            line += "".join(f"\n  note: {n}" for n in report.notes if "vanishes when" in n)
+        if args.require is not None:
+            verdict = {True: "holds", False: "does NOT hold", None: "is undecided"}[holds]
+            line += f"; requirement {class_name(args.require)} {verdict}"
+        if holds is None or not report.exact:
+            line += "".join(f"\n  note: {n}" for n in report.notes if "at least" in n)
+        print(line)
+    return {True: EXIT_OK, False: EXIT_FAIL, None: EXIT_UNDECIDED}[holds]
+
+
+def _class_arg(text: str) -> float:
+    try:
+        return parse_class(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lossmath",
+        description="Derive loss functions symbolically: breakpoints, derivatives, smoothness.",
+        epilog="Exit codes: 0 ok / requirement holds, 1 requirement does not hold or files "
+        "are stale, 2 usage or input error, 3 undecided (not provable either way, or the "
+        "time budget ran out).",
+    )
+    parser.add_argument("--version", action="version", version=f"lossmath {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("list", help="list the catalog losses")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("show", help="definition, derivatives and smoothness report")
+    add_loss_arguments(p)
+    p.add_argument(
+        "--order",
+        type=int,
+        default=2,
+        choices=range(0, 5),
+        metavar="N",
+        help="print derivatives up to order N (default 2)",
+    )
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("check", help="smoothness class; exit 1 when --require fails")
+    add_loss_arguments(p)
+    p.add_argument(
+        "--require",
+        type=_class_arg,
+        metavar="CLASS",
+        help="required class: discontinuous, C0, C1, C2, ..., Cinf",
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=cmd_check)
+
+    # Commands that live in their own modules (documents, code generation, ...).
+    from lossmath.cli.commands import register_all
+
+    register_all(sub)
+    for command in sub.choices.values():
+        # A command that sets its own default (derive: each document's own budget) keeps it.
+        own = "timeout" in command._defaults
+        command.add_argument(
+            "--timeout",
+            type=_seconds,
+            default=command.get_default("timeout") if own else budget.DEFAULT_SECONDS,
+            metavar="S",
+            help=f"give up after S seconds, exit 3 (default {budget.DEFAULT_SECONDS:g}"
+            + (", or a document's own budget)" if own else ")"),
+        )
+    return parser
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (0 < value <= 86400):
+        raise argparse.ArgumentTypeError(f"expected seconds between 0 and 86400, got {text!r}")
+    return value
+
+
+def _limit_memory() -> None:
+    """Cap the address space, so a computation that explodes fails with MemoryError."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not on POSIX
+        return
+    text = os.environ.get("LOSSMATH_MEMORY_MB", str(MEMORY_MB)).strip()
+    mb = int(text) if text.isdigit() else MEMORY_MB  # a malformed value keeps the default
+    if mb <= 0:
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    want = mb * 2**20
+    if hard != resource.RLIM_INFINITY:
+        want = min(want, hard)
+    if soft == resource.RLIM_INFINITY or soft > want:
+        resource.setrlimit(resource.RLIMIT_AS, (want, hard))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; everything printed passes :func:`lossmath.io.escape.terminal` last."""
+    from lossmath.io.escape import EscapingStream
+
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = EscapingStream(stdout), EscapingStream(stderr)
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        sys.stdout, sys.stderr = stdout, stderr
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    from lossmath.io.outputs import Interrupted
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_USAGE
+    _limit_memory()
+    # The budget covers the whole command, unless the command applies it per item itself
+    # (derive: per document, since building several PDFs legitimately takes longer).
+    whole = getattr(args, "budget_scope", "command") == "command"
+    try:
+        with budget.deadline(args.timeout if whole else None):
+            return args.func(args)
+    except OutOfTime as exc:
+        print(f"lossmath: undecided: {exc} (raise --timeout to allow more)", file=sys.stderr)
+        return EXIT_UNDECIDED
+    except Undecided as exc:
+        print(f"lossmath: undecided: {exc}", file=sys.stderr)
+        return EXIT_UNDECIDED
+    except MemoryError:
+        print("lossmath: undecided: ran out of memory", file=sys.stderr)
+        return EXIT_UNDECIDED
+    except (UsageError, LossError, ValueError, OSError) as exc:
+        print(f"lossmath: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except RecursionError:  # a last resort: the spec and parser limits should come first
+        print("lossmath: error: input nested too deeply to process", file=sys.stderr)
+        return EXIT_USAGE
+    except (Interrupted, KeyboardInterrupt) as exc:
+        # Interrupted: a signal during a write, whose temporaries are already removed.
+        signum = getattr(exc, "signum", signal.SIGINT)
+        print(f"lossmath: interrupted ({signal.Signals(signum).name}); no file was "
+              "half-written", file=sys.stderr)
+        return 128 + signum
+    except Exception as exc:  # a bug: still one line, never a traceback
+        print(f"lossmath: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

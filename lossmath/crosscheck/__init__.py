@@ -1,0 +1,1 @@
+"""What other libraries declare by hand about their losses, and lossmath's verdict on each."""

@@ -1,0 +1,648 @@
+"""Safe parsing of untrusted text into sympy expressions.
+
+Loss definitions arrive as text (TOML files, command-line options) that must not
+be trusted.  ``sympy.sympify`` and ``sympy.parsing.sympy_parser.parse_expr`` both
+end in Python's ``eval``, so text such as ``__import__('os').system(...)`` would
+run; and even harmless-looking arithmetic such as ``9**9**9**9`` hangs, because
+sympy evaluates numbers eagerly.  This module parses with
+``ast.parse(text, mode="eval")`` -- which only builds a syntax tree and runs
+nothing -- then walks the tree with a whitelist and builds sympy objects directly.
+
+Grammar (a restricted subset of Python expression syntax)::
+
+    condition := "otherwise" | "True"                 (only as the whole text)
+               | value CMP value [CMP value ...]       (a chain means "and")
+               | condition "and" condition | condition "or" condition
+               | "not" condition
+    value     := NUMBER | NAME | CONSTANT | "(" value ")"
+               | value ("+" | "-" | "*" | "/" | "**") value | ("-" | "+") value
+               | FUNCTION "(" value ["," value ...] ")"
+               | value "if" condition "else" value     (flattened to one Piecewise)
+    CMP       := "<" | "<=" | ">" | ">=" | "==" | "!="
+
+NUMBER is an int or decimal literal; decimals become exact rationals (``0.1`` is
+1/10, never a Float).  NAME is one of the caller's declared names; FUNCTION and
+CONSTANT come from :data:`FUNCTIONS` and :data:`CONSTANTS`.  Any other syntax
+(attributes, subscripts, strings, lambdas, comprehensions, keyword arguments,
+``//``, ``%``, bit operators, ...) raises :class:`ParseError` naming the token
+and its 1-based column.  Only printable ASCII on one line is accepted, so
+columns are character offsets and identifiers are not NFKC-normalised.  A value
+inside a comparison may not contain an if-else: sympy would try to solve it.
+
+Limits make hostile input cheap to reject.  On the text: :data:`MAX_LENGTH`
+characters, :data:`MAX_DEPTH` nested brackets, :data:`MAX_AST_DEPTH` tree
+levels, :data:`MAX_NODES` nodes, :data:`MAX_ARGS` operands per call, and/or,
+comparison chain or if-else chain, literals of :data:`MAX_DIGITS` digits.  On
+the numbers, checked *before* sympy evaluates a power: numeric exponents with
+numerator and denominator at most :data:`MAX_EXPONENT` (and so every constant
+in a symbolic exponent), integer powers of at most :data:`MAX_POWER_BITS` bits,
+roots of numbers of at most :data:`MAX_ROOT_BITS` bits.  After each step: no rational with more than
+:data:`MAX_BITS` bits, no symbol-free subexpression (estimated with mpmath) beyond
+``2**MAX_BITS`` or ``2**-MAX_BITS`` in magnitude, and the whole parse within
+:data:`MAX_SECONDS` of CPU time.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import keyword
+import math
+import re
+import sys
+import time
+import warnings
+from collections.abc import Callable, Mapping
+from fractions import Fraction
+from types import FrameType
+from typing import Any, NoReturn
+
+import mpmath
+import sympy
+from sympy.functions.elementary.miscellaneous import MinMaxBase
+from sympy.logic.boolalg import Boolean, BooleanFunction
+
+from lossmath.base.limits import (  # the bounds on input, shared with Loss.subs
+    MAX_ARGS,
+    MAX_AST_DEPTH,
+    MAX_BITS,
+    MAX_DEPTH,
+    MAX_DIGITS,
+    MAX_EXPONENT,
+    MAX_LENGTH,
+    MAX_NODES,
+    MAX_POWER_BITS,
+    MAX_ROOT_BITS,
+)
+
+MAX_SECONDS = 0.5  # enforced by _run_with_deadline: the costs the limits above miss
+
+
+class ParseError(ValueError):
+    """Untrusted text could not be turned into an expression.
+
+    Attributes
+    ----------
+    text : str
+        The input text.
+    position : int or None
+        0-based character offset of the offending token, or None when the
+        problem has no single place (e.g. the text is too long).
+    """
+
+    def __init__(self, message: str, text: str = "", position: int | None = None) -> None:
+        super().__init__(message)
+        self.text = text
+        self.position = position
+
+
+class _Reject(Exception):
+    """A size check failed; the walker adds the offending snippet and column."""
+
+
+_RESUMABLE = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR
+
+
+class _Timeout(BaseException):
+    """Raised inside sympy by :func:`_run_with_deadline`; a BaseException, so that
+    sympy's own ``except Exception`` handlers do not swallow it."""
+
+
+def _run_with_deadline(function: Callable[[], Any], deadline: float) -> Any:
+    """Return ``function()``, interrupting it with :class:`_Timeout` at ``deadline``
+    (a :func:`time.thread_time` value).
+
+    sympy's automatic evaluation has super-linear paths no whitelist can foresee
+    (assumption queries expanding real and imaginary parts, factoring, ...), so the
+    size limits are backed by a profile hook.  Under a profiler or debugger that
+    already uses the hook (cProfile's cannot be reinstalled from Python) there is
+    no watchdog; the per-node deadline check in :meth:`_Walker.build` remains.
+    """
+    if sys.getprofile() is not None:
+        return function()
+    armed, calls = True, 0
+
+    def check(frame: FrameType, event: str, arg: object) -> None:
+        nonlocal calls
+        if event != "call" or not armed:
+            return
+        calls += 1
+        # Raise only when an ordinary function starts: the garbage collector may
+        # resume a generator or run __del__, where an exception would be lost.
+        if calls & 255 or frame.f_code.co_flags & _RESUMABLE or frame.f_code.co_name == "__del__":
+            return
+        if time.thread_time() > deadline:
+            raise _Timeout  # CPython then removes the hook
+
+    sys.setprofile(check)
+    try:
+        return function()
+    finally:
+        armed = False  # a plain store: the hook cannot fire between here and the reset
+        sys.setprofile(None)
+
+
+def _bits(number: sympy.Rational) -> float:
+    return math.log2(max(abs(int(number.p)), 1)) + math.log2(int(number.q))
+
+
+def _check_exponent(exponent: sympy.Expr) -> None:
+    """Bound the constants in a symbolic exponent or an ``exp`` argument.
+
+    sympy's assumption and polynomial code splits ``b**(x - c)`` into ``b**x*b**-c``
+    and builds polynomials of degree ``c`` (``c = 2**64`` hangs it); and it rewrites
+    ``exp(c*log(b))`` and ``a**(c*log(b)/log(a))`` to ``b**c`` behind
+    :func:`_check_power`'s back, so there the constants' product is bounded too.
+    """
+    product = 1
+    for node in sympy.preorder_traversal(exponent):
+        if node.is_Rational:
+            size = max(abs(int(node.p)), int(node.q))
+            if size > MAX_EXPONENT:
+                raise _Reject(f"constant {_short(node)} in an exponent is too large "
+                              f"(numerator and denominator must be at most {MAX_EXPONENT})")
+            product *= size
+    if product > MAX_EXPONENT and exponent.has(sympy.log):
+        raise _Reject(f"constants in an exponent containing log multiply to more than "
+                      f"{MAX_EXPONENT}")
+
+
+def _check_power(base: sympy.Expr, exponent: sympy.Expr) -> None:
+    """Refuse a power sympy would spend unbounded time or memory evaluating."""
+    if not exponent.is_Number:
+        return _check_exponent(exponent)
+    if not exponent.is_Rational:
+        raise _Reject(f"exponent {_short(exponent)} is not an exact number")
+    p, q = abs(int(exponent.p)), int(exponent.q)
+    if p > MAX_EXPONENT or q > MAX_EXPONENT:
+        raise _Reject(f"exponent {_short(exponent)} is too large (numerator and denominator "
+                      f"must be at most {MAX_EXPONENT})")
+    # Numbers in the base are raised too ((A*x)**n -> A**n*x**n); exponents in the
+    # base are only multiplied ((x**a)**n -> x**(a*n)), which check_sizes bounds.
+    size, stack = 0.0, [base]
+    while stack:
+        node = stack.pop()
+        size = max(size, _bits(node)) if node.is_Rational else size
+        stack.extend([node.base] if node.is_Pow else node.args)
+    if size * p / q > MAX_POWER_BITS:
+        raise _Reject(f"the power would have about {size * p / q:.0f} bits "
+                      f"(limit {MAX_POWER_BITS})")
+    if q > 1 and size > MAX_ROOT_BITS:
+        raise _Reject(f"root of a number of about {size:.0f} bits (limit {MAX_ROOT_BITS})")
+
+
+def _safe_exp(u: sympy.Expr) -> sympy.Expr:
+    _check_exponent(u)
+    return sympy.exp(u)
+
+
+def _safe_sqrt(u: sympy.Expr) -> sympy.Expr:
+    _check_power(u, sympy.S.Half)
+    return sympy.sqrt(u)
+
+
+# name -> (implementation, minimum arity, maximum arity).  One place to extend.
+FUNCTIONS: dict[str, tuple[Callable[..., sympy.Expr], int, int]] = {
+    "abs": (sympy.Abs, 1, 1),
+    "sign": (sympy.sign, 1, 1),
+    "sqrt": (_safe_sqrt, 1, 1),
+    "exp": (_safe_exp, 1, 1),
+    "log": (sympy.log, 1, 1),
+    "log1p": (lambda u: sympy.log(1 + u), 1, 1),
+    "expm1": (lambda u: _safe_exp(u) - 1, 1, 1),
+    "sin": (sympy.sin, 1, 1),
+    "cos": (sympy.cos, 1, 1),
+    "tan": (sympy.tan, 1, 1),
+    "atan": (sympy.atan, 1, 1),
+    "sinh": (sympy.sinh, 1, 1),
+    "cosh": (sympy.cosh, 1, 1),
+    "tanh": (sympy.tanh, 1, 1),
+    "min": (sympy.Min, 2, MAX_ARGS),
+    "max": (sympy.Max, 2, MAX_ARGS),
+}
+CONSTANTS: dict[str, sympy.Expr] = {"pi": sympy.pi, "e": sympy.E}
+
+_BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**",
+           ast.FloorDiv: "//", ast.Mod: "%", ast.MatMult: "@", ast.BitAnd: "&",
+           ast.BitOr: "|", ast.BitXor: "^", ast.LShift: "<<", ast.RShift: ">>"}
+_ARITHMETIC: dict[str, Callable[[Any, Any], sympy.Expr]] = {
+    "+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
+    "/": lambda a, b: a / b, "**": sympy.Pow}
+_COMPARE = {ast.Lt: ("<", sympy.Lt), ast.LtE: ("<=", sympy.Le), ast.Gt: (">", sympy.Gt),
+            ast.GtE: (">=", sympy.Ge), ast.Eq: ("==", sympy.Eq), ast.NotEq: ("!=", sympy.Ne),
+            ast.Is: ("is", None), ast.IsNot: ("is not", None), ast.In: ("in", None),
+            ast.NotIn: ("not in", None)}
+_KINDS = {"Attribute": "attribute access", "Subscript": "subscript", "Slice": "slice",
+          "Lambda": "lambda", "ListComp": "list comprehension", "SetComp": "set comprehension",
+          "DictComp": "dict comprehension", "GeneratorExp": "generator expression",
+          "JoinedStr": "f-string", "Starred": "starred expression",
+          "NamedExpr": "assignment expression", "Await": "await", "Yield": "yield",
+          "YieldFrom": "yield", "List": "list display", "Tuple": "tuple",
+          "Set": "set display", "Dict": "dict display", "Call": "call"}
+_UNCOUNTED = (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
+_UNDEFINED = frozenset({sympy.nan, sympy.zoo, sympy.oo, -sympy.oo})
+_WIDE = (BooleanFunction, MinMaxBase, sympy.Piecewise)
+_DECIMAL = re.compile(r"(?P<int>\d*)(?:\.(?P<frac>\d*))?(?:[eE](?P<exp>[+-]?\d+))?")
+
+# Private mpmath context (the global mpmath.mp belongs to everyone) for estimating
+# the magnitude of symbol-free subexpressions before sympy evaluates them.
+_MP = mpmath.MPContext()
+_MP.prec = 53
+_MP_CONSTANTS = {sympy.pi: _MP.pi, sympy.E: _MP.e, sympy.I: _MP.mpc(0, 1)}
+_MP_FUNCTIONS: dict[type, Callable[..., Any]] = {
+    sympy.exp: _MP.exp, sympy.log: _MP.log, sympy.sin: _MP.sin, sympy.cos: _MP.cos,
+    sympy.tan: _MP.tan, sympy.atan: _MP.atan, sympy.sinh: _MP.sinh, sympy.cosh: _MP.cosh,
+    sympy.tanh: _MP.tanh, sympy.Abs: abs, sympy.sign: _MP.sign, sympy.re: _MP.re,
+    sympy.im: _MP.im, sympy.Min: min, sympy.Max: max}
+
+
+def _approximate(node: sympy.Basic, memo: dict[sympy.Basic, Any]) -> Any:
+    """Value of a symbol-free expression at double precision; None if it has symbols."""
+    if node in memo:
+        return memo[node]
+    if node.is_Rational:
+        value = _MP.mpf(int(node.p)) / int(node.q)
+    elif node in _MP_CONSTANTS:
+        value = _MP_CONSTANTS[node]
+    elif not isinstance(node, sympy.Expr) or node.is_Symbol:
+        value = None
+    else:
+        args = [_approximate(arg, memo) for arg in node.args]
+        if any(arg is None for arg in args):
+            value = None
+        elif node.is_Add:
+            value = _MP.fsum(args)
+        elif node.is_Mul:
+            value = _MP.fprod(args)
+        elif node.is_Pow:  # power() multiplies out a huge integral exponent for seconds
+            base, exponent = args
+            value = (_MP.power(base, exponent) if node.exp.is_Rational
+                     else _MP.exp(exponent * _MP.log(base)))
+        elif type(node) in _MP_FUNCTIONS:
+            value = _MP_FUNCTIONS[type(node)](*args)
+        else:  # a new sympy rewrite; refuse rather than let sympy evaluate it blind
+            raise _Reject(f"cannot check the size of {type(node).__name__}")
+    memo[node] = value
+    return value
+
+
+def _too_slow() -> str:
+    return f"took more than {MAX_SECONDS} s of CPU time to evaluate"
+
+
+def _short(value: object, limit: int = 40) -> str:
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class _Walker:
+    """Builds sympy objects from a whitelisted syntax tree (one per parse)."""
+
+    def __init__(self, text: str, lead: int, names: Mapping[str, sympy.Symbol], what: str):
+        self.text, self.lead, self.names, self.what = text, lead, names, what
+        self.source = text[lead:]  # what ast.parse saw; node offsets index into it
+        self.seen: set[sympy.Basic] = set()  # subtrees already size-checked
+        self.values: dict[sympy.Basic, Any] = {}  # memo for _approximate
+        # CPU time of this thread, so a busy machine does not reject good input
+        self.deadline = time.thread_time() + MAX_SECONDS
+
+    def fail(self, message: str, position: int | None) -> NoReturn:
+        # "from None": the message says it all; no internal exception chain to show
+        raise ParseError(f"{self.what}: {message}", self.text, position) from None
+
+    def pos(self, node: ast.AST) -> int:
+        return self.lead + node.col_offset
+
+    def where(self, node: ast.AST) -> str:
+        snippet = self.source[node.col_offset:node.end_col_offset]
+        return f"{_short(snippet)!r} at column {self.pos(node) + 1}"
+
+    def too_many(self, count: int, kind: str, node: ast.AST) -> None:
+        if count > MAX_ARGS:
+            self.fail(f"{count} {kind} in {self.where(node)} (limit {MAX_ARGS})", self.pos(node))
+
+    def build(self, node: ast.AST) -> sympy.Basic:
+        handler = getattr(self, "do_" + type(node).__name__, None)
+        if handler is None:
+            kind = _KINDS.get(type(node).__name__, type(node).__name__)
+            self.fail(f"{kind} {self.where(node)} is not allowed", self.pos(node))
+        try:
+            result = handler(node)
+            self.check_sizes(result)
+        except ParseError:
+            raise
+        except _Reject as exc:
+            self.fail(f"{self.where(node)}: {exc}", self.pos(node))
+        except Exception as exc:  # whatever sympy raises, the caller gets a ParseError
+            # e.g. sympy refusing to compare non-real numbers, or tripping over its own
+            # bugs (atan(tan(sinh(999))) raises AttributeError); keep it to one line
+            reason = _short(" ".join(str(exc).split()) or type(exc).__name__, 100)
+            self.fail(f"cannot evaluate {self.where(node)}: {reason}", self.pos(node))
+        except _Timeout:
+            # An interrupted assumption query leaves None ("unknown") in the objects'
+            # assumption caches; drop sympy's cache so later parses do not reuse them.
+            sympy.core.cache.clear_cache()
+            self.fail(f"{self.where(node)}: {_too_slow()}", self.pos(node))
+        if time.thread_time() > self.deadline:  # in case sympy swallowed the _Timeout
+            self.fail(f"{self.where(node)}: {_too_slow()}", self.pos(node))
+        return result
+
+    def check_sizes(self, expr: sympy.Basic) -> None:
+        """Reject undefined, oversized or overly wide parts of a freshly built ``expr``."""
+        stack = [expr]
+        while stack:
+            node = stack.pop()
+            if node in self.seen:  # built from checked parts: only new nodes cost time
+                continue
+            self.seen.add(node)
+            if node in _UNDEFINED:
+                raise _Reject("the value is undefined or infinite (division by zero?)")
+            if node.is_Rational and _bits(node) > MAX_BITS:
+                raise _Reject(f"a number of about {_bits(node):.0f} bits is too large")
+            if node.is_Pow and node.exp.is_Rational:
+                if max(abs(int(node.exp.p)), int(node.exp.q)) > MAX_EXPONENT:
+                    raise _Reject(f"exponent {_short(node.exp)} is too large")
+                if node.base.is_Rational and _bits(node.base) > MAX_ROOT_BITS:
+                    raise _Reject(f"root of a number of about {_bits(node.base):.0f} bits")
+            elif node.is_Pow or isinstance(node, sympy.exp):  # 10*(x - 999) is 10*x - 9990
+                _check_exponent(node.exp)
+            if isinstance(node, _WIDE) and len(node.args) > MAX_ARGS:
+                # e.g. min(min(a, b), c) flattened; caught before it can grow further
+                raise _Reject(f"{type(node).__name__} of {len(node.args)} terms is too wide "
+                              f"(limit {MAX_ARGS})")
+            value = _approximate(node, self.values)
+            if value is not None and (not _MP.isfinite(value) or (
+                    value != 0 and abs(_MP.mag(value)) > MAX_BITS)):
+                raise _Reject(f"a value beyond 2**{MAX_BITS} or 2**-{MAX_BITS} in magnitude")
+            stack.extend(node.args)
+
+    def value(self, node: ast.AST) -> sympy.Expr:
+        result = self.build(node)
+        if not isinstance(result, sympy.Expr):
+            got = "a comparison" if isinstance(node, ast.Compare) else "a condition"
+            self.fail(f"expected a value, got {got} at column {self.pos(node) + 1}",
+                      self.pos(node))
+        return result
+
+    def condition(self, node: ast.AST) -> Boolean:
+        result = self.build(node)
+        # sympy Symbols are Booleans too, so "not an Expr" is the real test
+        if isinstance(result, sympy.Expr) or not isinstance(result, Boolean):
+            self.fail(f"expected a condition such as 'x < 1', got a value {self.where(node)}",
+                      self.pos(node))
+        return result
+
+    def operator_at(self, left: ast.AST, right: ast.AST, symbol: str) -> int:
+        found = self.source.find(symbol, left.end_col_offset, right.col_offset)
+        return self.lead + (found if found >= 0 else left.end_col_offset)
+
+    def do_Constant(self, node: ast.Constant) -> sympy.Expr:
+        value, column = node.value, self.pos(node) + 1
+        if isinstance(value, bool):
+            self.fail(f"{value} at column {column} is only allowed as a whole condition",
+                      self.pos(node))
+        if isinstance(value, int):
+            if abs(value) >= 10**MAX_DIGITS:
+                self.fail(f"integer at column {column} has more than {MAX_DIGITS} digits",
+                          self.pos(node))
+            return sympy.Integer(value)
+        if isinstance(value, float):
+            return self.decimal(node)
+        kind = {complex: "complex number", str: "string", bytes: "bytes"}.get(type(value))
+        self.fail(f"{kind or 'constant'} {self.where(node)} is not allowed", self.pos(node))
+
+    def decimal(self, node: ast.Constant) -> sympy.Rational:
+        # Exact value from the literal's own text; the float is already rounded.
+        text = self.source[node.col_offset:node.end_col_offset].replace("_", "")
+        match = _DECIMAL.fullmatch(text)
+        too_long = f"number {self.where(node)} needs more than {MAX_DIGITS} digits"
+        if match is None:  # pragma: no cover - ast produces no other float syntax
+            self.fail(f"unsupported number {self.where(node)}", self.pos(node))
+        shift = int(match["exp"] or "0") - len(match["frac"] or "")
+        if abs(shift) > 2 * MAX_LENGTH:  # keeps 10**shift cheap, e.g. for 1e99999999
+            self.fail(too_long, self.pos(node))
+        digits = int((match["int"] or "") + (match["frac"] or "") or "0")
+        exact = Fraction(digits * 10 ** max(shift, 0), 10 ** max(-shift, 0))
+        if max(abs(exact.numerator), exact.denominator) >= 10**MAX_DIGITS:
+            self.fail(too_long, self.pos(node))
+        return sympy.Rational(exact.numerator, exact.denominator)
+
+    def do_Name(self, node: ast.Name) -> sympy.Expr:
+        if node.id in self.names:
+            return self.names[node.id]
+        if node.id in CONSTANTS:
+            return CONSTANTS[node.id]
+        column = self.pos(node) + 1
+        if node.id in FUNCTIONS:
+            self.fail(f"function {node.id!r} at column {column} must be called, e.g. "
+                      f"{node.id}(x)", self.pos(node))
+        allowed = ", ".join([*self.names, *CONSTANTS])
+        self.fail(f"unknown name {node.id!r} at column {column} (allowed: {allowed})",
+                  self.pos(node))
+
+    def do_BinOp(self, node: ast.BinOp) -> sympy.Expr:
+        symbol = _BINARY.get(type(node.op), type(node.op).__name__)
+        if symbol not in _ARITHMETIC:
+            hint = " (use ** for powers)" if symbol == "^" else ""
+            at = self.operator_at(node.left, node.right, symbol)
+            self.fail(f"operator {symbol!r} at column {at + 1} is not allowed{hint}", at)
+        left, right = self.value(node.left), self.value(node.right)
+        if symbol == "**":
+            _check_power(left, right)  # before sympy evaluates 9**(9**9)
+        return _ARITHMETIC[symbol](left, right)
+
+    def do_UnaryOp(self, node: ast.UnaryOp) -> sympy.Basic:
+        if isinstance(node.op, ast.Not):
+            return sympy.Not(self.condition(node.operand))
+        if isinstance(node.op, ast.USub):
+            return -self.value(node.operand)
+        if isinstance(node.op, ast.UAdd):
+            return self.value(node.operand)
+        self.fail(f"operator '~' at column {self.pos(node) + 1} is not allowed", self.pos(node))
+
+    def do_Compare(self, node: ast.Compare) -> Boolean:
+        self.too_many(len(node.ops), "comparisons", node)
+        operands = [node.left, *node.comparators]
+        functions = []
+        for op, left, right in zip(node.ops, operands[:-1], operands[1:], strict=True):
+            symbol, function = _COMPARE[type(op)]
+            if function is None:
+                at = self.operator_at(left, right, symbol.split()[0])
+                self.fail(f"comparison {symbol!r} at column {at + 1} is not allowed", at)
+            functions.append(function)
+        values = [self.value(operand) for operand in operands]  # each built once
+        for operand, value in zip(operands, values, strict=True):
+            if value.has(sympy.Piecewise):  # sympy would try to solve it: unbounded time
+                self.fail(f"if-else inside a comparison, {self.where(operand)}, is not "
+                          "supported", self.pos(operand))
+        # a < b < c means (a < b) and (b < c), as in Python
+        relations = [f(a, b) for f, a, b in zip(functions, values[:-1], values[1:], strict=True)]
+        return relations[0] if len(relations) == 1 else sympy.And(*relations)
+
+    def do_BoolOp(self, node: ast.BoolOp) -> Boolean:
+        self.too_many(len(node.values), "operands", node)
+        combine = sympy.And if isinstance(node.op, ast.And) else sympy.Or
+        return combine(*[self.condition(operand) for operand in node.values])
+
+    def do_IfExp(self, node: ast.IfExp) -> sympy.Expr:
+        # "a if c1 else b if c2 else d" nests in the else branch; flatten it into one
+        # Piecewise rather than a Piecewise inside a Piecewise.
+        chain: list[ast.IfExp] = [node]
+        while isinstance(chain[-1].orelse, ast.IfExp):
+            chain.append(chain[-1].orelse)
+        self.too_many(len(chain) + 1, "pieces", node)
+        pieces = [(self.value(n.body), self.condition(n.test)) for n in chain]
+        return sympy.Piecewise(*pieces, (self.value(chain[-1].orelse), sympy.true))
+
+    def do_Call(self, node: ast.Call) -> sympy.Expr:
+        func, functions = node.func, ", ".join(FUNCTIONS)
+        if not isinstance(func, ast.Name):
+            kind = _KINDS.get(type(func).__name__, type(func).__name__)
+            self.fail(f"cannot call {kind} {self.where(func)}; only the functions "
+                      f"{functions} can be called", self.pos(func))
+        column = self.pos(func) + 1
+        if func.id not in FUNCTIONS:
+            kind = "variable" if func.id in self.names or func.id in CONSTANTS else "function"
+            self.fail(f"unknown {kind} {func.id!r} called at column {column} "
+                      f"(allowed functions: {functions})", self.pos(func))
+        if node.keywords:
+            self.fail(f"keyword argument {self.where(node.keywords[0])} is not allowed",
+                      self.pos(node.keywords[0]))
+        implementation, low, high = FUNCTIONS[func.id]
+        if not low <= len(node.args) <= high:
+            expected = f"exactly {low}" if low == high else f"{low} to {high}"
+            self.fail(f"{func.id}() at column {column} takes {expected} argument"
+                      f"{'' if high == 1 else 's'}, got {len(node.args)}", self.pos(func))
+        return implementation(*[self.value(argument) for argument in node.args])
+
+
+def _prepare(text: str, names: Mapping[str, sympy.Symbol], what: str) -> int:
+    """Check what can be checked on the raw text; return the count of leading spaces."""
+    if not isinstance(text, str):
+        raise TypeError(f"{what} must be a str, not {type(text).__name__}")
+    if len(text) > MAX_LENGTH:
+        raise ParseError(f"{what} is {len(text)} characters long; the limit is {MAX_LENGTH}",
+                         text)
+    for key, symbol in names.items():
+        if key in FUNCTIONS or key in CONSTANTS:
+            raise ParseError(f"{what}: declared name {key!r} collides with a built-in "
+                             "function or constant", text)
+        if not (key.isascii() and key.isidentifier()) or keyword.iskeyword(key):
+            raise ParseError(f"{what}: declared name {key!r} is not a valid identifier", text)
+        if not isinstance(symbol, sympy.Symbol):
+            raise TypeError(f"name {key!r} must map to a sympy Symbol, not {symbol!r}")
+    depth = 0
+    for index, char in enumerate(text):
+        # Control characters include newline and NUL; non-ASCII would be NFKC-normalised
+        # by Python (a fullwidth x becomes x) and skew the columns.
+        if not " " <= char <= "~":
+            raise ParseError(f"{what}: character {char!r} at column {index + 1} is not "
+                             "allowed (only printable ASCII on one line)", text, index)
+        if char == "#":  # strings are refused anyway, so '#' can only start a comment,
+            # which Python would silently drop: text the user believes is part of the loss
+            raise ParseError(f"{what}: '#' at column {index + 1}: comments are not allowed",
+                             text, index)
+        if char in "([{":
+            depth += 1
+            if depth > MAX_DEPTH:  # CPython's parser is slow or fails on deep nesting
+                raise ParseError(f"{what}: brackets nested more than {MAX_DEPTH} deep at "
+                                 f"column {index + 1}", text, index)
+        elif char in ")]}":
+            depth = max(depth - 1, 0)
+    if not text.strip():
+        raise ParseError(f"{what} is empty", text)
+    return len(text) - len(text.lstrip(" "))  # ast.parse rejects leading spaces
+
+
+def _parse(text: str, names: Mapping[str, sympy.Symbol], what: str, want: str) -> sympy.Basic:
+    lead = _prepare(text, names, what)
+    if want == "condition" and text.strip() in ("otherwise", "True"):
+        return sympy.true
+    walker = _Walker(text, lead, names, what)
+    try:
+        with warnings.catch_warnings():
+            # "1if x" warns; under pytest -W error a warning would escape as SyntaxError
+            warnings.simplefilter("ignore")
+            tree = ast.parse(walker.source, mode="eval")
+    except SyntaxError as exc:  # offset 0 or None means the end of the input
+        offset = exc.offset if exc.offset and exc.offset > 0 else len(text) - lead + 1
+        position = min(lead + offset - 1, len(text))
+        walker.fail(f"syntax error at column {position + 1}: {exc.msg}", position)
+    except (RecursionError, MemoryError, ValueError):
+        walker.fail("too deeply nested for Python's parser", None)
+    count, stack = 0, [(tree.body, 1)]
+    while stack:  # iterative, so a deep tree cannot exhaust the stack here
+        node, depth = stack.pop()
+        if isinstance(node, _UNCOUNTED):
+            continue
+        count += 1
+        if count > MAX_NODES:
+            walker.fail(f"more than {MAX_NODES} syntax elements", None)
+        if depth > MAX_AST_DEPTH:
+            at = walker.pos(node) if hasattr(node, "col_offset") else None  # not all have
+            where = "" if at is None else f" at column {at + 1}"
+            walker.fail(f"nested more than {MAX_AST_DEPTH} levels deep{where}", at)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    build = walker.value if want == "value" else walker.condition
+    try:
+        return _run_with_deadline(lambda: build(tree.body), walker.deadline)
+    except _Timeout:  # fired outside any node, e.g. while returning
+        sympy.core.cache.clear_cache()
+        walker.fail(_too_slow(), None)
+    except (RecursionError, MemoryError):
+        walker.fail("too large or too deeply nested to evaluate", None)
+
+
+def parse_expression(text: str, names: Mapping[str, sympy.Symbol], *,
+                     what: str = "expression") -> sympy.Basic:
+    """Parse untrusted ``text`` into a numeric-valued sympy expression.
+
+    Parameters
+    ----------
+    text : str
+        The expression, e.g. ``"0.5*x**2 if abs(x) < 1 else abs(x) - 0.5"``.
+    names : Mapping[str, sympy.Symbol]
+        The identifiers the text may use and the symbols they stand for.  Names
+        of functions or constants (``abs``, ``pi``, ``e``) cannot be declared.
+    what : str, optional
+        What the text is, for error messages (e.g. ``"piece 2 expr"``).
+
+    Returns
+    -------
+    sympy.Basic
+        A sympy ``Expr``; never a comparison or other boolean.
+
+    Raises
+    ------
+    ParseError
+        If the text is not in the grammar or exceeds a limit.
+    """
+    return _parse(text, names, what, "value")
+
+
+def parse_condition(
+    text: str, names: Mapping[str, sympy.Symbol], *, what: str = "condition"
+) -> Boolean:
+    """Parse untrusted ``text`` into a sympy boolean (relational, And, Or, Not).
+
+    Parameters
+    ----------
+    text : str
+        The condition, e.g. ``"-beta < x < beta"``; the whole text ``"otherwise"``
+        or ``"True"`` means always.
+    names : Mapping[str, sympy.Symbol]
+        The identifiers the text may use, as for :func:`parse_expression`.
+    what : str
+        Where the text came from, for error messages (e.g. ``"pieces[2].when"``).
+
+    Returns
+    -------
+    sympy.logic.boolalg.Boolean
+        ``sympy.true`` or ``sympy.false`` when sympy can decide the condition.
+
+    Raises
+    ------
+    ParseError
+        If the text is not a condition in the grammar or exceeds a limit.
+    """
+    return _parse(text, names, what, "condition")
