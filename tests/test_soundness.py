@@ -52,7 +52,7 @@ def test_bump_function_is_cinf_at_both_ends():
     ]
 
 
-def test_removable_singularity_is_analytic():
+def test_removable_singularity_is_analytic(patient_budgets):
     # sin(x)/x extends to an entire function with value 1 at 0
     assert classes("sin(x)/x if x != 0 else 1") == [(0, "Cinf", True)]
     # ...but with the wrong value at 0 it is a removable discontinuity
@@ -195,9 +195,8 @@ def test_attempt_returns_the_default_when_its_share_runs_out():
             pass
         return "done"
 
-    start = time.monotonic()
+    # spin returns "done" after 5 s unless the attempt interrupts it: the outcome is the test
     assert budget.attempt(spin, 0.2, "gave up") == "gave up"
-    assert time.monotonic() - start < 2
 
 
 def test_outer_deadline_propagates_through_an_attempt():
@@ -228,42 +227,59 @@ expr = "2**p*x**2"
 """
 
 
-@pytest.mark.parametrize(
-    ("argv", "allowed"),
-    [
-        (["check", "--expr", "exp(exp(exp(x)))"], {0, 3}),
-        (["check", "--expr", "(x+1)**1000"], {0, 3}),
-        (["check", "--expr", "abs(abs(abs(abs(abs(abs(x)-1)-1)-1)-1)-1)"], {0}),
-        (["check", "--expr", "exp(1/x)"], {2}),
-        (["check", "smooth_l1", "--param", "beta=1e100000000"], {2}),
-        (["check", "smooth_l1", "--param", "beta=1e100_000_000"], {2}),  # Fraction reads _
-        (["check", "smooth_l1", "--param", "beta=1e-30", "--require", "C1"], {0}),
-        (["check", "--expr", "x*sin(1/x) if x != 0 else 0", "--require", "C1"], {1, 3}),
-        (["check", "--expr", "sqrt(x**2 + x**6)", "--require", "C1"], {1}),
-        (["check", "--expr", "x**10 if x > 0 else 0", "--require", "C9"], {0}),
-        (["check", "--expr", "x**10 if x > 0 else 0", "--require", "C10"], {1}),
-        (["check", "--expr", "exp(-1/x) if x > 0 else 0", "--require", "Cinf"], {0, 3}),
-        (["check", "--expr", "x if sin(x**7 + x) < 0 else 0"], {2, 3}),
-        (["check", "--expr", "tan(x)"], {2}),
-        (["check", "POWER_P"], {0, 3}),
-        (["check", "POWER_P", "--param", "p=3", "--require", "C2"], {0}),
-        (["check", "TWO_P", "--param", "p=1e10"], {2}),
-    ],
-)
-def test_hostile_but_valid_input_ends_within_the_budget(tmp_path, capsys, argv, allowed):
-    specs = {"POWER_P": POWER_P, "TWO_P": TWO_P}
-    for i, a in enumerate(argv):
-        if a in specs:
-            path = tmp_path / f"{a.lower()}.toml"
-            path.write_text(specs[a])
-            argv[i] = str(path)
-    start = time.monotonic()
-    code = cli.main([*argv, "--timeout", "4"])
-    elapsed = time.monotonic() - start
+HOSTILE = [
+    (["check", "--expr", "exp(exp(exp(x)))"], {0, 3}),
+    (["check", "--expr", "(x+1)**1000"], {0, 3}),
+    (["check", "--expr", "abs(abs(abs(abs(abs(abs(x)-1)-1)-1)-1)-1)"], {0}),
+    (["check", "--expr", "exp(1/x)"], {2}),
+    (["check", "smooth_l1", "--param", "beta=1e100000000"], {2}),
+    (["check", "smooth_l1", "--param", "beta=1e100_000_000"], {2}),  # Fraction reads _
+    (["check", "smooth_l1", "--param", "beta=1e-30", "--require", "C1"], {0}),
+    (["check", "--expr", "x*sin(1/x) if x != 0 else 0", "--require", "C1"], {1, 3}),
+    (["check", "--expr", "sqrt(x**2 + x**6)", "--require", "C1"], {1}),
+    (["check", "--expr", "x**10 if x > 0 else 0", "--require", "C9"], {0}),
+    (["check", "--expr", "x**10 if x > 0 else 0", "--require", "C10"], {1}),
+    (["check", "--expr", "exp(-1/x) if x > 0 else 0", "--require", "Cinf"], {0, 3}),
+    (["check", "--expr", "x if sin(x**7 + x) < 0 else 0"], {2, 3}),
+    (["check", "--expr", "tan(x)"], {2}),
+    (["check", "POWER_P"], {0, 3}),
+    (["check", "POWER_P", "--param", "p=3", "--require", "C2"], {0}),
+    (["check", "TWO_P", "--param", "p=1e10"], {2}),
+]
+
+
+@pytest.mark.parametrize(("argv", "allowed"), HOSTILE)
+def test_hostile_but_valid_input_gets_a_sound_answer(tmp_path, capsys, patient_budgets, argv,
+                                                    allowed):
+    """The answer, under the command line's budget where undecided (3) is an allowed answer,
+    and under a generous one (and patient optional steps) where the input must be decided:
+    what is decided must not depend on how busy the machine is."""
+    argv = _with_specs(tmp_path, argv)
+    code = cli.main([*argv, "--timeout", "4" if 3 in allowed else "300"])
     err = capsys.readouterr().err
     assert code in allowed, err
     assert "Traceback" not in err and err.count("\n") <= 1
-    assert elapsed < 4 + 6  # the budget, plus slack for a loaded machine
+
+
+@pytest.mark.parametrize(("argv", "allowed"), HOSTILE)
+def test_hostile_but_valid_input_ends_within_a_tiny_budget(tmp_path, capsys, argv, allowed):
+    """A budget is tested by its outcome, not by a clock: with 0.05 s the command still ends
+    (this test returns), with its answer or undecided (3), one line, no traceback."""
+    code = cli.main([*_with_specs(tmp_path, argv), "--timeout", "0.05"])
+    err = capsys.readouterr().err
+    assert code in allowed | {3}, err
+    assert "Traceback" not in err and err.count("\n") <= 1
+
+
+def _with_specs(tmp_path, argv: list[str]) -> list[str]:
+    specs = {"POWER_P": POWER_P, "TWO_P": TWO_P}
+    out = list(argv)
+    for i, a in enumerate(out):
+        if a in specs:
+            path = tmp_path / f"{a.lower()}.toml"
+            path.write_text(specs[a])
+            out[i] = str(path)
+    return out
 
 
 def test_deadline_survives_a_gc_callback():
