@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 import sympy as sp
+from support.patience import patient
 
 from lossmath import Param
-from lossmath.base import budget
 
 BETA = Param("beta", default=1)
 DELTA = Param("delta", default=1)
@@ -30,20 +30,10 @@ def require_tool(tool: str, package: str = "texlive-latex-base") -> str:
     return exe
 
 
-#: How much longer than the library's own shares a ``patient_budgets`` test gives each
-#: optional step (a simplify, a zero test: 2 s each by default, of wall time).
-PATIENCE = 30
-
-
 @pytest.fixture
-def patient_budgets(monkeypatch):
-    """Each ``budget.attempt`` gets PATIENCE times its share of wall time: a test that
-    asserts what an analysis decides, not how fast, must not turn undecided when the machine
-    is busy (a 2 s share of a zero test ran out under load and a removable singularity was
-    reported undecided). The outcome stays asserted; only the clock stops mattering."""
-    attempt = budget.attempt
-
-    def patient(fn, seconds, *args, **kw):
-        return attempt(fn, seconds * PATIENCE, *args, **kw)
-
-    monkeypatch.setattr(budget, "attempt", patient)
+def patient_budgets():
+    """Each ``budget.attempt`` gets ``PATIENCE`` times its share of wall time
+    (``tests/support/patience.py``): for a test that asserts what an analysis decides, not
+    how fast."""
+    with patient():
+        yield

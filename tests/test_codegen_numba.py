@@ -36,6 +36,7 @@ import numpy as np
 import pytest
 import ulp_harness as H
 from support.agreement import bitwise_expected
+from support.patience import patient
 from test_codegen_support import load
 from test_ulp_harness import KNOWN_FAILURES
 
@@ -51,12 +52,34 @@ ROOT = Path(__file__).resolve().parents[1]
 LOSSES = H.all_losses()
 SUFFIXES = ("", "_grad", "_hess")
 
+#: The losses of the default tier's numba module: the representative ones and those the API
+#: tests call (every numba loop compiles on first use; the slow tier builds all of them).
+NB_LOSSES = (*H.REPRESENTATIVE, "l1", "huber", "tukey", "geman_mcclure", "wing", "cauchy",
+             "balanced_l1")
+
+
+def _numba_module(directory: Path, names) -> object:
+    path = directory / "harness_numba.py"
+    with patient():
+        text = generate([LOSSES[n] for n in names])
+    path.write_text(text, encoding="utf-8")
+    return load(path)
+
+
 @pytest.fixture(scope="session")
 def nb(tmp_path_factory):
-    """The numba module of every harness loss, from a file (so numba may cache)."""
-    path = tmp_path_factory.mktemp("numba") / "harness_numba.py"
-    path.write_text(generate(list(LOSSES.values())), encoding="utf-8")
-    return load(path)
+    """The numba module of NB_LOSSES, from a file (so numba may cache)."""
+    return _numba_module(tmp_path_factory.mktemp("numba"), NB_LOSSES)
+
+
+@pytest.fixture(scope="session")
+def nb_all(tmp_path_factory):
+    """The numba module of every harness loss (the slow tier)."""
+    return _numba_module(tmp_path_factory.mktemp("numba_all"), LOSSES)
+
+
+def _module_of(request, name: str):
+    return request.getfixturevalue("nb" if name in NB_LOSSES else "nb_all")
 
 
 @pytest.fixture(scope="session")
@@ -125,17 +148,24 @@ _WHY = ("session 3's numerics fixes widen this float32 piece (on the whole line)
 _NOT_YET_WIDENED = {'welsch', 'welsch_user'}  # float32 only
 
 
+def _tier(name: str) -> list:
+    """The default tier checks the representative losses; the slow tier, every other one."""
+    return [] if name in H.REPRESENTATIVE else [pytest.mark.slow]
+
+
 def _agree_cases():
     for name in list(LOSSES):
         for dtype in (np.float64, np.float32):
             marks = ([pytest.mark.xfail(strict=True, reason=_WHY)]
                      if dtype is np.float32 and name in _NOT_YET_WIDENED else [])
-            yield pytest.param(name, dtype, marks=marks, id=f"{name}-{dtype.__name__}")
+            yield pytest.param(name, dtype, marks=marks + _tier(name),
+                               id=f"{name}-{dtype.__name__}")
 
 
 @pytest.mark.parametrize("name, dtype", list(_agree_cases()))
-def test_numba_agrees_with_numpy(nb, npm, name, dtype):
+def test_numba_agrees_with_numpy(request, npm, name, dtype):
     bits = bitwise_expected(LOSSES[name])
+    nb = _module_of(request, name)
     for order, (gap, same) in enumerate(agreement(nb, npm, name, dtype)):
         if bits:
             assert same, (name, order, gap)
@@ -155,8 +185,17 @@ def test_piecewise_polynomials_and_algebraic_losses_are_bit_for_bit():
 
 
 @pytest.fixture(scope="session")
-def harness(nb):
-    return H.run(per_decade=0.15, dense=20, mod=nb)
+def harness(request):
+    """The harness's results of one loss on the numba module, on the suite's grid (against
+    the stored truths)."""
+    cache = {}
+
+    def results(name: str):
+        if name not in cache:
+            cache[name] = H.run([name], *H.SUITE_GRID, mod=_module_of(request, name))
+        return cache[name]
+
+    return results
 
 
 #: (loss, dtype) -> why the numba module misses the harness bounds: the numpy target's known
@@ -173,13 +212,13 @@ def _harness_cases():
         for dtype in ("float64", "float32"):
             why = _NUMBA_FAILURES.get((name, dtype))
             marks = [pytest.mark.xfail(strict=True, reason=why)] if why else []
-            yield pytest.param(name, dtype, marks=marks, id=f"{name}-{dtype}")
+            yield pytest.param(name, dtype, marks=marks + _tier(name), id=f"{name}-{dtype}")
 
 
 @pytest.mark.parametrize("name, dtype", list(_harness_cases()))
 def test_numba_is_within_the_harness_bounds(harness, name, dtype):
     for order in range(3):
-        r = harness[(name, order, dtype)]
+        r = harness(name)[(name, order, dtype)]
         assert r.spurious == 0, (name, order, dtype, r)
         assert r.accepted <= H.BOUNDS[order], (name, order, dtype, r.accepted, r.worst)
 
@@ -338,6 +377,7 @@ def test_lossmath_compile_gives_the_numba_functions_in_memory():
     assert m.huber_grad(3.0, delta=1.0) == 1.0
 
 
+@pytest.mark.subprocess
 def test_a_second_process_loads_the_loops_from_the_disk_cache(tmp_path):
     path = tmp_path / "cached.py"
     path.write_text(generate(["smooth_l1"]), encoding="utf-8")

@@ -51,6 +51,7 @@ def module(tmp_path_factory):
     return H.generated_module(LOSSES, tmp_path_factory.mktemp("competitors"))
 
 
+@pytest.mark.slow  # a denser grid than the stored truths': each truth computed by mpmath
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("name", NAMES)
 def test_at_least_as_accurate_as_lambdify(module, name, dtype):

@@ -6,6 +6,8 @@ the naive formulas apart (they fail it)."""
 
 from __future__ import annotations
 
+import math
+import random
 import warnings
 
 import mpmath
@@ -26,6 +28,45 @@ LOSSES = H.all_losses()
 @pytest.fixture(scope="module")
 def results():
     return H.run(per_decade=PER_DECADE, dense=DENSE, mod=H.numpy_module())
+
+
+def test_stored_truths_are_what_the_script_writes_now():
+    """One file per harness loss, written for the loss's current definition and exactly the
+    suite's grid (``tests/support/precompute_truths.py``): a changed loss, grid or set of
+    losses makes the stored truths stale, and this fails until they are rewritten with
+    ``python -m tests.support.precompute_truths``."""
+    from support import precompute_truths as P
+
+    assert sorted(p.stem for p in H.TRUTHS_DIR.glob("*.txt")) == sorted(LOSSES)
+    for name, loss in LOSSES.items():
+        digest, inputs, _ = H.stored_file(name)
+        assert digest == H.fingerprint(loss), f"{name}: definition changed"
+        assert [(d, v.hex()) for d, v in inputs] == [
+            (d, v.hex()) for d, v in P.expected_inputs(name)], f"{name}: grid changed"
+
+
+def test_a_random_sample_of_stored_truths_recomputes_with_mpmath():
+    """50 stored truths drawn at random (seeded), recomputed with mpmath now: the same value
+    (to the 96 stored bits) and the same interval."""
+    entries = sorted((name, *key) for name in LOSSES for key in H.stored_truths(name))
+    assert len(entries) > 40_000
+    for name, dtype, order, value in random.Random(20261207).sample(entries, 50):
+        want, k = H.stored_truths(name)[(dtype, order, value)]
+        got, j = H.computed_truth(LOSSES[name], order, value, np.dtype(dtype).type)
+        assert (H.encode(got), j) == (H.encode(want), k), (name, dtype, order, value)
+
+
+def test_stored_values_decode_to_what_was_encoded():
+    """The text form is exact for a float64, an int and the specials, and keeps 96 bits."""
+    with mpmath.workdps(60):
+        third = mpmath.mpf(1) / 3
+        for v in (mpmath.mpf(0.1), mpmath.mpf(-2.5e-310), mpmath.mpf(1e300) ** 2, 3, math.nan,
+                  -math.inf, mpmath.mpf("inf")):
+            back = H.decode(H.encode(v))
+            assert type(back) is type(v) and (back == v or (back != back and v != v)), v
+        assert abs(H.decode(H.encode(third)) / third - 1) < mpmath.mpf(2) ** -95
+    # far beyond every float: only the side and the sign are kept
+    assert H.decode(H.encode(-mpmath.exp(-mpmath.mpf(10) ** 300))) == -mpmath.mpf(2) ** -4096
 
 
 def test_the_harness_covers_the_catalog_and_twelve_user_forms():

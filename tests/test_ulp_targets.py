@@ -24,13 +24,12 @@ LOSSES = H.all_losses()
 JAX_BOUNDS = H.BOUNDS
 
 
+TARGETS = {"torch": H.DTYPES, "array-api": H.DTYPES, "jax": (np.float32,)}
+
+
 @pytest.fixture(scope="module")
 def results():
-    return {
-        "torch": U.run("torch", H.DTYPES, PER_DECADE, DENSE),
-        "array-api": U.run("array-api", H.DTYPES, PER_DECADE, DENSE),
-        "jax": U.run("jax", (np.float32,), PER_DECADE, DENSE),
-    }
+    return {t: U.run(t, dtypes, PER_DECADE, DENSE) for t, dtypes in TARGETS.items()}
 
 
 _AWING = "adaptive_wing: power(|x|, 2.1) has an exponent 8.9e-17 off (as the numpy target)"
@@ -61,18 +60,32 @@ KNOWN_FAILURES = {
 }
 
 
-@pytest.mark.parametrize("target", ["torch", "array-api", "jax"])
-def test_every_target_within_its_bounds_and_no_spurious_inf_or_nan(results, target):
+def _failures(target: str, results: dict) -> dict:
     bounds = JAX_BOUNDS if target == "jax" else H.BOUNDS
-    failures = {
-        k: (r.accepted, r.worst) for k, r in results[target].items()
-        if r.spurious or r.accepted > bounds[k[1]]
-    }
+    return {k: (r.accepted, r.worst) for k, r in results.items()
+            if r.spurious or r.accepted > bounds[k[1]]}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("target", list(TARGETS))
+def test_every_target_within_its_bounds_and_no_spurious_inf_or_nan(results, target):
+    failures = _failures(target, results[target])
     assert set(failures) == set(KNOWN_FAILURES[target]), failures
     assert not any(r.spurious for r in results[target].values())  # no spurious inf/NaN
     assert {k[0] for k in results[target]} == set(LOSSES)
 
 
+@pytest.mark.parametrize("target", list(TARGETS))
+def test_every_target_within_its_bounds_on_the_representative_losses(target):
+    """The default tier's share of the test above: the representative losses only."""
+    got = U.run(target, TARGETS[target], PER_DECADE, DENSE, names=H.REPRESENTATIVE)
+    known = {k for k in KNOWN_FAILURES[target] if k[0] in H.REPRESENTATIVE}
+    assert set(_failures(target, got)) == known, _failures(target, got)
+    assert not any(r.spurious for r in got.values())
+    assert {k[0] for k in got} == set(H.REPRESENTATIVE)
+
+
+@pytest.mark.slow
 def test_piecewise_polynomials_are_exact_in_torch_and_array_api(results):
     for target in ("torch", "array-api"):
         for name in ("l1", "l2", "smooth_l1", "huber"):

@@ -25,6 +25,7 @@ asserts the bounds (value and gradient <= 4 ulp, Hessian <= 8) and no spurious i
 
 from __future__ import annotations
 
+import hashlib
 import math
 import sys
 import tempfile
@@ -39,6 +40,7 @@ import sympy as sp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from support.patience import patient  # noqa: E402
 from test_codegen_support import _tables as _support_tables  # noqa: E402
 from test_codegen_support import compiled, load, ulps  # noqa: E402
 
@@ -108,6 +110,12 @@ def _all_losses() -> dict[str, Loss]:
     return {**{n: _catalog_loss(n) for n in CATALOG}, **user_losses()}
 
 
+#: The losses every target is checked on in the default test tier (the slow tier checks them
+#: all): a piecewise polynomial (smooth_l1), a square root (pseudo_huber, with hypot's
+#: overflow path), transcendental functions that cancel (logcosh), a parametric power
+#: (barron) and a user-written form whose code calls pow() (tukey_user).
+REPRESENTATIVE = ("smooth_l1", "pseudo_huber", "logcosh", "barron", "tukey_user")
+
 BOUNDS = (4.0, 4.0, 8.0)
 DTYPES = (np.float64, np.float32)
 _TOP = {np.float64: 1e300, np.float32: 3e38}
@@ -121,7 +129,8 @@ def _tables(loss: Loss):
 
 
 def _mp(loss: Loss, order: int, which: str, k: int):
-    return compiled(loss, order, which, k)
+    with patient():  # a limit at +-inf is a sympy limit under a budget
+        return compiled(loss, order, which, k)
 
 
 def _args(loss: Loss, dtype) -> list:
@@ -139,7 +148,7 @@ def breakpoints(loss: Loss, dtype) -> tuple[float, ...]:
 
 
 def _mp_piece(loss: Loss, order: int, piece: int):
-    return compiled(loss, order, "piece", piece)
+    return _mp(loss, order, "piece", piece)
 
 
 def _converged(f, value, *args):
@@ -166,10 +175,22 @@ def _converged(f, value, *args):
     return prev
 
 
-@cache
 def truth(loss: Loss, order: int, value: float, dtype) -> tuple[object, int | None]:
-    """``(exact value, interval index)`` of f^(order) at ``value``; index None at a
-    breakpoint, +-inf or NaN. Breakpoints are located in the dtype, as the code does; at a
+    """``(exact value, interval index)`` of f^(order) at ``value``: read from the stored
+    truths (``tests/data/ulp_truths/``, written by ``tests/support/precompute_truths.py``)
+    where the harness's own loss at a point of the suite's grid is asked for, otherwise
+    computed with mpmath (:func:`computed_truth`)."""
+    if not math.isnan(value) and all_losses().get(loss.name) is loss:
+        hit = stored_truths(loss.name).get((np.dtype(dtype).name, order, value))
+        if hit is not None:
+            return hit
+    return computed_truth(loss, order, value, dtype)
+
+
+@cache
+def computed_truth(loss: Loss, order: int, value: float, dtype) -> tuple[object, int | None]:
+    """``(exact value, interval index)`` of f^(order) at ``value`` by mpmath; index None at
+    a breakpoint, +-inf or NaN. Breakpoints are located in the dtype, as the code does; at a
     breakpoint the owner piece is evaluated at the float input (which is the breakpoint
     itself when that is representable)."""
     if math.isnan(value):
@@ -188,6 +209,96 @@ def truth(loss: Loss, order: int, value: float, dtype) -> tuple[object, int | No
             return _converged(_mp(loss, order, "interval", k), value, *args), k
     k = len(table.breakpoints)
     return _converged(_mp(loss, order, "interval", k), value, *args), k
+
+
+# -- the stored truths ----------------------------------------------------------------------
+
+#: The grid whose truths are stored (the test suite's; ``python tests/ulp_harness.py`` uses a
+#: denser one, computed with mpmath).
+SUITE_GRID = (0.15, 20)
+TRUTHS_DIR = Path(__file__).resolve().parent / "data" / "ulp_truths"
+#: Stored exact values are rounded to 96 bits: beyond the ~83 bits (25 digits) that
+#: :func:`_converged` guarantees, and enough to keep a float64 (53 bits) exact.
+STORED_BITS = 96
+#: Magnitudes beyond 2**+-4096 are stored as 2**+-4096 (exp(-1e308) is 2**-1.4e308: its
+#: exponent alone has 300 digits); every float rounds either the same way (0 or inf), and
+#: the ulp distance of a float to either is the same to 50 digits.
+_FAR = 4096
+_FLOAT_WORDS = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
+
+
+def fingerprint(loss: Loss) -> str:
+    """A digest of the definition the truths are computed from (expression and defaults):
+    stored truths of a loss whose definition changed are stale."""
+    text = sp.srepr(loss.expr) + repr([(p.name, sp.srepr(p.default)) for p in loss.params])
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def encode(value) -> str:
+    """A truth as text: ``nan``/``inf``/``-inf`` for a float, ``int:N`` for an int (a
+    constant piece), ``mp:nan``... for an mpf special, else the mpf rounded to
+    :data:`STORED_BITS` as ``[-]MANTISSA_HEXpEXPONENT`` (value = mantissa * 2**exponent)."""
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, int):  # a constant piece: lambdify returns the int itself
+        return f"int:{value}"
+    if mpmath.isnan(value) or mpmath.isinf(value):
+        return "mp:" + repr(float(value))
+    with mpmath.workprec(STORED_BITS):
+        sign, man, exp, bc = (+value)._mpf_
+    if man and abs(exp + bc) > _FAR:  # beyond every float format: keep the sign and side
+        man, exp = 1, _FAR if exp > 0 else -_FAR
+    return ("-" if sign else "") + format(int(man), "x") + "p" + str(exp)
+
+
+def decode(text: str):
+    if text in _FLOAT_WORDS:
+        return _FLOAT_WORDS[text]
+    if text.startswith("int:"):
+        return int(text[4:])
+    if text.startswith("mp:"):
+        return mpmath.mpf(_FLOAT_WORDS[text[3:]])
+    man, exp = text.split("p")
+    with mpmath.workprec(2 * STORED_BITS):  # exact: the mantissa has at most 96 bits
+        return mpmath.mpf((int(man, 16), int(exp)))
+
+
+def truth_line(loss: Loss, dtype, value: float, cells) -> str:
+    """One stored line: dtype, input (float hex) and per order ``value@interval``."""
+    return " ".join([np.dtype(dtype).name, float(value).hex(), *(
+        f"{encode(v)}@{'-' if k is None else k}" for v, k in cells)])
+
+
+def truths_file(name: str) -> Path:
+    return TRUTHS_DIR / f"{name}.txt"
+
+
+@cache
+def stored_file(name: str) -> tuple[str, tuple[tuple[str, float], ...], dict]:
+    """(fingerprint, inputs as (dtype name, x) in file order, truths by (dtype, order, x)) of
+    the stored truths of ``name``; empty when there is no file."""
+    path = truths_file(name)
+    if not path.exists():
+        return "", (), {}
+    digest, inputs, out = "", [], {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# definition "):
+            digest = line.split()[-1]
+        if not line or line.startswith("#"):
+            continue
+        dtype, xhex, *cells = line.split()
+        xv = float.fromhex(xhex)
+        inputs.append((dtype, xv))
+        if math.isnan(xv):
+            continue  # NaN is computed (it is not a dict key)
+        for order, cell in enumerate(cells):
+            v, k = cell.rsplit("@", 1)
+            out[(dtype, order, xv)] = (decode(v), None if k == "-" else int(k))
+    return digest, tuple(inputs), out
+
+
+def stored_truths(name: str) -> dict:
+    return stored_file(name)[2]
 
 
 # -- the grid -------------------------------------------------------------------------------
@@ -285,7 +396,9 @@ def measure(loss: Loss, order: int, fn, dtype, xs: np.ndarray) -> Result:
 def generated_module(losses: dict[str, Loss], directory: Path | None = None):
     directory = Path(directory or tempfile.mkdtemp())
     path = directory / "harness_losses.py"
-    path.write_text(generate(list(losses.values())), encoding="utf-8")
+    with patient():  # a limit at +-inf must not be refused because the machine is busy
+        text = generate(list(losses.values()))
+    path.write_text(text, encoding="utf-8")
     return load(path)
 
 
