@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import math
 
+import pytest
 import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lossmath import Loss, Param, analyse, x
+
+# Generative: hypothesis builds tables and checks the analysis against construction.
+pytestmark = pytest.mark.slow
 
 coefficients = st.lists(st.integers(-5, 5), min_size=1, max_size=4)
 points = st.fractions(min_value=-3, max_value=3, max_denominator=7)

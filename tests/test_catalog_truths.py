@@ -2,9 +2,9 @@
 
 (a) The truths' independent mpmath definitions agree with the catalog's expressions at many
     points (this checks the catalog's formulas).
-(b) The truths themselves, with mpmath alone: breakpoint classes and jumps, sup|f'|,
-    convexity and symmetry by the verdict corpus's checks (``tests/test_corpus_truths.py``);
-    strict and strong convexity, the Lipschitz constants of f and f', boundedness,
+(b) The truths themselves, with mpmath alone (the slow tier: they check the test's data):
+    breakpoint classes and jumps, sup|f'|, convexity and symmetry by the verdict corpus's
+    checks (``tests/test_corpus_truths.py``); strict and strong convexity, the Lipschitz constants of f and f', boundedness,
     redescent and calibration by the checks below.
 (c) lossmath's computed properties (``analyse``: breakpoints, class, convex, symmetric,
     gradient bound) equal the truths. An undecided answer is not a right one: each is listed
@@ -24,8 +24,8 @@ import sympy as sp
 from mpmath import mp, mpf
 
 sys.path.insert(0, str(Path(__file__).parent))
-import test_corpus_truths as T  # noqa: E402
 from catalog_truths import INF, TRUTHS, Truth  # noqa: E402
+from support import corpus_checks as T  # noqa: E402
 from verdict_corpus import BP, NOJUMP, Case  # noqa: E402
 
 from lossmath import analyse, catalog  # noqa: E402
@@ -80,16 +80,19 @@ def test_mpmath_definition_matches_the_catalog_expression(name):
 BREAKPOINTS = [(n, b) for n in NAMES for b in CASES[n].breakpoints]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name,bp", BREAKPOINTS, ids=[f"{n}@{b.at}" for n, b in BREAKPOINTS])
 def test_breakpoint_truth(name, bp):
-    T.test_breakpoint_class_and_jump(CASES[name], bp)
+    T.check_breakpoint(CASES[name], bp)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_gradient_bound_truth(name):
     T.check_sup(CASES[name], CASES[name].mp, TRUTH[name].gradient_bound)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_convexity_and_symmetry_truths(name):
     case = CASES[name]
@@ -127,6 +130,7 @@ def _d2_candidates(t: Truth) -> list:
         return vals
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_strict_and_strong_convexity_truths(name):
     """Strictly convex: f'' > 0 at every grid point and no flat piece; not strictly: f'' = 0
@@ -148,6 +152,7 @@ def test_strict_and_strong_convexity_truths(name):
         assert min(d2 + far) <= m + mpf("1e-5") * (1 + m)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_lipschitz_truth(name):
     """sup|f'| when f is continuous (then it is the gradient bound), oo when f jumps or
@@ -168,6 +173,7 @@ def test_lipschitz_truth(name):
     T.check_sup(CASES[name], t.mp, t.lipschitz)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_curvature_bound_truth(name):
     """The Lipschitz constant of f': oo when f' jumps or |f''| is unbounded; otherwise f' is
@@ -187,6 +193,7 @@ def test_curvature_bound_truth(name):
     assert max(vals) >= k * (1 - mpf("1e-6")), (max(vals), k)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_bounded_and_redescending_truths(name):
     """Bounded: f has converged by |x| = 1e100 on both sides (f(1e200) = f(1e100)), with no
@@ -226,6 +233,7 @@ def test_margin_losses_are_the_catalog_kind_margin():
     assert sorted(MARGIN) == sorted(n for n in NAMES if catalog.get(n).kind == "margin")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", MARGIN)
 def test_calibration_truth(name):
     """The definition (Bartlett, Jordan and McAuliffe 2006): calibrated iff H^-(eta) > H(eta)

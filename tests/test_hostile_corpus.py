@@ -37,6 +37,9 @@ import tomli_w
 
 from lossmath.io.escape import UNSAFE, visible
 
+# The corpus runs in a worker process (tests/hostile_worker.py), each case under its timeout.
+pytestmark = pytest.mark.subprocess
+
 WORKER = Path(__file__).with_name("hostile_worker.py")
 ROOT = Path(__file__).resolve().parents[1]
 WING = ROOT / "examples" / "wing.toml"

@@ -23,6 +23,9 @@ from conftest import require_tool
 from lossmath.cli.main import main
 from lossmath.io import outputs
 
+# Each test kills a writer (or a pdflatex build) running in a child process.
+pytestmark = pytest.mark.subprocess
+
 PAUSED_WRITER = """\
 import sys, time
 from lossmath import outputs

@@ -129,6 +129,7 @@ def test_any_loss_can_be_plotted_including_transcendental_pieces():
     assert list(out) == ["mixed.png"]
 
 
+@pytest.mark.subprocess
 def test_plotting_never_imports_pyplot():
     code = (
         "import sys\n"

@@ -89,6 +89,7 @@ def pre_commit(tmp_path):
     return project, run, pre_commit_run
 
 
+@pytest.mark.subprocess
 def test_pre_commit_hooks_pass_on_current_files_and_fail_on_stale_ones(pre_commit):
     project, run, pre_commit_run = pre_commit
     lossmath = [sys.executable, "-m", "lossmath.cli.main"]

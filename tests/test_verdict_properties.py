@@ -20,12 +20,16 @@ from __future__ import annotations
 import math
 import warnings
 
+import pytest
 import sympy as sp
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 import lossmath
 from lossmath import Loss, x
+
+# Generative: hypothesis builds joins of known orders and checks the verdicts.
+pytestmark = pytest.mark.slow
 
 with warnings.catch_warnings():
     # On a failing example hypothesis's pytest plugin imports hypothesis.extra._patching
