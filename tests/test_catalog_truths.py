@@ -4,8 +4,8 @@
     points (this checks the catalog's formulas).
 (b) The truths themselves, with mpmath alone (the slow tier: they check the test's data):
     breakpoint classes and jumps, sup|f'|, convexity and symmetry by the verdict corpus's
-    checks (``tests/test_corpus_truths.py``); strict and strong convexity, the Lipschitz constants of f and f', boundedness,
-    redescent and calibration by the checks below.
+    checks (``tests/test_corpus_truths.py``); strict and strong convexity, the Lipschitz
+    constants of f and f', boundedness, redescent and calibration by the checks below.
 (c) lossmath's computed properties (``analyse``: breakpoints, class, convex, symmetric,
     gradient bound) equal the truths. An undecided answer is not a right one: each is listed
     in ``UNDECIDED``, and the test fails when the list is out of date either way.
