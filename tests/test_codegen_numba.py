@@ -38,7 +38,6 @@ import ulp_harness as H
 from support.agreement import bitwise_expected
 from support.patience import patient
 from test_codegen_support import load
-from test_ulp_harness import KNOWN_FAILURES
 
 from lossmath import Loss, LossError, Param, x
 from lossmath.cli.main import main
@@ -199,9 +198,9 @@ def harness(request):
 
 
 #: (loss, dtype) -> why the numba module misses the harness bounds: the numpy target's known
-#: failures (test_ulp_harness.KNOWN_FAILURES), and Welsch's float32 derivatives, a piece on the
+#: failures (ulp_harness.KNOWN_FAILURES), and Welsch's float32 derivatives, a piece on the
 #: whole line that the numpy printer now widens to float64 and the numba printer does not yet.
-_NUMBA_FAILURES = {(name, dtype): why for (name, _, dtype), why in KNOWN_FAILURES.items()}
+_NUMBA_FAILURES = {(name, dtype): why for (name, _, dtype), why in H.KNOWN_FAILURES.items()}
 _NUMBA_FAILURES[("welsch", "float32")] = (
     "welsch float32 f', f'': the numba printer computes a whole-line piece in float32 (the "
     "numpy printer widens it to float64 since the numerics fixes of session 3)")

@@ -37,6 +37,7 @@ def sources(tmp_path) -> Path:
     return dst
 
 
+@pytest.mark.tex
 def test_no_name_builds_the_smooth_l1_vs_l2_document_twice_identically(tmp_path, capsys):
     _pdflatex()
     out = tmp_path / "docs"
@@ -114,6 +115,7 @@ def test_check_flags_a_figure_that_shows_something_else(tmp_path, capsys):
     assert f"stale: {png} (shows an older figure)" in capsys.readouterr().err
 
 
+@pytest.mark.tex
 def test_check_flags_a_pdf_built_from_an_older_tex(tmp_path, sources, capsys):
     _pdflatex()
     out = tmp_path / "docs"
@@ -193,6 +195,7 @@ def test_unbalanced_latex_is_refused_before_pdflatex_and_leaves_nothing(tmp_path
     assert not out.exists()  # not even the Markdown, which was fine
 
 
+@pytest.mark.tex
 def test_latex_that_does_not_compile_leaves_nothing_behind(tmp_path, sources, capsys):
     _pdflatex()
     # Balanced, so it passes lossmath's check; pdflatex itself refuses the undefined macro.

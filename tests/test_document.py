@@ -191,6 +191,7 @@ def test_smoothness_sentence_is_generated_from_the_report():
 # -- PDF --------------------------------------------------------------------------------
 
 
+@pytest.mark.tex
 def test_pdf_builds_reproducibly_and_carries_the_fingerprint():
     _pdflatex()
     tex = _small().latex()
@@ -201,6 +202,7 @@ def test_pdf_builds_reproducibly_and_carries_the_fingerprint():
     assert b"/CreationDate" not in pdf and b"PTEX.Fullbanner" not in pdf
 
 
+@pytest.mark.tex
 def test_pdflatex_errors_are_reported_in_one_line():
     _pdflatex()
     doc = Document("broken", title="t")
@@ -215,6 +217,7 @@ def test_missing_pdflatex_is_a_clear_error(monkeypatch):
         build_pdf(_small().latex(), {})
 
 
+@pytest.mark.tex
 @pytest.mark.parametrize("name", sorted(available()))
 def test_every_derivation_document_compiles(name):
     """Each document's LaTeX, with its figures, compiles with pdflatex (CI installs TeX)."""

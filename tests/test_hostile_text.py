@@ -157,6 +157,7 @@ def _printed(text: str) -> str:
           phases=[Phase.explicit, Phase.generate])
 @given(texts=st.fixed_dictionaries({f: TEX_TEXT for f in FIELDS}))
 @example(texts=dict.fromkeys(FIELDS, '\\input{x} $a$ 100% "q" \x1b[2J\u2028}{ #&~^ --'))
+@pytest.mark.tex
 def test_the_pdf_prints_any_typesettable_text_literally(tmp_path_factory, texts):
     require_tool("pdflatex")
     require_tool("pdftotext", "poppler-utils")

@@ -276,6 +276,7 @@ def _require_pdflatex() -> str:
     return require_tool("pdflatex")
 
 
+@pytest.mark.tex
 def test_every_catalog_snippet_compiles_with_pdflatex(tmp_path):
     exe = _require_pdflatex()
     lines = [r"\documentclass{article}", r"\usepackage{amsmath}", r"\begin{document}"]

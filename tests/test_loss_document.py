@@ -158,6 +158,7 @@ def test_wing_spec_with_solve_reports_its_joins_and_reference():
     assert fig.spec.xlim == (-20.0, 20.0)  # twice the outermost breakpoint
 
 
+@pytest.mark.tex
 @pytest.mark.parametrize("name", [*loss_names(), "wing"])
 def test_every_report_compiles(name):
     _pdflatex()
@@ -372,6 +373,7 @@ def _line(text: str, marker: str) -> str:
     return line
 
 
+@pytest.mark.tex
 @pytest.mark.parametrize("text", list(HOSTILE.values()), ids=list(HOSTILE))
 def test_hostile_spec_text_is_escaped_and_the_document_compiles(tmp_path, text):
     doc = loss_document(load_spec(_hostile_spec(tmp_path, text)))
@@ -413,6 +415,7 @@ def test_hostile_spec_text_is_escaped_and_the_document_compiles(tmp_path, text):
     assert "root:" not in shown  # /etc/passwd was not read
 
 
+@pytest.mark.tex
 def test_hostile_text_stays_inert_even_with_shell_escape_enabled(tmp_path):
     """Compiled with ``-shell-escape``, a live ``\\write18{touch pwned}`` creates ``pwned``
     (the control shows it); the report carrying every hostile text at once creates none."""
@@ -466,6 +469,7 @@ def test_a_hostile_spec_builds_from_the_cli_and_runs_nothing(tmp_path, monkeypat
 # -- the command ----------------------------------------------------------------------------
 
 
+@pytest.mark.tex
 def test_derive_huber_writes_a_report_twice_identically(tmp_path, capsys):
     if os.environ.get("CI") == "true":
         _pdflatex()

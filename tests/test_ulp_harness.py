@@ -76,21 +76,11 @@ def test_the_harness_covers_the_catalog_and_twelve_user_forms():
     assert len(set(LOSSES) - set(catalog.names())) >= 12
 
 
-#: Catalog losses whose generated code fails the harness (issue 12; reported to the lead):
-#: (loss, order, dtype) -> why. Each is a strict xfail, so a fix shows up here.
-_AWING = ("adaptive_wing: |x|**(21/10) is printed as power(|x|, 2.1), whose exponent is 2.1 + "
-          "8.9e-17; at |x| = 1e-134 that is 2.7e-14 relative (about 200 ulp)")
-KNOWN_FAILURES = {
-    ("adaptive_wing", 0, "float64"): _AWING, ("adaptive_wing", 1, "float64"): _AWING,
-    ("adaptive_wing", 2, "float64"): _AWING,
-}
-
-
 def _cases():
     for name in LOSSES:
         for order in (0, 1, 2):
             for dtype in ("float64", "float32"):
-                why = KNOWN_FAILURES.get((name, order, dtype))
+                why = H.KNOWN_FAILURES.get((name, order, dtype))
                 marks = [pytest.mark.xfail(strict=True, reason=why)] if why else []
                 yield pytest.param(name, order, dtype, marks=marks,
                                    id=f"{name}-{order}-{dtype}")

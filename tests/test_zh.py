@@ -131,6 +131,7 @@ def test_the_chinese_figure_has_cjk_titles_in_an_embedded_cjk_font(editions):
     assert b"/Type3" not in pdf  # Type 42 (TrueType) or CFF outlines, never Type 3
 
 
+@pytest.mark.tex
 def test_the_chinese_pdf_compiles_with_xelatex_and_reads_as_chinese(editions, tmp_path):
     require_tool("xelatex", "texlive-xetex")
     pdftotext = require_tool("pdftotext", "poppler-utils")
