@@ -101,6 +101,7 @@ def test_module_runs_without_sympy_or_lossmath_loaded(tmp_path):
     assert out.returncode == 0 and out.stdout == "ok\n", out.stderr
 
 
+@pytest.mark.subprocess  # three interpreters
 def test_output_is_byte_identical_across_processes_and_hash_seeds():
     code = (
         "import sys; from lossmath.emit.numpy import generate\n"

@@ -211,6 +211,7 @@ def _fd_case(name):
                   for b in loss.table.breakpoints]
 
 
+@pytest.mark.slow  # generative (hypothesis)
 @settings(max_examples=60, deadline=None)
 @given(
     name=st.sampled_from(NAMES),

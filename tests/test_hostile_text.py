@@ -81,6 +81,7 @@ def _fields():
 WORST = dict.fromkeys(FIELDS, 'x """"" \\N{LATIN SMALL\nLETTER A} \x1b[2J\x9b\u2028\u202e \\')
 
 
+@pytest.mark.slow  # generative (hypothesis)
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(texts=_fields())
 @example(texts=WORST)
@@ -111,6 +112,7 @@ def _report(texts: dict[str, str]):
     return doc
 
 
+@pytest.mark.slow  # generative (hypothesis)
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(texts=st.fixed_dictionaries({f: TEX_TEXT for f in FIELDS}))
 def test_any_typesettable_text_gives_balanced_latex_and_clean_markdown(texts):
@@ -123,6 +125,7 @@ def test_any_typesettable_text_gives_balanced_latex_and_clean_markdown(texts):
     assert "PARAMQ" not in line and not line.startswith(("#", "-", " "))
 
 
+@pytest.mark.slow  # generative (hypothesis)
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(texts=_fields())
 def test_any_text_gives_clean_markdown_and_balanced_latex_or_a_clear_refusal(texts):

@@ -115,6 +115,7 @@ _X64 = textwrap.dedent("""
 """)
 
 
+@pytest.mark.subprocess
 def test_float64_with_x64_enabled_in_a_subprocess():
     """float64 through jit(grad) and hessian: within the ulp harness's bounds of mpmath, and
     within 1e-13 (relative; 1e-30 absolute) of the numpy target."""

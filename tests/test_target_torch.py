@@ -174,6 +174,7 @@ def test_module_class_and_errors(mod):
 
 # torch 2.13's dynamo instantiates torch.autograd.Function itself to trace ctx
 # (torch/_dynamo/side_effects.py, track_object_new), and torch warns about exactly that
+@pytest.mark.slow  # torch.compile builds with inductor
 @pytest.mark.filterwarnings("ignore:.*should not be instantiated:DeprecationWarning")
 def test_works_under_torch_compile(mod):
     """The eager backend (dynamo tracing, no compiler toolchain): same values and grads.
