@@ -17,6 +17,7 @@ import pytest
 import torch
 import ulp_harness as H
 from support.agreement import bitwise_expected
+from support.patience import patient
 
 import lossmath
 from lossmath import loss_from_expr
@@ -31,7 +32,8 @@ LOSSES = {n: H.all_losses()[n] for n in NAMES}
 @pytest.fixture(scope="module")
 def mods():
     losses = list(LOSSES.values())
-    return lossmath.compile(losses, "array-api"), lossmath.compile(losses, "numpy")
+    with patient():  # a limit at +-inf must not be refused because the machine is busy
+        return lossmath.compile(losses, "array-api"), lossmath.compile(losses, "numpy")
 
 
 def _namespaces(xs: np.ndarray) -> dict:
@@ -54,7 +56,7 @@ def _same(got: np.ndarray, want: np.ndarray, ulps: float) -> bool:
 
 _WHY = ("session 3's numerics fixes widen this float32 piece (on the whole line) "
         "to float64 in the numpy target; this printer does not yet: they differ by ulps")
-_NOT_YET_WIDENED = {'softplus', 'welsch'}  # float32 only
+_NOT_YET_WIDENED = {'welsch'}  # float32 only (softplus: within the 2 ulp of a different formula)
 
 
 def _agree_cases():

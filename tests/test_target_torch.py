@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from support.patience import patient
 
 import lossmath
 from lossmath import loss_from_expr
@@ -24,7 +25,8 @@ DTYPES = [torch.float64, torch.float32]
 
 @pytest.fixture(scope="module")
 def mod():
-    return lossmath.compile(["l1", "l2", "smooth_l1", "huber", "tukey", "wing"], "torch")
+    with patient():  # a limit at +-inf must not be refused because the machine is busy
+        return lossmath.compile(["l1", "l2", "smooth_l1", "huber", "tukey", "wing"], "torch")
 
 
 def _points(b: float, dtype: torch.dtype) -> torch.Tensor:
