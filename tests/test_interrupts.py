@@ -28,7 +28,7 @@ pytestmark = pytest.mark.subprocess
 
 PAUSED_WRITER = """\
 import sys, time
-from lossmath import outputs
+from lossmath.io import outputs
 from lossmath.cli.main import main
 
 commit = outputs._commit
