@@ -19,10 +19,14 @@ def patient() -> Iterator[None]:
     """Within the block, ``budget.attempt`` gives each step PATIENCE times its share (the
     outer ``--timeout`` of a command still applies)."""
     attempt = budget.attempt
+    if getattr(attempt, "patient", False):  # nested: already patient
+        yield
+        return
 
     def patient_attempt(fn, seconds, *args, **kw):
         return attempt(fn, seconds * PATIENCE, *args, **kw)
 
+    patient_attempt.patient = True
     budget.attempt = patient_attempt
     try:
         yield
