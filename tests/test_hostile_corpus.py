@@ -4,8 +4,9 @@ Every case runs the real command line (``lossmath.cli.main.main``) in one long-l
 process (tests/hostile_worker.py), in a directory of its own, and checks:
 
 - the exit code (2 for every refusal, with a one-line message naming the problem);
-- the time: a refusal within 2 s (a FIFO or ``/dev/zero`` cannot make it wait or read
-  without end: the worker stops a case at its timeout);
+- the work: a refusal within 2 s of CPU time, whatever else the machine runs (a FIFO or
+  ``/dev/zero`` cannot make it wait or read without end: the worker stops a case at its
+  wall-clock timeout, three times its seconds and at least 15 s, which fails it);
 - bounded memory: the worker's peak resident memory grows by less than 300 MiB (and its
   address space is capped at 3 GiB, so an unbounded read fails the case);
 - no traceback, on stderr or escaping ``main``;
