@@ -457,6 +457,7 @@ def test_a_comment_in_expr_is_refused_and_nothing_is_written(tmp_path, capsys):
     assert not out.exists()
 
 
+@pytest.mark.tex
 def test_a_hostile_spec_builds_from_the_cli_and_runs_nothing(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     spec = _hostile_spec(tmp_path, "\n".join(HOSTILE.values()))
@@ -533,6 +534,7 @@ def test_derive_spec_with_solve_names_the_files_after_the_loss(tmp_path):
     assert "run `lossmath derive examples/wing.toml --solve`." in md
 
 
+@pytest.mark.tex
 def test_derive_expr_builds_a_report_named_expr_or_name(tmp_path):
     out = tmp_path / "out"
     assert main(["derive", "--expr", "x**2 if x < 1 else x", "-o", str(out)]) == 0
