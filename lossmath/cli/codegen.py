@@ -23,7 +23,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from lossmath import catalog
+from lossmath.catalog.resolve import require_solved
 from lossmath.cli import main as cli
+from lossmath.cli.commands import SUMMARIES
 from lossmath.core.loss import Loss
 from lossmath.emit import targets
 from lossmath.io.outputs import check_target, display_path, stale, unified_diff, write_files
@@ -33,7 +35,7 @@ __all__ = ["register", "parse_param_items"]
 
 def _resolve(name: str, solve: str | None) -> Loss:
     """A catalog loss or a SPEC.toml, its unknowns solved with ``--solve`` (else refused)."""
-    return cli.require_solved(cli.load_loss(name, None, solve=solve))
+    return require_solved(cli.load_loss(name, None, solve=solve))
 
 
 def parse_param_items(
@@ -149,7 +151,7 @@ def run(args: argparse.Namespace) -> int:
 def register(sub) -> None:
     p = sub.add_parser(
         "codegen",
-        help="write a numpy module with each loss's value, gradient and Hessian",
+        help=SUMMARIES["codegen"],
         description=(
             "Write one self-contained Python module (it imports only numpy) defining, for "
             "each loss NAME, NAME(x), NAME_grad(x), NAME_hess(x) and "
