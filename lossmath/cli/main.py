@@ -310,11 +310,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    from lossmath.io.outputs import Interrupted
-
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser(light=not names_command(argv))
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv)  # --help and --version exit here
+
+    from lossmath.io.outputs import Interrupted
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE
