@@ -106,7 +106,7 @@ def generate_numpy(
     return generate(losses, params=params, command=command)
 
 
-def compile(  # noqa: A001 - lossmath.compile, as the issue names it
+def compile(  # noqa: A001 - the public name shadows the builtin on purpose
     loss: Loss | str | Sequence[Loss | str],
     target: str = "numpy",
     params: Mapping[str, object] | None = None,
