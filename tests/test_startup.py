@@ -8,8 +8,10 @@ import contextlib
 import dataclasses
 import io
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import sympy as sp
@@ -25,9 +27,9 @@ from lossmath.cli.commands import SUMMARIES
 def _python(code: str) -> dict:
     """Run ``code`` in a fresh interpreter (this worktree's package first) and return the JSON
     object it prints last."""
-    import os
-
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    root = str(Path(lossmath.__file__).resolve().parents[1])  # the checkout under test
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [root, *filter(None, [os.environ.get("PYTHONPATH")])])}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          env=env, timeout=300, check=True).stdout
     return json.loads(out.strip().splitlines()[-1])
