@@ -1,8 +1,8 @@
 """The ulp harness (``tests/ulp_harness.py``) as theorems: every catalog loss and the twelve
-user-written forms of issue 8, value, gradient and Hessian, float64 and float32, within 4 ulp
-(value, gradient) and 8 ulp (Hessian) of mpmath, with the backward-error criterion where the
-function is ill-conditioned, and no inf/nan where the truth is finite; and the harness tells
-the naive formulas apart (they fail it)."""
+user-written forms of ``ulp_harness.USER_TEXT``, value, gradient and Hessian, float64 and
+float32, within 4 ulp (value, gradient) and 8 ulp (Hessian) of mpmath, with the backward-error
+criterion where the function is ill-conditioned, and no inf/nan where the truth is finite; and
+the harness tells the naive formulas apart (they fail it)."""
 
 from __future__ import annotations
 
