@@ -143,6 +143,18 @@ def _module_doc(specs: Sequence[Spec]) -> list[str]:
     ]
 
 
+def _functions(spec: Spec, fs, has3: bool) -> tuple[list[str], list[str]]:
+    return _public(spec, fs), list(function_names(spec.name))
+
+
+TARGET = M.ArrayTarget(
+    "array-api", NAMESPACE,
+    imports=("import math", "import numbers", "import struct", "import sys", "",
+             "from array_api_compat import array_namespace"),
+    runtime=_RUNTIME, doc=_module_doc, functions=_functions, third=False,
+)
+
+
 def generate(
     losses: Sequence[Loss | str],
     *,
@@ -152,16 +164,4 @@ def generate(
     """The text of one array-API module (see the module docstring); the same inputs give the
     same text, byte for byte. Raises :class:`~lossmath.core.loss.LossError` as
     :func:`lossmath.emit.numpy.generate` does."""
-    specs = M.resolve(losses, params)
-    command = command or M.command_text("array-api", [s.name for s in specs], params)
-    code: list[str] = []
-    for spec in specs:
-        fs, kernel_lines, _ = M.kernels(spec, NAMESPACE, third=False)
-        code += kernel_lines + _public(spec, fs)
-    return M.assemble(
-        specs, command=command, doc_head=_module_doc(specs),
-        imports=["import math", "import numbers", "import struct", "import sys", "",
-                 "from array_api_compat import array_namespace"],
-        runtime=_RUNTIME, ns=NAMESPACE,
-        public=[f for s in specs for f in function_names(s.name)], code=code,
-    )
+    return M.generate(TARGET, losses, params, command)

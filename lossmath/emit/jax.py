@@ -156,26 +156,26 @@ def _module_doc(specs: Sequence[Spec]) -> list[str]:
     ]
 
 
+def _functions(spec: Spec, fs, has3: bool) -> tuple[list[str], list[str]]:
+    code = _jvp_functions(spec, has3) + _public(spec, fs)
+    return code, [spec.name, f"{spec.name}_grad", f"{spec.name}_hess"]
+
+
+TARGET = M.ArrayTarget(
+    "jax", NAMESPACE,
+    imports=("import functools", "import math", "import numbers", "import struct", "",
+             "import jax", "import jax.numpy as jnp"),
+    runtime=_RUNTIME, doc=_module_doc, functions=_functions,
+)
+
+
 def generate(
     losses: Sequence[Loss | str],
     *,
     params: Mapping[str, Mapping[str, object]] | None = None,
     command: str | None = None,
 ) -> str:
-    """The text of one JAX module (see the module docstring); the same inputs give the same
-    text, byte for byte. Raises :class:`~lossmath.core.loss.LossError` as
+    """The text of one JAX module (see the module docstring); the same inputs give the
+    same text, byte for byte. Raises :class:`~lossmath.core.loss.LossError` as
     :func:`lossmath.emit.numpy.generate` does."""
-    specs = M.resolve(losses, params)
-    command = command or M.command_text("jax", [s.name for s in specs], params)
-    code: list[str] = []
-    public: list[str] = []
-    for spec in specs:
-        fs, kernel_lines, has3 = M.kernels(spec, NAMESPACE)
-        code += kernel_lines + _jvp_functions(spec, has3) + _public(spec, fs)
-        public += [spec.name, f"{spec.name}_grad", f"{spec.name}_hess"]
-    return M.assemble(
-        specs, command=command, doc_head=_module_doc(specs),
-        imports=["import functools", "import math", "import numbers", "import struct", "",
-                 "import jax", "import jax.numpy as jnp"],
-        runtime=_RUNTIME, ns=NAMESPACE, public=public, code=code,
-    )
+    return M.generate(TARGET, losses, params, command)

@@ -225,6 +225,18 @@ def _module_doc(specs: Sequence[Spec]) -> list[str]:
     ]
 
 
+def _functions(spec: Spec, fs, has3: bool) -> tuple[list[str], list[str]]:
+    code = _function_classes(spec, has3) + _public(spec, fs, has3)
+    return code, [spec.name, f"{spec.name}_grad", f"{spec.name}_hess", M.camel(spec.name)]
+
+
+TARGET = M.ArrayTarget(
+    "torch", NAMESPACE,
+    imports=("import math", "import numbers", "import struct", "", "import torch"),
+    runtime=_RUNTIME, doc=_module_doc, functions=_functions,
+)
+
+
 def generate(
     losses: Sequence[Loss | str],
     *,
@@ -234,17 +246,4 @@ def generate(
     """The text of one torch module (see the module docstring); the same inputs give the
     same text, byte for byte. Raises :class:`~lossmath.core.loss.LossError` as
     :func:`lossmath.emit.numpy.generate` does."""
-    specs = M.resolve(losses, params)
-    command = command or M.command_text("torch", [s.name for s in specs], params)
-    code: list[str] = []
-    public: list[str] = []
-    for spec in specs:
-        fs, kernel_lines, has3 = M.kernels(spec, NAMESPACE)
-        code += kernel_lines + _function_classes(spec, has3) + _public(spec, fs, has3)
-        public += [spec.name, f"{spec.name}_grad", f"{spec.name}_hess", M.camel(spec.name)]
-    return M.assemble(
-        specs, command=command, doc_head=_module_doc(specs),
-        imports=["import math", "import numbers", "import struct", "", "import torch"],
-        runtime=_RUNTIME, ns=NAMESPACE, public=public, code=code,
-    )
-
+    return M.generate(TARGET, losses, params, command)
