@@ -182,11 +182,6 @@ def resolve(
     return resolve_losses(losses, dict(params or {}), name_check(extra_reserved))
 
 
-def command_text(target: str, names: Sequence[str],
-                 params: Mapping[str, Mapping[str, object]] | None) -> str:
-    return docs.command(target, names, params)
-
-
 def param_names(spec: Spec) -> list[str]:
     return [p.name for p in spec.loss.params]
 

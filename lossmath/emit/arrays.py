@@ -5,8 +5,9 @@ expressions are printed against a namespace prefix (``torch.``, ``jnp.``, ``xp.`
 table of known functions, with a few overrides per target (:class:`Namespace`), in the manner
 of sympy's printers. What is computed comes from the plan (:mod:`lossmath.emit.plan`: the
 recognised forms, the stable rewrites, the owners of breakpoints, the limits and the safe
-points); the order of the floating-point operations is the numpy target's (its
-``_steps``), so both round alike wherever the libraries' functions do.
+points); the order of the floating-point operations is the target-neutral schedule of
+:mod:`lossmath.emit.lower`, the numpy target's, so both round alike wherever the libraries'
+functions do.
 
 How a form becomes array code:
 
@@ -26,7 +27,8 @@ How a form becomes array code:
   defines; a target without float64, JAX without x64, computes in float32).
 
 The stable primitives (softplus, logcosh, ...) have one array implementation each
-(:data:`PRIMITIVES`), the numpy kernels' formulas and regimes written with ``where``.
+(:mod:`lossmath.emit.kernels.array_kernels`), the numpy kernels' formulas and regimes written
+with ``where``.
 """
 
 from __future__ import annotations
@@ -380,10 +382,10 @@ def _prefixed(ns: Namespace, name: str) -> str:
     return f"{ns.prefix}{name}"
 
 
-#: Python-float math for parameter-only constants, pasted into every array module: the
-#: numpy target's scalar printer calls ``np.sqrt``... on Python floats; here ``_m.sqrt``,
-#: which returns inf or NaN where ``math`` would raise (as numpy does), so no parameter value
-#: the checks admit makes a call raise.
+#: Python-float math for parameter-only constants, pasted into every array module: the scalar
+#: printer (:mod:`lossmath.emit.scalar`, style ``ARRAYS``) calls ``_m.sqrt``... (numpy's names)
+#: on Python floats, which return inf or NaN where ``math`` would raise (as numpy does), so no
+#: parameter value the checks admit makes a call raise.
 SCALAR_MATH = '''
 class _m:
     """math on Python floats that returns inf/nan where math raises, as numpy would."""

@@ -11,11 +11,11 @@ How its results agree with the numpy target's (``tests/test_codegen_numba.py`` m
 * the Python side is the numpy target's own runtime text (``_param``, ``_outputs``, ``_run``
   from :mod:`lossmath.emit.numpy_runtime`), so argument handling, dtype rules, scalars,
   ``out=`` and parameter errors are the same code; the parameter-only constants are computed
-  by the numpy printer's ``_Constants`` prologue, in the same Python floats;
+  by the same scalar printer (:mod:`lossmath.emit.scalar`), in the same Python floats;
 * each kernel is one ``@numba.njit`` loop whose body is a scalar ``if`` chain over the same
   planned forms (:func:`lossmath.emit.plan.forms`): the same pieces and owners, the same
-  stable rewrites and regimes, and, operation for operation, the numpy printer's three-address
-  schedule (its ``_steps``: the same operations in the same order, in the same precision --
+  stable rewrites and regimes, and, operation for operation, the target-neutral schedule of
+  :mod:`lossmath.emit.lower` (the numpy target's operations in the same order and precision --
   float32 where numpy computes in float32, float64 and one rounding where it widens);
 * numba compiles without ``fastmath``, and LLVM does not contract ``a*b + c`` into an FMA
   without it, so ``+ - * /`` and ``sqrt`` give the same bits; ``abs``, ``sign``, ``maximum``,
