@@ -16,7 +16,6 @@ change is rewritten with ``--update`` and explained in the commit.
 from __future__ import annotations
 
 import argparse
-import concurrent.futures
 import sys
 from pathlib import Path
 
@@ -74,16 +73,12 @@ def cases():
 def generate_all() -> dict[str, str]:
     """file name -> text, for every case and target.
 
-    Generated in a worker thread: lossmath's wall-clock budgets (``budget.attempt`` around a
-    sympy step) are enforced only in the main thread, so there every step runs to its end and
-    the text does not depend on how busy the machine is (in the main thread of a loaded
-    machine, x*tanh(x)'s third derivative was left out of the torch and JAX modules once).
+    Generated in the calling thread, as ``lossmath codegen`` does. lossmath's wall-clock
+    budgets (``budget.attempt`` around a sympy step, enforced in the main thread) can change
+    the text on a heavily loaded machine: at a load of 13 on 2 cores, x*tanh(x)'s third
+    derivative was once left out of the torch and JAX modules. Running without budgets (a
+    worker thread) is no cure: steps that always time out then run for minutes.
     """
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(_generate_all).result()
-
-
-def _generate_all() -> dict[str, str]:
     from lossmath.emit import targets
 
     out = {}
