@@ -1,0 +1,155 @@
+"""The numpy target's functions as a section of another target's module, and the scaffolding
+the wrapper targets (statsmodels, least-squares, gbdt) share.
+
+A wrapper target (a statsmodels norm, a scipy ``loss=`` callable, a boosting objective) needs
+the elementwise values of f, f' and f'' -- exactly what the numpy target generates, with its
+stable forms, breakpoint ownership and limits at +-inf. Rather than print numpy code a second
+time, :func:`numpy_section` runs the numpy target's public :func:`lossmath.emit.numpy.generate`
+and splits the module it returns, with :mod:`ast` (not by text patterns), into its imports and
+its definitions; the wrapper module then carries those definitions below its own docstring and
+``__all__``. The numpy module's text is not edited: its statements are copied whole.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import sympy as sp
+from sympy.printing.pycode import PythonCodePrinter
+
+from lossmath.base.symbols import x
+from lossmath.core.loss import Loss, LossError
+from lossmath.emit import docs
+from lossmath.emit import numpy as numpy_target
+from lossmath.emit.plan import Spec, float_literal
+from lossmath.io import escape
+
+__all__ = ["Section", "assemble", "camel", "limit_at_zero", "numpy_section", "param_expr"]
+
+
+@dataclass(frozen=True)
+class Section:
+    """The numpy target's module split: its import lines and the text of its definitions
+    (everything after ``__all__``), and the public names it defines."""
+
+    imports: tuple[str, ...]
+    body: str
+    names: tuple[str, ...]
+
+
+def numpy_section(
+    losses: Sequence[Loss], params: Mapping[str, Mapping[str, object]] | None = None
+) -> Section:
+    """The numpy target's module for ``losses`` as a :class:`Section`."""
+    text = numpy_target.generate(list(losses), params=dict(params or {}))
+    tree = ast.parse(text)
+    lines = text.split("\n")
+    imports: list[str] = []
+    names: tuple[str, ...] = ()
+    start = None
+    for node in tree.body:
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            continue  # the module docstring: the wrapper writes its own
+        if isinstance(node, ast.ImportFrom) and node.module == "__future__":
+            continue
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            imports.append(ast.get_source_segment(text, node) or "")
+            continue
+        if isinstance(node, ast.Assign) and [getattr(t, "id", "") for t in node.targets] == [
+            "__all__"
+        ]:
+            names = tuple(ast.literal_eval(node.value))
+            start = node.end_lineno
+            continue
+        if start is None:  # pragma: no cover - the numpy target writes __all__ first
+            raise LossError("the numpy target's module has no __all__ before its definitions")
+        break
+    body = "\n".join(lines[start:]).strip("\n") + "\n"
+    return Section(tuple(imports), body, names)
+
+
+def camel(name: str) -> str:
+    """``smooth_l1`` -> ``SmoothL1``, ``huber`` -> ``Huber`` (the loss name's words, each
+    capitalised; digits kept)."""
+    return "".join(w[:1].upper() + w[1:] for w in name.split("_") if w)
+
+
+def param_expr(e: sp.Expr, spec: Spec, prefix: str = "") -> str:
+    """A parameter-only expression as Python using ``math`` (parameters by name, each with
+    ``prefix``: ``self.``); numbers as the nearest double. Raises for what is not plain
+    arithmetic, powers, sqrt, exp, log, trigonometric functions, pi."""
+    e = sp.sympify(e)
+    if e.free_symbols - {p.symbol for p in spec.loss.params}:
+        raise LossError(f"{spec.name}: {e} is not a parameter expression")
+    if e.is_number:
+        return "math.inf" if e == sp.oo else float_literal(e)
+    printer = _ParamPrinter({p.symbol: prefix + p.name for p in spec.loss.params})
+    return printer.doprint(e)
+
+
+class _ParamPrinter(PythonCodePrinter):
+    """sympy's Python printer with the parameters renamed and ``math.`` qualified names."""
+
+    def __init__(self, names: Mapping[sp.Symbol, str]) -> None:
+        super().__init__({"fully_qualified_modules": True, "standard": "python3"})
+        self._names = dict(names)
+
+    def _print_Symbol(self, expr: sp.Symbol) -> str:  # noqa: N802 - sympy's printer protocol
+        if expr not in self._names:
+            raise LossError(f"unexpected symbol {expr} in a parameter expression")
+        return self._names[expr]
+
+    def _print_Float(self, expr: sp.Float) -> str:  # noqa: N802
+        return float_literal(expr)
+
+    def _print_Rational(self, expr: sp.Rational) -> str:  # noqa: N802
+        return float_literal(expr)
+
+    def _print_Integer(self, expr: sp.Integer) -> str:  # noqa: N802
+        return float_literal(expr)
+
+
+def limit_at_zero(expr: sp.Expr) -> sp.Expr:
+    """The two-sided limit of ``expr`` at x = 0, or LossError where the sides differ or sympy
+    cannot decide it."""
+    right = sp.limit(expr, x, 0, "+")
+    left = sp.limit(expr, x, 0, "-")
+    if right.has(sp.Limit, sp.nan) or sp.simplify(right - left) != 0:
+        raise LossError(f"no limit of {expr} at x = 0 (left {left}, right {right})")
+    return sp.simplify(right)
+
+
+def assemble(
+    header: str,
+    doc_lines: Sequence[str],
+    imports: Sequence[str],
+    public: Sequence[str],
+    code: Sequence[str],
+    losses: Sequence[Loss],
+) -> str:
+    """One generated module: the regenerate-command header, the docstring (escaped here), the
+    imports, ``__all__``, and the code; checked to compile before it is returned."""
+    out = docs.header(header)
+    out += ['"""' + docs.doc(doc_lines[0])]
+    out += docs.wrap(list(doc_lines[1:]), "")
+    out += ['"""', "", "from __future__ import annotations", ""]
+    out += list(_sorted_imports(imports)) + [""]
+    out.append("__all__ = [")
+    out += [f'    "{f}",' for f in public]
+    out.append("]")
+    out += ["", ""] + list(code)
+    text = "\n".join(docs.noqa(out)).rstrip("\n") + "\n"
+    text = re.sub(r"\n{3,}(?=\S)", "\n\n\n", text)
+    escape.check_python(text, docs.text_fields(list(losses)), what="module")
+    return text
+
+
+def _sorted_imports(imports: Sequence[str]) -> list[str]:
+    """Standard library first, then the third-party libraries, each group sorted."""
+    seen = list(dict.fromkeys(imports))
+    std = sorted(i for i in seen if i.split()[1].split(".")[0] in {"math", "numbers"})
+    rest = sorted(i for i in seen if i not in std)
+    return std + ([""] if std and rest else []) + rest
