@@ -150,6 +150,6 @@ def assemble(
 def _sorted_imports(imports: Sequence[str]) -> list[str]:
     """Standard library first, then the third-party libraries, each group sorted."""
     seen = list(dict.fromkeys(imports))
-    std = sorted(i for i in seen if i.split()[1].split(".")[0] in {"math", "numbers"})
+    std = sorted(i for i in seen if i.split()[1].split(".")[0] in {"math", "numbers", "types"})
     rest = sorted(i for i in seen if i not in std)
     return std + ([""] if std and rest else []) + rest

@@ -227,51 +227,89 @@ def _functions(spec: Spec, hessian: str) -> list[str]:
     call = ", ".join(f"{p.name}={p.name}" for p in loss.params)
     call = ", " + call if call else ""
     lines, hdoc, eps = _hessian_lines(spec, hessian, call)
-    kws = [f"{p.name}={float(spec.defaults[p.name])!r}" if p.name in spec.defaults else p.name
-           for p in loss.params] + (["eps=1e-06"] if eps else [])
-    sig = (", *, " + ", ".join(kws)) if kws else ""
-    fwd = ", ".join(f"{k.split('=')[0]}={k.split('=')[0]}" for k in kws)
-    fwd = ", " + fwd if fwd else ""
+    names = [p.name for p in loss.params] + (["eps"] if eps else [])
+    values = {p.name: float(spec.defaults[p.name]) for p in loss.params if p.name in spec.defaults}
+    values.update({"eps": 1e-06} if eps else {})
+    kws = [f"{n}={values[n]!r}" if n in values else n for n in names]
+    given = ", ".join(f"{n}={n}" for n in names)
+    fixed = ", ".join(f"{n}={values[n]!r}" for n in names if n in values)
+    helper = f"_gbdt_{name}"
     doc = [
         f"Gradient and {hessian} Hessian of the {docs.title(loss)} in the prediction.",
         "",
-        "For XGBRegressor(objective=...) and LGBMRegressor(objective=...) (functools.partial",
-        "for other parameters): r = y_pred - y_true, grad = f'(r);",
+        "For XGBRegressor(objective=...) and LGBMRegressor(objective=...): r = y_pred - y_true,",
+        "grad = f'(r);",
         *hdoc,
+        "The parameters are the generated defaults ("
+        + (fixed or "none") + f"); {name}_gbdt(...) makes the three functions for others.",
+        "Both libraries read the number of arguments: these take exactly two (no sample",
+        "weights).",
         "",
         "Parameters",
         "----------",
         "y_true, y_pred : array_like",
         "    Labels and raw predictions, shape (n,).",
-        *docs.param_doc(spec),
-        *(["eps : float, keyword-only", "    Below |r| = eps the Hessian is that at eps."]
-          if eps else []),
         "",
         "Returns",
         "-------",
         "grad, hess : ndarray of shape (n,), float64",
     ]
+    make_doc = [
+        f"{name}_objective, {name}_xgboost and {name}_lightgbm for other parameter values.",
+        "",
+        "Returns a types.SimpleNamespace with attributes objective, xgboost, lightgbm.",
+        "",
+        "Parameters",
+        "----------",
+        *docs.param_doc(spec),
+        *(["eps : float, keyword-only", "    Below |r| = eps the Hessian is that at eps."]
+          if eps else []),
+    ]
+    sig = ", *, " + ", ".join(kws) if kws else ""
     return [
-        f"def {name}_objective(y_true, y_pred{sig}):",
-        '    """' + docs.doc(doc[0]),
-        *docs.wrap(doc[1:], "    "),
-        '    """',
-        "    r = np.asarray(y_pred, dtype=np.float64) - np.asarray(y_true, dtype=np.float64)",
+        f"def {helper}(r{', ' + ', '.join(names) if names else ''}):",
+        '    """' + docs.doc(f"(grad, hess) of {name} at the residuals r (float64).") + '"""',
         f"    g = {name}_grad(r{call})",
         *lines,
         "    return g, h",
         "",
         "",
-        f"def {name}_xgboost(predt, dtrain{sig}):",
+        f"def {name}_objective(y_true, y_pred):",
+        '    """' + docs.doc(doc[0]),
+        *docs.wrap(doc[1:], "    "),
+        '    """',
+        "    r = np.asarray(y_pred, dtype=np.float64) - np.asarray(y_true, dtype=np.float64)",
+        f"    return {helper}(r{', ' + fixed if fixed else ''})",
+        "",
+        "",
+        f"def {name}_xgboost(predt, dtrain):",
         '    """' + docs.doc(f"{name}_objective for xgboost.train(params, dtrain, obj=...).")
         + '"""',
-        f"    return {name}_objective(dtrain.get_label(), predt{fwd})",
+        f"    return {name}_objective(dtrain.get_label(), predt)",
         "",
         "",
-        f"def {name}_lightgbm(preds, train_data{sig}):",
+        f"def {name}_lightgbm(preds, train_data):",
         '    """' + docs.doc(f"{name}_objective for lightgbm.train({{'objective': ...}})."
                             ) + '"""',
-        f"    return {name}_objective(train_data.get_label(), preds{fwd})",
+        f"    return {name}_objective(train_data.get_label(), preds)",
+        "",
+        "",
+        f"def {name}_gbdt({sig[2:]}):",
+        '    """' + docs.doc(make_doc[0]),
+        *docs.wrap(make_doc[1:], "    "),
+        '    """',
+        "",
+        "    def objective(y_true, y_pred):",
+        "        r = np.asarray(y_pred, dtype=np.float64) - np.asarray(y_true, dtype=np.float64)",
+        f"        return {helper}(r{', ' + given if given else ''})",
+        "",
+        "    def xgboost(predt, dtrain):",
+        "        return objective(dtrain.get_label(), predt)",
+        "",
+        "    def lightgbm(preds, train_data):",
+        "        return objective(train_data.get_label(), preds)",
+        "",
+        "    return types.SimpleNamespace(objective=objective, xgboost=xgboost, lightgbm=lightgbm)",
     ]
 
 
@@ -310,8 +348,9 @@ def generate(
         *_POLICY[hessian],
         "f' and f'' are the numpy target's functions (below).",
     ]
-    public = [f"{n}_{s}" for n in names for s in ("objective", "xgboost", "lightgbm")]
-    return assemble(command, doc, section.imports, public, code, [s.loss for s in specs])
+    public = [f"{n}_{s}" for n in names for s in ("objective", "xgboost", "lightgbm", "gbdt")]
+    imports = [*section.imports, "import types"]
+    return assemble(command, doc, imports, public, code, [s.loss for s in specs])
 
 
 _POLICY = {
