@@ -199,7 +199,7 @@ def _hessian_lines(spec: Spec, hessian: str, call: str) -> tuple[list[str], list
             f"apply ({first}); the constant bound majorizes (descent lemma)."], False
     b = param_expr(m.b, spec)
     lines = [
-        f"    a = np.abs(r)",
+        "    a = np.abs(r)",
         f"    h = np.abs({name}_grad(r{call}) - ({b}))",
     ]
     doc = [

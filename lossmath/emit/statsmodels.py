@@ -19,9 +19,10 @@ statsmodels' rho for its norms is the catalog's f with no factor for HuberT (t =
 TukeyBiweight (c**2/6 (1 - (1 - (z/c)**2)**3)), Hampel (a = c/4, b = c/2: the catalog's one
 parameter), AndrewWave (a**2 (1 - cos(z/a))) and TrimmedMean (z**2/2 inside c): each class
 evaluates the catalog's f as is. A catalog loss whose f'' at 0 is not 1 (l2 is x**2, statsmodels'
-LeastSquares is x**2/2) gives the same fitted parameters (IRLS depends on the weights' shape
-only) but its scale-dependent output (bse through psi and psi_deriv, the deviance) differs by
-that factor: the class docstring states f''(0).
+LeastSquares is x**2/2) gives the same parameters (IRLS depends on the weights' shape only) and
+bse (the factor cancels in the H1 covariance), but its deviance (the sum of rho, which the
+convergence test reads) is scaled by f''(0): l2 on stackloss stops after 3 iterations where
+LeastSquares stops after 2. The class docstring states f''(0).
 """
 
 from __future__ import annotations
@@ -109,6 +110,7 @@ def _class(spec: Spec) -> list[str]:
         *docs.param_doc(spec),
     ]
     params = [f"        self.{p.name} = {p.name}" for p in loss.params]
+    shown = ", ".join(f"{p.name}={{self.{p.name}!r}}" for p in loss.params)
     w0_text = param_expr(w0, spec, "self.")
     sup_text = param_expr(sup, spec, "self.")
     return [
@@ -124,7 +126,7 @@ def _class(spec: Spec) -> list[str]:
         *(params or ["        pass"]),
         "",
         "    def __repr__(self):",
-        f"        return f\"{cls}({', '.join(f'{p.name}={{self.{p.name}!r}}' for p in loss.params)})\"",
+        f"        return f\"{cls}({shown})\"",
         "",
         "    def max_rho(self):",
         f"        return {sup_text}",
@@ -140,7 +142,7 @@ def _class(spec: Spec) -> list[str]:
         "",
         "    def weights(self, z):",
         "        z = np.asarray(z, dtype=np.float64)",
-        f"        w = np.asarray(self.psi(z), dtype=np.float64).copy()",
+        "        w = np.asarray(self.psi(z), dtype=np.float64).copy()",
         "        tiny = np.abs(z) < 2.0**-968  # the proved limit at 0 (module docstring)",
         "        np.divide(w, z, out=w, where=~tiny)",
         f"        w[tiny] = {w0_text}",
