@@ -84,7 +84,7 @@ def _canonical(name: str) -> str | None:
 
 
 def _is_spec(name: str) -> bool:
-    return name.endswith(".toml") or "/" in name  # as lossmath.cli.main.resolve decides
+    return name.endswith(".toml") or "/" in name  # as lossmath.catalog.resolve.resolve decides
 
 
 def _command(args: argparse.Namespace, header: bool = False) -> str:
