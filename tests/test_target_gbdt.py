@@ -12,6 +12,8 @@ from __future__ import annotations
 import mpmath as mp
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import lossmath
 from lossmath.emit import gbdt
@@ -116,6 +118,22 @@ def _majorize_trains_exact_does_not(data, name, params):
     bad = _training_curve(exact, f, X, y)
     # it diverges (the loss rises) or does not move (h = 0 on the linear pieces)
     assert np.any(np.diff(bad) > 0) or bad[-1] > 0.99 * bad[0], bad
+    # LightGBM too (lambda_l2 = 0: the leaf value is the majorizer's minimiser itself); it
+    # stops early for l1 and quantile (no split passes its gain test), still decreasing
+    lcurve = _lightgbm_curve(getattr(mod, f"{name}_lightgbm"), f, X, y)
+    assert np.all(np.diff(lcurve) <= 1e-12 * lcurve[0]), lcurve
+    assert lcurve[-1] < 0.25 * lcurve[0]
+
+
+def _lightgbm_curve(obj, loss, X, y, rounds=100):
+    ds = lgb.Dataset(X, y, params={"verbose": -1})
+    p = dict(num_leaves=8, learning_rate=1.0, verbose=-1, num_threads=1, deterministic=True,
+             force_row_wise=True, min_sum_hessian_in_leaf=0.0, min_data_in_leaf=5,
+             objective=obj)
+    bst = lgb.train(p, ds, rounds)
+    margins = [np.zeros(len(y))] + [bst.predict(X, num_iteration=k, raw_score=True)
+                                    for k in range(1, bst.num_trees() + 1)]
+    return np.array([float(np.sum(loss(m - y))) for m in margins])
 
 
 def _textbook(name):
@@ -167,6 +185,30 @@ def _majorizes_on_a_grid(name, params):
                 slack = 8 * 2.0**-52 * (abs(fx) + abs(gi * dz) + abs(hi * dz * dz))
                 worst = min(worst, gap + slack)
     assert worst >= 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(delta=st.floats(0.01, 100.0), xv=st.floats(-1e4, 1e4), zv=st.floats(-1e6, 1e6))
+def test_the_huber_majorizer_holds_for_random_delta_x_z(huber_majorize, delta, xv, zv):
+    """f(z) <= f(x) + f'(x)(z - x) + h(x)/2 (z - x)**2, Huber with delta, in exact rationals
+    (the emitted floats taken as they are)."""
+    from fractions import Fraction as F
+
+    g, h = huber_majorize.huber_gbdt(delta=delta).objective(np.zeros(1), np.array([xv]))
+    d = F(delta)
+
+    def f(t):
+        return t * t / 2 if abs(t) <= d else d * (abs(t) - d / 2)
+
+    x, z = F(xv), F(zv)
+    bound = f(x) + F(float(g[0])) * (z - x) + F(float(h[0])) / 2 * (z - x) ** 2
+    # h(x) = min(1, delta/|x|) is rounded once: allow 2 ulp of the quadratic term
+    assert f(z) <= bound + F(2.0**-51) * (F(float(h[0])) / 2 * (z - x) ** 2 + abs(bound))
+
+
+@pytest.fixture(scope="module")
+def huber_majorize():
+    return lossmath.compile("huber", "gbdt", hessian="majorize")
 
 
 def test_the_sharp_majorizer_is_tight_at_minus_x():

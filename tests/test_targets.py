@@ -59,3 +59,36 @@ def test_cli_writes_checks_and_diffs_each_target(tmp_path, capsys, target):
     code = main(["codegen", "huber", "--target", target, "-o", str(out), "--check", "--diff"])
     captured = capsys.readouterr()
     assert code == 1 and "-# edited" in captured.out and "stale" in captured.err
+
+
+FITTING_TARGETS = ["statsmodels", "least-squares", "gbdt"]
+
+
+@pytest.mark.parametrize("target", FITTING_TARGETS)
+def test_fitting_targets_are_deterministic_and_import_only_their_library(target):
+    gen = targets.get(target).generator()
+    text = gen(["huber"])
+    assert text == gen(["huber"])
+    imported = set()
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.Import):
+            imported |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            imported.add(node.module.split(".")[0])
+    assert imported - STDLIB - {"types"} == set(targets.get(target).requires)
+
+
+def test_cli_hessian_option_reaches_the_gbdt_target_only(tmp_path, capsys):
+    out = tmp_path / "objectives.py"
+    assert main(["codegen", "huber", "--target", "gbdt", "--hessian", "bound", "-o",
+                 str(out)]) == 0
+    text = out.read_text()
+    assert "--hessian bound" in text.splitlines()[1] and "np.full_like(r, 1.0)" in text
+    assert main(["codegen", "huber", "--target", "gbdt", "--hessian", "bound", "-o", str(out),
+                 "--check"]) == 0
+    capsys.readouterr()
+    assert main(["codegen", "huber", "--target", "gbdt", "--hessian", "exact"]) == 2
+    err = capsys.readouterr().err
+    assert "f'' > 0 everywhere" in err and len(err.strip().splitlines()) == 1
+    assert main(["codegen", "huber", "--target", "numpy", "--hessian", "exact"]) == 2
+    assert "takes no option 'hessian'" in capsys.readouterr().err
