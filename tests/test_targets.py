@@ -23,17 +23,23 @@ def test_the_registry_names_every_target():
         targets.get("cuda")
 
 
-@pytest.mark.parametrize("target", ARRAY_TARGETS)
-def test_generated_text_is_deterministic_and_imports_only_its_library(target):
-    gen = targets.get(target).generator()
-    text = gen(["smooth_l1", "l1"])
-    assert text == gen(["smooth_l1", "l1"])
+def _imports(text: str) -> set[str]:
+    """The top-level packages a module's text imports."""
     imported = set()
     for node in ast.walk(ast.parse(text)):
         if isinstance(node, ast.Import):
             imported |= {a.name.split(".")[0] for a in node.names}
         elif isinstance(node, ast.ImportFrom):
             imported.add(node.module.split(".")[0])
+    return imported
+
+
+@pytest.mark.parametrize("target", ARRAY_TARGETS)
+def test_generated_text_is_deterministic_and_imports_only_its_library(target):
+    gen = targets.get(target).generator()
+    text = gen(["smooth_l1", "l1"])
+    assert text == gen(["smooth_l1", "l1"])
+    imported = _imports(text)
     assert imported - STDLIB == set(targets.get(target).requires)
 
 
@@ -69,12 +75,7 @@ def test_fitting_targets_are_deterministic_and_import_only_their_library(target)
     gen = targets.get(target).generator()
     text = gen(["huber"])
     assert text == gen(["huber"])
-    imported = set()
-    for node in ast.walk(ast.parse(text)):
-        if isinstance(node, ast.Import):
-            imported |= {a.name.split(".")[0] for a in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            imported.add(node.module.split(".")[0])
+    imported = _imports(text)
     assert imported - STDLIB - {"types"} == set(targets.get(target).requires)
 
 

@@ -27,7 +27,10 @@ from lossmath.emit import numpy as numpy_target
 from lossmath.emit.plan import Spec, float_literal
 from lossmath.io import escape
 
-__all__ = ["Section", "assemble", "camel", "limit_at_zero", "numpy_section", "param_expr"]
+__all__ = [
+    "Section", "assemble", "camel", "default_command", "limit_at_zero", "numpy_section",
+    "param_expr",
+]
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,16 @@ def limit_at_zero(expr: sp.Expr) -> sp.Expr:
     if right.has(sp.Limit, sp.nan) or sp.simplify(right - left) != 0:
         raise LossError(f"no limit of {expr} at x = 0 (left {left}, right {right})")
     return sp.simplify(right)
+
+
+def default_command(
+    names: Sequence[str], target: str, params: Mapping[str, Mapping[str, object]],
+    options: Sequence[str] = (),
+) -> str:
+    """The ``lossmath codegen`` command that regenerates a module (its header's default)."""
+    parts = ["lossmath", "codegen", *names, "--target", target, *options]
+    parts += [f"--param {k}.{p}={v}" for k, vs in params.items() for p, v in vs.items()]
+    return " ".join(parts)
 
 
 def assemble(

@@ -45,7 +45,7 @@ from lossmath.analysis.signs import nonnegative_on
 from lossmath.base.symbols import x
 from lossmath.core.loss import Loss, LossError
 from lossmath.emit import docs
-from lossmath.emit.embed import assemble, numpy_section, param_expr
+from lossmath.emit.embed import assemble, default_command, numpy_section, param_expr
 from lossmath.emit.plan import Spec, identifier_check, resolve_losses
 from lossmath.exact.roots import real_roots_in
 
@@ -335,9 +335,7 @@ def generate(
     code += section.body.split("\n")
     names = [s.name for s in specs]
     if command is None:
-        command = " ".join(["lossmath", "codegen", *names, "--target", "gbdt", "--hessian",
-                            hessian] + [f"--param {k}.{p}={v}" for k, vs in params.items()
-                                        for p, v in vs.items()])
+        command = default_command(names, "gbdt", params, ("--hessian", hessian))
     doc = [
         f"Gradient-boosting objectives (XGBoost, LightGBM), Hessian policy: {hessian}.",
         "",

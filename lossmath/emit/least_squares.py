@@ -34,7 +34,7 @@ from lossmath.analysis.properties import symmetric
 from lossmath.base.symbols import x
 from lossmath.core.loss import Loss, LossError
 from lossmath.emit import docs
-from lossmath.emit.embed import assemble, numpy_section, param_expr
+from lossmath.emit.embed import assemble, default_command, numpy_section, param_expr
 from lossmath.emit.plan import make_spec, resolve
 from lossmath.numerics.rewrite import proved_equal
 
@@ -264,9 +264,7 @@ def generate(
     code += ["", "", "# -- rho(z) and its derivatives in z: lossmath's numpy target --", ""]
     code += section.body.split("\n")
     if command is None:
-        command = " ".join(["lossmath", "codegen", *names, "--target", "least-squares"]
-                           + [f"--param {k}.{p}={v}" for k, vs in params.items()
-                              for p, v in vs.items()])
+        command = default_command(names, "least-squares", params)
     doc = [
         "Robust losses rho(z) of z = r**2 for scipy.optimize.least_squares(loss=...).",
         "",

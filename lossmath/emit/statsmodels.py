@@ -37,7 +37,14 @@ from lossmath.analysis.extremes import sup_abs_table
 from lossmath.base.symbols import x
 from lossmath.core.loss import Loss, LossError
 from lossmath.emit import docs
-from lossmath.emit.embed import assemble, camel, limit_at_zero, numpy_section, param_expr
+from lossmath.emit.embed import (
+    assemble,
+    camel,
+    default_command,
+    limit_at_zero,
+    numpy_section,
+    param_expr,
+)
 from lossmath.emit.plan import Spec, identifier_check, resolve_losses
 
 __all__ = ["generate", "norm_traits"]
@@ -171,9 +178,7 @@ def generate(
     code += section.body.split("\n")
     names = [s.name for s in specs]
     if command is None:
-        command = " ".join(["lossmath", "codegen", *names, "--target", "statsmodels"]
-                           + [f"--param {k}.{p}={v}" for k, vs in params.items()
-                              for p, v in vs.items()])
+        command = default_command(names, "statsmodels", params)
     doc = [
         "Robust norms for statsmodels (sm.RLM(endog, exog, M=NAMENorm(...))).",
         "",
