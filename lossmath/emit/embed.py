@@ -22,14 +22,15 @@ from sympy.printing.pycode import PythonCodePrinter
 
 from lossmath.base.symbols import x
 from lossmath.core.loss import Loss, LossError
+from lossmath.core.table import IntervalTable
 from lossmath.emit import docs
 from lossmath.emit import numpy as numpy_target
 from lossmath.emit.plan import Spec, float_literal
 from lossmath.io import escape
 
 __all__ = [
-    "Section", "assemble", "camel", "default_command", "limit_at_zero", "numpy_section",
-    "param_expr",
+    "Section", "assemble", "camel", "default_command", "numpy_section",
+    "param_expr", "slope_ratio_at_zero",
 ]
 
 
@@ -115,14 +116,20 @@ class _ParamPrinter(PythonCodePrinter):
         return float_literal(expr)
 
 
-def limit_at_zero(expr: sp.Expr) -> sp.Expr:
-    """The two-sided limit of ``expr`` at x = 0, or LossError where the sides differ or sympy
-    cannot decide it."""
-    right = sp.limit(expr, x, 0, "+")
-    left = sp.limit(expr, x, 0, "-")
-    if right.has(sp.Limit, sp.nan) or sp.simplify(right - left) != 0:
-        raise LossError(f"no limit of {expr} at x = 0 (left {left}, right {right})")
-    return sp.simplify(right)
+def slope_ratio_at_zero(gd: IntervalTable) -> sp.Expr | None:
+    """lim g'(x)/x at x = 0 for the table ``gd`` of g', from the pieces on either side of 0
+    (equal; 0 may be a breakpoint of the formula where g' is continuous, as Fair's |x|), or
+    None where it is infinite or the sides differ (g' jumps at 0)."""
+    sides = []
+    for direction in ("+", "-"):
+        iv = next(iv for iv in gd.intervals if all(
+            (iv.lo.xreplace(s) <= 0 < iv.hi.xreplace(s)) if direction == "+" else
+            (iv.lo.xreplace(s) < 0 <= iv.hi.xreplace(s)) for s in gd.samples))
+        sides.append(sp.limit(sp.cancel(iv.expr / x), x, 0, direction))
+    if sp.simplify(sides[0] - sides[1]) != 0 or not (sides[0].is_finite or all(
+            sp.N(sides[0].xreplace(s)).is_finite for s in gd.samples)):
+        return None
+    return sp.simplify(sides[0])
 
 
 def default_command(

@@ -45,7 +45,13 @@ from lossmath.analysis.signs import nonnegative_on
 from lossmath.base.symbols import x
 from lossmath.core.loss import Loss, LossError
 from lossmath.emit import docs
-from lossmath.emit.embed import assemble, default_command, numpy_section, param_expr
+from lossmath.emit.embed import (
+    assemble,
+    default_command,
+    numpy_section,
+    param_expr,
+    slope_ratio_at_zero,
+)
 from lossmath.emit.plan import Spec, identifier_check, resolve_losses
 from lossmath.exact.roots import real_roots_in
 
@@ -107,7 +113,7 @@ def majorizer(loss: Loss) -> Majorizer:
     if sp.cancel(pos[-1].expr) == 0:
         raise _refuse(name, f"h = f'(x)/x is 0 for x > {pos[-1].lo} (a redescending loss); "
                       "use --hessian bound")
-    w0 = _limit_at_zero(gd)
+    w0 = slope_ratio_at_zero(gd)
     proof = (f"f = g + ({sp.sstr(b)})*x with g even (proved), W = g'(x)/x >= 0 and "
              "nonincreasing on x > 0 (proved per interval), g' continuous on x > 0")
     return Majorizer(b, w0, proof)
@@ -131,21 +137,6 @@ def _nonnegative(expr: sp.Expr, lo: sp.Expr, hi: sp.Expr, samples, what: str,
     if depth and lo.is_finite and sp.limit(expr, x, lo, "+") == 0:
         return _nonnegative(sp.simplify(sp.diff(expr, x)), lo, hi, samples, what, depth - 1)
     return sign.note or "undecided"
-
-
-def _limit_at_zero(gd) -> sp.Expr | None:
-    """W(0) = lim g'(x)/x at 0 from both sides (equal), or None where it is infinite or
-    the sides differ (g' jumps at 0)."""
-    sides = []
-    for direction in ("+", "-"):
-        iv = next(iv for iv in gd.intervals if all(
-            (iv.lo.xreplace(s) <= 0 < iv.hi.xreplace(s)) if direction == "+" else
-            (iv.lo.xreplace(s) < 0 <= iv.hi.xreplace(s)) for s in gd.samples))
-        sides.append(sp.limit(sp.cancel(iv.expr / x), x, 0, direction))
-    if sp.simplify(sides[0] - sides[1]) != 0 or not (sides[0].is_finite or all(
-            sp.N(sides[0].xreplace(s)).is_finite for s in gd.samples)):
-        return None
-    return sp.simplify(sides[0])
 
 
 def exact_positive(loss: Loss) -> None:
@@ -200,7 +191,7 @@ def _hessian_lines(spec: Spec, hessian: str, call: str) -> tuple[list[str], list
     b = param_expr(m.b, spec)
     lines = [
         "    a = np.abs(r)",
-        f"    h = np.abs({name}_grad(r{call}) - ({b}))",
+        f"    h = np.abs(g - ({b}))",
     ]
     doc = [
         "hess = h(r) = (f'(r) - b)/r, the sharpest quadratic majorizer: " + m.proof + ".",
@@ -214,6 +205,8 @@ def _hessian_lines(spec: Spec, hessian: str, call: str) -> tuple[list[str], list
         doc += [f"At r = 0 it is the limit {sp.sstr(m.w0)}."]
         return lines, doc, False
     lines += [
+        "    if not eps > 0.0:",
+        "        raise ValueError(f\"eps must be positive, got {eps!r}\")",
         "    small = a < eps  # f' jumps at 0: no finite h majorizes there (module docstring)",
         f"    h[small] = np.abs({name}_grad(np.full(1, eps){call})[0] - ({b})) / eps",
         "    np.divide(h, a, out=h, where=~small)",

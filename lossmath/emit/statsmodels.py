@@ -34,16 +34,15 @@ import sympy as sp
 
 from lossmath.analysis import analyse
 from lossmath.analysis.extremes import sup_abs_table
-from lossmath.base.symbols import x
 from lossmath.core.loss import Loss, LossError
 from lossmath.emit import docs
 from lossmath.emit.embed import (
     assemble,
     camel,
     default_command,
-    limit_at_zero,
     numpy_section,
     param_expr,
+    slope_ratio_at_zero,
 )
 from lossmath.emit.plan import Spec, identifier_check, resolve_losses
 
@@ -72,21 +71,14 @@ def norm_traits(loss: Loss) -> tuple[int, str, sp.Expr, sp.Expr]:
         redescending = "soft" if report.redescending else "not"
     if not report.symmetric:
         raise LossError(f"{loss.name}: statsmodels norms are symmetric; f is not proved even")
-    at0 = [iv.expr for iv in d1.intervals if _contains_zero(iv, d1.samples)]
-    if len(at0) != 1:  # 0 is a breakpoint: f' has a kink at 0 (l1)
-        raise LossError(f"{loss.name}: weights f'(z)/z has no limit at 0 (f' jumps there)")
-    w0 = limit_at_zero(sp.cancel(at0[0] / x))
-    if not (w0.is_finite or all(sp.N(w0.xreplace(s)).is_finite for s in d1.samples)):
-        raise LossError(f"{loss.name}: weights f'(z)/z -> {w0} at 0")
+    w0 = slope_ratio_at_zero(d1)
+    if w0 is None:  # l1: f'(z)/z -> oo
+        raise LossError(f"{loss.name}: weights f'(z)/z has no finite limit at 0")
     d1t = loss.derivative(1).table
     sup = sup_abs_table(loss.table, d1t, "f").value if report.bounded else sp.oo
     if sup is None:
         raise LossError(f"{loss.name}: sup f could not be decided")
     return continuous, redescending, w0, sup
-
-
-def _contains_zero(iv, samples) -> bool:
-    return all((iv.lo.xreplace(s) < 0) and (iv.hi.xreplace(s) > 0) for s in samples)
 
 
 def _class(spec: Spec) -> list[str]:
