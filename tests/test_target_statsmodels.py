@@ -11,6 +11,7 @@ import ast
 
 import numpy as np
 import pytest
+import sympy as sp
 
 import lossmath
 from lossmath.emit import statsmodels as sm_target
@@ -81,8 +82,10 @@ def test_traits_follow_the_proved_class_and_tails():
     # Cauchy and Welsch: f' -> 0 only at infinity; l2 is C-infinity, not redescending
     assert sm_target.norm_traits(lossmath.get_loss("cauchy"))[:2] == (2, "soft")
     assert sm_target.norm_traits(lossmath.get_loss("l2"))[:3] == (2, "not", 2)
-    with pytest.raises(lossmath.LossError, match="f' jumps there"):
+    with pytest.raises(lossmath.LossError, match="no finite limit at 0"):
         sm_target.norm_traits(lossmath.get_loss("l1"))
+    # Fair's formula has |x| (a breakpoint at 0), its f' = x/(1 + |x|/c) none: weights(0) = 1
+    assert sm_target.norm_traits(lossmath.get_loss("fair")) == (2, "not", 1, sp.oo)
 
 
 def test_weights_at_zero_is_the_limit_of_psi_over_z():
