@@ -22,7 +22,7 @@ from sympy.printing.pycode import PythonCodePrinter
 
 from lossmath.base.symbols import x
 from lossmath.core.loss import Loss, LossError
-from lossmath.core.table import IntervalTable
+from lossmath.core.table import Interval, IntervalTable
 from lossmath.emit import docs
 from lossmath.emit import numpy as numpy_target
 from lossmath.emit.plan import Spec, float_literal
@@ -30,7 +30,7 @@ from lossmath.io import escape
 
 __all__ = [
     "Section", "assemble", "camel", "default_command", "numpy_section",
-    "param_expr", "slope_ratio_at_zero",
+    "param_expr", "slope_ratio_at_zero", "beside_zero",
 ]
 
 
@@ -116,15 +116,24 @@ class _ParamPrinter(PythonCodePrinter):
         return float_literal(expr)
 
 
+def beside_zero(table: IntervalTable, side: str) -> Interval:
+    """The interval just right (``"+"``: lo <= 0 < hi) or left (``"-"``: lo < 0 <= hi) of
+    x = 0, the same one for every parameter sample; LossError where the breakpoints move
+    across 0 with the parameters (smoothed hinge's 1 - gamma)."""
+    for iv in table.intervals:
+        ends = [(iv.lo.xreplace(s), iv.hi.xreplace(s)) for s in table.samples]
+        if all((a <= 0 < b) if side == "+" else (a < 0 <= b) for a, b in ends):
+            return iv
+    raise LossError("x = 0 is not on one side of the breakpoints for every parameter value")
+
+
 def slope_ratio_at_zero(gd: IntervalTable) -> sp.Expr | None:
     """lim g'(x)/x at x = 0 for the table ``gd`` of g', from the pieces on either side of 0
     (equal; 0 may be a breakpoint of the formula where g' is continuous, as Fair's |x|), or
     None where it is infinite or the sides differ (g' jumps at 0)."""
     sides = []
     for direction in ("+", "-"):
-        iv = next(iv for iv in gd.intervals if all(
-            (iv.lo.xreplace(s) <= 0 < iv.hi.xreplace(s)) if direction == "+" else
-            (iv.lo.xreplace(s) < 0 <= iv.hi.xreplace(s)) for s in gd.samples))
+        iv = beside_zero(gd, direction)
         sides.append(sp.limit(sp.cancel(iv.expr / x), x, 0, direction))
     if sp.simplify(sides[0] - sides[1]) != 0 or not (sides[0].is_finite or all(
             sp.N(sides[0].xreplace(s)).is_finite for s in gd.samples)):

@@ -47,6 +47,7 @@ from lossmath.core.loss import Loss, LossError
 from lossmath.emit import docs
 from lossmath.emit.embed import (
     assemble,
+    beside_zero,
     default_command,
     numpy_section,
     param_expr,
@@ -83,10 +84,10 @@ def majorizer(loss: Loss) -> Majorizer:
     name, t = loss.name, loss.table
     d1 = loss.derivative(1).table
     # g' is odd, so f'(t) + f'(-t) = 2b next to 0, from the intervals on either side of it
-    right = next(iv.expr for iv in d1.intervals
-                 if all(iv.lo.xreplace(s) <= 0 < iv.hi.xreplace(s) for s in d1.samples))
-    left = next(iv.expr for iv in d1.intervals
-                if all(iv.lo.xreplace(s) < 0 <= iv.hi.xreplace(s) for s in d1.samples))
+    try:
+        right, left = (beside_zero(d1, side).expr for side in "+-")
+    except LossError as exc:
+        raise _refuse(name, str(exc)) from None
     b = sp.simplify((right + left.xreplace({x: -x})) / 2)
     if b.has(x):
         raise _refuse(name, "f is not an even function plus a linear one (f'(t) + f'(-t) = "
