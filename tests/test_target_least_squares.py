@@ -200,3 +200,10 @@ def test_losses_not_proved_symmetric_are_refused_in_one_line():
     assert "\n" not in str(e.value)
     with pytest.raises(lossmath.LossError, match="smooth at 0"):
         ls.generate(["l1"])
+
+
+def test_a_parameter_named_like_the_wrappers_own_names_is_refused():
+    z = lossmath.Param("z", default=1)
+    loss = lossmath.Loss("mine", lossmath.x**2 / (2 * z.symbol), params=(z,))
+    with pytest.raises(lossmath.LossError, match="reserved"):
+        ls.generate([loss])

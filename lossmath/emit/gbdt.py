@@ -59,8 +59,9 @@ from lossmath.exact.roots import real_roots_in
 __all__ = ["HESSIANS", "Majorizer", "generate", "majorizer"]
 
 HESSIANS = ("exact", "bound", "majorize")
-_RESERVED = {"np", "math", "numbers", "y_true", "y_pred", "predt", "dtrain", "preds",
-             "train_data", "eps", "r", "g", "h"}
+_RESERVED = {"np", "math", "numbers", "types", "y_true", "y_pred", "predt", "dtrain", "preds",
+             "train_data", "eps", "r", "g", "h", "a", "small", "objective", "xgboost",
+             "lightgbm"}
 _check_name = identifier_check(_RESERVED, re.compile(r"^(_|__)"))
 
 

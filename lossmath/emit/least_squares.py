@@ -26,6 +26,7 @@ which z has lost).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 import sympy as sp
@@ -35,12 +36,17 @@ from lossmath.base.symbols import x
 from lossmath.core.loss import Loss, LossError
 from lossmath.emit import docs
 from lossmath.emit.embed import assemble, default_command, numpy_section, param_expr
-from lossmath.emit.plan import make_spec, resolve
+from lossmath.emit.plan import identifier_check, make_spec, resolve
 from lossmath.numerics.rewrite import proved_equal
 
 __all__ = ["generate", "rho_loss"]
 
 _Z = sp.Symbol("z", positive=True)
+#: the wrapper's own names (its argument and locals) and the module's imports
+_check_name = identifier_check(
+    {"z", "out", "flat", "rows", "tiny", "t", "a2", "a3", "a4", "np", "math", "numbers"},
+    re.compile(r"^_"),
+)
 
 
 def _owner_left(loss: Loss, point: sp.Expr) -> bool:
@@ -245,6 +251,10 @@ def generate(
         if key not in names:
             raise LossError(f"--param {key}.*: {key} is not one of the losses being generated "
                             f"({', '.join(names)})")
+    for loss in resolved:
+        _check_name(loss.name, "loss name")
+        for prm in loss.params:
+            _check_name(prm.name, f"{loss.name}: parameter")
     zlosses, values = [], {}
     for loss in resolved:
         zloss, vloss = rho_loss(loss), rho_loss(loss, value_form=True)
