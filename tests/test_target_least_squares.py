@@ -207,3 +207,18 @@ def test_a_parameter_named_like_the_wrappers_own_names_is_refused():
     loss = lossmath.Loss("mine", lossmath.x**2 / (2 * z.symbol), params=(z,))
     with pytest.raises(lossmath.LossError, match="reserved"):
         ls.generate([loss])
+
+
+def test_symmetry_verdict_survives_sympy_solve_without_a_method():
+    """rho(z) of Welsch (z below 0 is z): f(x) - f(-x) at a sample point is
+    -c**2 + c**2*exp(-1/c**2) - 1, which sympy.solve cannot solve for c (NotImplementedError:
+    multiple generators); the verdict is still given."""
+    import sympy as sp
+
+    from lossmath.analysis.properties import symmetric
+
+    c = lossmath.Param("c", default=3)
+    expr = sp.Piecewise((lossmath.x, lossmath.x < 0),
+                        (c.symbol**2 * (1 - sp.exp(-lossmath.x / c.symbol**2)), True))
+    verdict, _ = symmetric(lossmath.Loss("w", expr, params=(c,)).table)
+    assert verdict is not True
