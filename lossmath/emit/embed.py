@@ -109,11 +109,6 @@ class _ParamPrinter(PythonCodePrinter):
     def _print_Float(self, expr: sp.Float) -> str:  # noqa: N802
         return float_literal(expr)
 
-    def _print_Rational(self, expr: sp.Rational) -> str:  # noqa: N802
-        return float_literal(expr)
-
-    def _print_Integer(self, expr: sp.Integer) -> str:  # noqa: N802
-        return float_literal(expr)
 
 
 def beside_zero(table: IntervalTable, side: str) -> Interval:
@@ -179,6 +174,10 @@ def assemble(
 def _sorted_imports(imports: Sequence[str]) -> list[str]:
     """Standard library first, then the third-party libraries, each group sorted."""
     seen = list(dict.fromkeys(imports))
-    std = sorted(i for i in seen if i.split()[1].split(".")[0] in {"math", "numbers", "types"})
-    rest = sorted(i for i in seen if i not in std)
+    def key(line: str) -> tuple[bool, str]:  # isort's order: "import m" before "from m"
+        return line.startswith("from "), line.split()[1]
+
+    std = sorted((i for i in seen if i.split()[1].split(".")[0] in {"math", "numbers", "types"}),
+                 key=key)
+    rest = sorted((i for i in seen if i not in std), key=key)
     return std + ([""] if std and rest else []) + rest

@@ -95,7 +95,7 @@ def _class(spec: Spec) -> list[str]:
     call = ", " + call if call else ""
     report = analyse(loss)
     doc = [
-        f"The {docs.title(loss)} as a statsmodels robust norm (sm.RLM(y, X, M={cls}(...))).",
+        f"{docs.title(loss)} as a statsmodels robust norm (sm.RLM(y, X, M={cls}(...))).",
         "",
         f"rho = {name}, psi = {name}_grad, psi_deriv = {name}_hess (the catalog's f, f',",
         f"f''), weights(z) = psi(z)/z with weights(0) = {sp.sstr(w0)} (the proved limit),",
