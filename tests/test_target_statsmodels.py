@@ -81,7 +81,7 @@ def _check_fit(module, data, name, kw, theirs):
 def test_traits_follow_the_proved_class_and_tails():
     # Cauchy and Welsch: f' -> 0 only at infinity; l2 is C-infinity, not redescending
     assert sm_target.norm_traits(lossmath.get_loss("cauchy"))[:2] == (2, "soft")
-    assert sm_target.norm_traits(lossmath.get_loss("l2"))[:3] == (2, "not", 2)
+    assert sm_target.norm_traits(lossmath.get_loss("l2"))[:3] == (2, "not", 2)  # k = 2
     with pytest.raises(lossmath.LossError, match="no finite limit at 0"):
         sm_target.norm_traits(lossmath.get_loss("l1"))
     # Fair's formula has |x| (a breakpoint at 0), its f' = x/(1 + |x|/c) none: weights(0) = 1
@@ -106,3 +106,23 @@ def test_the_module_imports_only_numpy_and_statsmodels_and_names_classes_in_came
     assert modules - {"__future__", "math", "numbers"} == {"numpy", "statsmodels"}
     assert "class SmoothL1Norm(RobustNorm):" in text
     assert "def __init__(self, *, beta=1.0):" in text
+
+
+@pytest.mark.parametrize("name, cls, kw, theirs", [
+    ("l2", "L2Norm", {}, lambda: norms.LeastSquares()),
+    ("smooth_l1", "SmoothL1Norm", {"beta": 1.345}, lambda: norms.HuberT(t=1.345)),
+])
+def test_losses_with_another_scale_map_to_statsmodels_rho(stackloss, name, cls, kw, theirs):
+    """rho = f/f''(0): l2 = x**2 is LeastSquares' x**2/2; smooth_l1 with beta is huber/beta,
+    so beta*smooth_l1 is HuberT(t=beta). Same params, bse and iterations."""
+    m = lossmath.compile(name, "statsmodels")
+    y, X = stackloss
+    ours = getattr(m, cls)(**kw)
+    a, b = sm.RLM(y, X, M=ours).fit(), sm.RLM(y, X, M=theirs()).fit()
+    np.testing.assert_allclose(a.params, b.params, rtol=1e-10, atol=0)
+    np.testing.assert_allclose(a.bse, b.bse, rtol=1e-10, atol=0)
+    assert a.fit_history["iteration"] == b.fit_history["iteration"]
+    z = np.array([-3.0, -0.5, 0.0, 0.5, 3.0])
+    for method in ("rho", "psi", "psi_deriv", "weights"):
+        np.testing.assert_allclose(getattr(ours, method)(z), getattr(theirs(), method)(z),
+                                   rtol=1e-15, atol=0, err_msg=method)

@@ -1,8 +1,9 @@
 """The statsmodels printer: a ``statsmodels.robust.norms.RobustNorm`` subclass per loss.
 
 ``NAMENorm(**params)`` (``huber`` -> ``HuberNorm``, ``smooth_l1`` -> ``SmoothL1Norm``) has
-``rho`` = f, ``psi`` = f', ``psi_deriv`` = f'' (the numpy target's functions, embedded by
-:func:`lossmath.emit.embed.numpy_section`), ``weights`` = f'(z)/z, ``max_rho()`` = sup f, and
+``rho`` = f/k, ``psi`` = f'/k, ``psi_deriv`` = f''/k (the numpy target's functions, embedded
+by :func:`lossmath.emit.embed.numpy_section`; k below), ``weights`` = psi(z)/z, ``max_rho()``
+= sup f/k, and
 the class attributes statsmodels' IRLS and covariance code read:
 
 * ``continuous``: min(k, 2) for the proved class C^k of f (C^inf -> 2; statsmodels' own
@@ -12,17 +13,18 @@ the class attributes statsmodels' IRLS and covariance code read:
   without vanishing (Cauchy, Welsch), "not" otherwise (the analysis' ``redescending`` verdict;
   undecided is refused).
 
+statsmodels' convention for the scale of rho: every one of its norms has rho''(0) = 1
+(LeastSquares is z**2/2). So each class divides f, f', f'' by k = f''(0) = lim f'(z)/z (the
+proved limit; left as 1 where it is 0, as for epsilon_insensitive): l2 (x**2) becomes
+statsmodels' LeastSquares, smooth_l1 with beta becomes HuberT with t = beta (smooth_l1 is
+huber/beta); the catalog's huber, tukey, hampel, andrews and talwar have k = 1 and are
+statsmodels' HuberT, TukeyBiweight, Hampel, AndrewWave and TrimmedMean as they are.
+
 ``weights`` at z = 0 is the limit lim f'(z)/z (= f''(0) for a smooth f), computed by sympy
 from the piece owning 0; below |z| = 2**-968 the weight is that limit too (f'(z)/z of a
-subnormal z has lost bits; for an odd f' analytic at 0 the next term is O(z**2)). Conventions:
-statsmodels' rho for its norms is the catalog's f with no factor for HuberT (t = delta),
-TukeyBiweight (c**2/6 (1 - (1 - (z/c)**2)**3)), Hampel (a = c/4, b = c/2: the catalog's one
-parameter), AndrewWave (a**2 (1 - cos(z/a))) and TrimmedMean (z**2/2 inside c): each class
-evaluates the catalog's f as is. A catalog loss whose f'' at 0 is not 1 (l2 is x**2, statsmodels'
-LeastSquares is x**2/2) gives the same parameters (IRLS depends on the weights' shape only) and
-bse (the factor cancels in the H1 covariance), but its deviance (the sum of rho, which the
-convergence test reads) is scaled by f''(0): l2 on stackloss stops after 3 iterations where
-LeastSquares stops after 2. The class docstring states f''(0).
+subnormal z has lost bits; for an odd f' analytic at 0 the next term is O(z**2)). Parameters
+map as named: huber's delta is HuberT's t; hampel's one parameter c is Hampel(a=c/4, b=c/2,
+c); andrews' a, tukey's c and talwar's c are statsmodels' a and c.
 """
 
 from __future__ import annotations
@@ -85,8 +87,11 @@ def _class(spec: Spec) -> list[str]:
     loss, name = spec.loss, spec.name
     continuous, redescending, w0, sup = norm_traits(loss)
     cls = camel(name) + "Norm"
-    d2 = loss.derivative(2).table
-    k = sp.simplify(d2.value_at(sp.Integer(0))) if 0 not in d2.points else None
+    # statsmodels' norms all have rho''(0) = 1 (LeastSquares z**2/2, HuberT, TukeyBiweight,
+    # Hampel, AndrewWave, TrimmedMean, RamsayE): rho = f/k with k = f''(0) = lim f'(z)/z
+    k = w0 if w0 != 0 and sp.simplify(w0 - 1) != 0 else sp.Integer(1)
+    scale = "" if k == 1 else f" * ({param_expr(sp.simplify(1 / k), spec, 'self.')})"
+    k_text = f"f''(0) = {sp.sstr(k)}" if k != 1 or w0 == 1 else f"1 (f''(0) = {sp.sstr(w0)})"
     kw = ", ".join(f"{p.name}={float(spec.defaults[p.name])!r}" for p in loss.params
                    if p.name in spec.defaults)
     bare = [p.name for p in loss.params if p.name not in spec.defaults]
@@ -97,21 +102,21 @@ def _class(spec: Spec) -> list[str]:
     doc = [
         f"{docs.title(loss)} as a statsmodels robust norm (sm.RLM(y, X, M={cls}(...))).",
         "",
-        f"rho = {name}, psi = {name}_grad, psi_deriv = {name}_hess (the catalog's f, f',",
-        f"f''), weights(z) = psi(z)/z with weights(0) = {sp.sstr(w0)} (the proved limit),",
-        f"max_rho() = sup f = {sp.sstr(sup)}. f is {report.cls}: continuous = {continuous};",
-        f"f' -> 0 at infinity: {report.redescending} (redescending = {redescending!r}).",
-        f"f''(0) = {sp.sstr(k) if k is not None else 'undefined'} (statsmodels' LeastSquares"
-        " has 1).",
+        f"rho = {name}/k, psi = {name}_grad/k, psi_deriv = {name}_hess/k (the catalog's f,",
+        f"f', f'' over k = {k_text}: statsmodels' rho''(0) = 1, as in its",
+        "LeastSquares, HuberT and TukeyBiweight), weights(z) = psi(z)/z with weights(0) = 1",
+        f"(the proved limit of f'(z)/z is k), max_rho() = sup f/k = {sp.sstr(sup / k)}. f is",
+        f"{report.cls}: continuous = {continuous}; f' -> 0 at infinity: {report.redescending}",
+        f"(redescending = {redescending!r}).",
         "",
         "Parameters",
         "----------",
-        *docs.param_doc(spec),
+        *(docs.param_doc(spec) or ["none"]),
     ]
     params = [f"        self.{p.name} = {p.name}" for p in loss.params]
     shown = ", ".join(f"{p.name}={{self.{p.name}!r}}" for p in loss.params)
-    w0_text = param_expr(w0, spec, "self.")
-    sup_text = param_expr(sup, spec, "self.")
+    w0_text = param_expr(sp.simplify(w0 / k), spec, "self.")
+    sup_text = param_expr(sp.simplify(sup / k), spec, "self.")
     return [
         f"class {cls}(RobustNorm):",
         '    """' + docs.doc(doc[0]),
@@ -131,13 +136,13 @@ def _class(spec: Spec) -> list[str]:
         f"        return {sup_text}",
         "",
         "    def rho(self, z):",
-        f"        return {name}(np.asarray(z, dtype=np.float64){call})",
+        f"        return {name}(np.asarray(z, dtype=np.float64){call}){scale}",
         "",
         "    def psi(self, z):",
-        f"        return {name}_grad(np.asarray(z, dtype=np.float64){call})",
+        f"        return {name}_grad(np.asarray(z, dtype=np.float64){call}){scale}",
         "",
         "    def psi_deriv(self, z):",
-        f"        return {name}_hess(np.asarray(z, dtype=np.float64){call})",
+        f"        return {name}_hess(np.asarray(z, dtype=np.float64){call}){scale}",
         "",
         "    def weights(self, z):",
         "        z = np.asarray(z, dtype=np.float64)",
