@@ -31,7 +31,14 @@ def statsmodels_figures() -> None:
               f"{np.max(np.abs(a.params - b.params) / np.abs(b.params)):.1e}  bse "
               f"{np.max(np.abs(a.bse - b.bse) / np.abs(b.bse)):.1e}  iterations "
               f"{a.fit_history['iteration']}, {b.fit_history['iteration']}")
-    assert norms  # imported for the names above
+    mapped = lossmath.compile(["l2", "smooth_l1"], "statsmodels")
+    for ours, theirs in ((mapped.L2Norm(), norms.LeastSquares()),
+                         (mapped.SmoothL1Norm(beta=1.345), norms.HuberT(t=1.345))):
+        a, b = sm.RLM(y, X, M=ours).fit(), sm.RLM(y, X, M=theirs).fit()
+        print(f"  {ours!r:24s} vs {type(theirs).__name__:14s} params "
+              f"{np.max(np.abs(a.params - b.params) / np.abs(b.params)):.1e}  bse "
+              f"{np.max(np.abs(a.bse - b.bse) / np.abs(b.bse)):.1e}  iterations "
+              f"{a.fit_history['iteration']}, {b.fit_history['iteration']}")
 
 
 def least_squares_figures() -> None:
