@@ -4,33 +4,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-import sympy as sp
-from support.patience import patient
 
-from lossmath import Param
-
-BETA = Param("beta", default=1)
-DELTA = Param("delta", default=1)
-W = Param("w", default=10)
-EPS = Param("epsilon", default=2)
-beta, delta, w, epsilon = BETA.symbol, DELTA.symbol, W.symbol, EPS.symbol
-half = sp.Rational(1, 2)
-
-
-def require_tool(tool: str, package: str = "texlive-latex-base") -> str:
-    """The path of ``tool``; without it skip, except in CI (``CI=true``), which installs it
-    in ``.ci/run``: there a missing tool fails the test instead of silently passing."""
-    import os
-    import shutil
-
-    import pytest
-
-    exe = shutil.which(tool)
-    if exe is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{tool} is required in CI (.ci/run installs {package})")
-        pytest.skip(f"{tool} not installed")
-    return exe
+from tests.support.patience import patient
 
 
 @pytest.fixture

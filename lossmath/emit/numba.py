@@ -6,7 +6,7 @@ It has the numpy target's API and semantics -- ``NAME``, ``NAME_grad``, ``NAME_h
 ``NAME_value_and_grad``, keyword-only parameters, ``out=``, dtypes kept, scalar in gives scalar
 out, NaN and +-inf as documented -- plus a ``threads=`` keyword.
 
-How its results agree with the numpy target's (``tests/test_codegen_numba.py`` measures it):
+How its results agree with the numpy target's (``tests/emit/test_codegen_numba.py`` measures it):
 
 * the Python side is the numpy target's own runtime text (``_param``, ``_outputs``, ``_run``
   from :mod:`lossmath.emit.numpy_runtime`), so argument handling, dtype rules, scalars,

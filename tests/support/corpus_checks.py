@@ -1,7 +1,7 @@
-"""The numerical checks of the verdict corpus's truths (``tests/verdict_corpus.py``), with
+"""The numerical checks of the verdict corpus's truths (``tests/support/verdict_corpus.py``), with
 mpmath only: one-sided derivatives at breakpoints, sup|f'| on a dense grid, convexity and
-symmetry. ``tests/test_corpus_truths.py`` runs them on the corpus, and
-``tests/test_catalog_truths.py`` on the catalog's hand-derived truths."""
+symmetry. ``tests/analysis/test_corpus_truths.py`` runs them on the corpus, and
+``tests/catalog/test_catalog_truths.py`` on the catalog's hand-derived truths."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import math
 import mpmath
 import sympy as sp
 from mpmath import mp, mpf
-from verdict_corpus import CASES, DEPENDS, NOJUMP, Case, class_order  # noqa: F401
+
+from tests.support.verdict_corpus import CASES, DEPENDS, NOJUMP, Case, class_order  # noqa: F401
 
 BP_DPS = 60
 

@@ -1,11 +1,11 @@
 """Write the ulp harness's mpmath truths to ``tests/data/ulp_truths/<loss>.txt``.
 
-The harness (``tests/ulp_harness.py``) measures generated code against mpmath at every point
+The harness (``tests/support/ulp_harness.py``) measures generated code against mpmath at every point
 of its grid; computing those ~46,000 truths (value, gradient, Hessian, float64 and float32, at
 up to 1,280 digits where a formula cancels) is most of its cost, and they change only when a
 loss's definition or the grid does. So, as scipy.special does with its ``_precompute/``
 scripts, they are data: this script computes them, the tests read them, and
-``tests/test_ulp_harness.py`` recomputes a random sample with mpmath and checks that the
+``tests/emit/test_ulp_harness.py`` recomputes a random sample with mpmath and checks that the
 stored inputs and definitions are the ones this script would write now (stale data fails).
 
 Run from the repository root after changing a loss or the grid::
@@ -22,14 +22,11 @@ from __future__ import annotations
 
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-import ulp_harness as H  # noqa: E402
-from support.patience import patient  # noqa: E402
+from tests.support import ulp_harness as H
+from tests.support.patience import patient
 
 
 def lines(name: str) -> list[str]:

@@ -1,6 +1,6 @@
 """The golden generated modules: every target's module for a set of losses that reaches every
 path of the printers, written to ``tests/data/golden/`` and compared byte for byte by
-``tests/test_golden_modules.py``.
+``tests/emit/test_golden_modules.py``.
 
 The set: every catalog loss (Barron's shape fixed at its default, as the ulp harness does: with
 alpha free the limits at +-inf are refused), user ``--expr`` losses that the stable rewrites
