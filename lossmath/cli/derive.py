@@ -38,8 +38,11 @@ How ``--check`` decides staleness (it writes nothing and never runs matplotlib o
   was not checked (exit 0 when the rest is current). With ``--format pdf`` it checks the
   PDF's fingerprint all the same.
 
-Without NAME, ``--check`` checks every derivation (the committed ``docs/``); loss reports are
-checked only when named (``lossmath derive huber --check -o DIR``).
+Without NAME, ``--check`` checks every derivation that has a file in the output directory
+(the default document when none has; the others are named on stderr), so ``lossmath derive``
+then ``lossmath derive --check`` agree in any directory; ``--check --all`` checks every
+derivation (what CI runs on the committed ``docs/``). Loss reports are checked only when named
+(``lossmath derive huber --check -o DIR``).
 
 Exit codes: 0 done / up to date, 1 ``--check`` found stale files, 2 usage or input error
 (unknown derivation or loss, unsolved unknowns, a parameter without a value, unwritable
@@ -51,14 +54,11 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import importlib.util
 import os
 import shlex
 import sys
-import traceback
 from dataclasses import dataclass, replace
 from pathlib import Path
-from types import ModuleType
 
 from lossmath import catalog
 from lossmath.analysis import parse_class
@@ -79,11 +79,11 @@ from lossmath.docs.document import (
     build_pdf,
     engine_missing,
     engine_path,
-    languages,
     pdf_is_current,
     tex_engine,
 )
 from lossmath.docs.loss_document import loss_document
+from lossmath.docs.sources import DerivationError, available, failure, languages, load
 from lossmath.i18n.words import LANGUAGES
 from lossmath.io.escape import check_tex
 from lossmath.io.outputs import display_path, read_bounded, stale, unified_diff, write_files
@@ -109,54 +109,6 @@ DEFAULT = "smooth_l1_vs_l2"
 FORMATS = ("md", "tex", "pdf")
 
 
-class DerivationError(ValueError):
-    """A derivation source is missing or fails; the message names it and where."""
-
-
-# -- finding and running derivation sources ---------------------------------------------
-
-
-def _package_dir() -> Path | None:
-    """Where ``lossmath.derivations`` lives."""
-    import lossmath.derivations as pkg
-
-    return Path(next(iter(pkg.__path__)))
-
-
-def available(sources: str | Path | None = None) -> dict[str, Path]:
-    """Derivation names and their source files, sorted by name."""
-    root = Path(sources) if sources is not None else _package_dir()
-    if root is None or not root.is_dir():
-        where = f"directory {root}" if sources is not None else "package lossmath.derivations"
-        raise DerivationError(f"no derivation sources: {where} not found")
-    return {p.stem: p for p in sorted(root.glob("*.py")) if not p.name.startswith("_")}
-
-
-def _load(name: str, path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"lossmath_derivation_{name}", path)
-    if spec is None or spec.loader is None:  # pragma: no cover - a .py file always loads
-        raise DerivationError(f"cannot load derivation {name} from {path}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # as an import would (dataclasses, pickling need it)
-    try:
-        spec.loader.exec_module(module)
-    except Exception as exc:  # a broken source is bad input: one line, not a traceback
-        del sys.modules[spec.name]
-        raise DerivationError(_failure(name, path, exc)) from exc
-    if not callable(getattr(module, "build", None)):
-        raise DerivationError(f"derivation {name} ({path}) defines no build(doc) function")
-    return module
-
-
-def _failure(name: str, path: Path, exc: BaseException) -> str:
-    where = ""
-    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if Path(frame.filename).resolve() == path.resolve():
-            where = f" at {path.name}:{frame.lineno}"
-            break
-    return f"derivation {name} failed{where}: {type(exc).__name__}: {exc}"
-
-
 def build(name: str, sources: str | Path | None = None, lang: str = "en",
           timeout: float | None = None) -> Document:
     """Run derivation ``name`` in language ``lang`` and return its document (nothing is
@@ -176,7 +128,7 @@ def build(name: str, sources: str | Path | None = None, lang: str = "en",
     if lang not in editions:
         raise UsageError(f"derivation {name} has no {lang} edition (editions: "
                          f"{', '.join(editions)})")
-    module = _load(name, path)
+    module = load(name, path)
     regenerate = f"lossmath derive --lang {lang} {name}" if lang != "en" else ""
     doc = Document(name, source=f"lossmath/derivations/{name}.py", regenerate=regenerate, lang=lang)
     if timeout is None:
@@ -187,7 +139,7 @@ def build(name: str, sources: str | Path | None = None, lang: str = "en",
     except OutOfTime:
         raise
     except Exception as exc:
-        raise DerivationError(_failure(name, path, exc)) from exc
+        raise DerivationError(failure(name, path, exc)) from exc
     if not doc.title:
         raise DerivationError(f"derivation {name} ({path}) sets no doc.title")
     return doc
@@ -234,11 +186,13 @@ def _targets(args: argparse.Namespace, known: dict[str, Path]) -> list[Target]:
         except ValueError as exc:
             raise UsageError(f"--solve {args.solve!r}: {exc}; --solve takes an optional "
                              "CLASS, so write it after the NAME") from None
-    # --check without names checks every derivation: CI must catch any stale one.
+    editions = [n for n, p in known.items() if args.lang in languages(p)]
     if args.names:
         names = list(dict.fromkeys(args.names))
-    elif args.all or (args.check and args.expr is None):
-        names = [n for n, p in known.items() if args.lang in languages(p)]
+    elif args.all:
+        names = editions
+    elif args.check and args.expr is None:
+        names = _present(editions, _out_dir(args))
     else:
         names = [] if args.expr is not None else [DEFAULT]
     targets = [Target(n, n in known) for n in names]
@@ -260,6 +214,29 @@ def _targets(args: argparse.Namespace, known: dict[str, Path]) -> list[Target]:
         raise UsageError("--param and --solve apply to losses (a catalog NAME, SPEC.toml or "
                          "--expr), not to derivations")
     return targets
+
+
+def _out_dir(args: argparse.Namespace) -> Path:
+    """Each language's edition in its own directory: DIR for English, DIR/zh for Chinese."""
+    return Path(args.output) if args.lang == "en" else Path(args.output) / args.lang
+
+
+def _present(names: list[str], out: Path) -> list[str]:
+    """What ``--check`` without names checks: the derivations that have a file in ``out``
+    (what ``lossmath derive`` built there), or the default document when none has.
+
+    So ``lossmath derive`` then ``lossmath derive --check`` agree in any directory; the
+    derivations left out are named on stderr, with the command that checks them too.
+    """
+    here = [n for n in names if any((out / f"{n}.{fmt}").exists() for fmt in FORMATS)]
+    if not here:
+        here = [DEFAULT] if DEFAULT in names else names
+    skipped = [n for n in names if n not in here]
+    if skipped:
+        print(f"lossmath derive --check: not checked (no files in {out}): "
+              f"{', '.join(skipped)}; 'lossmath derive --check --all' checks every "
+              "derivation", file=sys.stderr)
+    return here
 
 
 def _command(tokens: list[str], args: argparse.Namespace, output: bool) -> str:
@@ -438,8 +415,7 @@ def run(args: argparse.Namespace) -> int:
     if args.all and args.names:
         raise UsageError("give derivation names or --all, not both")
     targets = _targets(args, known)
-    # Each language's edition in its own directory: docs/ for English, docs/zh/ for Chinese.
-    out = Path(args.output) if args.lang == "en" else Path(args.output) / args.lang
+    out = _out_dir(args)
 
     if args.check:
         return _check(_build_all(targets, args, out, known), formats, args, explicit)
@@ -533,8 +509,10 @@ NAME may also be any loss: a catalog loss (see 'lossmath list') or a SPEC.toml, 
 every breakpoint, properties, conventions, a figure at the parameters' defaults), named
 after the loss. A derivation wins over a catalog loss of the same name.
 
---check writes nothing and exits 1 if any committed document is out of date (every
-derivation when no NAME is given; a loss report only when named). It compares .md and .tex
+--check writes nothing and exits 1 if any document is out of date: the NAMEs given, every
+derivation with --all, and with neither, every derivation that has a file in DIR (the
+default document when none has), so 'derive' then 'derive --check' agree anywhere; a loss
+report only when named. It compares .md and .tex
 byte for byte; figures and PDFs carry a fingerprint of what they show (figures: the plotted
 loss tables, labels and limits; PDF: the .tex it was built from) and are current when the
 fingerprint matches, so a newer matplotlib or TeX on the checking machine does not make
@@ -549,7 +527,8 @@ rest and says the PDF was not checked.
 examples:
   lossmath derive                      # docs/smooth_l1_vs_l2.{md,tex,pdf} + figures
   lossmath derive --all                # every derivation
-  lossmath derive --check --diff       # what CI runs, with a diff of stale text
+  lossmath derive --check              # the documents in docs/ are current
+  lossmath derive --check --all --diff # what CI runs: every derivation, with a diff
   lossmath derive --lang zh            # the Chinese edition: docs/zh/smooth_l1_vs_l2.*
   lossmath derive huber -o out         # a report on a catalog loss: out/huber.{md,tex,pdf}
   lossmath derive examples/wing.toml --solve -o out
@@ -568,14 +547,16 @@ def register(sub) -> None:
     p.add_argument("names", nargs="*", metavar="NAME",
                    help=f"derivation(s) to build (default {DEFAULT}; see --list), or losses: "
                         "a catalog name or a SPEC.toml")
-    p.add_argument("--all", action="store_true", help="build every derivation")
+    p.add_argument("--all", action="store_true",
+                   help="build (with --check: check) every derivation")
     p.add_argument("-o", "--output", default="docs", metavar="DIR",
                    help="output directory (default: docs)")
     p.add_argument("--format", metavar="LIST",
                    help="comma-separated subset of md,tex,pdf (default: all; the PDF is "
                         "skipped with a message when pdflatex is missing, unless asked for)")
     p.add_argument("--check", action="store_true",
-                   help="write nothing; exit 1 if any output is out of date")
+                   help="write nothing; exit 1 if any output is out of date (without NAME "
+                        "or --all: the derivations that have files in DIR)")
     p.add_argument("--diff", action="store_true", help="with --check: show the text changes")
     p.add_argument("--sources", metavar="DIR",
                    help="build from derivation sources in DIR instead of the installed ones")
