@@ -85,6 +85,7 @@ from lossmath.docs.document import (
 from lossmath.docs.loss_document import loss_document
 from lossmath.docs.sources import DerivationError, available, failure, languages, load
 from lossmath.i18n.words import LANGUAGES
+from lossmath.io import progress
 from lossmath.io.escape import check_tex
 from lossmath.io.outputs import display_path, read_bounded, stale, unified_diff, write_files
 from lossmath.render.plot import FORMATS as FIGURE_FORMATS
@@ -128,6 +129,7 @@ def build(name: str, sources: str | Path | None = None, lang: str = "en",
     if lang not in editions:
         raise UsageError(f"derivation {name} has no {lang} edition (editions: "
                          f"{', '.join(editions)})")
+    progress.step(f"loading {path.name}" + (f" ({lang})" if lang != "en" else ""))
     module = load(name, path)
     regenerate = f"lossmath derive --lang {lang} {name}" if lang != "en" else ""
     doc = Document(name, source=f"lossmath/derivations/{name}.py", regenerate=regenerate, lang=lang)
@@ -404,6 +406,12 @@ def _check(
 
 
 def run(args: argparse.Namespace) -> int:
+    # Each step on stderr as it starts (a bar on a terminal, lines on a pipe; -q: none).
+    with progress.reporting("lossmath derive", quiet=args.quiet):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     formats, explicit = _parse_formats(args.format)
     known = available(args.sources)
     if args.list:
@@ -433,6 +441,8 @@ def run(args: argparse.Namespace) -> int:
     names = [b.doc.name for b in built]
     files: dict[Path, str | bytes] = {}
     for b in built:
+        if b.doc.figures:
+            progress.step(f"{b.doc.name}: drawing {len(b.doc.figures)} figure(s)")
         figures = b.figure_contents()
         if "md" in formats:
             files[b.md_path] = b.markdown
@@ -443,6 +453,7 @@ def run(args: argparse.Namespace) -> int:
         if want_pdf:
             inputs = {str(p.relative_to(out)): c for p, c in figures.items()
                       if p.suffix == ".pdf"}
+            progress.step(f"{b.doc.name}: compiling the PDF ({engine})")
             try:
                 files[b.pdf_path] = build_pdf(b.latex, inputs, engine=engine)
             except PdfUnavailable as exc:  # pragma: no cover - checked above
@@ -470,16 +481,17 @@ def _build_all(
 ) -> list[Built]:
     """Every target's document as text (nothing is written); names must not collide."""
     built: list[Built] = []
-    for t in targets:
+    for i, t in enumerate(targets, 1):
         # --timeout bounds each document, not the whole run (``cli.main``); without it a
         # derivation gets its own budget (build) and a loss report the default.
         timeout = getattr(args, "timeout", None)
-        if t.derivation:
-            doc = build(t.arg, args.sources, args.lang, timeout=timeout)
-        else:
-            seconds = budget.DEFAULT_SECONDS if timeout is None else timeout
-            with budget.deadline(seconds, f"building {t.arg or '--expr'}"):
-                doc = build_loss(t, args)
+        with progress.task(t.arg or "--expr", i, len(targets)):
+            if t.derivation:
+                doc = build(t.arg, args.sources, args.lang, timeout=timeout)
+            else:
+                seconds = budget.DEFAULT_SECONDS if timeout is None else timeout
+                with budget.deadline(seconds, f"building {t.arg or '--expr'}"):
+                    doc = build_loss(t, args)
         what = "derivation" if t.derivation else "loss"
         clash = next((b for b in built if b.doc.name == doc.name), None)
         if clash is not None or (not t.derivation and doc.name in known):
@@ -564,6 +576,9 @@ def register(sub) -> None:
     p.add_argument("--lang", choices=LANGUAGES, default="en",
                    help="the edition: en (default, in DIR) or zh, Simplified Chinese (in "
                         "DIR/zh, PDF with XeLaTeX and ctex); derivations only")
+    p.add_argument("-q", "--quiet", action="store_true",
+                   help="report no progress on stderr (by default each step is reported as "
+                        "it starts: a bar on a terminal, one line per step on a pipe)")
     add_output_options(p)
     # The loss options of show/check (cli.add_loss_arguments), for the loss reports.
     p.add_argument("--expr", metavar="TEXT",

@@ -41,6 +41,7 @@ from lossmath.crosscheck.witnesses import (
     report_of,
     state,
 )
+from lossmath.io import progress
 
 __all__ = [
     "ANALYSIS_SECONDS",
@@ -84,7 +85,9 @@ _COMPARED: dict[Declaration, Comparison] = {}
 
 def compare_all(declarations: Sequence[Declaration] = DECLARATIONS) -> list[Comparison]:
     """Every declaration's comparison, in order (each computed once per process)."""
-    for d in declarations:
+    for i, d in enumerate(declarations, 1):
         if d not in _COMPARED:
+            progress.step(f"comparing {d.anchor.library} {d.anchor.name} {d.trait}", i,
+                          len(declarations))
             _COMPARED[d] = compare(d)
     return [_COMPARED[d] for d in declarations]

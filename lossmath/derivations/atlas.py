@@ -18,6 +18,7 @@ from lossmath import catalog
 from lossmath.crosscheck.anchor_check import ANALYSIS_SECONDS, compare_all, report_of
 from lossmath.crosscheck.anchors import ANCHORS, LIBRARIES, TRAITS
 from lossmath.docs.document import Document, claim, class_latex, literal
+from lossmath.io import progress
 from lossmath.render.latex import expr_latex, loss_latex
 from lossmath.render.plot import default_xlim
 from lossmath.render.plot_grid import GridSpec, Panel
@@ -142,7 +143,10 @@ def build(doc: Document) -> None:
     header = ["loss", "$f(x)$", "breakpoints", "class", "convex", "strictly convex",
               "$\\inf f''$", "Lipschitz", "$L$ of $f'$", "bounded", "redesc.",
               "calibr.", "even", "$\\sup \\vert f' \\vert$", "ref."]
-    rows = [_row(doc, loss) for loss in losses]
+    rows = []
+    for i, loss in enumerate(losses, 1):
+        progress.step(f"analysing {loss.name}", i, len(losses))
+        rows.append(_row(doc, loss))
     colspec = ("p{3.6cm}p{5.3cm}p{1.6cm}p{1.1cm}p{0.9cm}p{0.9cm}p{1.2cm}p{1.4cm}p{1.4cm}"
                "p{1.1cm}p{1.1cm}p{1.0cm}p{0.6cm}p{1.4cm}p{0.6cm}")
     doc.table(header, rows, "Computed properties of every catalog loss.", long=True,
