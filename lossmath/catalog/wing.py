@@ -68,7 +68,7 @@ WANG_2019 = Reference(
     venue="ICCV",
     year=2019,
     arxiv="1904.07399",
-    note="equation numbers UNVERIFIED; formula and defaults as in open-mmlab/mmpose "
+    note="formula and defaults as in open-mmlab/mmpose "
     "mmpose/models/losses/heatmap_loss.py AdaptiveWingLoss",
 )
 
