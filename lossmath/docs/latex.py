@@ -62,6 +62,7 @@ def render_latex(doc: Document) -> str:
         r"\usepackage{graphicx}",
         r"\usepackage{booktabs}",
         r"\usepackage{url}",
+        URL_BREAKS,
         *_long_table_packages(doc),
         r"\usepackage[margin=2.5cm]{geometry}",
         r"\setlength{\parindent}{0pt}",
@@ -94,12 +95,22 @@ def render_latex(doc: Document) -> str:
     return text.replace(DOCUMENT_PREFIX + PLACEHOLDER, DOCUMENT_PREFIX + digest, 1)
 
 
+#: Every document is on A4 (both editions paginate alike; Letter was only TeX's default).
+DOCUMENT_CLASS = r"\documentclass[11pt,a4paper]{article}"
+#: URLs may break after any character (url.sty breaks only after / and a few others, so a
+#: long DOI link ran past the margin); this is what texlive-latex-extra's xurl does, with
+#: the url package of texlive-latex-base.
+URL_BREAKS = (r"\renewcommand{\UrlBreaks}{" + "".join(
+    rf"\do {c}" for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+    + r"\do\/\do\.\do\-\do\=\do\?\do\&\do\_\do\%\do\#\do\:}")
+
+
 def _preamble(lang: str) -> list[str]:
     if tex_engine(lang) == "pdflatex":
-        return [r"\documentclass[11pt]{article}"]
+        return [DOCUMENT_CLASS]
     serif, sans, mono = CJK_FONTS
     return [
-        r"\documentclass[11pt]{article}",
+        DOCUMENT_CLASS,
         # fontset=none: the fonts are named, not left to ctex's per-platform guess, so the
         # PDF looks the same wherever it is built (Debian: fonts-noto-cjk).
         r"\usepackage[UTF8,fontset=none]{ctex}",
@@ -256,11 +267,15 @@ def _tex_block(b: Block, w: Mapping[str, str], unicode: bool = False) -> list[st
 
         head = " & ".join(tex(h) for h in b.header) + r" \\"
         lines = [
+            # Narrower margins on the turned pages, and the table inside them: a table that
+            # reached into the margin ran over the page number (printed in the bottom margin,
+            # which the turn puts beside the table's last column).
+            r"\newgeometry{margin=1.5cm,footskip=0.8cm}",
             r"\begin{landscape}",
             r"\scriptsize",
             r"\setlength{\tabcolsep}{3pt}",
-            r"\setlength{\LTleft}{-1.5cm}  % into the margins: landscape tables are wide",
-            r"\setlength{\LTright}{-1.5cm}",
+            r"\setlength{\LTleft}{\fill}",
+            r"\setlength{\LTright}{\fill}",
             rf"\begin{{longtable}}{{{b.colspec or b.align}}}",
             rf"\multicolumn{{{len(b.header)}}}{{l}}{{\normalsize\textbf{{"
             rf"{w['table_label'].format(n=b.number)}}} {tex(b.caption)}}}\\[0.4em]",
@@ -268,8 +283,9 @@ def _tex_block(b: Block, w: Mapping[str, str], unicode: bool = False) -> list[st
             r"\toprule", head, r"\midrule", r"\endhead",
             r"\bottomrule", r"\endlastfoot",
         ]
-        lines += [" & ".join(cell(c) for c in row) + r" \\" for row in b.rows]
-        lines += [r"\end{longtable}", r"\end{landscape}"]
+        # Room between rows: a tall formula (cases, a fraction) then never touches the next.
+        lines += [" & ".join(cell(c) for c in row) + r" \\[0.4em]" for row in b.rows]
+        lines += [r"\end{longtable}", r"\end{landscape}", r"\restoregeometry"]
         return lines
     if isinstance(b, Table):
         # Not a float: the table stays where the prose refers to it, as in the Markdown.
