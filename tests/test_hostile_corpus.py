@@ -39,7 +39,7 @@ from lossmath.io.escape import UNSAFE, visible
 
 WORKER = Path(__file__).with_name("hostile_worker.py")
 ROOT = Path(__file__).resolve().parents[1]
-WING = ROOT / "examples" / "wing.toml"
+WING = ROOT / "lossmath" / "examples" / "wing.toml"
 REFUSAL_SECONDS = 2.0
 RSS_GROWTH_KIB = 300 * 1024
 

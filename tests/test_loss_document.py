@@ -34,7 +34,7 @@ from lossmath.render.plot import figure_files
 from lossmath.spec.toml import SpecError, load_spec
 
 REPO = Path(__file__).resolve().parents[1]
-WING = REPO / "examples" / "wing.toml"
+WING = REPO / "lossmath" / "examples" / "wing.toml"
 
 
 def _pdflatex() -> None:
@@ -526,7 +526,7 @@ def test_derive_spec_with_solve_names_the_files_after_the_loss(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["figures", "wing.md", "wing.tex"]
     md = (out / "wing.md").read_text(encoding="utf-8")
     # The spec is named relative to the repository root, however it was spelled.
-    assert "run `lossmath derive examples/wing.toml --solve`." in md
+    assert "run `lossmath derive lossmath/examples/wing.toml --solve`." in md
 
 
 def test_derive_expr_builds_a_report_named_expr_or_name(tmp_path):

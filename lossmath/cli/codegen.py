@@ -5,7 +5,7 @@
     lossmath codegen smooth_l1 huber --target numpy -o losses.py
     lossmath codegen smooth_l1 --param smooth_l1.beta=1/9 -o losses.py
     lossmath codegen smooth_l1 huber -o losses.py --check --diff
-    lossmath codegen examples/wing.toml --solve -o wing.py
+    lossmath codegen lossmath/examples/wing.toml --solve -o wing.py
     lossmath codegen --expr "x**2 if x < 1 else 2*x - 1" --name my_loss -o my_loss.py
 
 ``--param NAME.k=v`` (or ``k=v`` for every loss that has ``k``) sets the default of the

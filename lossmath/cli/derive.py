@@ -543,7 +543,7 @@ examples:
   lossmath derive --check --all --diff # what CI runs: every derivation, with a diff
   lossmath derive --lang zh            # the Chinese edition: docs/zh/smooth_l1_vs_l2.*
   lossmath derive huber -o out         # a report on a catalog loss: out/huber.{md,tex,pdf}
-  lossmath derive examples/wing.toml --solve -o out
+  lossmath derive lossmath/examples/wing.toml --solve -o out
   lossmath derive --expr "x**2 if x < 1 else x" --name mine -o out
 """
 

@@ -1,8 +1,8 @@
 """Why Fast R-CNN regresses boxes with smooth L1 and not L2: the classic gradient argument.
 
-Follows the Zhihu answer by 杨指北 (2019) that started lossmath (definitions and derivatives of L2, L1 and smooth L1, the
-argument about their gradients, the figure) with every formula, number and table computed
-by lossmath, and adds what that answer leaves implicit: the derivative of L1 at its kink,
+Follows the Zhihu answer by 杨指北 (2019) that started lossmath (definitions and derivatives
+of L2, L1 and smooth L1, the argument about their gradients, the figure) with every
+formula, number and table computed by lossmath, and adds what that answer leaves implicit: the derivative of L1 at its kink,
 gradient descent with one fixed learning rate on all three losses, and the smoothness check
 at |x| = 1.
 
