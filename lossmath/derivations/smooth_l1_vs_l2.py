@@ -2,9 +2,9 @@
 
 Follows the Zhihu answer by 杨指北 (2019) that started lossmath (definitions and derivatives
 of L2, L1 and smooth L1, the argument about their gradients, the figure) with every
-formula, number and table computed by lossmath, and adds what that answer leaves implicit: the derivative of L1 at its kink,
-gradient descent with one fixed learning rate on all three losses, and the smoothness check
-at |x| = 1.
+formula, number and table computed by lossmath, and adds what that answer leaves
+implicit: the derivative of L1 at its kink, gradient descent with one fixed learning
+rate on all three losses, and the smoothness check at |x| = 1.
 
 The prose is in ``_smooth_l1_vs_l2_en.py`` and ``_smooth_l1_vs_l2_zh.py`` (the Chinese
 edition, ``lossmath derive --lang zh``); this file computes what both editions show.
