@@ -141,6 +141,10 @@ def _reproducible(lang: str) -> list[str]:
     ]
 
 
+#: A word of literal text longer than this (a commit hash, a file path) may break after any
+#: character: TeX breaks only at spaces and hyphens, so it ran past the margin.
+LONG_WORD = 20
+_SOFT_BREAK = "\u200b"  # marks a break point until the text is escaped
 
 
 # LaTeX: special characters of text mode, and the few non-ASCII characters prose may use.
@@ -184,6 +188,7 @@ _TEX_ESCAPES = {
     "\u00e9": r"\'e",
     "\u00f6": r'\"o',
     "\u00fc": r'\"u',
+    _SOFT_BREAK: r"\allowbreak{}",
 }
 
 
@@ -210,9 +215,15 @@ def _tex_text(text: str, unicode: bool = False) -> str:
     return "".join(out)
 
 
+def _soft_breaks(text: str) -> str:
+    return " ".join(_SOFT_BREAK.join(w) if len(w) > LONG_WORD else w for w in text.split(" "))
+
+
 def tex_literal(text: str, unicode: bool = False) -> str:
+    if _SOFT_BREAK in text:
+        text = text.replace(_SOFT_BREAK, "")
     try:
-        tex = _tex_text(one_line(text), unicode)
+        tex = _tex_text(_soft_breaks(one_line(text)), unicode)
     except DocumentError:
         bad = next(c for c in text if ord(c) >= 128 and c not in _TEX_ESCAPES)
         raise DocumentError(
@@ -283,8 +294,12 @@ def _tex_block(b: Block, w: Mapping[str, str], unicode: bool = False) -> list[st
             r"\toprule", head, r"\midrule", r"\endhead",
             r"\bottomrule", r"\endlastfoot",
         ]
-        # Room between rows: a tall formula (cases, a fraction) then never touches the next.
-        lines += [" & ".join(cell(c) for c in row) + r" \\[0.4em]" for row in b.rows]
+        # Room below a row with a tall formula (cases, a fraction, a root), which would
+        # otherwise touch the next row; rows of text keep their height.
+        for row in b.rows:
+            cells = [cell(c) for c in row]
+            tall = any(k in c for c in cells for k in (r"\frac", r"\begin{cases}", r"\sqrt"))
+            lines.append(" & ".join(cells) + (r" \\[0.4em]" if tall else r" \\"))
         lines += [r"\end{longtable}", r"\end{landscape}", r"\restoregeometry"]
         return lines
     if isinstance(b, Table):
