@@ -441,9 +441,11 @@ def _run(args: argparse.Namespace) -> int:
     names = [b.doc.name for b in built]
     files: dict[Path, str | bytes] = {}
     for b in built:
-        if b.doc.figures:
-            progress.step(f"{b.doc.name}: drawing {len(b.doc.figures)} figure(s)")
-        figures = b.figure_contents()
+        figures = _current_figures(b, args.rebuild)
+        if figures is None:
+            if b.doc.figures:
+                progress.step(f"{b.doc.name}: drawing {len(b.doc.figures)} figure(s)")
+            figures = b.figure_contents()
         if "md" in formats:
             files[b.md_path] = b.markdown
         if "tex" in formats:
@@ -453,6 +455,10 @@ def _run(args: argparse.Namespace) -> int:
         if want_pdf:
             inputs = {str(p.relative_to(out)): c for p, c in figures.items()
                       if p.suffix == ".pdf"}
+            existing = read_bounded(b.pdf_path)
+            if not args.rebuild and pdf_is_current(existing, b.latex):
+                files[b.pdf_path] = existing  # see _current_figures: kept, not rebuilt
+                continue
             progress.step(f"{b.doc.name}: compiling the PDF ({engine})")
             try:
                 files[b.pdf_path] = build_pdf(b.latex, inputs, engine=engine)
@@ -474,6 +480,26 @@ def _run(args: argparse.Namespace) -> int:
     if pdf_skipped:
         print(f"lossmath derive: PDF skipped: {pdf_skipped}", file=sys.stderr)
     return EXIT_OK
+
+
+def _current_figures(b: Built, rebuild: bool) -> dict[Path, bytes] | None:
+    """The document's figure files as they are on disk when every one carries its current
+    fingerprint (None otherwise, or with ``--rebuild``).
+
+    A figure (and a PDF whose info dictionary names the current .tex) that shows what the
+    sources say now is kept byte for byte, not redrawn: another matplotlib, FreeType or
+    TeX (a fresh clone on another machine) draws the same figure with other bytes, so
+    rebuilding would rewrite committed files that ``--check`` calls current.
+    """
+    if rebuild or not b.doc.figures:
+        return None if rebuild else {}
+    kept: dict[Path, bytes] = {}
+    for path, (_, digest) in b.figure_paths().items():
+        content = read_bounded(path)
+        if content is None or not has_fingerprint(content, digest):
+            return None
+        kept[path] = content
+    return kept
 
 
 def _build_all(
@@ -576,6 +602,9 @@ def register(sub) -> None:
     p.add_argument("--lang", choices=LANGUAGES, default="en",
                    help="the edition: en (default, in DIR) or zh, Simplified Chinese (in "
                         "DIR/zh, PDF with XeLaTeX and ctex); derivations only")
+    p.add_argument("--rebuild", action="store_true",
+                   help="redraw the figures and recompile the PDF even when the files carry "
+                        "the current fingerprint (by default those are kept byte for byte)")
     p.add_argument("-q", "--quiet", action="store_true",
                    help="report no progress on stderr (by default each step is reported as "
                         "it starts: a bar on a terminal, one line per step on a pipe)")

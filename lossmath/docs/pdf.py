@@ -14,7 +14,7 @@ from lossmath.docs.markup import DocumentError
 from lossmath.docs.model import ENGINE_PACKAGES, PdfUnavailable
 from lossmath.io.outputs import scratch_dir, write_files
 
-__all__ = ["build_pdf", "document_fingerprint", "engine_missing", "engine_path",
+__all__ = ["build_pdf", "compile_tex", "document_fingerprint", "engine_missing", "engine_path",
            "pdf_is_current", "pdflatex_path"]
 
 
@@ -50,8 +50,16 @@ def engine_missing(engine: str) -> str:
 def build_pdf(
     tex: str, files: Mapping[str, bytes], timeout: float = 120, engine: str = "pdflatex"
 ) -> bytes:
+    """Compile ``tex`` with ``engine`` (pdflatex or xelatex); return the PDF
+    (:func:`compile_tex`)."""
+    return compile_tex(tex, files, timeout, engine)[0]
+
+
+def compile_tex(
+    tex: str, files: Mapping[str, bytes], timeout: float = 120, engine: str = "pdflatex"
+) -> tuple[bytes, str]:
     """Compile ``tex`` with ``engine`` (pdflatex or xelatex) in a private temporary
-    directory; return the PDF.
+    directory; return the PDF and TeX's log (overfull boxes, for the tests).
 
     ``files`` are the other inputs by relative path (``figures/x.pdf``). Dates come from
     ``SOURCE_DATE_EPOCH=0``; nothing is written outside the temporary directory.
@@ -81,7 +89,9 @@ def build_pdf(
             log = (root / "doc.log").read_text("utf-8", "replace") if (root / "doc.log").exists() \
                 else proc.stdout.decode("utf-8", "replace")
             raise DocumentError(f"{engine} failed: {_first_tex_error(log)}")
-        return pdf.read_bytes()
+        log_path = root / "doc.log"
+        log = log_path.read_text("utf-8", "replace") if log_path.exists() else ""
+        return pdf.read_bytes(), log
 
 
 def _first_tex_error(log: str) -> str:
