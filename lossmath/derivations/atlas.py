@@ -246,7 +246,7 @@ def build(doc: Document) -> None:
                "formula at", "note"], mapping,
               "Each library's loss and the catalog loss it is: theirs = scale $\\times$ ours.",
               long=True,
-              colspec="p{2.3cm}p{3.6cm}p{3.3cm}p{2.3cm}p{0.8cm}p{2.5cm}p{3.4cm}p{5.2cm}")
+              colspec="p{2.3cm}p{4.0cm}p{3.3cm}p{2.3cm}p{0.8cm}p{2.5cm}p{4.6cm}p{5.2cm}")
 
     # -- every declaration (no heading of its own: the landscape table starts a page) -------
     doc.table(["library", "loss", "trait", "declared", "lossmath", "", "where"],
