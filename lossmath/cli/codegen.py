@@ -150,11 +150,15 @@ def run(args: argparse.Namespace) -> int:
 def register(sub) -> None:
     p = sub.add_parser(
         "codegen",
-        help="write a numpy module with each loss's value, gradient and Hessian",
+        # The target names come from the registry, so a new target appears here too.
+        help=f"write a module ({', '.join(targets.names())}) with each loss's value, "
+        "gradient and Hessian",
         description=(
-            "Write one self-contained Python module (it imports only numpy) defining, for "
+            "Write one self-contained Python module for a --target (default numpy; also "
+            f"{', '.join(t for t in targets.names() if t != 'numpy')}) defining, for "
             "each loss NAME, NAME(x), NAME_grad(x), NAME_hess(x) and "
-            "NAME_value_and_grad(x), with the loss's parameters as keyword-only arguments."
+            "NAME_value_and_grad(x), with the loss's parameters as keyword-only arguments. "
+            "The numpy module imports only numpy; the others import their library."
         ),
         epilog="Exit codes: 0 written or current, 1 --check found the file stale, 2 usage or "
         "input error (the existing file is left untouched).",

@@ -293,24 +293,29 @@ def _main(argv: Sequence[str] | None) -> int:
     # The budget covers the whole command, unless the command applies it per item itself
     # (derive: per document, since building several PDFs legitimately takes longer).
     whole = getattr(args, "budget_scope", "command") == "command"
+
+    def fail(kind: str, message: str, code: int) -> int:
+        """One line on stderr; under --json also the JSON object a program reads, on
+        stdout (where the result would have been)."""
+        print(f"lossmath: {kind}: {message}", file=sys.stderr)
+        if getattr(args, "json", False):
+            print(json.dumps({"error": {"kind": kind, "message": message}, "exit": code},
+                             ensure_ascii=False))
+        return code
+
     try:
         with budget.deadline(args.timeout if whole else None):
             return args.func(args)
     except OutOfTime as exc:
-        print(f"lossmath: undecided: {exc} (raise --timeout to allow more)", file=sys.stderr)
-        return EXIT_UNDECIDED
+        return fail("undecided", f"{exc} (raise --timeout to allow more)", EXIT_UNDECIDED)
     except Undecided as exc:
-        print(f"lossmath: undecided: {exc}", file=sys.stderr)
-        return EXIT_UNDECIDED
+        return fail("undecided", str(exc), EXIT_UNDECIDED)
     except MemoryError:
-        print("lossmath: undecided: ran out of memory", file=sys.stderr)
-        return EXIT_UNDECIDED
+        return fail("undecided", "ran out of memory", EXIT_UNDECIDED)
     except (UsageError, LossError, ValueError, OSError) as exc:
-        print(f"lossmath: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return fail("error", str(exc), EXIT_USAGE)
     except RecursionError:  # a last resort: the spec and parser limits should come first
-        print("lossmath: error: input nested too deeply to process", file=sys.stderr)
-        return EXIT_USAGE
+        return fail("error", "input nested too deeply to process", EXIT_USAGE)
     except (Interrupted, KeyboardInterrupt) as exc:
         # Interrupted: a signal during a write, whose temporaries are already removed.
         signum = getattr(exc, "signum", signal.SIGINT)
