@@ -82,15 +82,14 @@ from lossmath.docs.document import (
     pdf_is_current,
     tex_engine,
 )
+from lossmath.docs.files import Built, current_figures
 from lossmath.docs.loss_document import loss_document
 from lossmath.docs.sources import DerivationError, available, failure, languages, load
 from lossmath.i18n.words import LANGUAGES
 from lossmath.io import progress
 from lossmath.io.escape import check_tex
 from lossmath.io.outputs import display_path, read_bounded, stale, unified_diff, write_files
-from lossmath.render.plot import FORMATS as FIGURE_FORMATS
-from lossmath.render.plot import figure_files, has_fingerprint
-from lossmath.render.plot_grid import GridSpec
+from lossmath.render.plot import has_fingerprint
 from lossmath.spec.toml import NAME_RE, SpecError
 
 __all__ = [
@@ -283,46 +282,6 @@ def build_loss(target: Target, args: argparse.Namespace) -> Document:
 # -- outputs ----------------------------------------------------------------------------
 
 
-@dataclass
-class Built:
-    """The text outputs of one document, and where everything goes; ``target`` is the
-    NAME that builds it (empty for ``--expr``)."""
-
-    doc: Document
-    out: Path
-    markdown: str
-    latex: str
-    target: str = ""
-
-    @property
-    def md_path(self) -> Path:
-        return self.out / f"{self.doc.name}.md"
-
-    @property
-    def tex_path(self) -> Path:
-        return self.out / f"{self.doc.name}.tex"
-
-    @property
-    def pdf_path(self) -> Path:
-        return self.out / f"{self.doc.name}.pdf"
-
-    def figure_paths(self) -> dict[Path, tuple[str, str]]:
-        """Every figure file -> (figure stem, fingerprint)."""
-        return {
-            self.out / "figures" / f"{f.stem}.{fmt}": (f.stem, f.digest)
-            for f in self.doc.figures
-            for fmt in FIGURE_FORMATS
-        }
-
-    def figure_contents(self) -> dict[Path, bytes]:
-        files: dict[Path, bytes] = {}
-        for f in self.doc.figures:
-            made = f.spec.files() if isinstance(f.spec, GridSpec) else figure_files(f.spec)
-            for fname, content in made.items():
-                files[self.out / "figures" / f"{f.stem}.{fname.rsplit('.', 1)[1]}"] = content
-        return files
-
-
 def _parse_formats(text: str | None) -> tuple[tuple[str, ...], bool]:
     """(formats, explicit): ``--format md,tex`` -> ('md', 'tex')."""
     if text is None:
@@ -441,7 +400,7 @@ def _run(args: argparse.Namespace) -> int:
     names = [b.doc.name for b in built]
     files: dict[Path, str | bytes] = {}
     for b in built:
-        figures = _current_figures(b, args.rebuild)
+        figures = current_figures(b, args.rebuild)
         if figures is None:
             if b.doc.figures:
                 progress.step(f"{b.doc.name}: drawing {len(b.doc.figures)} figure(s)")
@@ -480,26 +439,6 @@ def _run(args: argparse.Namespace) -> int:
     if pdf_skipped:
         print(f"lossmath derive: PDF skipped: {pdf_skipped}", file=sys.stderr)
     return EXIT_OK
-
-
-def _current_figures(b: Built, rebuild: bool) -> dict[Path, bytes] | None:
-    """The document's figure files as they are on disk when every one carries its current
-    fingerprint (None otherwise, or with ``--rebuild``).
-
-    A figure (and a PDF whose info dictionary names the current .tex) that shows what the
-    sources say now is kept byte for byte, not redrawn: another matplotlib, FreeType or
-    TeX (a fresh clone on another machine) draws the same figure with other bytes, so
-    rebuilding would rewrite committed files that ``--check`` calls current.
-    """
-    if rebuild or not b.doc.figures:
-        return None if rebuild else {}
-    kept: dict[Path, bytes] = {}
-    for path, (_, digest) in b.figure_paths().items():
-        content = read_bounded(path)
-        if content is None or not has_fingerprint(content, digest):
-            return None
-        kept[path] = content
-    return kept
 
 
 def _build_all(
