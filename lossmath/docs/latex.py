@@ -69,6 +69,9 @@ def render_latex(doc: Document) -> str:
         r"\setlength{\parskip}{0.6\baselineskip}",
         r"\renewcommand{\arraystretch}{1.3}  % room for fractions in table cells",
         r"\widowpenalty=10000 \clubpenalty=10000  % no paragraph's last line alone",
+        # A paragraph with an unbreakable stretch (code, a reference) may stretch its
+        # spaces a little more rather than run into the margin.
+        r"\setlength{\emergencystretch}{3em}",
         r"\begin{document}",
         *_reproducible(doc.lang),
         r"\begin{center}{\LARGE\bfseries " + inline_latex(tied(doc.title), uni)
@@ -216,7 +219,9 @@ def _tex_text(text: str, unicode: bool = False) -> str:
 
 
 def _soft_breaks(text: str) -> str:
-    return " ".join(_SOFT_BREAK.join(w) if len(w) > LONG_WORD else w for w in text.split(" "))
+    """Break points in long words (anywhere) and in paths (after each ``/``)."""
+    return " ".join(_SOFT_BREAK.join(w) if len(w) > LONG_WORD
+                    else w.replace("/", "/" + _SOFT_BREAK) for w in text.split(" "))
 
 
 def tex_literal(text: str, unicode: bool = False) -> str:
@@ -252,7 +257,7 @@ def _tex_code(text: str, unicode: bool) -> str:
     """Code in typewriter type. ``\\_`` would draw a rule in the OT1 encoding pdflatex uses,
     which copies and searches as a space (``smooth l1``); the typewriter font's own
     underscore (slot 95) is a glyph, so ``smooth_l1`` keeps its underscore."""
-    return _tex_text(text, unicode).replace(r"\_", r"{\char95}")
+    return _tex_text(_soft_breaks(text), unicode).replace(r"\_", r"{\char95}")
 
 
 def _tex_block(b: Block, w: Mapping[str, str], unicode: bool = False) -> list[str]:
@@ -281,7 +286,9 @@ def _tex_block(b: Block, w: Mapping[str, str], unicode: bool = False) -> list[st
             # Narrower margins on the turned pages, and the table inside them: a table that
             # reached into the margin ran over the page number (printed in the bottom margin,
             # which the turn puts beside the table's last column).
-            r"\newgeometry{margin=1.5cm,footskip=0.8cm}",
+            # hmargin: the turned page's top and bottom (room for rows); vmargin: its sides,
+            # where the page number stays.
+            r"\newgeometry{hmargin=1.0cm,vmargin=1.5cm,footskip=0.8cm}",
             r"\begin{landscape}",
             r"\scriptsize",
             r"\setlength{\tabcolsep}{3pt}",
