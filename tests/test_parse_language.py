@@ -97,7 +97,7 @@ def test_an_undeclared_parameter_says_how_to_declare_one():
         parse("beta*x**2")
     message = str(err.value)
     assert "unknown name 'beta' at column 1" in message
-    assert "[params]" in message and "SPEC.toml" in message
+    assert "--declare 'NAME>0=1'" in message and "[params]" in message
 
 
 @pytest.mark.parametrize("text, column", [
@@ -115,3 +115,36 @@ def test_unpaired_bars_are_refused_with_a_hint(text):
     with pytest.raises(ParseError) as err:
         parse(text)
     assert "bars in pairs" in str(err.value)
+
+
+@pytest.mark.parametrize("item, assume, default", [
+    ("beta>0=1", "positive", 1), ("c>=0", "nonnegative", None), ("t=0.5", "real",
+                                                                  sympy.Rational(1, 2)),
+    ("m<0=-2", "negative", -2), ("k <= 0", "nonpositive", None),
+])
+def test_declare_makes_a_parameter_with_its_sign_and_default(item, assume, default):
+    from lossmath.spec.toml import declared_param
+
+    param = declared_param(item)
+    assert param.assume == assume
+    assert (param.default is None) if default is None else sympy.sympify(param.default) == default
+
+
+def test_an_inline_loss_with_a_declared_parameter_is_analysed(capsys):
+    import json
+
+    from lossmath.cli.main import main
+
+    assert main(["check", "--expr", "beta*x**2 if |x| < 1 else beta*(2*|x| - 1)",
+                 "--declare", "beta>0=1", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["params"] == {"beta": "beta"} and data["class"] == "C1"
+
+
+@pytest.mark.parametrize("item", ["1beta", "beta>1", "beta=", "x>0"])
+def test_a_bad_declaration_is_one_line_and_exit_2(item, capsys):
+    from lossmath.cli.main import main
+
+    assert main(["check", "--expr", "x**2", "--declare", item]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("lossmath: error: ")

@@ -251,6 +251,8 @@ def _command(tokens: list[str], args: argparse.Namespace, output: bool) -> str:
         parts += ["--lang", args.lang]
     if args.expr is not None:
         parts += ["--expr", args.expr] + (["--name", args.name] if args.name else [])
+        for item in args.declare or ():
+            parts += ["--declare", item]
     for item in args.param or ():
         parts += ["--param", item]
     if output and args.output != "docs":
@@ -265,7 +267,8 @@ def _command(tokens: list[str], args: argparse.Namespace, output: bool) -> str:
 def build_loss(target: Target, args: argparse.Namespace) -> Document:
     """The report on the loss ``target`` names, with the run's ``--param``/``--solve``."""
     if target.arg is None:
-        loss = load_loss(None, args.param, expr=args.expr, solve=args.solve)
+        loss = load_loss(None, args.param, expr=args.expr, solve=args.solve,
+                         declare=args.declare)
         if args.name is not None:
             if not NAME_RE.fullmatch(args.name):
                 raise SpecError(f"--name {args.name!r} is not a valid name (letters, digits "
@@ -553,6 +556,8 @@ def register(sub) -> None:
                    help='a report on an inline loss, e.g. "x**2 if x < 1 else x"')
     p.add_argument("--name", metavar="NAME",
                    help="with --expr: the report's name and file stem (default: expr)")
+    p.add_argument("--declare", action="append", metavar="NAME[>0][=DEFAULT]",
+                   help="with --expr: declare a parameter, e.g. --declare 'beta>0=1'")
     p.add_argument("--param", action="append", metavar="NAME=VALUE",
                    help="substitute a loss parameter's value, e.g. --param delta=2 "
                         "(repeatable; the figure uses defaults for the rest)")

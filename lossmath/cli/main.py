@@ -55,6 +55,7 @@ def load_loss(
     *,
     expr: str | None = None,
     solve: str | None = None,
+    declare: Sequence[str] | None = None,
 ) -> Loss:
     """The loss a command works on: a catalog name, a ``.toml`` spec or ``--expr`` text;
     with ``--solve`` its unknowns solved first, then ``--param`` values substituted."""
@@ -63,8 +64,11 @@ def load_loss(
     if expr is not None:
         from lossmath.spec.toml import loss_from_expr
 
-        loss = loss_from_expr(expr)
+        loss = loss_from_expr(expr, declare=tuple(declare or ()))
     else:
+        if declare:
+            raise UsageError("--declare goes with --expr (a NAME or SPEC.toml declares its own "
+                             "parameters)")
         loss = resolve(name)
     if solve is not None:
         from lossmath.analysis.solve import solve_best, solve_unknowns
@@ -89,6 +93,13 @@ def add_loss_arguments(p: argparse.ArgumentParser) -> None:
         "--expr",
         metavar="TEXT",
         help='define the loss inline, e.g. "0.5*x**2 if abs(x) < 1 else abs(x) - 0.5"',
+    )
+    p.add_argument(
+        "--declare",
+        action="append",
+        metavar="NAME[>0][=DEFAULT]",
+        help="with --expr: declare a parameter, e.g. --declare 'beta>0=1' (>0 positive, "
+        ">=0 nonnegative, none: real; repeatable)",
     )
     p.add_argument(
         "--param",
@@ -122,7 +133,8 @@ def report_outcome(outcome) -> None:
 
 
 def loss_from_args(args: argparse.Namespace) -> Loss:
-    return load_loss(args.name, args.param, expr=args.expr, solve=args.solve)
+    return load_loss(args.name, args.param, expr=args.expr, solve=args.solve,
+                     declare=args.declare)
 
 
 def cmd_list(args: argparse.Namespace) -> int:

@@ -366,9 +366,9 @@ def _suggest(name: str, known: list[str]) -> str:
 
 
 #: How to declare a parameter, for an unknown name that is not a misspelling.
-DECLARE_HINT = ("; to use a parameter, declare it in a SPEC.toml under [params] "
-                "(e.g. beta = { default = 1, assume = \"positive\" }; the examples in "
-                "lossmath/examples/ show one) and pass the spec instead of --expr")
+DECLARE_HINT = ("; to use a parameter, declare it: with --expr, --declare 'NAME>0=1' "
+                "(positive, default 1); in a SPEC.toml, under [params] (see "
+                "lossmath/examples/)")
 
 
 class _Walker:
