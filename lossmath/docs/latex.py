@@ -219,9 +219,14 @@ def _tex_text(text: str, unicode: bool = False) -> str:
 
 
 def _soft_breaks(text: str) -> str:
-    """Break points in long words (anywhere) and in paths (after each ``/``)."""
-    return " ".join(_SOFT_BREAK.join(w) if len(w) > LONG_WORD
-                    else w.replace("/", "/" + _SOFT_BREAK) for w in text.split(" "))
+    """Break points in paths (after each ``/``) and in other long words (anywhere)."""
+    def word(w: str) -> str:
+        if "/" in w:
+            return "/".join(_SOFT_BREAK.join(p) if len(p) > LONG_WORD else p
+                            for p in w.split("/")).replace("/", "/" + _SOFT_BREAK)
+        return _SOFT_BREAK.join(w) if len(w) > LONG_WORD else w
+
+    return " ".join(word(w) for w in text.split(" "))
 
 
 def tex_literal(text: str, unicode: bool = False) -> str:
