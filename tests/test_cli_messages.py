@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from lossmath.cli.commands import SUMMARIES
 from lossmath.cli.main import EXIT_UNDECIDED, EXIT_USAGE, main
 from lossmath.emit import targets
 
@@ -19,6 +20,8 @@ def test_codegen_help_names_every_registered_target(capsys):
     for name in targets.names():
         assert name in description, name
     assert "imports only numpy" in description
+    summary = SUMMARIES["codegen"]  # the line of `lossmath --help`, written without sympy
+    assert all(name in summary for name in targets.names()), summary
 
 
 @pytest.mark.parametrize("argv, kind, code", [

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from lossmath.analysis.report import LossReport
     from lossmath.core.loss import Loss
 
-__all__ = ["PROPERTIES_12", "payload_html", "report_payload"]
+__all__ = ["GLOBAL_PROPERTIES", "payload_html", "report_payload"]
 
 
 def _s_or_none(e: sp.Basic | None) -> str | None:
@@ -56,7 +56,7 @@ def report_payload(loss: Loss, r: LossReport) -> dict[str, Any]:
         "growth": r.growth,
         "value_at_zero": _s(r.value_at_zero),
         "minimum_at_zero": r.minimum_at_zero,
-        **_issue12_dict(r),
+        **_property_dict(r),
         "conditions": {k: _s(v) for k, v in r.conditions.items()},
         "decided": "numeric" if r.numeric else "symbolic",
         "notes": list(r.notes),
@@ -66,9 +66,10 @@ def report_payload(loss: Loss, r: LossReport) -> dict[str, Any]:
     return out
 
 
-#: issue 12's properties: (key, kind) with kind "flag" (true/false/null or a condition
-#: string) or "constant" (a sympy string, "oo", or null; ``KEY_decided`` says how)
-PROPERTIES_12 = (
+#: the properties of the whole function beyond smoothness: (key, kind) with kind "flag"
+#: (true/false/null or a condition string) or "constant" (a sympy string, "oo", or null;
+#: ``KEY_decided`` says how)
+GLOBAL_PROPERTIES = (
     ("strictly_convex", "flag"),
     ("strong_convexity", "constant"),
     ("lipschitz", "constant"),
@@ -84,9 +85,9 @@ def _flag(v: object) -> object:
     return v if v is None or isinstance(v, bool) else _s(v)
 
 
-def _issue12_dict(r: LossReport) -> dict[str, Any]:
+def _property_dict(r: LossReport) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for key, kind in PROPERTIES_12:
+    for key, kind in GLOBAL_PROPERTIES:
         value = getattr(r, key)
         if kind == "flag":
             out[key] = _flag(value)

@@ -25,7 +25,7 @@ ESL_2009 = Reference(
     note="the standard text for squared and absolute error (and the margin losses)",
 )
 
-l2 = Loss(
+l2 = Loss.deferred(
     name="l2",
     expr=x**2,
     title="Squared error (L2)",
@@ -45,7 +45,7 @@ l2 = Loss(
     ),
 )
 
-l1 = Loss(
+l1 = Loss.deferred(
     name="l1",
     expr=sp.Abs(x),
     title="Absolute error (L1)",

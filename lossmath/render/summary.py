@@ -11,7 +11,7 @@ from typing import Any
 import sympy as sp
 
 from lossmath.analysis import LossReport, analyse, class_name
-from lossmath.analysis.payload import PROPERTIES_12, report_payload
+from lossmath.analysis.payload import GLOBAL_PROPERTIES, report_payload
 from lossmath.core.loss import Loss
 from lossmath.io.escape import field
 from lossmath.render.textform import expr_text, loss_text, piece_texts
@@ -106,7 +106,7 @@ def report_text(loss: Loss, derivatives: int = 2) -> str:
     lines.append(
         f"  f(0)           {_t(r.value_at_zero)}" + ("  (the minimum)" if r.minimum_at_zero else "")
     )
-    lines += _issue12_lines(r)
+    lines += _property_lines(r)
     for note in r.notes:
         lines.append(f"  note: {note}")
     if loss.conventions:
@@ -117,7 +117,7 @@ def report_text(loss: Loss, derivatives: int = 2) -> str:
     return "\n".join(lines) + "\n"
 
 
-_LABELS_12 = {
+_PROPERTY_LABELS = {
     "strictly_convex": "strictly convex",
     "strong_convexity": "inf f\u2033 (strong convexity)",
     "lipschitz": "Lipschitz constant of f",
@@ -128,9 +128,9 @@ _LABELS_12 = {
 }
 
 
-def _issue12_lines(r: LossReport) -> list[str]:
+def _property_lines(r: LossReport) -> list[str]:
     rows = []
-    for key, kind in PROPERTIES_12:
+    for key, kind in GLOBAL_PROPERTIES:
         value = getattr(r, key)
         if kind == "flag":
             text = _yn_or_when(value)
@@ -144,7 +144,7 @@ def _issue12_lines(r: LossReport) -> list[str]:
                 n == "strong_convexity: f is not convex" for n in r.notes
             ):
                 text = "not convex"
-        rows.append((_LABELS_12[key], text))
+        rows.append((_PROPERTY_LABELS[key], text))
     width = max(len(a) for a, _ in rows)
     return [f"  {a:<{width}}  {b}" for a, b in rows]
 
