@@ -409,8 +409,11 @@ def test_hostile_spec_text_is_escaped_and_the_document_compiles(tmp_path, text):
     ).stdout
     # OT1 draws _ as a rule, which pdftotext cannot read back.
     want = _words(text).replace("_", " ")
+    # A long word may break at the end of a line (lossmath allows it, so that it stays
+    # inside the margin), which pdftotext reads as a space: compare without spaces.
+    page = "".join(_words(shown).replace("_", " ").split())
     for marker in ("DESCRIPTION", "AUTHOR", "REFTITLE"):
-        assert f"{marker} {want}" in _words(shown).replace("_", " ")
+        assert "".join(f"{marker} {want}".split()) in page
     assert "root:" not in shown  # /etc/passwd was not read
 
 
