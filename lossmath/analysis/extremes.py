@@ -48,7 +48,7 @@ class Bound:
 
 def _abs_value(v: sp.Expr) -> sp.Expr:
     a = sp.Abs(v)
-    return budget.attempt(lambda: sp.simplify(a), 2.0, a)
+    return budget.attempt(lambda: sp.simplify(a), budget.STEP, a)
 
 
 def _inside_at_samples(c: sp.Expr, iv: Interval, samples: Sequence[Sample]) -> bool:
@@ -110,7 +110,7 @@ def _max(values: list[sp.Expr], samples: Sequence[Sample]) -> sp.Expr:
         kept = [k for k in kept if not sp.cancel(v - k).is_nonnegative] + [v]
     if not kept:
         return sp.S.Zero
-    return budget.attempt(lambda: sp.simplify(sp.Max(*kept)), 2.0, sp.Max(*kept))
+    return budget.attempt(lambda: sp.simplify(sp.Max(*kept)), budget.STEP, sp.Max(*kept))
 
 
 #: where a tail begins, beyond the finite ends of an infinite interval
@@ -138,14 +138,14 @@ def _tail(g: sp.Expr, start: sp.Expr, end: sp.Expr) -> mpmath.mpf | None:
     return mpmath.mpf(str(max(at, limit)))
 
 
-#: seconds the certified numeric bound of one interval may take
-NUMERIC_SECONDS = 3.0
+#: the work (function calls) the certified numeric bound of one interval may take
+NUMERIC_WORK = 2 * budget.STEP
 
 
 def _numeric_sup(g: sp.Expr, iv: Interval, why: str, name: str) -> Bound:
     slow = Bound(None, None, note=f"sup |{name}| on ({iv.lo}, {iv.hi}) is undecided: {why}, and "
-                 f"no certified bound was found within {NUMERIC_SECONDS:g} s")
-    return budget.attempt(lambda: _certified_sup(g, iv, why, name), NUMERIC_SECONDS, slow)
+                 f"no certified bound was found within {NUMERIC_WORK:,} function calls")
+    return budget.attempt(lambda: _certified_sup(g, iv, why, name), NUMERIC_WORK, slow)
 
 
 def _certified_sup(g: sp.Expr, iv: Interval, why: str, name: str) -> Bound:
@@ -227,7 +227,7 @@ def _min(values: list[sp.Expr]) -> sp.Expr:
         if any(sp.cancel(v - k).is_nonnegative for k in kept):
             continue
         kept = [k for k in kept if not sp.cancel(k - v).is_nonnegative] + [v]
-    return budget.attempt(lambda: sp.simplify(sp.Min(*kept)), 2.0, sp.Min(*kept))
+    return budget.attempt(lambda: sp.simplify(sp.Min(*kept)), budget.STEP, sp.Min(*kept))
 
 
 def inf_on_table(
@@ -270,4 +270,4 @@ def inf_on_table(
             cands.append(iv.expr)
     if not cands:
         return Bound(None, None, note=f"inf {name}: no candidate value was found")
-    return Bound(_min([budget.attempt(lambda v=v: sp.simplify(v), 2.0, v) for v in cands]))
+    return Bound(_min([budget.attempt(lambda v=v: sp.simplify(v), budget.STEP, v) for v in cands]))

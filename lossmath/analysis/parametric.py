@@ -292,7 +292,7 @@ def _at_point(loss, p: sp.Symbol, v: sp.Expr, analyse) -> Verdicts | None:
         dict.fromkeys(CONDITIONED)
     if all(v is not None for v in out.values()):
         return out
-    report = budget.attempt(lambda: analyse(point), 3.0, None)
+    report = budget.attempt(lambda: analyse(point), 2 * budget.STEP, None)
     if report is None:
         return out
     if tables[0].breakpoints:

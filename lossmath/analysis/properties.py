@@ -81,12 +81,12 @@ def _not_symmetric(d: sp.Expr, t: sp.Expr) -> tuple[bool | None, str]:
     at = d.xreplace({x: t})
     if not (at.free_symbols - {x}):
         return False, ""
-    if budget.attempt(lambda: sp.simplify(at).is_zero, 2.0, None) is False:
+    if budget.attempt(lambda: sp.simplify(at).is_zero, budget.STEP, None) is False:
         return False, ""
     free = sorted(at.free_symbols, key=str)
     cond = ""
     if len(free) == 1:
-        roots = budget.attempt(lambda: sp.solve(at, free[0]), 2.0, [])
+        roots = budget.attempt(lambda: sp.solve(at, free[0]), budget.STEP, [])
         if roots:
             cond = f" (f(x) = f(-x) at x = {t} only when " + " or ".join(
                 f"{free[0]} = {r}" for r in roots
@@ -230,7 +230,7 @@ def _growth_side(expr: sp.Expr, direction: sp.Expr) -> str:
         return "bounded"
     t = sp.Dummy("t", positive=True)
     e = sp.Abs(expr.xreplace({x: t if direction == sp.oo else -t}))
-    p = budget.attempt(lambda: sp.limit(sp.log(e) / sp.log(t), t, sp.oo), 2.0, None)
+    p = budget.attempt(lambda: sp.limit(sp.log(e) / sp.log(t), t, sp.oo), budget.STEP, None)
     if p is None or p.has(sp.Limit):
         raise Undecided("the growth rate could not be found")
     if p == 0:

@@ -218,15 +218,15 @@ def _conditions(loss: Loss, bps, d1, d2) -> tuple[dict, list[str]]:
         return {}, []
     cont = (continuous_to(bps, 0), continuous_to(bps, 1))
     out = budget.attempt(
-        lambda: conditions(loss, p, cont, analyse, (loss.table, d1, d2)), CONDITION_SECONDS, None
+        lambda: conditions(loss, p, cont, analyse, (loss.table, d1, d2)), CONDITION_WORK, None
     )
     if out is None:
-        return {}, [f"conditions on {p}: gave up after {CONDITION_SECONDS:g} s"]
+        return {}, [f"conditions on {p}: gave up after {CONDITION_WORK:,} function calls"]
     return out.conditions, list(out.notes)
 
 
-#: seconds the conditions on a parameter may take (the rest of the budget is the report's)
-CONDITION_SECONDS = 6.0
+#: the work (function calls) the conditions on a parameter may take
+CONDITION_WORK = 5 * budget.STEP
 
 
 def _bound_or_undecided(what: str):

@@ -60,7 +60,7 @@ DIGITS = 50
 STEEP = sp.Integer(1000)
 MODULUS = sp.Rational(1, 1000)
 #: Seconds for the analysis of one loss inside the comparison.
-ANALYSIS_SECONDS = 60.0
+ANALYSIS_WORK = 40 * budget.STEP
 
 
 @dataclass(frozen=True)
@@ -155,7 +155,7 @@ def report_of(loss: Loss) -> LossReport | None:
         try:
             # Only this loss's own budget is caught: the document's budget (or --timeout)
             # running out propagates, and nothing is cached then.
-            _REPORTS[key] = budget.attempt(lambda: analyse(loss), ANALYSIS_SECONDS, None)
+            _REPORTS[key] = budget.attempt(lambda: analyse(loss), ANALYSIS_WORK, None)
         except NotImplementedError:  # sympy's solve on q**q (DWD with symbolic q)
             _REPORTS[key] = None
     return _REPORTS[key]
@@ -562,10 +562,10 @@ def _inf_second_is_zero(loss: Loss) -> bool:
     for iv in d2.intervals:
         for end, side in ((iv.lo, "+"), (iv.hi, "-")):
             if end in (sp.oo, -sp.oo):
-                lim = budget.attempt(lambda e=iv.expr, t=end: sp.limit(e, x, t), 2.0, None)
+                lim = budget.attempt(lambda e=iv.expr, t=end: sp.limit(e, x, t), budget.STEP, None)
             else:
                 lim = budget.attempt(lambda e=iv.expr, t=end, s=side: sp.limit(e, x, t, s),
-                                     2.0, None)
+                                     budget.STEP, None)
             if lim is not None and lim == 0:
                 return True
     return False
@@ -778,7 +778,7 @@ def _redescending(c: _Context):
                         f"{_interval_text(d1[-1], c.inst)}."), None
     lims = []
     for iv, end in ((ends[0], -sp.oo), (ends[1], sp.oo)):
-        lims.append(budget.attempt(lambda e=iv.expr, t=end: sp.limit(e, x, t), 2.0, None))
+        lims.append(budget.attempt(lambda e=iv.expr, t=end: sp.limit(e, x, t), budget.STEP, None))
     if any(v is None for v in lims):
         return None, "sympy could not take the limits of $\\psi$.", None
     if all(v == 0 for v in lims):
