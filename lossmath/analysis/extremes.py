@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import mpmath
 import sympy as sp
 
+from lossmath.analysis.notes import NUMERIC, Note
 from lossmath.analysis.signs import symbolic_sign
 from lossmath.base import budget
 from lossmath.base.errors import Undecided
@@ -43,7 +44,7 @@ class Bound:
     value: sp.Expr | None
     method: str | None = "symbolic"
     enclosure: tuple[float, float] | None = None
-    note: str = ""
+    note: str | Note = ""
 
 
 def _abs_value(v: sp.Expr) -> sp.Expr:
@@ -173,10 +174,10 @@ def _certified_sup(g: sp.Expr, iv: Interval, why: str, name: str) -> Bound:
     if upper == mpmath.inf:
         return Bound(None, None, note=f"sup |{name}| on ({iv.lo}, {iv.hi}) could not be bounded")
     value = sp.Float(mpmath.nstr((lower + upper) / 2, 12), 12)
-    return Bound(value, "numeric", (float(lower), float(upper)),
-                 f"sup |{name}| on ({iv.lo}, {iv.hi}) certified numerically in "
+    return Bound(value, "numeric", (float(lower), float(upper)), Note(
+                 NUMERIC, f"sup |{name}| on ({iv.lo}, {iv.hi}) certified numerically in "
                  f"[{mpmath.nstr(lower, 12)}, {mpmath.nstr(upper, 12)}] "
-                 "(interval arithmetic" + (", monotone tails)" if tails else ")"))
+                 "(interval arithmetic" + (", monotone tails)" if tails else ")")))
 
 
 def gradient_bound(
@@ -203,7 +204,7 @@ def sup_abs_table(
         return Bound(sp.oo)
     undecided = [p for p in parts if p.value is None]
     if undecided:
-        return Bound(None, None, note="; ".join(p.note for p in undecided))
+        return Bound(None, None, note="; ".join(str(p.note) for p in undecided))
     numeric_parts = [p for p in parts if p.method == "numeric"]
     if not numeric_parts:
         values = [p.value for p in parts]

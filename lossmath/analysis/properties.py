@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 
 import sympy as sp
 
+from lossmath.analysis.notes import NUMERIC, Note
 from lossmath.analysis.signs import nonnegative_on
 from lossmath.analysis.smoothness import BreakpointReport
 from lossmath.analysis.tails import SignDepends, assumed_sign
@@ -151,7 +152,8 @@ def convex(
             verdict = None
             notes.append(f"convexity: {s.note}")
         elif s.method == "numeric":
-            notes.append(f"convexity: f'' >= 0 on ({iv.lo}, {iv.hi}) certified numerically")
+            notes.append(Note(NUMERIC, f"convexity: f'' >= 0 on ({iv.lo}, {iv.hi}) certified "
+                              "numerically"))
     for k, bp in enumerate(d1.breakpoints):
         left, right = d1.neighbours(k)
         try:

@@ -11,6 +11,7 @@ from typing import Any
 import sympy as sp
 
 from lossmath.analysis import LossReport, analyse, class_name
+from lossmath.analysis.notes import NOT_CONVEX, NOT_MARGIN
 from lossmath.core.loss import Loss
 from lossmath.io.escape import field
 from lossmath.render.textform import expr_text, loss_text, piece_texts
@@ -69,7 +70,10 @@ def report_dict(loss: Loss) -> dict[str, Any]:
         **_issue12_dict(r),
         "conditions": {k: _s(v) for k, v in r.conditions.items()},
         "decided": "numeric" if r.numeric else "symbolic",
-        "notes": list(r.notes),
+        "notes": [n.text for n in r.notes],
+        # False when the time guard fired: the properties not finished are null, each with
+        # an "out of time" note (a definite answer is never what a slow machine printed)
+        "complete": r.complete,
     }
     if r.gradient_bound_enclosure is not None:
         out["gradient_bound_enclosure"] = [repr(v) for v in r.gradient_bound_enclosure]
@@ -190,7 +194,7 @@ def report_text(loss: Loss, derivatives: int = 2) -> str:
     )
     lines += _issue12_lines(r)
     for note in r.notes:
-        lines.append(f"  note: {note}")
+        lines.append(f"  note: {note.text}")
     if loss.conventions:
         lines.append("")
         lines.append("Conventions")
@@ -216,14 +220,14 @@ def _issue12_lines(r: LossReport) -> list[str]:
         value = getattr(r, key)
         if kind == "flag":
             text = _yn_or_when(value)
-            if key == "calibrated" and value is None and "calibrated: not a margin loss" in r.notes:
+            if key == "calibrated" and value is None and any(n.kind == NOT_MARGIN for n in r.notes):
                 text = "not a margin loss"
         else:
             text = "undecided" if value is None else _t(value)
             if value is not None and getattr(r, f"{key}_method") == "numeric":
                 text += " (certified numerically)"
             if key == "strong_convexity" and value is None and any(
-                n == "strong_convexity: f is not convex" for n in r.notes
+                n.kind == NOT_CONVEX for n in r.notes
             ):
                 text = "not convex"
         rows.append((_LABELS_12[key], text))
