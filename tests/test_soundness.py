@@ -10,6 +10,7 @@ codes and time budget on hostile-but-valid input.
 from __future__ import annotations
 
 import math
+import sys
 import time
 
 import mpmath
@@ -188,16 +189,27 @@ def test_certified_sup_encloses_the_truth():
 # -- the budget -----------------------------------------------------------------------------
 
 
-def test_attempt_returns_the_default_when_its_share_runs_out():
+def test_attempt_returns_the_default_when_its_work_share_runs_out():
     def spin():
-        end = time.monotonic() + 5
-        while time.monotonic() < end:
-            pass
-        return "done"
+        while True:
+            sp.Integer(3) + 1  # each addition starts Python functions: counted work
 
-    start = time.monotonic()
-    assert budget.attempt(spin, 0.2, "gave up") == "gave up"
-    assert time.monotonic() - start < 2
+    assert budget.attempt(spin, 100_000, "gave up") == "gave up"
+    assert sys.getprofile() is None  # the counting hook is gone afterwards
+
+
+def test_work_share_decides_by_count_not_by_clock():
+    # the same step under a share it needs and one it does not: the outcome is a function of
+    # the count alone (slowing the machine down changes no count), measured here on one run
+    calls = []
+
+    def step():
+        calls.append(1)
+        return sp.factor(x**6 - 1)
+
+    full = budget.attempt(step, 10**8, None)
+    assert full == sp.factor(x**6 - 1)
+    assert budget.attempt(step, 10, None) is None
 
 
 def test_outer_deadline_propagates_through_an_attempt():
@@ -206,7 +218,41 @@ def test_outer_deadline_propagates_through_an_attempt():
             pass
 
     with pytest.raises(OutOfTime), budget.deadline(0.2):
-        budget.attempt(spin, 10, "inner")
+        budget.attempt(spin, 10**12, "inner")
+
+
+BARRON_LIKE = {
+    "name": "barron_like",
+    "params": {"alpha": {"default": 1, "assume": "real"}},
+    "pieces": [{"expr": "(abs(alpha - 2)/alpha)*((x**2/abs(alpha - 2) + 1)**(alpha/2) - 1)"}],
+}
+
+
+def test_deadline_stops_an_analysis_in_a_worker_thread():
+    # a web server's or notebook executor's worker: no signal reaches it, the watchdog does
+    import threading
+
+    # Barron's family with alpha real: several seconds of conditions on alpha when idle
+    loss = loss_from_toml(BARRON_LIKE)
+    out: dict = {}
+
+    def work():
+        start = time.monotonic()
+        try:
+            out["report"] = analyse(loss, timeout=0.5)
+        except OutOfTime as exc:
+            out["error"] = exc
+        out["elapsed"] = time.monotonic() - start
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    worker.join(60)
+    assert not worker.is_alive(), "analyse(timeout=0.5) still running after 60 s"
+    assert out["elapsed"] < 0.5 + 5  # on time (the slack: a loaded 2-core machine)
+    assert "error" in out or not out["report"].complete  # it says so: never a full answer
+    if "report" in out:
+        late = [n for n in out["report"].notes if n.kind == "out_of_time"]
+        assert late and all(n.text.endswith("out of time") for n in late)
 
 
 # -- the command line on hostile-but-valid input ---------------------------------------------
