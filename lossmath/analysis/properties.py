@@ -180,6 +180,21 @@ def convex(
 _GROWTH = {0: "bounded", 1: "linear", 2: "quadratic", 3: "cubic", 4: "quartic"}
 
 
+def growth_name(d: sp.Expr, logs: sp.Expr = sp.S.Zero) -> str:
+    """The name of the growth scale ``|x|**d * log|x|**logs`` (``d > 0``, or ``d = 0`` and
+    ``logs > 0``): ``"linear"``, ``"quadratic"``, ``"power 3/2"``, ``"logarithmic"``, and
+    with a log factor the scale itself, ``"x*log(x)"`` or ``"x**2/log(x)"`` (neither is
+    linear nor quadratic: ``x*log(x)/x -> oo``, ``(x**2/log(x))/x**2 -> 0``)."""
+    if logs == 0:
+        if d == 0:
+            return "logarithmic"  # never reached: d = 0 with no log factor is bounded
+        return _GROWTH.get(int(d), f"power {d}") if d.is_Integer else f"power {d}"
+    if d == 0 and logs == 1:
+        return "logarithmic"
+    t = sp.Symbol("x", positive=True)
+    return sp.sstr(t**d * sp.log(t)**logs)
+
+
 def _rational_growth(expr: sp.Expr) -> str | None:
     """Growth of a rational function from its degrees (no limits needed), else None."""
     if not expr.is_rational_function(x):
@@ -206,16 +221,12 @@ def _lead_growth(expr: sp.Expr, direction: sp.Expr) -> str | None:
             return "bounded"
         if lead.exp_arg != 0:
             return "superpolynomial"
-        d = sp.expand(lead.exponent)
-        if d == 0:
-            return "logarithmic"
+        d, logs = sp.expand(lead.exponent), sp.expand(lead.logs)
     except SignDepends as exc:
         raise Undecided(f"the growth depends on the parameters ({exc})") from None
     except NoLeadingTerm:
         return None
-    if d.is_Integer:
-        return _GROWTH.get(int(d), f"power {d}")
-    return f"power {d}"
+    return growth_name(d, logs)
 
 
 def _growth_side(expr: sp.Expr, direction: sp.Expr) -> str:
@@ -235,13 +246,34 @@ def _growth_side(expr: sp.Expr, direction: sp.Expr) -> str:
     p = budget.attempt(lambda: sp.limit(sp.log(e) / sp.log(t), t, sp.oo), budget.STEP, None)
     if p is None or p.has(sp.Limit):
         raise Undecided("the growth rate could not be found")
-    if p == 0:
-        return "logarithmic"
     if p == sp.oo:
         return "superpolynomial"
     if p.is_number:
-        return _GROWTH.get(int(p), f"power {p}") if p.is_integer else f"power {p}"
+        return _scale(e, t, p)
     return f"power {p}"
+
+
+def _scale(e: sp.Expr, t: sp.Symbol, p: sp.Expr) -> str:
+    """The growth scale of ``e > 0`` as ``t -> oo`` when ``log e / log t -> p``: ``t**p``
+    itself only when ``e / t**p`` has a finite nonzero limit, else ``t**p * log(t)**q``
+    with ``q`` from ``log(e / t**p) / log(log t)``, verified the same way (``t log t`` and
+    ``t**2 / log t`` have ``p = 1``, ``2`` and are neither linear nor quadratic)."""
+
+    def lim(g: sp.Expr) -> sp.Expr | None:
+        v = budget.attempt(lambda: sp.limit(g, t, sp.oo), budget.STEP, None)
+        return None if v is None or v.has(sp.Limit) else v
+
+    def scale_of(q: sp.Expr) -> bool:
+        r = lim(e / (t**p * sp.log(t)**q))
+        return r is not None and bool(r.is_positive) and bool(r.is_finite)
+
+    if p != 0 and scale_of(sp.S.Zero):
+        return growth_name(p)
+    q = lim(sp.log(e / t**p) / sp.log(sp.log(t)))
+    if q is None or not q.is_number or not q.is_finite or q == 0 or not scale_of(q):
+        raise Undecided(f"|f| grows like |x|**{p} up to a factor slower than any power, "
+                        "and its scale could not be found")
+    return growth_name(p, q)
 
 
 def growth(table: IntervalTable) -> tuple[str | None, str]:

@@ -54,7 +54,7 @@ class LossReport:
       when f jumps or ``f'`` is unbounded);
     - ``curvature_bound``: the Lipschitz constant of ``f'`` (``sup |f''|`` over the pieces
       when f is C1, ``oo`` when ``f'`` jumps or ``f''`` is unbounded);
-    - ``bounded``: f is bounded on the line; ``redescending``: ``f' -> 0`` at ``±oo``;
+    - ``bounded``: f is bounded above on the line (``sup f < oo``); ``redescending``: ``f' -> 0`` at ``±oo``;
     - ``calibrated``: classification calibration of a margin loss (None for distance losses).
 
     ``notes`` are :class:`~lossmath.analysis.notes.Note` objects (a kind and a text).
@@ -302,7 +302,7 @@ def _issue12_properties(
         _undecided_on_failure("bounded f''", lambda: bounded_table(d2, limit, "f''"), _with_note)
     grad_bounded = grad_bounded if isinstance(grad_bounded, bool) else None
     curv_bounded = curv_bounded if isinstance(curv_bounded, bool) else None
-    bounded = flag("bounded", lambda: bounded_table(table, limit), "bounded")
+    bounded = flag("bounded", lambda: bounded_table(table, limit, above=True), "bounded")
     lip = constant("lipschitz", lambda: lipschitz(bps, grad, d1, d2, grad_bounded, limit))
     curv = constant("curvature_bound", lambda: curvature_bound(bps, d2, d3, curv_bounded, limit))
     redesc = flag("redescending", lambda: redescending(d1, limit), "redescending")

@@ -208,7 +208,7 @@ _LABELS_12 = {
     "strong_convexity": "inf f\u2033 (strong convexity)",
     "lipschitz": "Lipschitz constant of f",
     "curvature_bound": "Lipschitz constant of f\u2032",
-    "bounded": "bounded",
+    "bounded": "bounded above (sup f < ∞)",
     "redescending": "redescending (f\u2032 \u2192 0 at \u00b1\u221e)",
     "calibrated": "classification-calibrated",
 }

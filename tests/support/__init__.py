@@ -1,0 +1,1 @@
+"""Helpers the tests share (not collected: no module here is named ``test_*``)."""
