@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
-    "ASSUMED_ORDER", "CLASS_LOWER_BOUND", "CONDITION", "DEFINITION", "INFO", "JUMP_NUMERIC",
-    "JUMP_VANISHES", "NOT_CONVEX", "NOT_MARGIN", "NUMERIC", "OUT_OF_TIME", "UNDECIDED", "Note",
+    "ASSUMED_ORDER", "BOUNDARY", "CLASS_LOWER_BOUND", "CONDITION", "DEFINITION", "INFO",
+    "JUMP_NUMERIC", "JUMP_VANISHES", "NOT_CONVEX", "NOT_MARGIN", "NUMERIC", "OUT_OF_TIME", "UNDECIDED", "Note",
     "as_note",
 ]
 
@@ -30,6 +30,8 @@ NUMERIC = "numeric"
 NOT_CONVEX = "not_convex"
 #: calibration does not apply: not a margin loss
 NOT_MARGIN = "not_margin"
+#: what a parameter's boundary value (0 for a nonnegative one) changes
+BOUNDARY = "boundary"
 #: a condition on a parameter (its derivation or its limits)
 CONDITION = "condition"
 #: a property is undecided; the text says why

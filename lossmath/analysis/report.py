@@ -10,12 +10,13 @@ from __future__ import annotations
 import contextvars
 import math
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import sympy as sp
 
 from lossmath.analysis import notes as kinds
+from lossmath.analysis.boundary import with_boundaries
 from lossmath.analysis.calibration import calibrated
 from lossmath.analysis.continuity import continuous_to
 from lossmath.analysis.extremes import Bound, gradient_bound
@@ -54,7 +55,8 @@ class LossReport:
       when f jumps or ``f'`` is unbounded);
     - ``curvature_bound``: the Lipschitz constant of ``f'`` (``sup |f''|`` over the pieces
       when f is C1, ``oo`` when ``f'`` jumps or ``f''`` is unbounded);
-    - ``bounded``: f is bounded above on the line (``sup f < oo``); ``redescending``: ``f' -> 0`` at ``±oo``;
+    - ``bounded``: f is bounded above on the line (``sup f < oo``); ``redescending``:
+      ``f' -> 0`` at ``±oo``;
     - ``calibrated``: classification calibration of a margin loss (None for distance losses).
 
     ``notes`` are :class:`~lossmath.analysis.notes.Note` objects (a kind and a text).
@@ -86,10 +88,14 @@ class LossReport:
     #: lipschitz, curvature_bound: under which it is finite); see :mod:`.parametric`
     conditions: dict = field(default_factory=dict)
     complete: bool = True
+    #: the lowest class over the allowed parameter values when a boundary value (0 for a
+    #: nonnegative parameter) is less smooth than the generic ones (:mod:`.boundary`)
+    family_order: float = math.inf
 
     @property
     def order(self) -> float:
-        return min((b.order for b in self.breakpoints), default=math.inf)
+        return min(min((b.order for b in self.breakpoints), default=math.inf),
+                   self.family_order)
 
     @property
     def exact(self) -> bool:
@@ -138,6 +144,12 @@ def analyse(loss: Loss, timeout: float | None = None) -> LossReport:
     try:
         with budget.deadline(timeout, f"analysing {loss.label}"):
             report = _analyse(loss)
+            if report.complete:
+                report = _undecided_on_failure(
+                    "the parameters' boundary values",
+                    lambda: with_boundaries(loss, report, analyse),
+                    lambda note: replace(report, notes=(*report.notes, note)))
+                report = replace(report, complete=not _RUN.get())
             if not report.complete and outer is not None:
                 # a nested analysis (a parameter value's) half done would decide the outer
                 # property from missing facts: the outer property is out of time instead
