@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 __all__ = [
     "ASSUMED_ORDER", "BOUNDARY", "CLASS_LOWER_BOUND", "CONDITION", "DEFINITION", "INFO",
-    "JUMP_NUMERIC", "JUMP_VANISHES", "NOT_CONVEX", "NOT_MARGIN", "NUMERIC", "OUT_OF_TIME", "UNDECIDED", "Note",
+    "JUMP_NUMERIC", "JUMP_VANISHES", "NOT_CONVEX", "NOT_MARGIN", "NUMERIC", "OUT_OF_TIME",
+    "UNDECIDED", "Note",
     "as_note",
 ]
 
