@@ -349,6 +349,9 @@ def _undecided_on_failure(what: str, decide, undecided):
             return decide()
     except Undecided as exc:
         return undecided(Note(kinds.UNDECIDED, f"{what}: {exc}"))
+    except NotImplementedError as exc:  # sympy has no algorithm for a step: undecided
+        reason = " ".join(str(exc).split()) or "no algorithm"
+        return undecided(Note(kinds.UNDECIDED, f"{what}: sympy cannot decide it ({reason})"))
     except OutOfTime:
         if run is None or not budget.expired():
             raise  # not this thread's guard (or no report to mark incomplete)

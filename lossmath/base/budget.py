@@ -141,7 +141,8 @@ def attempt(fn: Callable[[], T], work: int, default: T) -> T:
     """``fn()`` if it finishes within ``work`` function calls, else ``default``.
 
     Only this attempt's own share is caught: an outer share or the outer time guard
-    propagates.
+    propagates. A step sympy has no algorithm for (``NotImplementedError``, as ``solve``
+    raises for ``exp(a/7) - exp(-a/7) = 2a/7``) is an attempt that gives up too.
     """
     token = None
     try:
@@ -151,6 +152,8 @@ def attempt(fn: Callable[[], T], work: int, default: T) -> T:
         if spent(exc, token):
             return default
         raise
+    except NotImplementedError:
+        return default
 
 
 # -- time (the outer guard) --------------------------------------------------------------------
