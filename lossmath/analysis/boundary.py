@@ -7,7 +7,8 @@ nonnegative parameter), where ``sqrt(x**2 + c)`` is C∞. The declaration also a
 
 - the class is the family's lowest (attained at the boundary value, so still exact), with a
   note naming both;
-- a flag that differs becomes a condition on the parameter (``c > 0`` or ``Eq(c, 0)``);
+- a flag that differs becomes a condition on the parameter (``c > 0`` or ``Eq(c, 0)``)
+  where the report states conditions (convexity, boundedness, redescent), else undecided;
 - a constant (sup |f'|, ...) is kept when its one-sided limit at the boundary value equals
   the boundary's own value, else it is undecided, with a note giving both;
 - a value at which the formula has no value is a note.
@@ -35,6 +36,8 @@ __all__ = ["FLAGS", "CONSTANTS", "with_boundaries"]
 
 FLAGS = ("symmetric", "convex", "minimum_at_zero", "strictly_convex", "bounded",
          "redescending", "calibrated")
+#: the flags a report may state as a condition on a parameter (the others become undecided)
+CONDITIONAL = ("convex", "strictly_convex", "bounded", "redescending")
 CONSTANTS = ("gradient_bound", "strong_convexity", "lipschitz", "curvature_bound")
 #: the work one boundary value's analysis may take (the nested analysis' own shares inside)
 BOUNDARY_WORK = 20 * budget.STEP
@@ -81,7 +84,7 @@ def _one(loss: Loss, report: LossReport, p, analyse) -> LossReport:
         v, w = getattr(report, key), getattr(edge, key)
         if v == w or (v is None):
             continue
-        if isinstance(v, bool) and isinstance(w, bool):
+        if isinstance(v, bool) and isinstance(w, bool) and key in CONDITIONAL:
             cond = inside if v else at
             changes[key] = cond
             conds[key] = cond

@@ -311,6 +311,11 @@ def minimum_at_zero(
         return None, ["f(0) could not be evaluated"]
     z = is_zero(v0, table.samples)
     if z.value is False:
+        if z.method == "numeric" and v0.free_symbols and not v0.is_nonzero and (
+                z.condition or len(v0.free_symbols) > 1):
+            # nonzero at the samples only: for some allowed values f(0) = 0 (log(c) at c = 1)
+            where = f" ({z.condition})" if z.condition else ""
+            return None, [f"minimum at 0: f(0) = {v0} is 0 for some parameter values{where}"]
         return False, []
     verdict: bool | None = True if z.value else None
     notes: list[str] = []
