@@ -12,6 +12,8 @@ nonnegative parameter), where ``sqrt(x**2 + c)`` is C∞. The declaration also a
 - a constant (sup |f'|, ...) is kept when its one-sided limit at the boundary value equals
   the boundary's own value, else it is undecided, with a note giving both;
 - a value at which the formula has no value is a note.
+
+The generic report itself is of :func:`interior`: the parameter declared positive.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ if TYPE_CHECKING:
     from lossmath.analysis.report import LossReport
     from lossmath.core.loss import Loss
 
-__all__ = ["FLAGS", "CONSTANTS", "with_boundaries"]
+__all__ = ["CONSTANTS", "FLAGS", "interior", "with_boundaries"]
 
 FLAGS = ("symmetric", "convex", "minimum_at_zero", "strictly_convex", "bounded",
          "redescending", "calibrated")
@@ -41,6 +43,19 @@ CONDITIONAL = ("convex", "strictly_convex", "bounded", "redescending")
 CONSTANTS = ("gradient_bound", "strong_convexity", "lipschitz", "curvature_bound")
 #: the work one boundary value's analysis may take (the nested analysis' own shares inside)
 BOUNDARY_WORK = 20 * budget.STEP
+
+
+def interior(loss: Loss) -> Loss:
+    """``loss`` with every ``nonnegative`` parameter declared ``positive`` (``nonpositive``:
+    ``negative``): the generic values, analysed apart from the boundary value 0, so that
+    the signs the analysis needs (``c*x**2`` grows when ``c > 0``) are fixed."""
+    moved = {p.symbol: replace(p, assume="positive" if p.assume == "nonnegative" else
+                               "negative")
+             for p in loss.params if p.assume in ("nonnegative", "nonpositive")}
+    if not moved:
+        return loss
+    return replace(loss, expr=loss.expr.xreplace({s: p.symbol for s, p in moved.items()}),
+                   params=tuple(moved.get(p.symbol, p) for p in loss.params), _table=None)
 
 
 def _text(v: object) -> str:
@@ -98,8 +113,11 @@ def _one(loss: Loss, report: LossReport, p, analyse) -> LossReport:
         v, w = getattr(report, key), getattr(edge, key)
         if v is None or v == w:
             continue
-        near = budget.attempt(lambda v=v: sp.limit(v, c, 0, "+" if generic == ">" else "-"),
-                              budget.STEP, None) if c in v.free_symbols else v
+        # the generic report's symbol is the interior one (declared positive): same name
+        sym = next((s for s in v.free_symbols if s.name == p.name), None)
+        near = v if sym is None else budget.attempt(
+            lambda v=v, sym=sym: sp.limit(v, sym, 0, "+" if generic == ">" else "-"),
+            budget.STEP, None)
         if near is not None and w is not None and not near.has(sp.Limit) and (
                 sp.simplify(near - w) == 0 if not near.has(sp.oo, sp.zoo) else
                 (near in (sp.oo, sp.zoo) and w == sp.oo)):

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import sympy as sp
 
 from lossmath.analysis import notes as kinds
-from lossmath.analysis.boundary import with_boundaries
+from lossmath.analysis.boundary import interior, with_boundaries
 from lossmath.analysis.calibration import calibrated
 from lossmath.analysis.continuity import continuous_to
 from lossmath.analysis.extremes import Bound, gradient_bound
@@ -143,8 +143,9 @@ def analyse(loss: Loss, timeout: float | None = None) -> LossReport:
     token = _RUN.set([])
     try:
         with budget.deadline(timeout, f"analysing {loss.label}"):
-            report = _analyse(loss)
-            if report.complete:
+            inner = interior(loss)  # nonnegative parameters: positive here, 0 apart
+            report = _analyse(inner)
+            if report.complete and inner is not loss:
                 report = _undecided_on_failure(
                     "the parameters' boundary values",
                     lambda: with_boundaries(loss, report, analyse),
