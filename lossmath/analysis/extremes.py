@@ -23,6 +23,8 @@ from lossmath.base import budget
 from lossmath.base.errors import Undecided
 from lossmath.base.symbols import x
 from lossmath.core.table import Interval, IntervalTable
+from lossmath.exact.certify import NotCertified, enclose
+from lossmath.exact.certify import sign_on as certified_sign_on
 from lossmath.exact.certify import sup_abs as certified_sup
 from lossmath.exact.roots import InfiniteRoots, real_roots_in
 from lossmath.exact.sampling import numeric
@@ -123,8 +125,10 @@ def _tail(g: sp.Expr, start: sp.Expr, end: sp.Expr) -> mpmath.mpf | None:
     (``g'`` of one sign, proved or certified) and has a limit: ``max(|g(start)|, |lim|)``."""
     lo, hi = (start, end) if end == sp.oo else (end, start)
     dg = sp.diff(g, x)
-    monotone = any(symbolic_sign(sign * dg, lo, hi) is True for sign in (1, -1))
-    if not monotone:
+    # interval arithmetic factor by factor first: milliseconds, where sympy's sign of a
+    # tail takes millions of calls and rarely succeeds for transcendental g
+    if not _factors_of_one_sign(dg, lo, hi) and not any(
+            symbolic_sign(sign * dg, lo, hi) is True for sign in (1, -1)):
         return None
     try:
         lim = one_sided(g, end, "")
@@ -137,6 +141,43 @@ def _tail(g: sp.Expr, start: sp.Expr, end: sp.Expr) -> mpmath.mpf | None:
     if at is None or limit is None:
         return None
     return mpmath.mpf(str(max(at, limit)))
+
+
+def _factors_of_one_sign(e: sp.Expr, lo: sp.Expr, hi: sp.Expr) -> bool:
+    """Whether ``e`` keeps one sign on ``[lo, hi]`` (an end may be infinite), certified
+    factor by factor by interval arithmetic: the whole expression's enclosure on a tail
+    loses to the dependency problem (``(1 - tanh(x)**2)*(1 - x*tanh(x))`` is ``[0, tiny] *
+    [-oo, -29]`` only once factored; unfactored, ``x*tanh(x)**2`` against ``x`` is ``oo - oo``)."""
+    form = budget.attempt(lambda: sp.factor(sp.together(e)), budget.STEP, None)
+    if form is None:
+        return False
+    num, den = sp.fraction(form)
+    for f in (*sp.Mul.make_args(num), *sp.Mul.make_args(den)):
+        base, k = (f.base, f.exp) if f.is_Pow and f.exp.is_Integer else (f, sp.S.One)
+        if k.is_even:
+            continue  # an even power is >= 0 wherever it is defined
+        if x not in base.free_symbols:
+            v = certified_value(base)
+            if v is None or v == 0:
+                return False
+            continue
+        if _one_sign(base, lo, hi):
+            continue
+        if not any(certified_sign_on(sign * base, lo, hi, strict=False)[0] is True
+                   for sign in (1, -1)):
+            return False
+    return True
+
+
+def _one_sign(e: sp.Expr, lo: sp.Expr, hi: sp.Expr) -> bool:
+    """One enclosure of ``e`` over the whole of ``[lo, hi]`` shows a single sign."""
+    a = -mpmath.inf if lo == -sp.oo else mpmath.mpf(sp.N(lo, 30))
+    b = mpmath.inf if hi == sp.oo else mpmath.mpf(sp.N(hi, 30))
+    try:
+        v = enclose(e, mpmath.iv.mpf([a, b]))
+    except NotCertified:
+        return False
+    return bool(v.a >= 0 or v.b <= 0)
 
 
 #: the work (function calls) the certified numeric bound of one interval may take
