@@ -182,9 +182,20 @@ _watchdog: threading.Thread | None = None
 _RESHOOT = 0.1  # seconds after which an alarm nobody has seen (lost in a __del__) is raised again
 
 
-def _raise_in(thread: int, exc: type[BaseException] | None) -> None:
-    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread),
-                                               ctypes.py_object(exc) if exc else None)
+def _raise_in(thread: int, exc: type[BaseException]) -> None:
+    # never called with NULL to cancel: CPython 3.11 then leaves its "async exception
+    # pending" flag set, and a thread with a profile hook stalls at its next call
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), ctypes.py_object(exc))
+
+
+def _absorb() -> None:
+    """Let an alarm raised in this thread but not yet delivered land here, harmlessly
+    (CPython delivers it at the next backward jump)."""
+    try:
+        for _ in range(64):
+            pass
+    except _Alarm:
+        pass
 
 
 def _watch() -> None:
@@ -216,7 +227,8 @@ def _close(g: _Guard) -> None:
                 g.done = True
                 if g in _guards:
                     _guards.remove(g)
-                _raise_in(g.thread, None)  # cancel one raised but not yet delivered
+            if g.fired:
+                _absorb()  # one raised but not yet delivered
             return
         except _Alarm:
             continue
@@ -275,7 +287,7 @@ def acknowledge() -> None:
                 for g in _guards:
                     if g.thread == me and g.fired:
                         g.acknowledged = True
-                _raise_in(me, None)
+            _absorb()
             return
         except _Alarm:
             continue
