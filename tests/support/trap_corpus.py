@@ -229,7 +229,7 @@ CASES: list[Case] = [
           "gradient_bound": math.inf},
          lambda x, c: exp(c * x) - c * x - 1, "Varian's LINEX: f'' = a^2 e^{ax} > 0",
          family="a", allowed=lambda c: c > 0),
-    # -- parameter-dependent domains -----------------------------------------------------------------
+    # -- parameter-dependent domains ------------------------------------------------------------
     Case("logc_real", _spec("log(x**2 + c)", ("c", "real")), {"refused": True},
          lambda x, c: log(x**2 + c), "c = -1 (allowed) leaves x = 0 undefined", family="c"),
     Case("sqrtc_real", _spec("sqrt(x**2 + c)", ("c", "real")), {"refused": True},
