@@ -308,14 +308,16 @@ def test_barron_json_and_show_print_the_conditions():
 def test_polynomial_in_a_parameter():
     # x**2 + a x**4: f'' = 2 + 12 a x**2 >= 0 for all x iff a >= 0 (a < 0: negative for large x);
     # strictly convex iff a >= 0 (f'' > 0 except at most at 0); f'' bounded iff a = 0;
-    # f' = 2x + 4a x**3 is unbounded and f is unbounded for every a.
+    # f' = 2x + 4a x**3 is unbounded for every a; f is bounded above (the report's
+    # "bounded": sup f < oo) iff a < 0: then f -> -oo at both ends, max -1/(4a) at
+    # x**2 = -1/(2a); for a >= 0, f -> oo.
     a_p = Param("a", default=1, assume="real")
     a = a_p.symbol
     report = analyse(_loss("poly", x**2 + a * x**4, (a_p,)), timeout=30)
     assert report.convex == (a >= 0)
     assert report.strictly_convex == (a >= 0)
     assert report.conditions["curvature_bound"] == sp.Eq(a, 0)
-    assert report.bounded is False and report.redescending is False
+    assert report.bounded == (a < 0) and report.redescending is False
     assert report.gradient_bound == OO
 
 
