@@ -126,7 +126,7 @@ _RUN: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("lossmat
                                                                          default=None)
 
 
-def analyse(loss: Loss, timeout: float | None = None) -> LossReport:
+def analyse(loss: Loss, timeout: float | None = None, partial: bool | None = None) -> LossReport:
     """Smoothness at every breakpoint and the global properties of ``loss``.
 
     The report is cached per loss object. What decides each verdict is counted in work
@@ -135,6 +135,11 @@ def analyse(loss: Loss, timeout: float | None = None) -> LossReport:
     finished are None with an "out of time" note and ``complete`` is False; when it fires
     before the breakpoints are decided, :class:`~lossmath.base.errors.OutOfTime` is raised
     (the command line reports either as undecided, exit 3).
+
+    ``partial`` (by default: when ``timeout`` is given) returns such an incomplete report;
+    otherwise an outer guard's firing (a command's ``--timeout`` around a document) raises
+    :class:`~lossmath.base.errors.OutOfTime`, so that no document or module is ever
+    written from half a report.
     """
     cached = _CACHE.get(loss)
     if cached is not None:
@@ -159,6 +164,8 @@ def analyse(loss: Loss, timeout: float | None = None) -> LossReport:
         _RUN.reset(token)
     if report.complete:
         _CACHE[loss] = report
+    elif not (timeout is not None if partial is None else partial):
+        raise OutOfTime(f"analysing {loss.label}", timeout or 0.0)
     return report
 
 

@@ -40,7 +40,7 @@ def _t(e: sp.Basic) -> str:
 
 def report_dict(loss: Loss) -> dict[str, Any]:
     """The ``check --json`` object."""
-    r: LossReport = analyse(loss)
+    r: LossReport = analyse(loss, partial=True)
     out: dict[str, Any] = {
         "loss": loss.name,
         "params": {p.name: p.name for p in loss.params},
