@@ -5,18 +5,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.patience import patient
-
-
-@pytest.fixture
-def patient_budgets():
-    """Each ``budget.attempt`` gets ``PATIENCE`` times its share of wall time
-    (``tests/support/patience.py``): for a test that asserts what an analysis decides, not
-    how fast."""
-    with patient():
-        yield
-
-
 _TEX = frozenset({"pdflatex", "xelatex", "lualatex"})
 
 

@@ -173,11 +173,17 @@ def requirement(order: float, exact: bool, require: float) -> bool | None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from lossmath.analysis import analyse, class_name
+    from lossmath.analysis import analyse, class_name, notes
     from lossmath.render.summary import class_text, report_dict
 
     loss = loss_from_args(args)
-    report = analyse(loss)
+    try:
+        report = analyse(loss, partial=True)
+    except OutOfTime:
+        if args.json:  # nothing finished: still an object that says so
+            print(json.dumps({"loss": loss.name, "complete": False, "notes": ["out of time"]},
+                             indent=2))
+        raise
     holds: bool | None = True
     if args.require is not None:
         holds = requirement(report.order, report.exact, args.require)
@@ -194,13 +200,19 @@ def cmd_check(args: argparse.Namespace) -> int:
         line = f"{loss.name}: {class_text(report.order, report.exact)} ({bps or 'no breakpoints'})"
         if loss.unknowns:
             line += f"; unknowns {', '.join(loss.unknowns)} kept symbolic"
-            line += "".join(f"\n  note: {n}" for n in report.notes if "vanishes when" in n)
+            line += "".join(f"\n  note: {n.text}" for n in report.notes
+                            if n.kind in (notes.JUMP_VANISHES, notes.JUMP_NUMERIC))
         if args.require is not None:
             verdict = {True: "holds", False: "does NOT hold", None: "is undecided"}[holds]
             line += f"; requirement {class_name(args.require)} {verdict}"
         if holds is None or not report.exact:
-            line += "".join(f"\n  note: {n}" for n in report.notes if "at least" in n)
+            line += "".join(f"\n  note: {n.text}" for n in report.notes
+                            if n.kind == notes.CLASS_LOWER_BOUND)
         print(line)
+    if not report.complete:
+        print("lossmath: undecided: out of time before every property was decided (raise "
+              "--timeout to allow more)", file=sys.stderr)
+        return EXIT_UNDECIDED
     return {True: EXIT_OK, False: EXIT_FAIL, None: EXIT_UNDECIDED}[holds]
 
 

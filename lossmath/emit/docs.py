@@ -19,7 +19,7 @@ from sympy.codegen.cfunctions import expm1, hypot, log1p
 from sympy.core.relational import Relational
 
 from lossmath._version import __version__
-from lossmath.analysis import analyse
+from lossmath.analysis.smoothness import breakpoint_report, class_name
 from lossmath.base.symbols import x
 from lossmath.core.loss import Loss
 from lossmath.core.table import IntervalTable
@@ -123,16 +123,20 @@ def breakpoint_lines(spec: Spec, n: int, fname: str) -> list[str]:
 
 
 def smoothness(loss: Loss, n: int) -> str:
-    """The loss's class (its report), and what it implies for the n-th derivative:
+    """The loss's class (at each breakpoint), and what it implies for the n-th derivative:
     C^k at a breakpoint makes f^(n) C^(k-n) there, and undefined classically when n > k
     (the function then returns the owning piece's value there, a convention)."""
-    report = analyse(loss)
-    at = [f"x = {sp.sstr(b.at)}: {b.cls}" for b in report.breakpoints]
-    text = f"{loss.name} is {report.cls}" + (f" ({', '.join(at)})" if at else "")
-    if n == 0 or not report.breakpoints:
+    # only the classes at the breakpoints: code generation never waits for the properties
+    # (sup |f''| and the like) that no generated line needs
+    table = loss.table
+    bps = [breakpoint_report(table, k) for k in range(len(table.breakpoints))]
+    at = [f"x = {sp.sstr(b.at)}: {b.cls}" for b in bps]
+    cls = class_name(min((b.order for b in bps), default=math.inf))
+    text = f"{loss.name} is {cls}" + (f" ({', '.join(at)})" if at else "")
+    if n == 0 or not bps:
         return text + "."
     parts = []
-    for b in report.breakpoints:
+    for b in bps:
         k = b.order
         cls = "Cinf" if k == math.inf else f"C{int(k - n)}" if k >= n else None
         where = f"x = {sp.sstr(b.at)}"

@@ -14,8 +14,9 @@ is f'(r) (the numpy target's, embedded), and hess follows one policy, fixed at g
   (:func:`lossmath.analysis.analyse`'s ``curvature_bound``; LightGBM's Huber uses 1); refused
   where L is infinite (f' jumps, or f'' is unbounded). By the descent lemma f(z) <= f(x) +
   f'(x)(z - x) + L/2 (z - x)**2 for all x, z: L majorizes.
-* ``majorize``: the sharpest quadratic majorizer (https://github.com/dmlc/xgboost/issues/2522). Where f = g + b*x with g even
-  and W(x) = g'(x)/x nonincreasing on x > 0 (each proved: evenness by the analysis'
+* ``majorize``: the sharpest quadratic majorizer
+  (https://github.com/dmlc/xgboost/issues/2522). Where f = g + b*x with g even and
+  W(x) = g'(x)/x nonincreasing on x > 0 (each proved: evenness by the analysis'
   ``symmetric`` on g's table, W' <= 0 on every interval of x > 0 by ``nonnegative_on``, g'
   continuous at the breakpoints x > 0), h(x) = W(|x|) satisfies f(z) <= f(x) + f'(x)(z - x) +
   h(x)/2 (z - x)**2 for all z: with phi(t) = g(sqrt(t)), phi'(t) = W(sqrt(t))/2 is

@@ -42,7 +42,6 @@ from lossmath.emit.numba import generate
 from tests.support import ulp_harness as H
 from tests.support.agreement import bitwise_expected
 from tests.support.codegen import load
-from tests.support.patience import patient
 
 if os.environ.get("CI") != "true":  # CI installs numba with the test extra: there it must run
     pytest.importorskip("numba")
@@ -59,8 +58,7 @@ NB_LOSSES = (*H.REPRESENTATIVE, "l1", "huber", "tukey", "geman_mcclure", "wing",
 
 def _numba_module(directory: Path, names) -> object:
     path = directory / "harness_numba.py"
-    with patient():
-        text = generate([LOSSES[n] for n in names])
+    text = generate([LOSSES[n] for n in names])
     path.write_text(text, encoding="utf-8")
     return load(path)
 

@@ -5,7 +5,8 @@ path of the printers, written to ``tests/data/golden/`` and compared byte for by
 The set: every catalog loss (Barron's shape fixed at its default, as the ulp harness does: with
 alpha free the limits at +-inf are refused), user ``--expr`` losses that the stable rewrites
 turn into each primitive and regime (logcosh, softplus, hypot forms, log1p_sq, sigmoid-like,
-entr1p, xmlog1p, sech, a Tukey with float literals, steps), a solved TOML spec of lossmath/examples/, and
+entr1p, xmlog1p, sech, a Tukey with float literals, steps), a solved TOML spec of
+lossmath/examples/, and
 parameter overrides. A refactor of the printers must leave every file unchanged; a deliberate
 change is rewritten with ``--update`` and explained in the commit.
 
