@@ -54,7 +54,7 @@ def test_golden_module_is_current():
         "tests/generated/losses.py is stale: run LOSSMATH_UPDATE_GOLDEN=1 python -m pytest "
         "tests/test_codegen.py -k golden (or the command in its header)"
     )
-    assert text.splitlines()[1] == f"#   {GOLDEN_COMMAND}"
+    assert text.splitlines()[2] == f"#   {GOLDEN_COMMAND}"
 
 
 def test_golden_module_defines_every_function_with_catalog_defaults():
@@ -156,7 +156,7 @@ def test_param_overrides_change_defaults_only(tmp_path):
     assert m.huber_grad(5.0) == 1.345
     src = Path(m.__file__).read_text()
     assert "beta=0.1111111111111111" in src and "(= 1/9)" in " ".join(src.split())
-    assert "--param smooth_l1.beta=1/9" in src.splitlines()[1]
+    assert "--param smooth_l1.beta=1/9" in src.splitlines()[2]
 
 
 # -- dtypes, shapes, scalars, out= ------------------------------------------------------------

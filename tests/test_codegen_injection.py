@@ -104,7 +104,7 @@ def test_codegen_accepts_an_inline_expression(tmp_path, capsys):
     argv = ["codegen", "--expr", "x**2 if x < 1 else 2*x - 1", "--name", "mine", "-o", str(out)]
     assert main(argv) == 0
     text = out.read_text()
-    assert "--expr 'x**2 if x < 1 else 2*x - 1' --name mine" in text.splitlines()[1]
+    assert "--expr 'x**2 if x < 1 else 2*x - 1' --name mine" in text.splitlines()[2]
     ns: dict = {}
     exec(compile(text, str(out), "exec"), ns)  # our own generated module, not user text
     assert ns["mine_grad"](3.0) == 2.0 and ns["mine"](0.5) == 0.25

@@ -394,7 +394,7 @@ def test_output_is_deterministic_and_ruff_clean(tmp_path):
                          capture_output=True, text=True, check=False)
     assert out.returncode == 0, out.stdout
     assert "def huber_value_and_grad(x, *, delta=1.0, out=None, threads=1):" in text
-    assert text.splitlines()[1] == (
+    assert text.splitlines()[2] == (
         "#   lossmath codegen smooth_l1 huber balanced_l1 cauchy --target numba"
     )
 

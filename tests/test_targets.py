@@ -51,7 +51,7 @@ def test_compile_in_memory_with_parameters():
 def test_cli_writes_checks_and_diffs_each_target(tmp_path, capsys, target):
     out = tmp_path / "losses.py"
     assert main(["codegen", "huber", "--target", target, "-o", str(out)]) == 0
-    assert f"--target {target}" in out.read_text().splitlines()[1]
+    assert f"--target {target}" in out.read_text().splitlines()[2]
     assert main(["codegen", "huber", "--target", target, "-o", str(out), "--check"]) == 0
     out.write_text(out.read_text() + "# edited\n")
     capsys.readouterr()

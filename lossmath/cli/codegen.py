@@ -26,6 +26,7 @@ from lossmath import catalog
 from lossmath.cli import main as cli
 from lossmath.core.loss import Loss
 from lossmath.emit import targets
+from lossmath.io.escape import python_bytes
 from lossmath.io.outputs import check_target, display_path, stale, unified_diff, write_files
 
 __all__ = ["register", "parse_param_items"]
@@ -128,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
     generate = targets.get(args.target).generator()
     text = generate(losses, params=params, command=_command(args, header=True))
     if not args.output:
-        sys.stdout.write(text)
+        cli.write_stdout_bytes(python_bytes(text))  # the checked bytes, whatever the locale
         return cli.EXIT_OK
     if args.check:
         if stale({args.output: text}).changed:

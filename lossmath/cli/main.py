@@ -121,6 +121,19 @@ def report_outcome(outcome) -> None:
         print(f"created directory {d}")
 
 
+def write_stdout_bytes(data: bytes) -> None:
+    """Write ``data`` to stdout as is (a generated module: its checked bytes, not re-encoded
+    for the locale, nor escaped for a terminal: it holds no unsafe character)."""
+    out = getattr(sys.stdout, "raw", sys.stdout)  # under main's EscapingStream
+    out.flush()
+    buffer = getattr(out, "buffer", None)
+    if buffer is None:
+        out.write(data.decode("utf-8"))
+    else:
+        buffer.write(data)
+        buffer.flush()
+
+
 def loss_from_args(args: argparse.Namespace) -> Loss:
     return load_loss(args.name, args.param, expr=args.expr, solve=args.solve)
 
