@@ -448,9 +448,10 @@ def test_stable_rewrites():
     [
         ("my-loss", "cannot be a Python function"),
         ("lambda", "cannot be a Python function"),
-        ("_private", "cannot be a Python function"),
-        ("abs", "is reserved in the generated code"),
-        ("np", "is reserved in the generated code"),
+        ("_private", "starts with '_'"),
+        ("abs", "is a Python builtin"),
+        ("np", "is a module the generated code imports"),
+        ("ｈｕｂｅｒ", "not in Unicode normal form NFKC"),
     ],
 )
 def test_loss_names_must_be_identifiers(name, message):
@@ -460,7 +461,7 @@ def test_loss_names_must_be_identifiers(name, message):
 
 def test_parameter_names_must_be_usable_as_arguments():
     out = Param("out", default=1)
-    with pytest.raises(LossError, match="parameter 'out' is reserved"):
+    with pytest.raises(LossError, match="parameter 'out' is an argument of the generated"):
         generate([Loss("scaled", out.symbol * x**2, params=(out,))])
 
 

@@ -281,8 +281,8 @@ def test_a_fast_loop_counts_what_it_cannot_finish_and_agrees_where_it_can(nb):
     """pseudo-Huber's fast loop leaves out hypot's overflow path (so it vectorises): at 1e300
     a*a overflows and it counts 1; elsewhere it is the full loop, bit for bit."""
     xs = np.random.default_rng(3).normal(0, 3, 1000)
-    for fast, full in ((nb.__pseudo_huber_fast, nb.__pseudo_huber),
-                       (nb.__pseudo_huber_grad_fast, nb.__pseudo_huber_grad)):
+    for fast, full in ((nb._lm_fast_pseudo_huber, nb._lm_loop_pseudo_huber),
+                       (nb._lm_fast_pseudo_huber_grad, nb._lm_loop_pseudo_huber_grad)):
         a, b = np.empty_like(xs), np.empty_like(xs)
         assert fast(xs, a, 1.0) == 0 and full(xs, b, 1.0) is None and _bits(a, b)
         big = np.array([1.0, 1e300, -1e300])
@@ -399,13 +399,23 @@ def test_output_is_deterministic_and_ruff_clean(tmp_path):
     )
 
 
-@pytest.mark.parametrize("name", ["threads", "numba", "run", "param", "loop"])
-def test_names_the_module_uses_are_refused(name):
-    with pytest.raises(LossError, match="reserved in the generated code"):
+@pytest.mark.parametrize("name, why", [("threads", "an argument of the generated functions"),
+                                       ("numba", "a module the generated code imports")])
+def test_names_of_the_module_interface_are_refused(name, why):
+    with pytest.raises(LossError, match=why):
         generate([Loss(name, x**2)])
     p = Param(name, default=1)
-    with pytest.raises(LossError, match="reserved in the generated code"):
+    with pytest.raises(LossError, match=why):
         generate([Loss("scaled", p.symbol * x**2, params=(p,))])
+
+
+@pytest.mark.parametrize("name", ["run", "param", "loop", "x_fast"])
+def test_names_of_runtime_helpers_are_free_for_losses(name):
+    """The runtime's helpers are _run, _param, _loop; the loops of a loss NAME are
+    _lm_loop_NAME and _lm_fast_NAME: a loss may be called run or x_fast (once the fast-loop
+    test was name.endswith("_fast"))."""
+    text = generate([Loss(name, x**2)])
+    assert f"def {name}(x, *, out=None, threads=1):" in text
 
 
 # -- the command -------------------------------------------------------------------------------

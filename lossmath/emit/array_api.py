@@ -19,11 +19,17 @@ from collections.abc import Mapping, Sequence
 from lossmath.core.loss import Loss
 from lossmath.emit import array_modules as M
 from lossmath.emit.arrays import Namespace
+from lossmath.emit.names import local, private
 from lossmath.emit.plan import Spec, function_names
 
 __all__ = ["NAMESPACE", "generate"]
 
 NAMESPACE = Namespace("the array API", "xp.", takes_xp=True)
+
+#: The modules the generated module imports and its functions' public arguments (``xp``: of
+#: the kernels): loss and parameter names may not take them (:mod:`lossmath.emit.names`).
+MODULES = ("annotations", "array_namespace", "math", "numbers", "struct", "sys")
+ARGUMENTS = ("x", "xp")
 
 _RUNTIME = '''
 
@@ -96,16 +102,17 @@ def _public(spec: Spec, fs) -> list[str]:
         doc = M.function_doc(spec, n, fs, args, returns)
         out += ["", "", f"def {fname}({sig}):"] + M.docstring(doc, "    ")
         out += ["    " + t for t in M.checks(spec, fname)]
-        out.append(f'    xp, x, dtype = _input("{fname}", x)')
+        dtype, value = local("dtype"), local("value")
+        out.append(f'    xp, x, {dtype} = _input("{fname}", x)')
         pargs = "".join(f", {p}" for p in M.param_names(spec))
         if pargs:
             out.append(f'    ({", ".join(M.param_names(spec))},) = _fit("{fname}", _p, '
                        "_double(xp, x))")
         if n is None:
-            out += [f"    value = _out(xp, _{name}_k0(xp, x{pargs}), dtype)",
-                    f"    return value, _out(xp, _{name}_k1(xp, x{pargs}), dtype)"]
+            out += [f"    {value} = _out(xp, {private('k0', name)}(xp, x{pargs}), {dtype})",
+                    f"    return {value}, _out(xp, {private('k1', name)}(xp, x{pargs}), {dtype})"]
         else:
-            out.append(f"    return _out(xp, _{name}_k{n}(xp, x{pargs}), dtype)")
+            out.append(f"    return _out(xp, {private(f'k{n}', name)}(xp, x{pargs}), {dtype})")
     return out
 
 
@@ -152,7 +159,7 @@ def generate(
     """The text of one array-API module (see the module docstring); the same inputs give the
     same text, byte for byte. Raises :class:`~lossmath.core.loss.LossError` as
     :func:`lossmath.emit.numpy.generate` does."""
-    specs = M.resolve(losses, params)
+    specs = M.resolve(losses, params, arguments=ARGUMENTS, modules=MODULES)
     command = command or M.command_text("array-api", [s.name for s in specs], params)
     code: list[str] = []
     for spec in specs:
@@ -162,6 +169,6 @@ def generate(
         specs, command=command, doc_head=_module_doc(specs),
         imports=["import math", "import numbers", "import struct", "import sys", "",
                  "from array_api_compat import array_namespace"],
-        runtime=_RUNTIME, ns=NAMESPACE,
+        runtime=_RUNTIME, ns=NAMESPACE, modules=MODULES,
         public=[f for s in specs for f in function_names(s.name)], code=code,
     )

@@ -20,11 +20,17 @@ from collections.abc import Mapping, Sequence
 from lossmath.core.loss import Loss
 from lossmath.emit import array_modules as M
 from lossmath.emit.arrays import Namespace
+from lossmath.emit.names import local, private
 from lossmath.emit.plan import Spec
 
 __all__ = ["NAMESPACE", "generate"]
 
 NAMESPACE = Namespace("jax", "jnp.")
+
+#: The modules the generated module imports and its functions' public arguments: loss and
+#: parameter names may not take them (:mod:`lossmath.emit.names`).
+MODULES = ("annotations", "functools", "jax", "jnp", "math", "numbers", "struct")
+ARGUMENTS = ("x", "predictions", "targets")
 
 _RUNTIME = '''
 
@@ -80,18 +86,21 @@ def _jvp_functions(spec: Spec, has3: bool) -> list[str]:
     out = []
     for n in range(3):
         what = ("value", "gradient", "second derivative")[n]
-        nxt = f"_{name}_f{n + 1}(x{pargs})" if n < 2 else (
-            f"_{name}_k3(x{pargs})" if has3 else None)
-        jsig = ", ".join([*params, "primals", "tangents"])
-        out += ["", "", deco, f"def _{name}_f{n}(x{pargs}):",
+        # The rule's own names are private (a parameter may be called t or primals).
+        x, t, primals, tangents = map(local, ("x", "t", "primals", "tangents"))
+        f, k = private(f"f{n}", name), private(f"k{n}", name)
+        nxt = f"{private(f'f{n + 1}', name)}({x}{pargs})" if n < 2 else (
+            f"{private('k3', name)}({x}{pargs})" if has3 else None)
+        jsig = ", ".join([*params, primals, tangents])
+        out += ["", "", deco, f"def {f}(x{pargs}):",
                 f'    """{name}: the {what}; its jvp is the generated next derivative."""',
-                f"    return _{name}_k{n}(x{pargs})", "", "",
-                f"@_{name}_f{n}.defjvp", f"def _{name}_f{n}_jvp({jsig}):",
-                "    (x,), (t,) = primals, tangents"]
+                f"    return {k}(x{pargs})", "", "",
+                f"@{f}.defjvp", f"def {private(f'jvp{n}', name)}({jsig}):",
+                f"    ({x},), ({t},) = {primals}, {tangents}"]
         if nxt is None:
             out.append(f'    _missing("{name}_hess")')
         else:
-            out.append(f"    return _{name}_f{n}(x{pargs}), {nxt} * t")
+            out.append(f"    return {f}({x}{pargs}), {nxt} * {t}")
     return out
 
 
@@ -118,11 +127,11 @@ def _public(spec: Spec, fs) -> list[str]:
         sig = ", ".join([*head, *(["*", *kw] if kw else [])])
         out += ["", "", f"def {fname}({sig}):"] + M.docstring(doc, "    ")
         out += ["    " + t for t in M.checks(spec, fname)]
-        out.append(f"    x, dtype = {call.format(f=fname)}")
+        out.append(f"    x, {local('dtype')} = {call.format(f=fname)}")
         if params:
             out.append(f'    ({", ".join(params)},) = _fit("{fname}", _p, _double(x))')
         pargs = "".join(f", {p}" for p in params)
-        out.append(f"    return _{name}_f{n}(x{pargs}).astype(dtype)")
+        out.append(f"    return {private(f'f{n}', name)}(x{pargs}).astype({local('dtype')})")
     return out
 
 
@@ -165,7 +174,7 @@ def generate(
     """The text of one JAX module (see the module docstring); the same inputs give the same
     text, byte for byte. Raises :class:`~lossmath.core.loss.LossError` as
     :func:`lossmath.emit.numpy.generate` does."""
-    specs = M.resolve(losses, params)
+    specs = M.resolve(losses, params, arguments=ARGUMENTS, modules=MODULES)
     command = command or M.command_text("jax", [s.name for s in specs], params)
     code: list[str] = []
     public: list[str] = []
@@ -177,5 +186,5 @@ def generate(
         specs, command=command, doc_head=_module_doc(specs),
         imports=["import functools", "import math", "import numbers", "import struct", "",
                  "import jax", "import jax.numpy as jnp"],
-        runtime=_RUNTIME, ns=NAMESPACE, public=public, code=code,
+        runtime=_RUNTIME, ns=NAMESPACE, public=public, modules=MODULES, code=code,
     )

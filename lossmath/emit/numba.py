@@ -38,7 +38,6 @@ every process.
 
 from __future__ import annotations
 
-import ast
 import re
 from collections.abc import Mapping, Sequence
 
@@ -46,10 +45,11 @@ import sympy as sp
 from sympy.codegen.cfunctions import hypot
 
 from lossmath.base.symbols import x
-from lossmath.core.loss import Loss, LossError
+from lossmath.core.loss import Loss
 from lossmath.emit import docs
 from lossmath.emit import numpy as numpy_printer
 from lossmath.emit.forms import Clip, Form, HuberLike, Masked, Run, Single, Steps
+from lossmath.emit.names import check_module, private
 from lossmath.emit.numba_primitives import has_fast, helper_name, helper_source
 from lossmath.emit.numpy import (
     _ACC,
@@ -495,13 +495,11 @@ def _body(form: Form, loop: _Loop, lines: list[str]) -> str:
 
 # -- the generated functions ------------------------------------------------------------------
 
-#: Names at module level or in the loops; loss and parameter names may not take them (nor
-#: NAME where _NAME is a runtime helper).
-_RESERVED = numpy_printer._RESERVED | {
-    "numba", "os", "concurrent", "threads", "param", "fits", "outputs", "run", "finite_in",
-    "jit", "loop", "POOLS", "CACHE", "MIN_CHUNK", "ERRSTATE", "DOMAINS",
-}
-_check_name = identifier_check(_RESERVED, numpy_printer._RESERVED_RE)
+#: The numpy target's modules, arguments and locals, and the numba module's own (the
+#: runtime's helpers start with ``_``, the loops' names are ``_lm_loop_NAME``...).
+_MODULES = numpy_printer._MODULES | {"numba", "os", "concurrent", "sys"}
+_RESERVED = numpy_printer._RESERVED | {"threads"}
+_check_name = identifier_check(_RESERVED, numpy_printer._RESERVED_RE, _MODULES)
 
 
 def _loop_code(spec: Spec, n: int | None, forms) -> tuple[list[str], list[str]]:
@@ -516,19 +514,19 @@ def _loop_code(spec: Spec, n: int | None, forms) -> tuple[list[str], list[str]]:
     pnames = [p.name for p in spec.loss.params]
     cnames = [name for name, _, _ in consts.defs]
     outs = ["_value", "_grad"] if n is None else ["_out"]
-    code = _loop_def(f"__{public}", spec, public, outs, cnames + pnames, full)
+    code = _loop_def(private("loop", public), spec, public, outs, cnames + pnames, full)
     arrays = "(x, value, grad)" if n is None else "(x, out)"
     values = [*cnames, *pnames]
     tup = f"({values[0]},)" if len(values) == 1 else f"({', '.join(values)})"
     kargs = ", ".join(["x", *(["value", "grad"] if n is None else ["out"]), *pnames])
-    kernel = [f"def _{public}({kargs}, threads=1):"]
+    kernel = [f"def {private('kern', public)}({kargs}, threads=1):"]
     kernel.append(f'    """{public} on 1-d arrays of the working dtype."""')
     kernel += [f"    {c}" for c in consts.prologue(spec.name)]
-    loops = [f"__{public}"]
+    loops = [private("loop", public)]
     if fast[1] != full[1]:  # a rare path: the fast loop first, the full one if it was needed
-        code = _loop_def(f"__{public}_fast", spec, public, outs, cnames + pnames, fast) + [
+        code = _loop_def(private("fast", public), spec, public, outs, cnames + pnames, fast) + [
             "", ""] + code
-        loops.insert(0, f"__{public}_fast")
+        loops.insert(0, private("fast", public))
     for i, name in enumerate(loops):
         head = "if " if i == 0 and len(loops) > 1 else ""
         call = f'{head}_loop("{public}", {name}, threads, {arrays}, {tup})'
@@ -566,7 +564,7 @@ def _loop_body(spec: Spec, n: int | None, forms, loop: _Loop):
 
 def _loop_def(name: str, spec: Spec, public: str, outs, args, body) -> list[str]:
     narrow, lines, results = body
-    fast = name.endswith("_fast")
+    fast = name == private("fast", public)
     code = ["@_jit", f"def {name}({', '.join(['_x', *outs, *args])}):"]
     what = ", the rare paths counted, not taken" if fast else ""
     code.append(f'    """{public}: one pass over x{what}."""')
@@ -622,7 +620,8 @@ def _function_code(spec: Spec, n: int | None, forms) -> list[str]:
         lines.append(f'    {p.name} = _param("{fname}", "{p.name}", {p.name}, "{p.assume}")')
         checks.append(f'("{p.name}", {p.name}, "{p.assume}")')
     lines.append(f'    threads = _threads("{fname}", threads)')
-    lines.append(f"    kernel = lambda *a: _{fname}(*a, threads=threads)  # noqa: E731")
+    kname = private("kern", fname)
+    lines.append(f"    kernel = lambda *a: {kname}(*a, threads=threads)  # noqa: E731")
     nout = 2 if n is None else 1
     call = f'    return _run(kernel, "{fname}", x, out, {nout}'
     if not checks:
@@ -730,17 +729,7 @@ def generate(
     text = "\n".join(docs.noqa(out)).rstrip("\n") + "\n"
     text = re.sub(r"\n{3,}(?=\S)", "\n\n\n", text)
     escape.check_python(text, docs.text_fields([s.loss for s in specs]), what="module")
-    _unique_definitions(text)
+    check_module(text, public, _MODULES)
     return text
 
 
-def _unique_definitions(text: str) -> None:
-    """Two losses whose generated names meet (``a``'s fast loop ``__a_fast`` and the loop of
-    a loss called ``a_fast``) would shadow each other: refused."""
-    seen: set[str] = set()
-    for node in ast.parse(text).body:
-        if isinstance(node, ast.FunctionDef):
-            if node.name in seen:
-                raise LossError(f"the generated function {node.name} would be defined twice "
-                                "(two losses whose names meet, as a and a_fast); rename one")
-            seen.add(node.name)

@@ -52,6 +52,7 @@ from lossmath.base.symbols import x
 from lossmath.core.loss import Loss
 from lossmath.emit import docs
 from lossmath.emit.forms import Clip, Form, HuberLike, Masked, Run, Single, Steps
+from lossmath.emit.names import check_module, private
 from lossmath.emit.numpy_primitives import helper_name, helper_source
 from lossmath.emit.numpy_runtime import FINITE_IN, RUNTIME
 from lossmath.emit.plan import (
@@ -901,19 +902,18 @@ def _body(form: Form, dest: str, consts: _Constants, body: _Body) -> None:
 
 
 
-#: Names the generated module uses at module level or inside functions; losses and
-#: parameters may not take them.
+#: The modules the generated module imports, and the arguments and locals of its functions
+#: besides the user's parameters (:mod:`lossmath.emit.names`): loss and parameter names may
+#: not take them. Every other identifier it introduces starts with ``_``.
+_MODULES = {"np", "math", "numbers", "annotations"}
 _RESERVED = {
-    "np", "math", "numbers", "annotations", "x", "out", "xb", "xs", "ob", "vb", "gb", "value",
-    "grad", "kernel", "func", "params", "ra", "rv", "rk", "xr",
+    "x", "out", "xb", "xs", "ob", "vb", "gb", "value", "grad", "kernel", "func", "params",
+    "ra", "rv", "rk", "xr",
 }
-# NAME where the module defines _NAME (a runtime helper: a loss called "run" would make its
-# kernel _run replace the runtime's _run), read off the runtime's source so the two agree.
-_RESERVED |= set(re.findall(r"^(?:def )?_([A-Za-z]\w*)\b", RUNTIME + FINITE_IN, re.M))
-_RESERVED_RE = re.compile(r"^[ctsm]\d+$")
+_RESERVED_RE = re.compile(r"^[ctsm]\d+$")  # the kernels' temporaries
 
 
-_check_name = identifier_check(_RESERVED, _RESERVED_RE)
+_check_name = identifier_check(_RESERVED, _RESERVED_RE, _MODULES)
 
 
 
@@ -1012,7 +1012,7 @@ def _function_code(spec: Spec, n: int | None, forms, kernel: str) -> list[str]:
 def _kernel_code(spec: Spec, n: int | None, forms) -> tuple[str, list[str]]:
     """The block loop of one function: ``_NAME[_grad|_hess|_value_and_grad](x, out..., p)``."""
     names = function_names(spec.name)
-    kname = "_" + (names[3] if n is None else names[n])
+    kname = private("kern", names[3] if n is None else names[n])
     params = [p.symbol for p in spec.loss.params]
     consts = _Constants(params)
     body = _Body()
@@ -1200,6 +1200,7 @@ def generate(
     text = re.sub(r"\n{3,}(?=\S)", "\n\n\n", text)
     # The last line of defence: a module that does not compile is never handed out.
     escape.check_python(text, docs.text_fields([s.loss for s in specs]), what="module")
+    check_module(text, public, _MODULES)
     return text
 
 

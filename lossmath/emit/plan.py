@@ -13,11 +13,9 @@ its own calling conventions. The docstrings every target shares are in
 
 from __future__ import annotations
 
-import builtins
-import keyword
 import re
 import weakref
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import sympy as sp
@@ -35,6 +33,7 @@ from lossmath.emit.forms import (
     recognise,
     regions,
 )
+from lossmath.emit.names import check_distinct, check_user_name
 from lossmath.numerics.regimes import Plan, single
 from lossmath.numerics.rewrite import plan_pieces
 
@@ -88,19 +87,19 @@ def function_names(name: str) -> tuple[str, str, str, str]:
     return (name, f"{name}_grad", f"{name}_hess", f"{name}_value_and_grad")
 
 
-def identifier_check(reserved: set[str], pattern: re.Pattern[str]) -> Callable[[str, str], None]:
-    """A ``check_name`` for :func:`make_spec`: the text must be a Python identifier that is
-    not a keyword, a builtin, private (``_x``), one of ``reserved`` or matched by ``pattern``
-    (the generated code's own names)."""
+def identifier_check(
+    arguments: Iterable[str], pattern: re.Pattern[str] | None = None, modules: Iterable[str] = ()
+) -> Callable[[str, str], None]:
+    """A ``check_name`` for :func:`make_spec`: the rules of
+    :func:`lossmath.emit.names.check_user_name` for a target whose public arguments (and
+    locals not yet in lossmath's ``_`` space) are ``arguments``, whose imported modules are
+    ``modules``, and whose kernel temporaries match ``pattern``."""
+    arguments, modules = frozenset(arguments), frozenset(modules)
 
     def check(text: str, what: str) -> None:
-        if not text.isidentifier() or keyword.iskeyword(text) or text.startswith("_"):
-            raise LossError(
-                f"{what} {text!r} cannot be a Python function or argument name "
-                "(use letters, digits and underscores, not starting with a digit or '_')"
-            )
-        if text in reserved or pattern.match(text) or hasattr(builtins, text):
-            raise LossError(f"{what} {text!r} is reserved in the generated code; rename it")
+        check_user_name(text, what, arguments=arguments, modules=modules)
+        if pattern is not None and pattern.match(text):
+            raise LossError(f"{what} {text!r} is a temporary of the generated code; rename it")
 
     return check
 
@@ -147,6 +146,10 @@ def resolve_losses(
     resolved = [resolve(item) for item in losses]
     if not resolved:
         raise LossError("no losses to generate")
+    check_distinct([(loss.name, f"the loss {loss.name!r}") for loss in resolved])
+    for loss in resolved:
+        check_distinct([(p.name, f"the parameter {p.name!r} of {loss.name}")
+                        for p in loss.params])
     seen: dict[str, str] = {}
     for loss in resolved:
         if loss.name in seen:

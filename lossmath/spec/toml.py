@@ -214,6 +214,8 @@ def loss_from_toml(data: dict[str, Any], source: str = "spec") -> Loss:
     if not isinstance(refs, list):
         raise SpecError(f"{source}: references must be an array of tables")
     aliases = data.get("aliases", [])
+    if not isinstance(aliases, list):  # a string would iterate into one alias per letter
+        raise SpecError(f'{source}: aliases must be a list of names, e.g. aliases = ["l1_smooth"]')
     return Loss(
         name=name,
         expr=expr,
