@@ -266,10 +266,10 @@ def l2(x, *, out=None):
     ndarray or numpy scalar
         Of x's shape and float dtype; a numpy scalar for scalar input.
     """
-    return _run(_l2, "l2", x, out, 1)
+    return _run(_lm_kern_l2, "l2", x, out, 1)
 
 
-def _l2(x, out):
+def _lm_kern_l2(x, out):
     """l2 on 1-d arrays of the working dtype."""
     # x**2
     np.square(x, out=out)
@@ -303,10 +303,10 @@ def l2_grad(x, *, out=None):
     ndarray or numpy scalar
         Of x's shape and float dtype; a numpy scalar for scalar input.
     """
-    return _run(_l2_grad, "l2_grad", x, out, 1)
+    return _run(_lm_kern_l2_grad, "l2_grad", x, out, 1)
 
 
-def _l2_grad(x, out):
+def _lm_kern_l2_grad(x, out):
     """l2_grad on 1-d arrays of the working dtype."""
     # 2*x
     np.multiply(x, 2.0, out=out)
@@ -340,10 +340,10 @@ def l2_hess(x, *, out=None):
     ndarray or numpy scalar
         Of x's shape and float dtype; a numpy scalar for scalar input.
     """
-    return _run(_l2_hess, "l2_hess", x, out, 1)
+    return _run(_lm_kern_l2_hess, "l2_hess", x, out, 1)
 
 
-def _l2_hess(x, out):
+def _lm_kern_l2_hess(x, out):
     """l2_hess on 1-d arrays of the working dtype."""
     for xb, ob, m0 in _blocks(x, (out,), bools=1):
         # 2 where x
@@ -381,10 +381,10 @@ def l2_value_and_grad(x, *, out=None):
     value, grad : ndarray or numpy scalar
         Of x's shape and float dtype; numpy scalars for scalar input.
     """
-    return _run(_l2_value_and_grad, "l2_value_and_grad", x, out, 2)
+    return _run(_lm_kern_l2_value_and_grad, "l2_value_and_grad", x, out, 2)
 
 
-def _l2_value_and_grad(x, value, grad):
+def _lm_kern_l2_value_and_grad(x, value, grad):
     """l2_value_and_grad on 1-d arrays of the working dtype."""
     for xb, vb, gb in _blocks(x, (value, grad)):
         # value: x**2
@@ -423,10 +423,10 @@ def l1(x, *, out=None):
     ndarray or numpy scalar
         Of x's shape and float dtype; a numpy scalar for scalar input.
     """
-    return _run(_l1, "l1", x, out, 1)
+    return _run(_lm_kern_l1, "l1", x, out, 1)
 
 
-def _l1(x, out):
+def _lm_kern_l1(x, out):
     """l1 on 1-d arrays of the working dtype."""
     # Abs(x)
     np.abs(x, out=out)
@@ -459,10 +459,10 @@ def l1_grad(x, *, out=None):
     ndarray or numpy scalar
         Of x's shape and float dtype; a numpy scalar for scalar input.
     """
-    return _run(_l1_grad, "l1_grad", x, out, 1)
+    return _run(_lm_kern_l1_grad, "l1_grad", x, out, 1)
 
 
-def _l1_grad(x, out):
+def _lm_kern_l1_grad(x, out):
     """l1_grad on 1-d arrays of the working dtype."""
     # sign(x)
     np.sign(x, out=out)
@@ -495,10 +495,10 @@ def l1_hess(x, *, out=None):
     ndarray or numpy scalar
         Of x's shape and float dtype; a numpy scalar for scalar input.
     """
-    return _run(_l1_hess, "l1_hess", x, out, 1)
+    return _run(_lm_kern_l1_hess, "l1_hess", x, out, 1)
 
 
-def _l1_hess(x, out):
+def _lm_kern_l1_hess(x, out):
     """l1_hess on 1-d arrays of the working dtype."""
     for xb, ob, m0 in _blocks(x, (out,), bools=1):
         ob.fill(0.0)
@@ -535,10 +535,10 @@ def l1_value_and_grad(x, *, out=None):
     value, grad : ndarray or numpy scalar
         Of x's shape and float dtype; numpy scalars for scalar input.
     """
-    return _run(_l1_value_and_grad, "l1_value_and_grad", x, out, 2)
+    return _run(_lm_kern_l1_value_and_grad, "l1_value_and_grad", x, out, 2)
 
 
-def _l1_value_and_grad(x, value, grad):
+def _lm_kern_l1_value_and_grad(x, value, grad):
     """l1_value_and_grad on 1-d arrays of the working dtype."""
     for xb, vb, gb in _blocks(x, (value, grad)):
         # value: Abs(x)
@@ -585,10 +585,10 @@ def smooth_l1(x, *, beta=1.0, out=None):
         Of x's shape and float dtype; a numpy scalar for scalar input.
     """
     beta = _param("smooth_l1", "beta", beta, "positive")
-    return _run(_smooth_l1, "smooth_l1", x, out, 1, (("beta", beta, "positive"),))
+    return _run(_lm_kern_smooth_l1, "smooth_l1", x, out, 1, (("beta", beta, "positive"),))
 
 
-def _smooth_l1(x, out, beta):
+def _lm_kern_smooth_l1(x, out, beta):
     """smooth_l1 on 1-d arrays of the working dtype."""
     c0 = -0.5 * beta  # -beta/2
     for xb, ob, t0 in _blocks(x, (out,), floats=1):
@@ -638,10 +638,10 @@ def smooth_l1_grad(x, *, beta=1.0, out=None):
         Of x's shape and float dtype; a numpy scalar for scalar input.
     """
     beta = _param("smooth_l1_grad", "beta", beta, "positive")
-    return _run(_smooth_l1_grad, "smooth_l1_grad", x, out, 1, (("beta", beta, "positive"),))
+    return _run(_lm_kern_smooth_l1_grad, "smooth_l1_grad", x, out, 1, (("beta", beta, "positive"),))
 
 
-def _smooth_l1_grad(x, out, beta):
+def _lm_kern_smooth_l1_grad(x, out, beta):
     """smooth_l1_grad on 1-d arrays of the working dtype."""
     # clip(x/beta, -1, 1)
     if beta == 1.0:  # a single pass: no need for blocks
@@ -685,10 +685,10 @@ def smooth_l1_hess(x, *, beta=1.0, out=None):
         Of x's shape and float dtype; a numpy scalar for scalar input.
     """
     beta = _param("smooth_l1_hess", "beta", beta, "positive")
-    return _run(_smooth_l1_hess, "smooth_l1_hess", x, out, 1, (("beta", beta, "positive"),))
+    return _run(_lm_kern_smooth_l1_hess, "smooth_l1_hess", x, out, 1, (("beta", beta, "positive"),))
 
 
-def _smooth_l1_hess(x, out, beta):
+def _lm_kern_smooth_l1_hess(x, out, beta):
     """smooth_l1_hess on 1-d arrays of the working dtype."""
     c0 = 1.0 / beta  # 1/beta
     for xb, ob, m0, m1 in _blocks(x, (out,), bools=2):
@@ -739,12 +739,12 @@ def smooth_l1_value_and_grad(x, *, beta=1.0, out=None):
         Of x's shape and float dtype; numpy scalars for scalar input.
     """
     beta = _param("smooth_l1_value_and_grad", "beta", beta, "positive")
-    return _run(_smooth_l1_value_and_grad, "smooth_l1_value_and_grad", x, out, 2, (
+    return _run(_lm_kern_smooth_l1_value_and_grad, "smooth_l1_value_and_grad", x, out, 2, (
         ("beta", beta, "positive"),
     ))
 
 
-def _smooth_l1_value_and_grad(x, value, grad, beta):
+def _lm_kern_smooth_l1_value_and_grad(x, value, grad, beta):
     """smooth_l1_value_and_grad on 1-d arrays of the working dtype."""
     c0 = -0.5 * beta  # -beta/2
     for xb, vb, gb in _blocks(x, (value, grad)):
@@ -799,10 +799,10 @@ def huber(x, *, delta=1.0, out=None):
         Of x's shape and float dtype; a numpy scalar for scalar input.
     """
     delta = _param("huber", "delta", delta, "positive")
-    return _run(_huber, "huber", x, out, 1, (("delta", delta, "positive"),))
+    return _run(_lm_kern_huber, "huber", x, out, 1, (("delta", delta, "positive"),))
 
 
-def _huber(x, out, delta):
+def _lm_kern_huber(x, out, delta):
     """huber on 1-d arrays of the working dtype."""
     for xb, ob, t0 in _blocks(x, (out,), floats=1):
         # clip(x, -delta, delta)
@@ -849,10 +849,10 @@ def huber_grad(x, *, delta=1.0, out=None):
         Of x's shape and float dtype; a numpy scalar for scalar input.
     """
     delta = _param("huber_grad", "delta", delta, "positive")
-    return _run(_huber_grad, "huber_grad", x, out, 1, (("delta", delta, "positive"),))
+    return _run(_lm_kern_huber_grad, "huber_grad", x, out, 1, (("delta", delta, "positive"),))
 
 
-def _huber_grad(x, out, delta):
+def _lm_kern_huber_grad(x, out, delta):
     """huber_grad on 1-d arrays of the working dtype."""
     # clip(x, -delta, delta)
     np.clip(x, -delta, delta, out=out)
@@ -893,10 +893,10 @@ def huber_hess(x, *, delta=1.0, out=None):
         Of x's shape and float dtype; a numpy scalar for scalar input.
     """
     delta = _param("huber_hess", "delta", delta, "positive")
-    return _run(_huber_hess, "huber_hess", x, out, 1, (("delta", delta, "positive"),))
+    return _run(_lm_kern_huber_hess, "huber_hess", x, out, 1, (("delta", delta, "positive"),))
 
 
-def _huber_hess(x, out, delta):
+def _lm_kern_huber_hess(x, out, delta):
     """huber_hess on 1-d arrays of the working dtype."""
     for xb, ob, m0, m1 in _blocks(x, (out,), bools=2):
         # 1 where -delta <= x <= delta
@@ -948,12 +948,12 @@ def huber_value_and_grad(x, *, delta=1.0, out=None):
         Of x's shape and float dtype; numpy scalars for scalar input.
     """
     delta = _param("huber_value_and_grad", "delta", delta, "positive")
-    return _run(_huber_value_and_grad, "huber_value_and_grad", x, out, 2, (
+    return _run(_lm_kern_huber_value_and_grad, "huber_value_and_grad", x, out, 2, (
         ("delta", delta, "positive"),
     ))
 
 
-def _huber_value_and_grad(x, value, grad, delta):
+def _lm_kern_huber_value_and_grad(x, value, grad, delta):
     """huber_value_and_grad on 1-d arrays of the working dtype."""
     for xb, vb, gb in _blocks(x, (value, grad)):
         # clip(x, -delta, delta)
