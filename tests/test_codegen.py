@@ -385,7 +385,7 @@ def test_catalog_gets_branch_free_forms():
 
 def test_generated_smooth_l1_value_and_grad_is_four_ufunc_passes():
     src = generate(["smooth_l1"])
-    body = src[src.index("def _smooth_l1_value_and_grad("):]
+    body = src[src.index("def _lm_kern_smooth_l1_value_and_grad("):]
     calls = [line.strip() for line in body.splitlines() if line.strip().startswith("np.")]
     assert calls == [
         "np.clip(xb, -1.0, 1.0, out=gb)",
@@ -447,7 +447,7 @@ def test_stable_rewrites():
     "name, message",
     [
         ("my-loss", "cannot be a Python function"),
-        ("lambda", "cannot be a Python function"),
+        ("lambda", "is a Python keyword"),
         ("_private", "starts with '_'"),
         ("abs", "is a Python builtin"),
         ("np", "is a module the generated code imports"),

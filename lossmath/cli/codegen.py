@@ -26,7 +26,7 @@ from lossmath import catalog
 from lossmath.cli import main as cli
 from lossmath.core.loss import Loss
 from lossmath.emit import targets
-from lossmath.io.escape import python_bytes
+from lossmath.io.escape import field, python_bytes
 from lossmath.io.outputs import check_target, display_path, stale, unified_diff, write_files
 
 __all__ = ["register", "parse_param_items"]
@@ -135,15 +135,17 @@ def run(args: argparse.Namespace) -> int:
         if stale({args.output: text}).changed:
             if args.diff:
                 sys.stdout.write(unified_diff(args.output, text))
-            print(f"lossmath: {args.output} is stale; regenerate with: {_command(args)}",
+            print(f"lossmath: {field(args.output)} is stale; regenerate with: "
+                  f"{field(_command(args))}",
                   file=sys.stderr)
             return cli.EXIT_FAIL
-        print(f"{args.output} is current")
+        print(f"{field(args.output)} is current")
         return cli.EXIT_OK
     outcome = write_files({args.output: text}, inputs=inputs, force=args.force,
                           parents=args.parents)
     cli.report_outcome(outcome)
-    print(f"wrote {args.output}" if outcome.changed else f"{args.output} is current")
+    out = field(args.output)  # one line: a newline in the name cannot forge a report line
+    cli.note(f"wrote {out}" if outcome.changed else f"{out} is current")
     return cli.EXIT_OK
 
 

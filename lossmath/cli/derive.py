@@ -85,7 +85,7 @@ from lossmath.docs.document import (
 )
 from lossmath.docs.loss_document import loss_document
 from lossmath.i18n.words import LANGUAGES
-from lossmath.io.escape import check_tex
+from lossmath.io.escape import check_tex, field
 from lossmath.io.outputs import display_path, read_bounded, stale, unified_diff, write_files
 from lossmath.render.plot import FORMATS as FIGURE_FORMATS
 from lossmath.render.plot import figure_files, has_fingerprint
@@ -418,7 +418,7 @@ def _check(
               + (" (PDF not checked)" if unchecked else ""))
         return EXIT_OK
     for _, p, why in stale_paths:
-        print(f"stale: {p} ({why})", file=sys.stderr)
+        print(f"stale: {field(str(p))} ({why})", file=sys.stderr)
     docs = {d for d, _, _ in stale_paths}
     tokens = [b.target for b in built if b.doc.name in docs and b.target]
     print(f"lossmath derive --check: {len(stale_paths)} file(s) out of date; regenerate "
@@ -476,14 +476,14 @@ def run(args: argparse.Namespace) -> int:
                           new_dirs=new_dirs)
     report_outcome(outcome)
     for p in outcome.changed:
-        print(f"wrote {p}")
+        print(f"wrote {field(str(p))}")
     print(f"lossmath derive: {', '.join(names)}: {len(outcome.changed)} file(s) written, "
           f"{len(outcome.unchanged)} unchanged, in {out}{os.sep}")
     # Where to look: the documents themselves (the figures are next to them).
     for b in built:
         here = [p for p in (b.md_path, b.pdf_path, b.tex_path) if p in files]
         if here:
-            print("  " + ", ".join(str(p) for p in here))
+            print("  " + ", ".join(field(str(p)) for p in here))
     if pdf_skipped:
         print(f"lossmath derive: PDF skipped: {pdf_skipped}", file=sys.stderr)
     return EXIT_OK

@@ -9,6 +9,8 @@ reaches a user: an internal error is exit 2 with a one-line message.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import json
 import math
 import os
@@ -23,6 +25,7 @@ from lossmath.base import budget
 from lossmath.base.errors import LossError, OutOfTime, Undecided
 from lossmath.catalog.resolve import require_solved, resolve  # noqa: F401 - cli.require_solved
 from lossmath.core.loss import Loss
+from lossmath.io.escape import field
 from lossmath.render.summary import class_text, report_dict, report_text
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_UNDECIDED = 0, 1, 2, 3
@@ -113,12 +116,22 @@ def add_output_options(p: argparse.ArgumentParser) -> None:
                    help="create missing parent directories of the output (each is named)")
 
 
+def note(text: str) -> None:
+    """Print a line reporting what was done (``wrote FILE``); when stdout is closed or its
+    reader has gone, the line is dropped: the work is done and the exit status says so."""
+    try:
+        print(text)
+        sys.stdout.flush()
+    except OSError:
+        _StdoutGone.gone = True
+
+
 def report_outcome(outcome) -> None:
     """Tell the user about the symlinks followed and the directories made by a write."""
-    for note in outcome.notes:
-        print(f"note: {note}")
+    for text in outcome.notes:
+        note(f"note: {field(text)}")
     for d in outcome.made_dirs:
-        print(f"created directory {d}")
+        note(f"created directory {field(str(d))}")
 
 
 def write_stdout_bytes(data: bytes) -> None:
@@ -280,18 +293,75 @@ def _limit_memory() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (want, hard))
 
 
+class _StdoutGone:
+    """The raw stream of a stdout that was closed before the run (Python sets ``sys.stdout``
+    to None): writing raises the ``OSError`` a closed descriptor gives, so a command whose
+    output is stdout fails with one line and exit 2; :func:`note` drops its lines."""
+
+    gone = False
+    encoding = "utf-8"
+
+    def write(self, s: str) -> int:
+        raise OSError(errno.EBADF, "stdout is closed")
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        raise OSError(errno.EBADF, "stdout is closed")
+
+
+class _StderrGone(_StdoutGone):
+    """The raw stream of a closed stderr: messages have nowhere to go and are dropped."""
+
+    def write(self, s: str) -> int:
+        return len(s)
+
+
+def _quiet_stdout() -> None:
+    """Point fd 1 at /dev/null so that the interpreter's final flush of a stdout whose reader
+    has gone cannot print a traceback and exit 120 (the Python docs' recipe for SIGPIPE)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.close(devnull)
+    except OSError:
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command; everything printed passes :func:`lossmath.io.escape.terminal` last."""
+    """Run the command; everything printed passes :func:`lossmath.io.escape.terminal` last.
+
+    A closed stdout, or one whose reader has gone (``| head``), never gives a traceback: a
+    command whose output was stdout exits 2 with one line on stderr; lines that only report
+    what was done (``wrote FILE``) are dropped and the exit status is the command's own."""
     from lossmath.io.escape import EscapingStream
 
     stdout, stderr = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = EscapingStream(stdout), EscapingStream(stderr)
+    _StdoutGone.gone = False
+    sys.stdout = EscapingStream(stdout if stdout is not None else _StdoutGone())
+    sys.stderr = EscapingStream(stderr if stderr is not None else _StderrGone())
+    code = EXIT_USAGE
     try:
-        return _main(argv)
+        code = _main(argv)
     finally:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        try:
+            sys.stdout.flush()
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                print(f"lossmath: error: cannot write to stdout: {exc.strerror or exc}",
+                      file=sys.stderr)
+            code = EXIT_USAGE
+            _StdoutGone.gone = True
+        with contextlib.suppress(OSError):
+            sys.stderr.flush()
         sys.stdout, sys.stderr = stdout, stderr
+        if _StdoutGone.gone and stdout is not None:
+            _quiet_stdout()
+    return code
 
 
 def _main(argv: Sequence[str] | None) -> int:
@@ -319,7 +389,10 @@ def _main(argv: Sequence[str] | None) -> int:
         print("lossmath: undecided: ran out of memory", file=sys.stderr)
         return EXIT_UNDECIDED
     except (UsageError, LossError, ValueError, OSError) as exc:
-        print(f"lossmath: error: {exc}", file=sys.stderr)
+        if isinstance(exc, OSError) and exc.errno in (errno.EPIPE, errno.EBADF):
+            _StdoutGone.gone = True  # the reader of stdout has gone, or it was closed
+            exc = f"cannot write to stdout: {exc.strerror}"  # type: ignore[assignment]
+        print(f"lossmath: error: {field(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except RecursionError:  # a last resort: the spec and parser limits should come first
         print("lossmath: error: input nested too deeply to process", file=sys.stderr)
@@ -331,7 +404,8 @@ def _main(argv: Sequence[str] | None) -> int:
               "half-written", file=sys.stderr)
         return 128 + signum
     except Exception as exc:  # a bug: still one line, never a traceback
-        print(f"lossmath: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"lossmath: internal error: {type(exc).__name__}: {field(str(exc))}",
+              file=sys.stderr)
         return EXIT_USAGE
 
 

@@ -165,7 +165,8 @@ def exact(value: object) -> sp.Expr:
 #: decimal exponents of parameter values are bounded before any number is built, so
 #: ``1e100000000`` is refused at once instead of expanding a 100-million-digit integer
 MAX_DECIMAL_EXPONENT = 400
-_NUMBER = re.compile(r"\s*[+-]?([\d_]*)(?:\.([\d_]*))?(?:[eE]([+-]?[\d_]+))?\s*")
+# ASCII digits only (re.ASCII): Fraction (and float) also read other scripts' digits ("٣").
+_NUMBER = re.compile(r"\s*[+-]?([\d_]*)(?:\.([\d_]*))?(?:[eE]([+-]?[\d_]+))?\s*", re.ASCII)
 
 
 def parse_param_value(text: str) -> sp.Rational:

@@ -32,11 +32,13 @@ same TeX gives the same bytes.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import os
 import re
 import shutil
+import signal
 import subprocess
 import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
@@ -859,15 +861,25 @@ def build_pdf(
                     parents=True)
         cmd = [exe, "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape",
                "doc.tex"]
+        # In a session of its own, so that on a timeout or a signal (SIGHUP included: the
+        # scratch directory's handler raises) the engine and anything it started are
+        # killed as a group, never left running.
+        proc = subprocess.Popen(cmd, cwd=root, env=env, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                start_new_session=True)
         try:
-            proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, timeout=timeout,
-                                  stdin=subprocess.DEVNULL, check=False)
-        except subprocess.TimeoutExpired as exc:
-            raise DocumentError(f"{engine} took longer than {timeout:g} s") from exc
+            output, _ = proc.communicate(timeout=timeout)
+        except BaseException as exc:
+            with contextlib.suppress(OSError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            if isinstance(exc, subprocess.TimeoutExpired):
+                raise DocumentError(f"{engine} took longer than {timeout:g} s") from exc
+            raise
         pdf = root / "doc.pdf"
         if proc.returncode != 0 or not pdf.exists():
             log = (root / "doc.log").read_text("utf-8", "replace") if (root / "doc.log").exists() \
-                else proc.stdout.decode("utf-8", "replace")
+                else output.decode("utf-8", "replace")
             raise DocumentError(f"{engine} failed: {_first_tex_error(log)}")
         return pdf.read_bytes()
 

@@ -13,7 +13,9 @@ its own calling conventions. The docstrings every target shares are in
 
 from __future__ import annotations
 
+import math
 import re
+import struct
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -172,16 +174,32 @@ def resolve_losses(
 
 
 def _check_float(name: str, p: Param, value: sp.Expr, given: object) -> None:
-    f = float(value)
-    ok = {
-        "positive": f > 0, "nonnegative": f >= 0, "negative": f < 0, "nonpositive": f <= 0,
-        "real": True,
-    }[p.assume]
-    if not (f == f and abs(f) != float("inf") and ok):
+    """A default must be a finite number in its domain after rounding to float64, and to
+    float32 too: float32 input computes with the parameters rounded to float32 (and JAX
+    computes in float32 by default), so a default outside its domain there would make every
+    such call fail."""
+    if value.is_infinite:
         raise LossError(
-            f"{name}: parameter {p.name} = {given} does not survive rounding to a float64 "
-            f"(it becomes {f!r})"
+            f"{name}: parameter {p.name} = {given}: a generated function takes finite "
+            "parameters; give a finite default"
         )
+    f = float(value)
+    try:
+        f32 = struct.unpack("f", struct.pack("f", f))[0]
+    except OverflowError:
+        f32 = math.copysign(math.inf, f)
+    for width, v in (("float64", f), ("float32", f32)):
+        ok = {
+            "positive": v > 0, "nonnegative": v >= 0, "negative": v < 0, "nonpositive": v <= 0,
+            "real": True,
+        }[p.assume]
+        if not (v == v and abs(v) != math.inf and ok):
+            must = "" if p.assume == "real" else f" {p.assume}"
+            raise LossError(
+                f"{name}: parameter {p.name} = {given} is not a finite{must} number in "
+                f"{width} (it rounds to {v!r}); give a default that is (pass such a value "
+                "per call, with float64 input)"
+            )
 
 
 def resolve(item: Loss | str) -> Loss:

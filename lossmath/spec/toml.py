@@ -256,7 +256,8 @@ def load_spec(path: str | Path) -> Loss:
     if len(raw) > MAX_SPEC_BYTES:
         raise SpecError(f"{p}: more than {MAX_SPEC_BYTES} bytes; the limit is {MAX_SPEC_BYTES}")
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        # A UTF-8 byte order mark (which some Windows editors write) is not TOML: skipped.
+        data = tomllib.loads(raw.decode("utf-8").removeprefix("\ufeff"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise SpecError(f"{p}: not valid TOML: {exc}") from None
     except RecursionError:
