@@ -358,21 +358,23 @@ def _parse_formats(text: str | None) -> tuple[tuple[str, ...], bool]:
     return tuple(f for f in FORMATS if f in items), True
 
 
-def _new_dirs(out: Path, parents: bool) -> set[Path]:
-    """The directories a run may create: its output directory and ``figures/`` in it, when
-    the directory holding it exists (else only with ``--parents``, so that a typo in ``-o``
-    does not make a tree of directories)."""
+def _new_dirs(out: Path, parents: bool, root: Path | None = None) -> set[Path]:
+    """The directories a run may create: the ``-o`` directory ``root``, the edition's
+    directory ``out`` in it (``root/zh`` for Chinese; ``root`` itself for English) and
+    ``figures/`` there, when the directory holding ``root`` exists (else only with
+    ``--parents``, so that a typo in ``-o`` does not make a tree of directories)."""
+    root = out if root is None else root
     probe = out.resolve()
     while not probe.exists() and probe.parent != probe:
         probe = probe.parent
     if not probe.is_dir():
         raise UsageError(f"cannot write to {out}: {probe} is not a directory")
-    if not parents and probe not in (out.resolve(), out.resolve().parent):
-        raise UsageError(f"cannot write to {out}: directory {out.resolve().parent} does not "
+    if not parents and probe not in (out.resolve(), root.resolve(), root.resolve().parent):
+        raise UsageError(f"cannot write to {out}: directory {root.resolve().parent} does not "
                          "exist (pass --parents to create it)")
     if not os.access(probe, os.W_OK | os.X_OK):
         raise UsageError(f"cannot write to {out}: {probe} is not writable")
-    return {out, out / "figures"}
+    return {root, out, out / "figures"}
 
 
 def _check(
@@ -444,7 +446,7 @@ def run(args: argparse.Namespace) -> int:
     if args.check:
         return _check(_build_all(targets, args, out, known), formats, args, explicit)
 
-    new_dirs = _new_dirs(out, args.parents)
+    new_dirs = _new_dirs(out, args.parents, Path(args.output))
     want_pdf = "pdf" in formats
     pdf_skipped = ""
     engine = tex_engine(args.lang)

@@ -108,7 +108,12 @@ class EscapingStream(io.TextIOBase):
         self.raw = raw
 
     def write(self, s: str) -> int:
-        self.raw.write(terminal(s))
+        text = terminal(s)
+        try:
+            self.raw.write(text)
+        except UnicodeEncodeError:  # a terminal that is not UTF-8: what it cannot show, escaped
+            enc = self.encoding or "ascii"
+            self.raw.write(text.encode(enc, "backslashreplace").decode(enc))
         return len(s)
 
     def flush(self) -> None:

@@ -31,6 +31,7 @@ from lossmath.render.plot import (
     PlotError,
     _source_digest,
     _style,
+    quiet_matplotlib,
     sample,
 )
 
@@ -95,6 +96,7 @@ class GridSpec:
 
     def render(self):
         """The grid as a :class:`matplotlib.figure.Figure`."""
+        quiet_matplotlib()
         from matplotlib.figure import Figure
 
         rows = math.ceil(len(self.panels) / self.columns)
