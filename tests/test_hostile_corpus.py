@@ -136,6 +136,7 @@ class Case:
     umask: int = 0o022
     pre: list[list[str]] = field(default_factory=list)  # commands run first (must exit 0)
     seconds: float = REFUSAL_SECONDS
+    stdout: str | None = None  # "closed", "broken" or "ascii" (tests/hostile_worker.py)
 
 
 def _unchanged(name: str, text: str = "old\n") -> Callable[[Path, dict], None]:
@@ -512,6 +513,11 @@ def test_the_corpus_is_large_and_names_are_unique():
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_hostile_case(case: Case, worker, importer, corpus_dir):
+    run_case(case, worker, importer, corpus_dir)
+
+
+def run_case(case: Case, worker, importer, corpus_dir: Path) -> None:
+    """Run one case in the worker and check everything the module docstring lists."""
     proc, tmp = worker
     d = corpus_dir / case.id
     d.mkdir()
@@ -520,7 +526,8 @@ def test_hostile_case(case: Case, worker, importer, corpus_dir):
     before = _files(d)
     siblings = sorted(p.name for p in corpus_dir.iterdir())
     r = _ask(proc, {"argv": case.argv, "cwd": str(d / case.cwd), "umask": case.umask,
-                    "pre": case.pre, "timeout": max(case.seconds, 5) * 3},
+                    "pre": case.pre, "timeout": max(case.seconds, 5) * 3,
+                    "stdout": case.stdout},
              timeout=max(case.seconds, 5) * 4)
     for p in r["pre"]:
         assert p["rc"] == 0, p

@@ -23,7 +23,7 @@ from lossmath._version import __version__
 from lossmath.analysis import analyse, class_name, parse_class
 from lossmath.base import budget
 from lossmath.base.errors import LossError, OutOfTime, Undecided
-from lossmath.catalog.resolve import require_solved, resolve  # noqa: F401 - cli.require_solved
+from lossmath.catalog.resolve import resolve
 from lossmath.core.loss import Loss
 from lossmath.io.escape import field
 from lossmath.render.summary import class_text, report_dict, report_text

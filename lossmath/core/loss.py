@@ -101,7 +101,10 @@ class Param:
                     raise LossError(f"parameter {self.name} must be {self.assume}, got {infinite}")
                 return infinite
         if isinstance(value, str):
-            value = parse_param_value(value)
+            try:
+                value = parse_param_value(value)
+            except LossError as exc:  # name the parameter the text was for
+                raise LossError(f"parameter {self.name}: {exc}") from None
         if isinstance(value, float) and not math.isfinite(value):
             raise LossError(f"parameter {self.name} must be finite, got {value}")
         value = exact(value)

@@ -132,10 +132,16 @@ def _reference(i: int, spec: Any) -> Reference:
         title, year = spec["title"], spec["year"]
     except KeyError as exc:
         raise SpecError(f"references[{i}] needs authors, title and year") from exc
+    extra = sorted(set(spec) - {"authors", "title", "year", "venue", "arxiv", "doi"})
+    if extra:  # a key not read (url = ...) would be silently lost
+        raise SpecError(f"references[{i}]: unknown key(s) {', '.join(map(str, extra))} "
+                        "(known: authors, title, year, venue, arxiv, doi)")
     if isinstance(authors, str):
         authors = [authors]
-    if not isinstance(year, int):
-        raise SpecError(f"references[{i}].year must be an integer")
+    if not isinstance(authors, list) or not authors:
+        raise SpecError(f"references[{i}].authors must be a name or a non-empty list of names")
+    if not isinstance(year, int) or isinstance(year, bool) or not 0 < year < 10000:
+        raise SpecError(f"references[{i}].year must be a year (an integer from 1 to 9999)")
     return Reference(
         authors=tuple(_check_text(a, f"references[{i}].authors") for a in authors),
         title=_check_text(title, f"references[{i}].title"),
