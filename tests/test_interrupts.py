@@ -3,8 +3,9 @@ run, no temporary file or TeX build directory.
 
 Each test starts a real writer in a subprocess and stops it at the worst moment: every new
 content is in its temporary file, nothing is renamed yet (``outputs._commit`` is wrapped to
-announce that moment and wait), or pdflatex is running in the build directory. SIGTERM and
-SIGINT are handled (the temporaries go at once, exit 128 + signal); SIGKILL cannot be, and
+announce that moment and wait), or pdflatex is running in the build directory. SIGTERM,
+SIGINT and SIGHUP are handled (the temporaries go at once, a TeX engine is killed with its
+process group, exit 128 + signal); SIGKILL cannot be, and
 the next write into the same directory removes what the dead process left.
 """
 
@@ -66,8 +67,8 @@ def _temporaries(d: Path) -> list[str]:
     return sorted(p.name for p in d.iterdir() if ".lossmath-" in p.name)
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL],
-                         ids=["SIGTERM", "SIGINT", "SIGKILL"])
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGKILL],
+                         ids=["SIGTERM", "SIGINT", "SIGHUP", "SIGKILL"])
 def test_a_write_killed_before_the_rename_keeps_the_old_file(tmp_path, sig, capsys):
     target = tmp_path / "m.py"
     target.write_text("old\n")
@@ -104,7 +105,21 @@ def test_a_write_killed_before_the_rename_keeps_the_old_file(tmp_path, sig, caps
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.py", "ready"]
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+def _running_in(d: Path) -> list[int]:
+    """The processes whose working directory is under ``d`` (a TeX engine left running)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if Path(os.readlink(entry / "cwd")).is_relative_to(d):
+                    pids.append(int(entry.name))
+            except OSError:
+                pass
+    return pids
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP, signal.SIGKILL],
+                         ids=["SIGTERM", "SIGHUP", "SIGKILL"])
 def test_a_killed_pdf_build_leaves_no_tex_directory(tmp_path, sig):
     require_tool("pdflatex")
     tmp = tmp_path / "tmp"
@@ -137,4 +152,6 @@ def test_a_killed_pdf_build_leaves_no_tex_directory(tmp_path, sig):
             assert list(tmp.iterdir()) == [fresh]
     else:
         assert proc.returncode != 0
+        # the engine was killed with its process group, not orphaned
+        _wait_for(lambda: not _running_in(tmp), "the TeX engine to end", timeout=10)
     assert list(tmp.iterdir()) == []
