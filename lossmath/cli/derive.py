@@ -428,6 +428,23 @@ def _check(
     return EXIT_FAIL
 
 
+def _quiet_matplotlib() -> None:
+    """Import matplotlib with its warnings about an unusable configuration directory (a
+    HOME that is not writable: it then uses a temporary one) kept from the user: they are
+    not about this run's output, which does not depend on that directory. (Here, not in
+    lossmath.render.plot: the figures' fingerprints hash that module's source.)"""
+    import logging
+
+    log = logging.getLogger("matplotlib")
+    level = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        import matplotlib  # noqa: F401
+        import matplotlib.font_manager  # noqa: F401 - builds its cache in the same directory
+    finally:
+        log.setLevel(level)
+
+
 def run(args: argparse.Namespace) -> int:
     formats, explicit = _parse_formats(args.format)
     known = available(args.sources)
@@ -455,6 +472,7 @@ def run(args: argparse.Namespace) -> int:
         if explicit:
             raise UsageError(f"cannot build PDF: {message}")
         want_pdf, pdf_skipped = False, message
+    _quiet_matplotlib()
     built = _build_all(targets, args, out, known)
     names = [b.doc.name for b in built]
     files: dict[Path, str | bytes] = {}

@@ -277,32 +277,12 @@ def _has_font(font_manager, name: str) -> bool:
     return any(f.name == name for f in font_manager.fontManager.ttflist)
 
 
-def quiet_matplotlib() -> None:
-    """Import matplotlib with its warnings about an unusable configuration directory (a
-    HOME that is not writable: it then uses a temporary one) kept from the user: they are
-    not about this run's output, which does not depend on that directory."""
-    import logging
-    import sys
-
-    if "matplotlib.font_manager" in sys.modules:
-        return
-    log = logging.getLogger("matplotlib")
-    level = log.level
-    log.setLevel(logging.ERROR)
-    try:
-        import matplotlib  # noqa: F401
-        import matplotlib.font_manager  # noqa: F401 - builds its cache in the same directory
-    finally:
-        log.setLevel(level)
-
-
 def _style(cjk: bool = False) -> ExitStack:
     """matplotlib's defaults plus ``_RC``; with ``cjk``, the CJK font as the fallback for
     characters Computer Modern lacks (plain text only: matplotlib's mathtext has no
     fallback, so a label mixing Chinese and ``$...$`` is refused)."""
     import logging
 
-    quiet_matplotlib()
     import matplotlib as mpl
     import matplotlib.style
 
@@ -328,7 +308,6 @@ def _style(cjk: bool = False) -> ExitStack:
 
 def render(spec: FigureSpec):
     """The figure as a :class:`matplotlib.figure.Figure` (no pyplot; safe headless)."""
-    quiet_matplotlib()
     from matplotlib.figure import Figure
 
     cjk = _needs_cjk(spec)

@@ -31,7 +31,6 @@ from lossmath.render.plot import (
     PlotError,
     _source_digest,
     _style,
-    quiet_matplotlib,
     sample,
 )
 
@@ -96,7 +95,6 @@ class GridSpec:
 
     def render(self):
         """The grid as a :class:`matplotlib.figure.Figure`."""
-        quiet_matplotlib()
         from matplotlib.figure import Figure
 
         rows = math.ceil(len(self.panels) / self.columns)
