@@ -558,7 +558,7 @@ def test_cli_prints_the_module_without_output_file(capsys):
         (["smooth_l1", "--param", "gamma=1"], "no loss being generated has a parameter 'gamma'"),
         (["smooth_l1", "--param", "beta"], "malformed --param 'beta'"),
         (["smooth_l1", "--param", "beta=1", "--param", "smooth_l1.beta=2"], "given twice"),
-        (["smooth_l1", "--param", "beta=1e-400"], "does not survive rounding to a float64"),
+        (["smooth_l1", "--param", "beta=1e-400"], "is not a finite positive number in float64"),
         (["smooth_l1", "smoothl1"], "given twice"),
         (["smooth_l1", "--diff", "--check"], None),
     ],

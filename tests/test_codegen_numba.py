@@ -372,14 +372,14 @@ def test_a_second_process_loads_the_loops_from_the_disk_cache(tmp_path):
     code = (
         "import cached as m  # imported as a user would (numba's cache re-imports it)\n"
         "assert m._CACHE and m.smooth_l1(3.0) == 2.5\n"
-        "print(sum(m.__smooth_l1.stats.cache_hits.values()))\n"
+        "print(sum(m._lm_loop_smooth_l1.stats.cache_hits.values()))\n"
     )
     env = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}
     runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                            check=False, env=env, cwd=tmp_path) for _ in range(2)]
     assert [r.returncode for r in runs] == [0, 0], runs[0].stderr + runs[1].stderr
     assert [r.stdout.strip() for r in runs] == ["0", "1"]
-    assert list((tmp_path / "__pycache__").glob("cached.__smooth_l1-*.nbi"))
+    assert list((tmp_path / "__pycache__").glob("cached._lm_loop_smooth_l1-*.nbi"))
 
 
 def test_output_is_deterministic_and_ruff_clean(tmp_path):
