@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from lossmath.base.symbols import x
 from lossmath.core.loss import Loss, LossError, Param
-from lossmath.emit import array_api, jax, names, numba, numpy, targets, torch
+from lossmath.emit import array_api, jax, names, numba, numpy_runtime, targets, torch
 
 KEYWORDS = keyword.kwlist + keyword.softkwlist
 BUILTINS = ["abs", "len", "float", "print", "type", "object", "super", "min", "sum"]
@@ -46,16 +46,19 @@ UNICODE = ["λ", "ñame", "变量", "δ", "Δ", "ǅ", "ｈ", "ﬁ", "Å", "Å", 
 POOL = sorted(set(KEYWORDS + BUILTINS + LIBRARIES + MODULE_ATTRS + HELPERS + VARIANTS
                   + UNICODE + ["_lm_k0_q", "_q", "__init__", "1x", "a-b", ""]))
 
-TARGETS = {
-    "numpy": numpy._check_name, "numba": numba._check_name,
-    "torch": None, "jax": None, "array-api": None,
-}
+TARGETS = ["numpy", "numba", "torch", "jax", "array-api"]
+
+
+def _array(target) -> tuple:
+    return target.TARGET.arguments, ("annotations", *target.TARGET.modules)
+
+
 INTERFACE = {  # (public arguments and locals, imported modules) as each printer declares them
-    "numpy": (numpy._RESERVED, numpy._MODULES),
+    "numpy": (numpy_runtime.RESERVED, numpy_runtime.MODULES),
     "numba": (numba._RESERVED, numba._MODULES),
-    "torch": (torch.ARGUMENTS, torch.MODULES),
-    "jax": (jax.ARGUMENTS, jax.MODULES),
-    "array-api": (array_api.ARGUMENTS, array_api.MODULES),
+    "torch": _array(torch),
+    "jax": _array(jax),
+    "array-api": _array(array_api),
 }
 
 
@@ -163,13 +166,13 @@ def _property(target: str, examples: int):
     run()
 
 
-@pytest.mark.parametrize("target", list(TARGETS))
+@pytest.mark.parametrize("target", TARGETS)
 def test_a_name_never_changes_a_number(target):
     _property(target, 3 if target == "numba" else 6)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("target", list(TARGETS))
+@pytest.mark.parametrize("target", TARGETS)
 def test_a_name_never_changes_a_number_many_names(target):
     _property(target, 40 if target == "numba" else 150)
 
@@ -195,7 +198,7 @@ def test_names_that_once_changed_numbers_compute_the_plain_numbers(target, loss,
     (["a_b", "aB"], "the loss 'a_b' and the loss 'aB' would both be 'AB' in the generated "
                     "code when CamelCase"),
 ])
-@pytest.mark.parametrize("target", list(TARGETS))
+@pytest.mark.parametrize("target", TARGETS)
 def test_user_names_that_meet_after_a_transformation_are_refused_naming_both(
         target, losses, message):
     with pytest.raises(LossError, match=message):

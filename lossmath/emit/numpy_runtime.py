@@ -10,7 +10,10 @@ and the standard library, so these are copied into it rather than imported.
 
 from __future__ import annotations
 
-__all__ = ["FINITE_IN", "RUNTIME"]
+import re
+
+__all__ = ["FINITE_IN", "MODULES", "RESERVED", "RESERVED_RE", "RUNTIME", "arguments",
+           "param_checks"]
 
 RUNTIME = '''
 _BLOCK = {block}
@@ -158,3 +161,29 @@ def _finite_in(dtype, value, what, params):
         f"finite x would give inf or nan; {given} is out of range for {dtype}"
     )
 '''
+
+
+def arguments() -> str:
+    """The argument handling alone (``_ERRSTATE``, ``_DOMAINS``, ``_param``, ``_fits``,
+    ``_outputs``, ``_run``; not the block loop): the numba modules carry it as it is."""
+    text = RUNTIME.format(block=0)
+    return text[text.index("# Floating-point conditions"): text.index("\n\n\ndef _wide(")]
+
+
+def param_checks() -> str:
+    """``_DOMAINS`` and ``_param``: the parameter checks every array module carries too."""
+    text = RUNTIME.format(block=0)
+    return text[text.index("_DOMAINS = {"): text.index("def _fits")]
+
+
+#: The modules the generated numpy (and numba) module imports, and the arguments and locals
+#: of its functions besides the user's parameters (:mod:`lossmath.emit.names`): losses and
+#: parameters may not take them. Every other identifier it introduces starts with ``_``
+#: (a loss's kernel is ``_lm_kern_NAME``, out of reach of the runtime's ``_run``...).
+MODULES = {"np", "math", "numbers", "annotations"}
+RESERVED = {
+    "x", "out", "xb", "xs", "ob", "vb", "gb", "value", "grad", "kernel", "func", "params",
+    "ra", "rv", "rk", "xr",
+}
+#: the generated scratch names: constants c0, registers t0/s0, masks m0
+RESERVED_RE = re.compile(r"^[ctsm]\d+$")
