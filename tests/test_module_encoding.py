@@ -66,6 +66,11 @@ def _import(path: Path, name: str):
     return module
 
 
+#: The elementwise targets (a function per loss, called as below); the others (fitting
+#: libraries' objectives) are checked for the encoding and import only.
+ELEMENTWISE = ("numpy", "numba", "torch", "jax", "array-api")
+
+
 @pytest.mark.parametrize("target", targets.names())
 def test_hostile_path_and_title_never_run_in_any_target(target, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
@@ -77,13 +82,14 @@ def test_hostile_path_and_title_never_run_in_any_target(target, tmp_path, monkey
     assert b"coding" not in lines[1]  # line 2 is lossmath's own text
     assert HOSTILE.encode() in lines[2]  # the command, below the lines PEP 263 reads
     module = _import(out, f"q_mod_{target.replace('-', '_')}")
-    assert _call(target, module, "q", 1.5) == 2.25
-    assert TITLE in module.q.__doc__  # the title is docstring text, exactly
+    if target in ELEMENTWISE:
+        assert _call(target, module, "q", 1.5) == 2.25
+        assert TITLE in module.q.__doc__  # the title is docstring text, exactly
     assert not (tmp_path / "PWNED").exists()
     assert main(["codegen", HOSTILE, "--target", target, "-o", str(out), "--check"]) == 0
 
 
-@pytest.mark.parametrize("target", targets.names())
+@pytest.mark.parametrize("target", ELEMENTWISE)
 def test_a_parameter_named_encoding_makes_an_importable_module(target, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "e.toml").write_text(

@@ -84,7 +84,7 @@ def test_cli_hessian_option_reaches_the_gbdt_target_only(tmp_path, capsys):
     assert main(["codegen", "huber", "--target", "gbdt", "--hessian", "bound", "-o",
                  str(out)]) == 0
     text = out.read_text()
-    assert "--hessian bound" in text.splitlines()[1] and "np.full_like(r, 1.0)" in text
+    assert "--hessian bound" in text.splitlines()[2] and "np.full_like(r, 1.0)" in text
     assert main(["codegen", "huber", "--target", "gbdt", "--hessian", "bound", "-o", str(out),
                  "--check"]) == 0
     capsys.readouterr()
