@@ -296,8 +296,8 @@ def test_a_fast_loop_counts_what_it_cannot_finish_and_agrees_where_it_can(nb):
     """pseudo-Huber's fast loop leaves out hypot's overflow path (so it vectorises): at 1e300
     a*a overflows and it counts 1; elsewhere it is the full loop, bit for bit."""
     xs = np.random.default_rng(3).normal(0, 3, 1000)
-    for fast, full in ((nb.__pseudo_huber_fast, nb.__pseudo_huber),
-                       (nb.__pseudo_huber_grad_fast, nb.__pseudo_huber_grad)):
+    for fast, full in ((nb._lm_fast_pseudo_huber, nb._lm_loop_pseudo_huber),
+                       (nb._lm_fast_pseudo_huber_grad, nb._lm_loop_pseudo_huber_grad)):
         a, b = np.empty_like(xs), np.empty_like(xs)
         assert fast(xs, a, 1.0) == 0 and full(xs, b, 1.0) is None and _bits(a, b)
         big = np.array([1.0, 1e300, -1e300])
@@ -388,14 +388,14 @@ def test_a_second_process_loads_the_loops_from_the_disk_cache(tmp_path):
     code = (
         "import cached as m  # imported as a user would (numba's cache re-imports it)\n"
         "assert m._CACHE and m.smooth_l1(3.0) == 2.5\n"
-        "print(sum(m.__smooth_l1.stats.cache_hits.values()))\n"
+        "print(sum(m._lm_loop_smooth_l1.stats.cache_hits.values()))\n"
     )
     env = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}
     runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                            check=False, env=env, cwd=tmp_path) for _ in range(2)]
     assert [r.returncode for r in runs] == [0, 0], runs[0].stderr + runs[1].stderr
     assert [r.stdout.strip() for r in runs] == ["0", "1"]
-    assert list((tmp_path / "__pycache__").glob("cached.__smooth_l1-*.nbi"))
+    assert list((tmp_path / "__pycache__").glob("cached._lm_loop_smooth_l1-*.nbi"))
 
 
 def test_output_is_deterministic_and_ruff_clean(tmp_path):
@@ -410,18 +410,28 @@ def test_output_is_deterministic_and_ruff_clean(tmp_path):
                          capture_output=True, text=True, check=False)
     assert out.returncode == 0, out.stdout
     assert "def huber_value_and_grad(x, *, delta=1.0, out=None, threads=1):" in text
-    assert text.splitlines()[1] == (
+    assert text.splitlines()[2] == (
         "#   lossmath codegen smooth_l1 huber balanced_l1 cauchy --target numba"
     )
 
 
-@pytest.mark.parametrize("name", ["threads", "numba", "run", "param", "loop"])
-def test_names_the_module_uses_are_refused(name):
-    with pytest.raises(LossError, match="reserved in the generated code"):
+@pytest.mark.parametrize("name, why", [("threads", "an argument of the generated functions"),
+                                       ("numba", "a module the generated code imports")])
+def test_names_of_the_module_interface_are_refused(name, why):
+    with pytest.raises(LossError, match=why):
         generate([Loss(name, x**2)])
     p = Param(name, default=1)
-    with pytest.raises(LossError, match="reserved in the generated code"):
+    with pytest.raises(LossError, match=why):
         generate([Loss("scaled", p.symbol * x**2, params=(p,))])
+
+
+@pytest.mark.parametrize("name", ["run", "param", "loop", "x_fast"])
+def test_names_of_runtime_helpers_are_free_for_losses(name):
+    """The runtime's helpers are _run, _param, _loop; the loops of a loss NAME are
+    _lm_loop_NAME and _lm_fast_NAME: a loss may be called run or x_fast (once the fast-loop
+    test was name.endswith("_fast"))."""
+    text = generate([Loss(name, x**2)])
+    assert f"def {name}(x, *, out=None, threads=1):" in text
 
 
 # -- the command -------------------------------------------------------------------------------

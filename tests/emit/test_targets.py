@@ -58,7 +58,7 @@ def test_compile_in_memory_with_parameters():
 def test_cli_writes_checks_and_diffs_each_target(tmp_path, capsys, target):
     out = tmp_path / "losses.py"
     assert main(["codegen", "huber", "--target", target, "-o", str(out)]) == 0
-    assert f"--target {target}" in out.read_text().splitlines()[1]
+    assert f"--target {target}" in out.read_text().splitlines()[2]
     assert main(["codegen", "huber", "--target", target, "-o", str(out), "--check"]) == 0
     out.write_text(out.read_text() + "# edited\n")
     capsys.readouterr()
@@ -84,7 +84,7 @@ def test_cli_hessian_option_reaches_the_gbdt_target_only(tmp_path, capsys):
     assert main(["codegen", "huber", "--target", "gbdt", "--hessian", "bound", "-o",
                  str(out)]) == 0
     text = out.read_text()
-    assert "--hessian bound" in text.splitlines()[1] and "np.full_like(r, 1.0)" in text
+    assert "--hessian bound" in text.splitlines()[2] and "np.full_like(r, 1.0)" in text
     assert main(["codegen", "huber", "--target", "gbdt", "--hessian", "bound", "-o", str(out),
                  "--check"]) == 0
     capsys.readouterr()

@@ -2,7 +2,8 @@
 tests/cli/test_hostile_corpus.py.
 
 One process serves every case, so the corpus pays for importing sympy once. Each request is
-``{"argv": [...], "cwd": DIR, "umask": int, "pre": [[...], ...], "timeout": s}``; the reply
+``{"argv": [...], "cwd": DIR, "umask": int, "pre": [[...], ...], "timeout": s, "stdout":
+MODE}`` (MODE: ``closed``, ``broken`` or ``ascii``; default a string buffer); the reply
 (one JSON line on the original stdout) has the exit code, the output, the time taken, the
 growth of the peak resident memory (KiB) and any exception that escaped ``main``. A case that
 runs past its timeout is stopped by a signal (even inside a blocking ``open`` of a FIFO), and
@@ -13,6 +14,7 @@ machine with it.
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import json
 import os
@@ -47,8 +49,37 @@ signal.signal(signal.SIGUSR1, _alarm)
 MAIN = threading.main_thread().ident
 
 
-def run(argv: list[str], timeout: float) -> dict:
-    out, err = io.StringIO(), io.StringIO()
+class BrokenStdout(io.TextIOBase):
+    """A stdout whose reader has gone (``| head``): every write raises EPIPE."""
+
+    def write(self, s: str) -> int:
+        raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+
+    def writable(self) -> bool:
+        return True
+
+
+def _stdout(mode: str | None):
+    """The stdout a case runs with: a string buffer; None (closed before the run); a broken
+    pipe; or a terminal that is not UTF-8 (ASCII, strict, with a byte buffer under it)."""
+    if mode == "closed":
+        return None
+    if mode == "broken":
+        return BrokenStdout()
+    if mode == "ascii":
+        return io.TextIOWrapper(io.BytesIO(), encoding="ascii", errors="strict")
+    return io.StringIO()
+
+
+def _text(out) -> str:
+    if isinstance(out, io.TextIOWrapper):
+        out.flush()
+        return out.buffer.getvalue().decode("ascii", "backslashreplace")
+    return out.getvalue() if isinstance(out, io.StringIO) else ""
+
+
+def run(argv: list[str], timeout: float, stdout: str | None = None) -> dict:
+    out, err = _stdout(stdout), io.StringIO()
     rc, tb = None, None
     timer = threading.Timer(timeout, signal.pthread_kill, (MAIN, signal.SIGUSR1))
     timer.start()
@@ -63,7 +94,7 @@ def run(argv: list[str], timeout: float) -> dict:
         tb = traceback.format_exc()
     finally:
         timer.cancel()
-    return {"rc": rc, "out": out.getvalue(), "err": err.getvalue(), "traceback": tb}
+    return {"rc": rc, "out": _text(out), "err": err.getvalue(), "traceback": tb}
 
 
 for line in sys.stdin:
@@ -77,7 +108,7 @@ for line in sys.stdin:
         # CPU seconds of this process, not wall time: a case's cost is its work, whatever
         # else the machine runs (a blocked case is stopped by the wall-clock timeout above)
         start = time.process_time()
-        result = run(request["argv"], timeout)
+        result = run(request["argv"], timeout, request.get("stdout"))
         result["seconds"] = time.process_time() - start
         result["rss_growth_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
         result["pre"] = pre
