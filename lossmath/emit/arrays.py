@@ -117,7 +117,9 @@ class _Constants:
             return self.params[e]
         if -e in self.params:
             return f"(-{self.params[-e]})"
-        code = _scalar(stabilise(e)).replace("np.", "_m.")
+        # float(...) as _m.float: a target whose parameters may be arrays (JAX) makes it
+        # the identity on them
+        code = re.sub(r"\bfloat\(", "_m.float(", _scalar(stabilise(e)).replace("np.", "_m."))
         return self._new(e, code)
 
     def bound(self, b: sp.Expr | DtypeBound) -> str:
@@ -496,7 +498,7 @@ def _log1p_sq(XPu, k):
     small = a < 2.0 ** (((1024 if _double(XPw) else 128) - 4) // 2)
     s = xp.where(small, a, 1.0)
     b = xp.where(small, 1.0, a)
-    big = (2.0 * xp.log(b) + math.log(k)) + xp.log1p(1.0 / (k * (b * b)))
+    big = (2.0 * xp.log(b) + _m.log(k)) + xp.log1p(1.0 / (k * (b * b)))
     return _narrow(XPxp.where(small, xp.log1p((s * s) * k), big), u.dtype)
 ''',
     "_entr1p": '''
@@ -594,6 +596,7 @@ class _m:
             return math.inf
         return _m._safe(math.pow, a, b)
 
+    float = staticmethod(float)
     maximum = staticmethod(max)
     minimum = staticmethod(min)
     abs = staticmethod(abs)

@@ -47,12 +47,32 @@ def _hypot(a, q):
     return jnp.hypot(a, q)
 
 
+def _dispatch(scalar, array):
+    def fn(*args):
+        if all(isinstance(a, (int, float)) for a in args):
+            return scalar(*args)
+        return array(*args)
+    return staticmethod(fn)
+
+
+# _m (the parameter-only constants' math) on an array argument (a parameter passed as an
+# array, or traced by jit/grad/vmap) calls jnp's function: the constants then follow the
+# parameters' shape and tracing; on Python floats it is the scalar math, as before.
+for _name in ("float", "divide", "log", "power", "maximum", "minimum", "abs", "sign", "sqrt", "exp",
+              "sin", "cos", "tan", "sinh", "cosh", "tanh", "log1p", "expm1", "hypot",
+              "arctan", "arcsin", "arccos", "arcsinh", "arccosh", "arctanh"):
+    setattr(_m, _name, _dispatch(getattr(_m, _name),
+                                 (lambda a: a) if _name == "float" else getattr(jnp, _name)))
+
+
 def _input(func, x, target=None):
     """x (minus target) in its working dtype, and the result dtype: float32/float64 kept,
-    float16/bfloat16 computed in float32, bool and integers in JAX's default float."""
+    float16/bfloat16 computed in float32 (input and target widened before the subtraction,
+    so the residual is not rounded to half first), bool and integers in JAX's default float.
+    A target of another shape than x is refused (optax's chex.assert_equal_shape: (4,)
+    against (4, 1) would broadcast to (4, 4)); a scalar target is subtracted from every
+    element."""
     x = jnp.asarray(x)
-    if target is not None:
-        x = x - jnp.asarray(target)
     if jnp.issubdtype(x.dtype, jnp.floating):
         dtype = x.dtype
     elif jnp.issubdtype(x.dtype, jnp.integer) or x.dtype == jnp.bool_:
@@ -60,7 +80,67 @@ def _input(func, x, target=None):
     else:
         raise TypeError(f"{func}: x must hold real numbers, got dtype {x.dtype}")
     work = jnp.float32 if dtype.itemsize < 4 else dtype
+    x = x.astype(work)
+    if target is not None:
+        target = jnp.asarray(target)
+        if target.ndim and target.shape != x.shape:
+            raise _ShapeError(
+                f"{func}: predictions of shape {x.shape} and targets of shape "
+                f"{target.shape} differ (they would broadcast); pass equal shapes"
+            )
+        x = x - target.astype(work)
     return x.astype(work), dtype
+
+
+class _ShapeError(ValueError, AssertionError):
+    """Mismatched shapes: a ValueError, and an AssertionError as chex raises in optax."""
+
+
+def _holds(func, name, value, domain, rounded=None):
+    """An array parameter in its domain, checked when its values are known (a tracer under
+    jit, grad or vmap is not checked: its values are not known when the code is traced)."""
+    if isinstance(value, jax.core.Tracer):
+        return
+    holds, text = _DOMAINS[domain]
+    if bool(jnp.all(jnp.isfinite(value) & holds(value))):
+        return
+    if rounded is None:
+        raise ValueError(f"{func}: {name} must be finite and {text}, got {value!r}")
+    raise ValueError(
+        f"{func}: {name} is not {text} in {rounded} (it rounds out of it), the precision x is "
+        "computed in; pass float64 input"
+    )
+
+
+def _hyper(func, name, value, domain):
+    """A parameter: a Python number validated as the other targets do (kept a Python float),
+    or an array (any shape that broadcasts against x; a tracer under jit, grad, vmap) checked
+    against its domain only when its values are concrete."""
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return _param(func, name, value, domain)
+    if isinstance(value, bool) or not hasattr(value, "dtype"):
+        raise TypeError(f"{func}: {name} must be a real number or array, got {value!r}")
+    value = jnp.asarray(value)
+    if not (jnp.issubdtype(value.dtype, jnp.floating)
+            or jnp.issubdtype(value.dtype, jnp.integer)):
+        raise TypeError(f"{func}: {name} must hold real numbers, got dtype {value.dtype}")
+    _holds(func, name, value, domain)
+    return value
+
+
+def _fit_any(func, params, x):
+    """The parameters as the kernels take them, and whether they are arrays: Python floats
+    as :func:`_fit` gives them (rounded to float32 for float32 work); when any is an array,
+    all become arrays of x's working dtype (checked again after that rounding when
+    concrete)."""
+    if all(isinstance(v, float) for _, v, _ in params):
+        return _fit(func, params, _double(x)), False
+    out = []
+    for name, value, domain in params:
+        a = jnp.asarray(value, dtype=x.dtype)
+        _holds(func, name, a, domain, x.dtype)
+        out.append(a)
+    return tuple(out), True
 
 
 def _missing(name):
@@ -92,6 +172,36 @@ def _jvp_functions(spec: Spec, has3: bool) -> list[str]:
             out.append(f'    _missing("{name}_hess")')
         else:
             out.append(f"    return _{name}_f{n}(x{pargs}), {nxt} * t")
+    if params:
+        out += _array_jvp_functions(spec, has3)
+    return out
+
+
+def _array_jvp_functions(spec: Spec, has3: bool) -> list[str]:
+    """The family for array (or traced) parameters: the parameters are primals too, so
+    ``grad`` with respect to them works (a learned parameter trains); their tangent is the
+    kernel's own derivative with respect to them (JAX's autodiff of the generated kernel),
+    the tangent of x the generated next derivative."""
+    name = spec.name
+    params = M.param_names(spec)
+    pargs = "".join(f", {p}" for p in params)
+    plist = ", ".join(params) + ("," if len(params) == 1 else "")
+    out = []
+    for n in range(3):
+        what = ("value", "gradient", "second derivative")[n]
+        nxt = f"_{name}_a{n + 1}(x{pargs})" if n < 2 else (
+            f"_{name}_k3(x{pargs})" if has3 else None)
+        out += ["", "", "@jax.custom_jvp", f"def _{name}_a{n}(x{pargs}):",
+                f'    """{name}: the {what}, array parameters (differentiable)."""',
+                f"    return _{name}_k{n}(x{pargs})", "", "",
+                f"@_{name}_a{n}.defjvp", f"def _{name}_a{n}_jvp(primals, tangents):",
+                f"    (x, {plist}), (t, *tp) = primals, tangents",
+                f"    value, dp = jax.jvp(lambda {plist}: _{name}_k{n}(x{pargs}), "
+                f"({plist}), tuple(tp))"]
+        if nxt is None:
+            out.append(f'    return value, _missing("{name}_hess")')
+        else:
+            out.append(f"    return value, {nxt} * t + dp")
     return out
 
 
@@ -117,11 +227,13 @@ def _public(spec: Spec, fs) -> list[str]:
             "the generated derivatives (custom_jvp)."])
         sig = ", ".join([*head, *(["*", *kw] if kw else [])])
         out += ["", "", f"def {fname}({sig}):"] + M.docstring(doc, "    ")
-        out += ["    " + t for t in M.checks(spec, fname)]
+        out += ["    " + t.replace("= _param(", "= _hyper(") for t in M.checks(spec, fname)]
         out.append(f"    x, dtype = {call.format(f=fname)}")
-        if params:
-            out.append(f'    ({", ".join(params)},) = _fit("{fname}", _p, _double(x))')
         pargs = "".join(f", {p}" for p in params)
+        if params:
+            out.append(f'    ({", ".join(params)},), arrays = _fit_any("{fname}", _p, x)')
+            out += ["    if arrays:",
+                    f"        return _{name}_a{n}(x{pargs}).astype(dtype)"]
         out.append(f"    return _{name}_f{n}(x{pargs}).astype(dtype)")
     return out
 
