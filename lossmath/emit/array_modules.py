@@ -135,9 +135,11 @@ def assemble(
     ns: Namespace,
     public: Sequence[str],
     code: Sequence[str],
+    error: str = "ValueError",
 ) -> str:
     """One module's text: header, docstring, imports, ``__all__``, runtime, helpers, code;
-    checked to compile (naming the loss fields whose text reached a failing line)."""
+    checked to compile (naming the loss fields whose text reached a failing line). ``error``
+    is the class the parameter checks raise (a ValueError subclass the runtime defines)."""
     out = docs.header(command)
     body = list(doc_head) + docs.breakpoints_and_limits(specs)
     out += ['"""' + docs.doc(body[0])]
@@ -149,7 +151,8 @@ def assemble(
     out.append("]")
     text = "\n".join(code)
     helpers = primitive_source(text, ns)
-    out += (PARAMS + SCALAR_MATH + runtime + helpers).split("\n")
+    checks = PARAMS.replace("raise ValueError(", f"raise {error}(")
+    out += (checks + SCALAR_MATH + runtime + helpers).split("\n")
     out += list(code)
     text = "\n".join(docs.noqa(out)).rstrip("\n") + "\n"
     text = re.sub(r"\n{3,}(?=\S)", "\n\n\n", text)

@@ -57,21 +57,53 @@ def _sign(a):
     return torch.where(torch.isnan(a), a, torch.sign(a))
 
 
+class _ParamError(ValueError, RuntimeError):
+    """A parameter out of its domain: a ValueError as in the other targets, and a
+    RuntimeError as torch raises (smooth_l1_loss with a negative beta)."""
+
+
 def _residual(func, input, target):
+    """x = input - target, and the dtype of the result: float16/bfloat16 input and target
+    are widened to float32 before the subtraction (the residual is not rounded to half
+    first). A target tensor of another size than input warns, as F.mse_loss does."""
     if not isinstance(input, torch.Tensor):
         raise TypeError(f"{func}: input must be a torch.Tensor, got {type(input).__name__}")
-    x = input if target is None else input - target
+    if not input.is_floating_point():
+        raise TypeError(f"{func}: input must be a floating-point tensor, got {input.dtype}")
+    dtype = input.dtype
+    if dtype in (torch.float16, torch.bfloat16):
+        input = input.float()
+        if isinstance(target, torch.Tensor) and target.dtype in (torch.float16, torch.bfloat16):
+            target = target.float()
+    if target is None:
+        return input, dtype
+    if isinstance(target, torch.Tensor) and target.size() != input.size():
+        warnings.warn(
+            f"{func}: Using a target size ({target.size()}) that is different to the input "
+            f"size ({input.size()}). This will likely lead to incorrect results due to "
+            "broadcasting. Please ensure they have the same size.",
+            stacklevel=3,
+        )
+    x = input - target
     if not x.is_floating_point():
         raise TypeError(f"{func}: input must be a floating-point tensor, got {x.dtype}")
-    return x
+    return x, dtype
 
 
-def _apply(fn, func, x, params):
+def _apply(fn, func, xd, params):
     """fn (an autograd Function) on x in its working dtype: float16/bfloat16 in float32, the
     result rounded back once; the parameters checked against that precision."""
-    if x.dtype in (torch.float16, torch.bfloat16):
-        return fn.apply(x.float(), *_fit(func, params, False)).to(x.dtype)
+    x, dtype = xd
+    fn = _mode(fn)
+    if dtype in (torch.float16, torch.bfloat16):
+        return fn.apply(x.float(), *_fit(func, params, False)).to(dtype)
     return fn.apply(x, *_fit(func, params, x.dtype.itemsize >= 8))
+
+
+def _mode(fn):
+    """fn without jvp under torch.compile (dynamo does not trace a Function with a jvp), with
+    it (forward-mode AD) otherwise."""
+    return fn if torch.compiler.is_compiling() else fn.fwd
 
 
 def _reduce(func, loss, reduction, weight):
@@ -94,6 +126,9 @@ def _missing(name):
 
 
 def _function_classes(spec: Spec, has3: bool) -> list[str]:
+    """Per derivative a Function without jvp (what torch.compile traces: dynamo refuses a
+    Function that defines jvp) and its subclass ``...Fwd`` with the jvp (forward mode, used
+    outside compilation); :func:`_mode` picks one."""
     name, cls = spec.name, M.camel(spec.name)
     params = M.param_names(spec)
     nones = "".join(", None" for _ in params)
@@ -103,7 +138,7 @@ def _function_classes(spec: Spec, has3: bool) -> list[str]:
         what = ("value", "gradient", "second derivative")[n]
         nxt = ("Grad", "Hess", None)[n]
         pargs = "x, *ctx.params" if params else "x"
-        back = (f"_{cls}{nxt}.apply({pargs})" if nxt is not None
+        back = (f"_mode(_{cls}{nxt}).apply({pargs})" if nxt is not None
                 else f"_{name}_k3({pargs})" if has3 else None)
         out += ["", "", f"class _{cls}{suffix}(torch.autograd.Function):",
                 f'    """{name}: the {what}; its backward is the generated derivative."""', "",
@@ -114,6 +149,7 @@ def _function_classes(spec: Spec, has3: bool) -> list[str]:
                 "    @staticmethod",
                 "    def setup_context(ctx, inputs, output):",
                 "        ctx.save_for_backward(inputs[0])",
+                "        ctx.save_for_forward(inputs[0])",
                 "        ctx.params = inputs[1:]", "",
                 "    @staticmethod",
                 "    def backward(ctx, g):"]
@@ -122,6 +158,17 @@ def _function_classes(spec: Spec, has3: bool) -> list[str]:
         else:
             out += ["        (x,) = ctx.saved_tensors",
                     f"        return g * {back}{nones}"]
+        out += ["", "", f"class _{cls}{suffix}Fwd(_{cls}{suffix}):",
+                f'    """{name}: the {what} with forward mode: its jvp is the generated '
+                'derivative."""', "",
+                "    @staticmethod",
+                "    def jvp(ctx, t, *_):"]
+        if back is None:
+            out.append(f'        _missing("{name}_hess")')
+        else:
+            out += ["        (x,) = ctx.saved_tensors",
+                    f"        return t * {back}"]
+        out += ["", "", f"_{cls}{suffix}.fwd = _{cls}{suffix}Fwd"]
     return out
 
 
@@ -149,8 +196,8 @@ def _public(spec: Spec, fs, has3: bool) -> list[str]:
     sig = ", ".join(["input", "target=None", "*", *kw, 'reduction="mean"', "weight=None"])
     out += ["", "", f"def {name}({sig}):"] + M.docstring(doc, "    ")
     out += ["    " + t for t in M.checks(spec, name)]
-    out += [f'    x = _residual("{name}", input, target)',
-            f'    return _reduce("{name}", _apply(_{cls}, "{name}", x, _p), reduction, weight)']
+    out += [f'    xd = _residual("{name}", input, target)',
+            f'    return _reduce("{name}", _apply(_{cls}, "{name}", xd, _p), reduction, weight)']
     for n, suffix in ((1, "Grad"), (2, "Hess")):
         fname = f"{name}{('', '_grad', '_hess')[n]}"
         doc = M.function_doc(spec, n, fs, [
@@ -160,8 +207,8 @@ def _public(spec: Spec, fs, has3: bool) -> list[str]:
         sig = ", ".join(["x", *(["*", *kw] if kw else [])])
         out += ["", "", f"def {fname}({sig}):"] + M.docstring(doc, "    ")
         out += ["    " + t for t in M.checks(spec, fname)]
-        out += [f'    x = _residual("{fname}", x, None)',
-                f'    return _apply(_{cls}{suffix}, "{fname}", x, _p)']
+        out += [f'    xd = _residual("{fname}", x, None)',
+                f'    return _apply(_{cls}{suffix}, "{fname}", xd, _p)']
     init = ", ".join(["self", "*", *kw, 'reduction="mean"'])  # reduction: always a keyword
     out += ["", "", f"class {cls}(torch.nn.Module):",
             f'    """The {name} loss as a module: ``{cls}(...)(input, target)`` is '
@@ -205,10 +252,16 @@ def _module_doc(specs: Sequence[Spec]) -> list[str]:
         "----------------------------",
         "- Autograd: the backward of NAME is NAME_grad, whose backward is NAME_hess (double "
         "backward and Hessian-vector products are exact), whose backward is the third "
-        "derivative (where it could be generated; else NotImplementedError). Parameters are "
-        "Python numbers, not differentiated.",
+        "derivative (where it could be generated; else NotImplementedError). Forward mode "
+        "too: each Function's jvp is the same next derivative, so torch.func.jacfwd, hessian "
+        "and gradcheck(check_forward_ad=True) work. Parameters are Python numbers, not "
+        "differentiated; one out of its domain raises an error that is both a ValueError "
+        "and a RuntimeError (as torch raises).",
+        "- Shapes: a target tensor of another size than input broadcasts with a warning, as "
+        "F.mse_loss does.",
         "- dtype: float32 and float64 are kept; float16 and bfloat16 are computed in float32 "
-        "and rounded once; other dtypes raise TypeError. Devices: any (nothing leaves the "
+        "(input and target widened before the subtraction) and rounded once; other dtypes "
+        "raise TypeError. Devices: any (nothing leaves the "
         "input's device).",
         "- float32 (and half) input: the parameters are rounded to float32; a piece that takes "
         "more than one rounding, and every stable primitive, is computed in float64 and "
@@ -244,7 +297,9 @@ def generate(
         public += [spec.name, f"{spec.name}_grad", f"{spec.name}_hess", M.camel(spec.name)]
     return M.assemble(
         specs, command=command, doc_head=_module_doc(specs),
-        imports=["import math", "import numbers", "import struct", "", "import torch"],
+        imports=["import math", "import numbers", "import struct", "import warnings", "",
+                 "import torch"],
+        error="_ParamError",
         runtime=_RUNTIME, ns=NAMESPACE, public=public, code=code,
     )
 
