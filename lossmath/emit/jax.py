@@ -1,12 +1,17 @@
 """The JAX printer: ``jax.custom_jvp`` functions with the exact derivatives, optax signatures.
 
 For a loss ``NAME`` the module defines ``NAME(predictions, targets=None, *, params...)``
-(optax's convention: elementwise, x = predictions - targets), ``NAME_grad(x, *, params...)``
+(optax's convention: elementwise, x = predictions - targets, or the margin
+predictions * targets for a loss of ``kind="margin"``), ``NAME_grad(x, *, params...)``
 and ``NAME_hess(x, *, params...)``. Each is a ``custom_jvp`` whose rule is the next generated
 derivative: the jvp of NAME is NAME_grad, of NAME_grad is NAME_hess, of NAME_hess the third
 derivative (where it can be generated), so ``grad``, ``jit``, ``vmap`` and ``hessian`` all
-work and the Hessian is the generated one, exactly. Parameters are Python numbers
-(``nondiff_argnums``), validated on every call.
+work and the Hessian is the generated one, exactly. Parameters given as Python numbers
+are ``nondiff_argnums``, validated on every call; given as arrays (or traced: optax's tests
+call ``jit(huber_loss)(..., delta=1.0)``) they go to a second family of ``custom_jvp``
+functions where they are primals, their tangent JAX's derivative of the generated kernel
+(the constants' math dispatches to jnp on arrays), validated only when concrete. A target
+of another shape than the predictions raises (optax's ``chex.assert_equal_shape``).
 
 The arithmetic is the array printer's (:mod:`lossmath.emit.arrays`). float32 pieces that take
 more than one rounding are computed in float64 when x64 is enabled
@@ -65,7 +70,7 @@ for _name in ("float", "divide", "log", "power", "maximum", "minimum", "abs", "s
                                  (lambda a: a) if _name == "float" else getattr(jnp, _name)))
 
 
-def _input(func, x, target=None):
+def _input(func, x, target=None, margin=False):
     """x (minus target) in its working dtype, and the result dtype: float32/float64 kept,
     float16/bfloat16 computed in float32 (input and target widened before the subtraction,
     so the residual is not rounded to half first), bool and integers in JAX's default float.
@@ -88,7 +93,8 @@ def _input(func, x, target=None):
                 f"{func}: predictions of shape {x.shape} and targets of shape "
                 f"{target.shape} differ (they would broadcast); pass equal shapes"
             )
-        x = x - target.astype(work)
+        target = target.astype(work)
+        x = x * target if margin else x - target
     return x.astype(work), dtype
 
 
@@ -148,6 +154,15 @@ def _missing(name):
         f"{name}: the third derivative could not be generated, so the Hessian has no jvp"
     )
 '''
+
+
+#: The targets of a margin loss (optax's hinge_loss(scores, labels) and perceptron_loss).
+_MARGIN_TARGET = [
+    "    Labels +1 or -1 multiplying predictions (same shape, or a scalar): the loss is of the "
+    "margin x = predictions * targets (optax's hinge_loss and perceptron_loss); None means "
+    "x = predictions. A 0 label is not mapped to -1: it gives the margin 0 (the loss at 0, "
+    "neither class); pass 2*t - 1 for 0/1 labels.",
+]
 
 
 def _jvp_functions(spec: Spec, has3: bool) -> list[str]:
@@ -215,9 +230,12 @@ def _public(spec: Spec, fs) -> list[str]:
         if n == 0:
             args = ["predictions : array_like", "    Predictions, any shape.",
                     "targets : array_like, optional",
-                    "    Subtracted from predictions (broadcast); None means x = predictions."]
+                    *(_MARGIN_TARGET if spec.loss.kind == "margin" else [
+                        "    Subtracted from predictions (same shape, or a scalar); None means "
+                        "x = predictions."])]
             head = ["predictions", "targets=None"]
-            call = '_input("{f}", predictions, targets)'
+            how = ", margin=True" if spec.loss.kind == "margin" else ""
+            call = '_input("{f}", predictions, targets' + how + ')'
         else:
             args = ["x : array_like", "    Residuals, any shape."]
             head = ["x"]
@@ -247,8 +265,10 @@ def _module_doc(specs: Sequence[Spec]) -> list[str]:
         "that regenerates this file). It imports only jax and the standard library.",
         "",
         f"Losses: {names}. For each NAME: NAME(predictions, targets=None, *, params) in optax's "
-        "conventions (elementwise), NAME_grad(x) and NAME_hess(x). Parameters are keyword-only "
-        "Python numbers.",
+        "conventions (elementwise: x = predictions - targets, or the margin predictions * "
+        "targets for a margin loss), NAME_grad(x) and NAME_hess(x). Parameters are "
+        "keyword-only: Python numbers, or arrays broadcasting against x (traced under jit, "
+        "vmap, grad: differentiable, checked only where their values are known).",
         "",
         "Conventions (every function)",
         "----------------------------",

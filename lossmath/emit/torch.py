@@ -3,7 +3,8 @@
 For a loss ``NAME`` (class name ``Name``, CamelCase) it defines
 
 * ``NAME(input, target=None, *, params..., reduction="mean", weight=None)``, in
-  ``torch.nn.functional``'s conventions: x = input - target (input when target is None), the
+  ``torch.nn.functional``'s conventions: x = input - target (input when target is None; the
+  margin input * target for a loss of ``kind="margin"``, as ``soft_margin_loss``), the
   elementwise loss times ``weight`` (broadcast), reduced by ``"none"``, ``"mean"`` or ``"sum"``;
 * ``NAME_grad(x, *, params...)`` and ``NAME_hess(x, *, params...)``, elementwise;
 * ``class Name(torch.nn.Module)`` with the parameters and ``reduction`` as constructor
@@ -62,8 +63,9 @@ class _ParamError(ValueError, RuntimeError):
     RuntimeError as torch raises (smooth_l1_loss with a negative beta)."""
 
 
-def _residual(func, input, target):
-    """x = input - target, and the dtype of the result: float16/bfloat16 input and target
+def _residual(func, input, target, margin=False):
+    """x = input - target (a margin loss: the margin x = input * target, labels +-1), and the
+    dtype of the result: float16/bfloat16 input and target
     are widened to float32 before the subtraction (the residual is not rounded to half
     first). A target tensor of another size than input warns, as F.mse_loss does."""
     if not isinstance(input, torch.Tensor):
@@ -84,7 +86,7 @@ def _residual(func, input, target):
             "broadcasting. Please ensure they have the same size.",
             stacklevel=3,
         )
-    x = input - target
+    x = input * target if margin else input - target
     if not x.is_floating_point():
         raise TypeError(f"{func}: input must be a floating-point tensor, got {x.dtype}")
     return x, dtype
@@ -123,6 +125,15 @@ def _missing(name):
         f"{name}: the third derivative could not be generated, so the Hessian has no backward"
     )
 '''
+
+
+#: The target of a margin loss (soft_margin_loss's convention, optax's hinge_loss).
+_MARGIN_TARGET = [
+    "    Labels +1 or -1 multiplying input (broadcast): the loss is of the margin x = input * "
+    "target (torch.nn.functional.soft_margin_loss's convention); None means x = input. A 0 "
+    "label is not mapped to -1: it gives the margin 0 (the loss at 0, neither class); pass "
+    "2*t - 1 for 0/1 labels.",
+]
 
 
 def _function_classes(spec: Spec, has3: bool) -> list[str]:
@@ -181,8 +192,9 @@ def _public(spec: Spec, fs, has3: bool) -> list[str]:
             "    Predictions, any shape, floating point (float16, bfloat16, float32, float64), on "
             "any device.",
             "target : torch.Tensor or number, optional",
-            "    Subtracted from input (broadcast): the loss is of x = input - target; None "
-            "means x = input."]
+            *(_MARGIN_TARGET if spec.loss.kind == "margin" else [
+                "    Subtracted from input (broadcast): the loss is of x = input - target; "
+                "None means x = input."])]
     tail = ["reduction : {'none', 'mean', 'sum'}, keyword-only",
             "    'none': the elementwise loss (input - target's shape); 'mean' (default): its "
             "mean; 'sum': its sum.",
@@ -196,7 +208,8 @@ def _public(spec: Spec, fs, has3: bool) -> list[str]:
     sig = ", ".join(["input", "target=None", "*", *kw, 'reduction="mean"', "weight=None"])
     out += ["", "", f"def {name}({sig}):"] + M.docstring(doc, "    ")
     out += ["    " + t for t in M.checks(spec, name)]
-    out += [f'    xd = _residual("{name}", input, target)',
+    how = ", margin=True" if spec.loss.kind == "margin" else ""
+    out += [f'    xd = _residual("{name}", input, target{how})',
             f'    return _reduce("{name}", _apply(_{cls}, "{name}", xd, _p), reduction, weight)']
     for n, suffix in ((1, "Grad"), (2, "Hess")):
         fname = f"{name}{('', '_grad', '_hess')[n]}"
