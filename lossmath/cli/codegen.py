@@ -26,7 +26,7 @@ from lossmath import catalog
 from lossmath.catalog.resolve import require_solved
 from lossmath.cli import main as cli
 from lossmath.cli.commands import SUMMARIES
-from lossmath.core.loss import Loss
+from lossmath.core.loss import Loss, LossError
 from lossmath.emit import targets
 from lossmath.io.outputs import check_target, display_path, stale, unified_diff, write_files
 
@@ -101,6 +101,8 @@ def _command(args: argparse.Namespace, header: bool = False) -> str:
         parts += ["--solve"] if args.solve == "best" else ["--solve", args.solve]
     for item in args.param or ():
         parts += ["--param", item]
+    if args.hessian is not None:
+        parts += ["--hessian", args.hessian]
     if args.output:
         parts += ["-o", spell(args.output)]
     return shlex.join(parts)
@@ -127,8 +129,14 @@ def run(args: argparse.Namespace) -> int:
     elif args.name != "expr":
         raise cli.UsageError("--name only names an --expr loss")
     params = parse_param_items(args.param, losses)
-    generate = targets.get(args.target).generator()
-    text = generate(losses, params=params, command=_command(args, header=True))
+    target = targets.get(args.target)
+    options = {} if args.hessian is None else {"hessian": args.hessian}
+    try:
+        targets.check_options(target, options)
+    except LossError as exc:
+        raise cli.UsageError(f"--hessian: {exc}") from None
+    generate = target.generator()
+    text = generate(losses, params=params, command=_command(args, header=True), **options)
     if not args.output:
         sys.stdout.write(text)
         return cli.EXIT_OK
@@ -179,6 +187,9 @@ def register(sub) -> None:
                    "PARAM=VALUE sets it for every loss that has it (repeatable)")
     p.add_argument("--solve", nargs="?", const="best", metavar="CLASS",
                    help="solve SPEC.toml unknowns first, for CLASS (default: the smoothest)")
+    p.add_argument("--hessian", choices=("majorize", "exact", "bound"),
+                   help="--target gbdt: the Hessian: the sharpest proved majorizer (default), "
+                   "the exact f'' (only where f'' > 0 is proved) or the constant sup |f''|")
     p.add_argument("--check", action="store_true",
                    help="write nothing; exit 1 if FILE is not what would be written")
     p.add_argument("--diff", action="store_true", help="with --check: show the difference")
