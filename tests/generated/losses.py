@@ -248,7 +248,7 @@ def l2(x, *, out=None):
 
     Smoothness: l2 is Cinf.
     Reference: Adrien-Marie Legendre, "Nouvelles methodes pour la determination des orbites des
-    cometes", Firmin Didot, Paris (appendix: the method of least squares), 1805.
+    cometes", Courcier, Paris, 1805.
     Reference: Trevor Hastie et al., "The Elements of Statistical Learning", Springer, 2nd
     edition, 2009, doi:10.1007/978-0-387-84858-7 <https://doi.org/10.1007/978-0-387-84858-7>.
 
@@ -285,7 +285,7 @@ def l2_grad(x, *, out=None):
 
     Smoothness: l2 is Cinf.
     Reference: Adrien-Marie Legendre, "Nouvelles methodes pour la determination des orbites des
-    cometes", Firmin Didot, Paris (appendix: the method of least squares), 1805.
+    cometes", Courcier, Paris, 1805.
     Reference: Trevor Hastie et al., "The Elements of Statistical Learning", Springer, 2nd
     edition, 2009, doi:10.1007/978-0-387-84858-7 <https://doi.org/10.1007/978-0-387-84858-7>.
 
@@ -322,7 +322,7 @@ def l2_hess(x, *, out=None):
 
     Smoothness: l2 is Cinf.
     Reference: Adrien-Marie Legendre, "Nouvelles methodes pour la determination des orbites des
-    cometes", Firmin Didot, Paris (appendix: the method of least squares), 1805.
+    cometes", Courcier, Paris, 1805.
     Reference: Trevor Hastie et al., "The Elements of Statistical Learning", Springer, 2nd
     edition, 2009, doi:10.1007/978-0-387-84858-7 <https://doi.org/10.1007/978-0-387-84858-7>.
 
@@ -364,7 +364,7 @@ def l2_value_and_grad(x, *, out=None):
 
     Smoothness: l2 is Cinf.
     Reference: Adrien-Marie Legendre, "Nouvelles methodes pour la determination des orbites des
-    cometes", Firmin Didot, Paris (appendix: the method of least squares), 1805.
+    cometes", Courcier, Paris, 1805.
     Reference: Trevor Hastie et al., "The Elements of Statistical Learning", Springer, 2nd
     edition, 2009, doi:10.1007/978-0-387-84858-7 <https://doi.org/10.1007/978-0-387-84858-7>.
 

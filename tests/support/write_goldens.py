@@ -58,7 +58,7 @@ def cases():
             loss = loss.subs(alpha=loss.defaults["alpha"])
         losses.append(loss)
     users = [loss_from_expr(text, name) for name, text in USER_TEXT.items()]
-    wing = solve_best(load_spec(ROOT / "examples" / "wing.toml")).loss
+    wing = solve_best(load_spec(ROOT / "lossmath" / "examples" / "wing.toml")).loss
     return [
         ("catalog", losses, None, None),
         ("user", users, None, None),
