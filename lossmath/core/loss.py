@@ -390,7 +390,7 @@ class Loss:
 
     def _build_table(self) -> IntervalTable:
         try:
-            return build_table(self.expr, self.params)
+            return build_table(self.expr, self.params, self.unknowns)
         except ValueError as exc:
             raise LossError(f"{self.name}: {exc}") from exc
 

@@ -90,7 +90,8 @@ def _num(e: sp.Expr) -> sp.Float:
     return sp.N(e, 30)
 
 
-def _decide(cond: Condition, lo: sp.Expr, hi: sp.Expr, samples: Sequence[Sample]) -> str | None:
+def _decide(cond: Condition, lo: sp.Expr, hi: sp.Expr, samples: Sequence[Sample],
+            unswept: frozenset[sp.Symbol] = frozenset()) -> str | None:
     """None when the condition holds on (lo, hi); else raise _Violation or Undecided.
     Returns a note when it was decided only at the sampled parameter values."""
     u, rel = cond.u, cond.rel
@@ -145,7 +146,8 @@ def _decide(cond: Condition, lo: sp.Expr, hi: sp.Expr, samples: Sequence[Sample]
         # every allowed value, not only the generic samples: the parameters of the condition
         # (not those of the interval's ends, which relations between parameters may tie)
         # swept over their whole declared range, boundary values included
-        for s in _probes(samples[0], (u.free_symbols - {x}) - lo.free_symbols - hi.free_symbols):
+        swept = (u.free_symbols - {x}) - lo.free_symbols - hi.free_symbols - unswept
+        for s in _probes(samples[0], swept):
             check_at(s, probe=True)
     return (
         f"{cond.what} is defined on ({lo}, {hi}) at the sampled parameter values; "
@@ -156,17 +158,20 @@ def _decide(cond: Condition, lo: sp.Expr, hi: sp.Expr, samples: Sequence[Sample]
 
 
 def check_defined(
-    expr: sp.Expr, lo: sp.Expr, hi: sp.Expr, samples: Sequence[Sample], where: str
+    expr: sp.Expr, lo: sp.Expr, hi: sp.Expr, samples: Sequence[Sample], where: str,
+    unswept: frozenset[sp.Symbol] = frozenset(),
 ) -> list[str]:
     """Refuse (``ValueError``) a piece that is undefined somewhere on ``(lo, hi)``.
 
     ``expr`` is the piece's analytic form there; ``where`` names the piece in messages.
-    Returns notes for conditions decided only at the sampled parameter values.
+    Returns notes for conditions decided only at the sampled parameter values. The
+    parameters in ``unswept`` (constants still to be solved for) are checked at the samples
+    only, not over their whole declared range: their value is fixed by the solving.
     """
     notes = []
     for cond in domain_conditions(expr):
         try:
-            note = _decide(cond, lo, hi, samples)
+            note = _decide(cond, lo, hi, samples, unswept)
         except _Violation as v:
             when = "" if v.sample is None else " when " + ", ".join(
                 f"{p} = {val}" for p, val in sorted(v.sample.items(), key=lambda kv: str(kv[0]))

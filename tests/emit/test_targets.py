@@ -12,7 +12,7 @@ import lossmath
 from lossmath.cli.main import main
 from lossmath.emit import targets
 
-STDLIB = {"__future__", "math", "numbers", "struct", "sys", "functools"}
+STDLIB = {"__future__", "math", "numbers", "struct", "sys", "functools", "warnings"}
 ARRAY_TARGETS = ["torch", "jax", "array-api"]
 
 
