@@ -1,0 +1,285 @@
+"""The torch-fused target: the torch module plus one fused CPU pass per direction (numba loops).
+
+:func:`generate` writes the torch target's module (:mod:`lossmath.emit.torch`, unchanged: it
+stays the reference and the fallback) followed by a section that rebinds each loss ``NAME``
+to a wrapper. The wrapper runs the fused path when it can -- CPU, contiguous, float32 or
+float64 ``input`` (and ``target`` of the same shape and dtype, or None), no ``weight``,
+hyperparameters that are Python numbers -- and calls the eager ``NAME`` otherwise (CUDA,
+float16/bfloat16, broadcasting, tensor hyperparameters, ``weight``).
+
+The fused path is a :class:`torch.autograd.Function` over numba loops generated from the same
+plan and scalar schedule as the numba target (:mod:`lossmath.emit.numba_code`):
+
+* forward, ``reduction="mean"``/``"sum"``: one read of input and target, the subtraction and
+  the loss in registers, summed per block of ``_FBLOCK`` elements in float64 (partial sums in
+  a fixed order, so the result does not depend on the thread count);
+* forward, ``"none"``: one pass writing the loss;
+* backward: one pass writing ``g * f'(input - target)`` (g a scalar for mean/sum, a tensor
+  for none); the target's gradient is its negative, made only when asked for;
+* double backward (``create_graph=True``): the backward goes through the eager
+  ``NAME_grad``, whose own backward is the generated Hessian, so higher derivatives are those
+  of the torch target.
+
+Threads: ``torch.get_num_threads()`` pieces of at least ``_FMIN`` elements, in a thread pool
+(the loops release the GIL). numba compiles each loop on its first call per dtype (the cost is
+measured in ``benchmarks/bench_fused.py``); nothing is compiled at import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from lossmath.core.loss import Loss
+from lossmath.emit import array_modules as M
+from lossmath.emit import torch as torch_target
+from lossmath.emit.kernels import numba_kernels
+from lossmath.emit.numba_code import Loop, form_body
+from lossmath.emit.numpy_runtime import FINITE_IN
+from lossmath.emit.plan import Spec
+from lossmath.emit.plan import forms as plan_forms
+from lossmath.emit.scalar import Constants
+from lossmath.io import escape
+
+__all__ = ["generate"]
+
+_RUNTIME = '''
+
+# -- the fused CPU path (numba) --------------------------------------------------------------
+
+import concurrent.futures as _futures
+
+try:
+    import numba
+    import numpy as np
+except ImportError:  # the eager functions above still work
+    numba = None
+
+#: elements summed per partial sum (a fixed order: the sum does not depend on the threads)
+_FBLOCK = 4096
+#: elements below which the fused path runs on one thread
+_FMIN = 1 << 16
+_FPOOLS = {}
+
+
+def _jit(func):
+    """No fastmath (IEEE results, no FMA contraction); error_model="numpy": x/0 is inf."""
+    return numba.njit(func, error_model="numpy", nogil=True) if numba is not None else func
+
+
+def _jit_sum(func):
+    """The block sum alone may reassociate (so it vectorises); the loss is computed without."""
+    if numba is None:
+        return func
+    return numba.njit(func, error_model="numpy", nogil=True, fastmath={"reassoc"})
+
+
+@_jit_sum
+def _fsum(buf, m):
+    s = 0.0
+    for i in range(m):
+        s += buf[i]
+    return s
+
+
+def _fusable(input, target, weight, reduction, params):
+    """Whether the fused path applies: CPU contiguous float32/float64 tensors of one shape,
+    no weight, a known reduction, hyperparameters as Python numbers."""
+    if numba is None or weight is not None or reduction not in ("none", "mean", "sum"):
+        return False
+    if not isinstance(input, torch.Tensor) or input.dtype not in (torch.float32, torch.float64):
+        return False
+    if input.device.type != "cpu" or not input.is_contiguous() or input.numel() == 0:
+        return False
+    if target is not None and not (
+        isinstance(target, torch.Tensor) and target.dtype == input.dtype
+        and target.shape == input.shape and target.device.type == "cpu"
+        and target.is_contiguous()
+    ):
+        return False
+    return all(isinstance(p, numbers.Real) and not isinstance(p, bool) for p in params)
+
+
+def _fcuts(n):
+    k = max(1, min(torch.get_num_threads(), n // _FMIN))
+    blocks = -(-n // _FBLOCK)
+    return [min(n, blocks * j // k * _FBLOCK) for j in range(k + 1)]
+
+
+def _frun(loop, arrays, partials, args):
+    """loop(*arrays[lo:hi], [partials[lo/B:hi/B]], *args) on each piece (inputs and outputs
+    of x's size in arrays), the pieces in threads."""
+    cuts = _fcuts(arrays[0].size)
+    k = len(cuts) - 1
+
+    def piece(j):
+        lo, hi = cuts[j], cuts[j + 1]
+        parts = () if partials is None else (partials[lo // _FBLOCK: -(-hi // _FBLOCK)],)
+        loop(*(a[lo:hi] for a in arrays), *parts, *args)
+
+    if k == 1:
+        piece(0)
+        return
+    if k not in _FPOOLS:
+        _FPOOLS[k] = _futures.ThreadPoolExecutor(k - 1)
+    jobs = [_FPOOLS[k].submit(piece, j) for j in range(1, k)]
+    piece(0)
+    for job in jobs:
+        job.result()
+
+
+def _flat(t):
+    return t.detach().numpy().reshape(-1)
+
+
+class _Fused(torch.autograd.Function):
+    """A loss on (input, target) in one pass per direction; loops: the loss's fused loops,
+    grad: the eager derivative (for double backward)."""
+
+    @staticmethod
+    def forward(input, target, reduction, loops, consts, grad):
+        ab = [_flat(input)] + ([] if target is None else [_flat(target)])
+        j = 1 if target is None else 0
+        if reduction == "none":
+            out = torch.empty_like(input)
+            _frun(loops[0][j], ab + [_flat(out)], None, consts)
+            return out
+        partials = np.empty(-(-ab[0].size // _FBLOCK))
+        _frun(loops[1][j], ab, partials, (_FBLOCK, *consts))
+        s = float(np.sum(partials))
+        return torch.tensor(s / ab[0].size if reduction == "mean" else s, dtype=input.dtype)
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        input, target, reduction, loops, consts, grad = inputs
+        ctx.save_for_backward(input, target)
+        ctx.reduction, ctx.loops, ctx.consts, ctx.grad = reduction, loops, consts, grad
+        ctx.has_target = target is not None
+
+    @staticmethod
+    def backward(ctx, g):
+        input, target = ctx.saved_tensors
+        wanted = ctx.needs_input_grad[0] or (ctx.has_target and ctx.needs_input_grad[1])
+        if not wanted:
+            return None, None, None, None, None, None
+        if torch.is_grad_enabled():  # create_graph: through the eager derivative
+            x = input if target is None else input - target
+            if ctx.reduction == "mean":
+                g = g / input.numel()
+            d = g * ctx.grad(x)
+        else:
+            ab = [_flat(input)] + ([] if target is None else [_flat(target)])
+            j = 1 if target is None else 0
+            d = torch.empty_like(input)
+            if ctx.reduction == "none":
+                _frun(ctx.loops[3][j], ab + [_flat(g.contiguous()), _flat(d)], None, ctx.consts)
+            else:
+                s = float(g) / (input.numel() if ctx.reduction == "mean" else 1)
+                _frun(ctx.loops[2][j], ab + [_flat(d)], None, (s, *ctx.consts))
+        dt = -d if ctx.has_target and ctx.needs_input_grad[1] else None
+        return d, dt, None, None, None, None
+'''
+
+#: the loops of one loss: (kind, the arrays it reads, its extra arguments, the output line)
+_KINDS = (
+    ("v", "", "_o", "_o[_i] = _r"),
+    ("s", "", "_o, _blk", None),
+    ("gs", "", "_o, _sc", "_o[_i] = _scT * _r"),
+    ("gg", ", _g", "_o", "_o[_i] = _g[_i] * _r"),
+)
+
+
+def _loop(spec: Spec, fname: str, n: int, kind, sub: bool, consts: Constants,
+          args: list[str]) -> list[str]:
+    key, reads, extra, store = kind
+    loop = Loop(consts)
+    lines: list[str] = []
+    r = form_body(plan_forms(spec)[n], loop, lines)
+    head = ["_a", *(["_b"] if sub else [])]
+    sig = ", ".join(head) + reads + ", " + extra + "".join(f", {a}" for a in args)
+    xi = "_a[_i] - _b[_i]" if sub else "_a[_i]"
+    body = ["_xi = " + xi, *lines, f"_r = _T({r})"]
+    code = ["@_jit", f"def {fname}({sig}):", f'    """{spec.name}: a fused loop."""',
+            "    _T = _a.dtype.type"]
+    code += [f"    {k} = _T({text})" for text, k in loop.narrow.items()]
+    if key == "gs":
+        code.append("    _scT = _T(_sc)")
+    if key == "s":
+        code += ["    _buf = np.empty(_blk, _a.dtype)",
+                 "    for _j in range(_o.size):",
+                 "        _lo = _j * _blk",
+                 "        _m = min(_blk, _a.size - _lo)",
+                 "        for _q in range(_m):",
+                 "            _i = _lo + _q"]
+        code += ["            " + t for t in body]
+        code += ["            _buf[_q] = _r", "        _o[_j] = _fsum(_buf, _m)"]
+    else:
+        code.append("    for _i in range(_a.size):")
+        code += ["        " + t for t in body + [store]]
+    return code
+
+
+def _section(spec: Spec) -> list[str]:
+    name = spec.name
+    params = [p.symbol for p in spec.loss.params]
+    pnames = [p.name for p in spec.loss.params]
+    consts = Constants(params)
+    loops: list[str] = []
+    names: list[list[str]] = []
+    # two passes: the first registers every constant, the second prints with all names known
+    for _ in range(2):
+        cnames = [c for c, _, _ in consts.defs]
+        args = cnames + pnames
+        loops, names = [], []
+        for kind in _KINDS:
+            n = 0 if kind[0] in ("v", "s") else 1
+            pair = []
+            for sub in (True, False):
+                fname = f"__{name}_f{kind[0]}{'' if sub else '1'}"
+                loops += ["", ""] + _loop(spec, fname, n, kind, sub, consts, args)
+                pair.append(fname)
+            names.append(pair)
+    cnames = [c for c, _, _ in consts.defs]
+    kw = M.signature(spec)
+    sig = ", ".join(["input", "target=None", "*", *kw, 'reduction="mean"', "weight=None"])
+    call = ", ".join(["input", "target", *(f"{p}={p}" for p in pnames),
+                      "reduction=reduction", "weight=weight"])
+    gcall = ", ".join(f"{p}={p}" for p in pnames)
+    tup = ", ".join(f"({a}, {b})" for a, b in names)
+    vals = ", ".join([*cnames, *pnames])
+    out = loops + ["", "", f"_{name}_eager = {name}", f"_{name}_loops = ({tup})", "", "",
+                   f"def {name}({sig}):",
+                   f'    """{name} (see _{name}_eager), in one fused pass per direction on CPU '
+                   'where it applies."""',
+                   f"    if not _fusable(input, target, weight, reduction, "
+                   f"({''.join(p + ', ' for p in pnames)})):",
+                   f"        return _{name}_eager({call})"]
+    out += ["    " + t for t in M.checks(spec, name)]
+    out += [f"    {', '.join(pnames)}{',' if len(pnames) == 1 else ''} = "
+            f'_fit("{name}", _p, input.dtype == torch.float64)'] if pnames else []
+    out += ["    x = input"]
+    out += ["    " + t for t in consts.prologue(name)]
+    grad = (f"lambda x: {name}_grad(x, {gcall})" if pnames else f"{name}_grad")
+    out += [f"    return _Fused.apply(input, target, reduction, _{name}_loops, "
+            f"({vals}{',' if len(cnames) + len(pnames) == 1 else ''}), {grad})"]
+    return out
+
+
+def generate(
+    losses: Sequence[Loss | str],
+    *,
+    params: Mapping[str, Mapping[str, object]] | None = None,
+    command: str | None = None,
+) -> str:
+    """The torch module of :func:`lossmath.emit.torch.generate` with each loss's function
+    rebound to its fused CPU path (see the module docstring); deterministic text."""
+    base = torch_target.generate(losses, params=params, command=command)
+    specs = M.resolve(losses, params)
+    code: list[str] = []
+    for spec in specs:
+        code += _section(spec)
+    text = "\n".join(code)
+    extra = numba_kernels.source(text) + (FINITE_IN if "_finite_in(" in text else "")
+    out = base.rstrip("\n") + "\n" + _RUNTIME + extra.replace("\n@_jit", "\n\n@_jit") + text
+    out = out.rstrip("\n") + "\n"
+    escape.check_python(out, [], what="module")
+    return out
