@@ -27,6 +27,7 @@ measured in ``benchmarks/bench_fused.py``); nothing is compiled at import.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from lossmath.core.loss import Loss
@@ -46,11 +47,11 @@ _RUNTIME = '''
 
 # -- the fused CPU path (numba) --------------------------------------------------------------
 
-import concurrent.futures as _futures
+import concurrent.futures as _futures  # noqa: E402 (the fused section's own)
 
 try:
-    import numba
-    import numpy as np
+    import numba  # noqa: E402
+    import numpy as np  # noqa: E402
 except ImportError:  # the eager functions above still work
     numba = None
 
@@ -244,20 +245,22 @@ def _section(spec: Spec) -> list[str]:
     call = ", ".join(["input", "target", *(f"{p}={p}" for p in pnames),
                       "reduction=reduction", "weight=weight"])
     gcall = ", ".join(f"{p}={p}" for p in pnames)
-    tup = ", ".join(f"({a}, {b})" for a, b in names)
+    tup = "".join(f"\n    ({a}, {b})," for a, b in names)
     vals = ", ".join([*cnames, *pnames])
-    out = loops + ["", "", f"_{name}_eager = {name}", f"_{name}_loops = ({tup})", "", "",
+    out = loops + ["", "", f"_{name}_eager = {name}", f"_{name}_loops = ({tup}\n)", "", "",
                    f"def {name}({sig}):",
                    f'    """{name} (see _{name}_eager), in one fused pass per direction on CPU '
                    'where it applies."""',
                    f"    if not _fusable(input, target, weight, reduction, "
-                   f"({''.join(p + ', ' for p in pnames)})):",
+                   f"({', '.join(pnames)}{',' if len(pnames) == 1 else ''})):",
                    f"        return _{name}_eager({call})"]
     out += ["    " + t for t in M.checks(spec, name)]
     out += [f"    {', '.join(pnames)}{',' if len(pnames) == 1 else ''} = "
             f'_fit("{name}", _p, input.dtype == torch.float64)'] if pnames else []
-    out += ["    x = input"]
-    out += ["    " + t for t in consts.prologue(name)]
+    prologue = consts.prologue(name)
+    if any(re.search(r"\bx\b", t) for t in prologue):  # constants that read x's dtype
+        out += ["    x = input.detach().numpy()"]
+    out += ["    " + t for t in prologue]
     grad = (f"lambda x: {name}_grad(x, {gcall})" if pnames else f"{name}_grad")
     out += [f"    return _Fused.apply(input, target, reduction, _{name}_loops, "
             f"({vals}{',' if len(cnames) + len(pnames) == 1 else ''}), {grad})"]
@@ -277,7 +280,9 @@ def generate(
     code: list[str] = []
     for spec in specs:
         code += _section(spec)
-    text = "\n".join(code)
+    # no docstring in the section spans lines, so every long line is code (a condition chain)
+    lines = "\n".join(code).split("\n")
+    text = "\n".join(t + "  # noqa: E501" if len(t) > 100 else t for t in lines)
     extra = numba_kernels.source(text) + (FINITE_IN if "_finite_in(" in text else "")
     out = base.rstrip("\n") + "\n" + _RUNTIME + extra.replace("\n@_jit", "\n\n@_jit") + text
     out = out.rstrip("\n") + "\n"
