@@ -11,6 +11,10 @@ differences) for the double backward.
 from __future__ import annotations
 
 import math
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -141,3 +145,17 @@ def test_parameter_errors_are_the_eager_function_s(mod):
             fn(x, delta=-1.0)
         with pytest.raises(ValueError, match="reduction"):
             fn(x, reduction="max")
+
+
+
+@pytest.mark.subprocess
+def test_triton_kernels_pass_their_checks_in_the_interpreter():
+    pytest.importorskip("triton")
+    here = Path(__file__).resolve().parent
+    env = {**os.environ, "TRITON_INTERPRET": "1"}
+    out = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                          str(here / "triton_checks.py")], capture_output=True, text=True,
+                         env=env, cwd=here.parent, timeout=900)
+    assert out.returncode == 0, out.stdout[-3000:]
+    assert " passed" in out.stdout and "skipped" not in out.stdout
+

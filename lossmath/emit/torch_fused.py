@@ -33,6 +33,7 @@ from collections.abc import Mapping, Sequence
 from lossmath.core.loss import Loss
 from lossmath.emit import array_modules as M
 from lossmath.emit import torch as torch_target
+from lossmath.emit import torch_triton
 from lossmath.emit.kernels import numba_kernels
 from lossmath.emit.numba_code import Loop, form_body
 from lossmath.emit.numpy_runtime import FINITE_IN
@@ -48,6 +49,7 @@ _RUNTIME = '''
 # -- the fused CPU path (numba) --------------------------------------------------------------
 
 import concurrent.futures as _futures  # noqa: E402 (the fused section's own)
+import os  # noqa: E402
 
 try:
     import numba  # noqa: E402
@@ -96,6 +98,24 @@ def _fusable(input, target, weight, reduction, params):
         and target.shape == input.shape and target.device.type == "cpu"
         and target.is_contiguous()
     ):
+        return False
+    return all(isinstance(p, numbers.Real) and not isinstance(p, bool) for p in params)
+
+
+def _tfusable(input, target, weight, reduction, params):
+    """Whether the Triton path applies: CUDA float16/bfloat16/float32 tensors of one shape,
+    no weight, hyperparameters as numbers."""
+    if triton is None or weight is not None or reduction not in ("none", "mean", "sum"):
+        return False
+    if not isinstance(input, torch.Tensor) or input.dtype not in (
+            torch.float16, torch.bfloat16, torch.float32) or input.numel() == 0:
+        return False
+    if not input.is_cuda:  # (the tests run _NAME_triton on the CPU under the interpreter)
+        return False
+    if target is not None and not (isinstance(target, torch.Tensor)
+                                   and target.dtype == input.dtype
+                                   and target.shape == input.shape
+                                   and target.device == input.device):
         return False
     return all(isinstance(p, numbers.Real) and not isinstance(p, bool) for p in params)
 
@@ -245,23 +265,39 @@ def _section(spec: Spec) -> list[str]:
     call = ", ".join(["input", "target", *(f"{p}={p}" for p in pnames),
                       "reduction=reduction", "weight=weight"])
     gcall = ", ".join(f"{p}={p}" for p in pnames)
+    tcall = ", ".join(["input", "target", *(f"{p}={p}" for p in pnames), "reduction=reduction"])
     tup = "".join(f"\n    ({a}, {b})," for a, b in names)
     vals = ", ".join([*cnames, *pnames])
-    out = loops + ["", "", f"_{name}_eager = {name}", f"_{name}_loops = ({tup}\n)", "", "",
+    tri, tk = torch_triton.section(spec)
+    pvals = f"({', '.join(pnames)}{',' if len(pnames) == 1 else ''})"
+    grad = (f"lambda x: {name}_grad(x, {gcall})" if pnames else f"{name}_grad")
+    fit = ([f"    {', '.join(pnames)}{',' if len(pnames) == 1 else ''} = "
+            f'_fit("{name}", _p, {{}})'] if pnames else [])
+    if tk is not None:
+        tsig = ", ".join(["input", "target=None", "*", *kw, 'reduction="mean"'])
+        tri += ["", "", f"def _{name}_triton({tsig}):",
+                f'    """{name} in one Triton kernel per direction (float32 work)."""']
+        tri += ["    " + t for t in M.checks(spec, name)]
+        tri += [t.format("False") for t in fit]
+        tri += [f"    return _Tfused.apply(input, target, reduction, {tk}, {pvals}, {grad})"]
+    out = loops + tri + [
+                   "", "", f"_{name}_eager = {name}", f"_{name}_loops = ({tup}\n)", "", "",
                    f"def {name}({sig}):",
                    f'    """{name} (see _{name}_eager), in one fused pass per direction on CPU '
                    'where it applies."""',
                    f"    if not _fusable(input, target, weight, reduction, "
                    f"({', '.join(pnames)}{',' if len(pnames) == 1 else ''})):",
+                   f"        if {tk} is not None and _tfusable(input, target, weight, reduction, "
+                   f"{pvals}):" if tk else None,
+                   f"            return _{name}_triton({tcall})" if tk else None,
                    f"        return _{name}_eager({call})"]
+    out = [t for t in out if t is not None]
     out += ["    " + t for t in M.checks(spec, name)]
-    out += [f"    {', '.join(pnames)}{',' if len(pnames) == 1 else ''} = "
-            f'_fit("{name}", _p, input.dtype == torch.float64)'] if pnames else []
+    out += [t.format("input.dtype == torch.float64") for t in fit]
     prologue = consts.prologue(name)
     if any(re.search(r"\bx\b", t) for t in prologue):  # constants that read x's dtype
         out += ["    x = input.detach().numpy()"]
     out += ["    " + t for t in prologue]
-    grad = (f"lambda x: {name}_grad(x, {gcall})" if pnames else f"{name}_grad")
     out += [f"    return _Fused.apply(input, target, reduction, _{name}_loops, "
             f"({vals}{',' if len(cnames) + len(pnames) == 1 else ''}), {grad})"]
     return out
@@ -284,7 +320,8 @@ def generate(
     lines = "\n".join(code).split("\n")
     text = "\n".join(t + "  # noqa: E501" if len(t) > 100 else t for t in lines)
     extra = numba_kernels.source(text) + (FINITE_IN if "_finite_in(" in text else "")
-    out = base.rstrip("\n") + "\n" + _RUNTIME + extra.replace("\n@_jit", "\n\n@_jit") + text
+    extra = extra.replace("\n@_jit", "\n\n@_jit")
+    out = base.rstrip("\n") + "\n" + _RUNTIME + torch_triton.RUNTIME + extra + text
     out = out.rstrip("\n") + "\n"
     escape.check_python(out, [], what="module")
     return out
