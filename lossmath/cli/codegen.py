@@ -5,7 +5,7 @@
     lossmath codegen smooth_l1 huber --target numpy -o losses.py
     lossmath codegen smooth_l1 --param smooth_l1.beta=1/9 -o losses.py
     lossmath codegen smooth_l1 huber -o losses.py --check --diff
-    lossmath codegen examples/wing.toml --solve -o wing.py
+    lossmath codegen lossmath/examples/wing.toml --solve -o wing.py
     lossmath codegen --expr "x**2 if x < 1 else 2*x - 1" --name my_loss -o my_loss.py
 
 ``--param NAME.k=v`` (or ``k=v`` for every loss that has ``k``) sets the default of the
@@ -161,9 +161,11 @@ def register(sub) -> None:
         "codegen",
         help=SUMMARIES["codegen"],
         description=(
-            "Write one self-contained Python module (it imports only numpy) defining, for "
+            "Write one self-contained Python module for a --target (default numpy; also "
+            f"{', '.join(t for t in targets.names() if t != 'numpy')}) defining, for "
             "each loss NAME, NAME(x), NAME_grad(x), NAME_hess(x) and "
-            "NAME_value_and_grad(x), with the loss's parameters as keyword-only arguments."
+            "NAME_value_and_grad(x), with the loss's parameters as keyword-only arguments. "
+            "The numpy module imports only numpy; the others import their library."
         ),
         epilog="Exit codes: 0 written or current, 1 --check found the file stale, 2 usage or "
         "input error (the existing file is left untouched).",
