@@ -4,7 +4,7 @@
 stays the reference and the fallback) followed by a section that rebinds each loss ``NAME``
 to a wrapper. The wrapper runs the fused path when it can -- CPU, contiguous, float32 or
 float64 ``input`` (and ``target`` of the same shape and dtype, or None), no ``weight``,
-hyperparameters that are Python numbers -- and calls the eager ``NAME`` otherwise (CUDA,
+hyperparameters that are Python numbers -- and calls the eager ``NAME`` otherwise (CPU
 float16/bfloat16, broadcasting, tensor hyperparameters, ``weight``).
 
 The fused path is a :class:`torch.autograd.Function` over numba loops generated from the same
@@ -19,6 +19,10 @@ plan and scalar schedule as the numba target (:mod:`lossmath.emit.numba_code`):
 * double backward (``create_graph=True``): the backward goes through the eager
   ``NAME_grad``, whose own backward is the generated Hessian, so higher derivatives are those
   of the torch target.
+
+CUDA: float16, bfloat16 and float32 tensors take Triton kernels printed from the same plan
+(:mod:`lossmath.emit.torch_triton`) where the loss's kernels fit Triton, the eager path
+otherwise (and without Triton installed).
 
 Threads: ``torch.get_num_threads()`` pieces of at least ``_FMIN`` elements, in a thread pool
 (the loops release the GIL). numba compiles each loop on its first call per dtype (the cost is
