@@ -206,41 +206,61 @@ class _Fused(torch.autograd.Function):
 
 #: the loops of one loss: (kind, the arrays it reads, its extra arguments, the output line)
 _KINDS = (
-    ("v", "", "_o", "_o[_i] = _r"),
-    ("s", "", "_o, _blk", None),
-    ("gs", "", "_o, _sc", "_o[_i] = _scT * _r"),
-    ("gg", ", _g", "_o", "_o[_i] = _g[_i] * _r"),
+    ("v", "", "_po", "_po[_i] = _r"),
+    ("s", "", "_po, _blk", None),
+    ("gs", "", "_po, _sc", "_po[_i] = _scT * _r"),
+    ("gg", ", _pg", "_po", "_po[_i] = _pg[_i] * _r"),
 )
 
 
 def _loop(spec: Spec, fname: str, n: int, kind, sub: bool, consts: Constants,
           args: list[str]) -> list[str]:
+    """The loop; where the plan has rare fix-ups (hypot where a*a overflowed), as the numba
+    target: a fast loop that counts them without a call (so it vectorises), the full loop
+    rerun on the piece when the count is not 0, and ``fname`` choosing."""
+    full = _one_loop(spec, fname + "_full", n, kind, sub, consts, args, False)
+    fast = _one_loop(spec, fname + "_fast", n, kind, sub, consts, args, True)
+    if fast[1] == full[1]:
+        return _one_loop(spec, fname, n, kind, sub, consts, args, False)[0]
+    sig = full[0][1][len(f"def {fname}_full("):-2]
+    return fast[0] + ["", ""] + full[0] + ["", "", "@_jit", f"def {fname}({sig}):",
+                                           f"    if {fname}_fast({sig}):",
+                                           f"        {fname}_full({sig})"]
+
+
+def _one_loop(spec: Spec, fname: str, n: int, kind, sub: bool, consts: Constants,
+              args: list[str], fast: bool) -> tuple[list[str], list[str]]:
     key, reads, extra, store = kind
-    loop = Loop(consts)
+    loop = Loop(consts, fast=fast)
     lines: list[str] = []
     r = form_body(plan_forms(spec)[n], loop, lines)
-    head = ["_a", *(["_b"] if sub else [])]
+    head = ["_pa", *(["_pb"] if sub else [])]
     sig = ", ".join(head) + reads + ", " + extra + "".join(f", {a}" for a in args)
-    xi = "_a[_i] - _b[_i]" if sub else "_a[_i]"
-    body = ["_xi = " + xi, *lines, f"_r = _T({r})"]
+    xi = "_pa[_i] - _pb[_i]" if sub else "_pa[_i]"
+    count = (["_f = 0"], ["_bad += _f"]) if fast else ([], [])
+    body = ["_xi = " + xi, *count[0], *lines, *count[1], f"_r = _T({r})"]
     code = ["@_jit", f"def {fname}({sig}):", f'    """{spec.name}: a fused loop."""',
-            "    _T = _a.dtype.type"]
+            "    _T = _pa.dtype.type"]
     code += [f"    {k} = _T({text})" for text, k in loop.narrow.items()]
+    if fast:
+        code.append("    _bad = 0")
     if key == "gs":
         code.append("    _scT = _T(_sc)")
     if key == "s":
-        code += ["    _buf = np.empty(_blk, _a.dtype)",
-                 "    for _j in range(_o.size):",
+        code += ["    _buf = np.empty(_blk, _pa.dtype)",
+                 "    for _j in range(_po.size):",
                  "        _lo = _j * _blk",
-                 "        _m = min(_blk, _a.size - _lo)",
+                 "        _m = min(_blk, _pa.size - _lo)",
                  "        for _q in range(_m):",
                  "            _i = _lo + _q"]
         code += ["            " + t for t in body]
-        code += ["            _buf[_q] = _r", "        _o[_j] = _fsum(_buf, _m)"]
+        code += ["            _buf[_q] = _r", "        _po[_j] = _fsum(_buf, _m)"]
     else:
-        code.append("    for _i in range(_a.size):")
+        code.append("    for _i in range(_pa.size):")
         code += ["        " + t for t in body + [store]]
-    return code
+    if fast:
+        code.append("    return _bad")
+    return code, lines
 
 
 def _section(spec: Spec) -> list[str]:
