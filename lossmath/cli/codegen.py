@@ -28,6 +28,7 @@ from lossmath.cli import main as cli
 from lossmath.cli.commands import SUMMARIES
 from lossmath.core.loss import Loss, LossError
 from lossmath.emit import targets
+from lossmath.io.escape import field, python_bytes
 from lossmath.io.outputs import check_target, display_path, stale, unified_diff, write_files
 
 __all__ = ["register", "parse_param_items"]
@@ -138,21 +139,23 @@ def run(args: argparse.Namespace) -> int:
     generate = target.generator()
     text = generate(losses, params=params, command=_command(args, header=True), **options)
     if not args.output:
-        sys.stdout.write(text)
+        cli.write_stdout_bytes(python_bytes(text))  # the checked bytes, whatever the locale
         return cli.EXIT_OK
     if args.check:
         if stale({args.output: text}).changed:
             if args.diff:
                 sys.stdout.write(unified_diff(args.output, text))
-            print(f"lossmath: {args.output} is stale; regenerate with: {_command(args)}",
+            print(f"lossmath: {field(args.output)} is stale; regenerate with: "
+                  f"{field(_command(args))}",
                   file=sys.stderr)
             return cli.EXIT_FAIL
-        print(f"{args.output} is current")
+        print(f"{field(args.output)} is current")
         return cli.EXIT_OK
     outcome = write_files({args.output: text}, inputs=inputs, force=args.force,
                           parents=args.parents)
     cli.report_outcome(outcome)
-    print(f"wrote {args.output}" if outcome.changed else f"{args.output} is current")
+    out = field(args.output)  # one line: a newline in the name cannot forge a report line
+    cli.note(f"wrote {out}" if outcome.changed else f"{out} is current")
     return cli.EXIT_OK
 
 

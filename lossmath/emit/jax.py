@@ -21,6 +21,7 @@ from lossmath.core.loss import Loss
 from lossmath.emit import array_modules as M
 from lossmath.emit import docs
 from lossmath.emit.arrays import Namespace
+from lossmath.emit.names import local, private
 from lossmath.emit.plan import Spec
 
 __all__ = ["NAMESPACE", "generate"]
@@ -81,18 +82,21 @@ def _jvp_functions(spec: Spec, has3: bool) -> list[str]:
     out = []
     for n in range(3):
         what = ("value", "gradient", "second derivative")[n]
-        nxt = f"_{name}_f{n + 1}(x{pargs})" if n < 2 else (
-            f"_{name}_k3(x{pargs})" if has3 else None)
-        jsig = ", ".join([*params, "primals", "tangents"])
-        out += ["", "", deco, f"def _{name}_f{n}(x{pargs}):",
+        # The rule's own names are private (a parameter may be called t or primals).
+        x, t, primals, tangents = map(local, ("x", "t", "primals", "tangents"))
+        f, k = private(f"f{n}", name), private(f"k{n}", name)
+        nxt = f"{private(f'f{n + 1}', name)}({x}{pargs})" if n < 2 else (
+            f"{private('k3', name)}({x}{pargs})" if has3 else None)
+        jsig = ", ".join([*params, primals, tangents])
+        out += ["", "", deco, f"def {f}(x{pargs}):",
                 f'    """{name}: the {what}; its jvp is the generated next derivative."""',
-                f"    return _{name}_k{n}(x{pargs})", "", "",
-                f"@_{name}_f{n}.defjvp", f"def _{name}_f{n}_jvp({jsig}):",
-                "    (x,), (t,) = primals, tangents"]
+                f"    return {k}(x{pargs})", "", "",
+                f"@{f}.defjvp", f"def {private(f'jvp{n}', name)}({jsig}):",
+                f"    ({x},), ({t},) = {primals}, {tangents}"]
         if nxt is None:
             out.append(f'    _missing("{name}_hess")')
         else:
-            out.append(f"    return _{name}_f{n}(x{pargs}), {nxt} * t")
+            out.append(f"    return {f}({x}{pargs}), {nxt} * {t}")
     return out
 
 
@@ -119,11 +123,11 @@ def _public(spec: Spec, fs) -> list[str]:
         sig = ", ".join([*head, *(["*", *kw] if kw else [])])
         out += ["", "", f"def {fname}({sig}):"] + M.docstring(doc, "    ")
         out += ["    " + t for t in M.checks(spec, fname)]
-        out.append(f"    x, dtype = {call.format(f=fname)}")
+        out.append(f"    x, {local('dtype')} = {call.format(f=fname)}")
         if params:
             out.append(f'    ({", ".join(params)},) = _fit("{fname}", _p, _double(x))')
         pargs = "".join(f", {p}" for p in params)
-        out.append(f"    return _{name}_f{n}(x{pargs}).astype(dtype)")
+        out.append(f"    return {private(f'f{n}', name)}(x{pargs}).astype({local('dtype')})")
     return out
 
 
@@ -137,6 +141,8 @@ TARGET = M.ArrayTarget(
     imports=("import functools", "import math", "import numbers", "import struct", "",
              "import jax", "import jax.numpy as jnp"),
     runtime=_RUNTIME, doc=docs.jax_module, functions=_functions,
+    arguments=("x", "predictions", "targets"),
+    modules=("functools", "jax", "jnp", "math", "numbers", "struct"),
 )
 
 

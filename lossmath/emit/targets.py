@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from lossmath.core.loss import Loss, LossError
+from lossmath.io import escape
 
 __all__ = ["Target", "check_options", "compile", "get", "names", "register"]
 
@@ -122,7 +123,9 @@ def compile(  # noqa: A001 - the public name the issue asks for (lossmath.compil
     module.__file__ = filename
     # torch.compile (dynamo) imports a function's module by name to read its globals
     sys.modules[module.__name__] = module
-    exec(builtins.compile(text, filename, "exec"), module.__dict__)  # noqa: S102 - our own text
+    # The bytes a file would hold, decoded as import decodes them (the checked bytes).
+    code = builtins.compile(escape.python_bytes(text), filename, "exec", dont_inherit=True)
+    exec(code, module.__dict__)  # noqa: S102 - our own text
     return module
 
 

@@ -28,6 +28,7 @@ from lossmath.core.loss import Loss
 from lossmath.emit import array_modules as M
 from lossmath.emit import docs
 from lossmath.emit.arrays import Namespace
+from lossmath.emit.names import camel, check_distinct, local, private
 from lossmath.emit.plan import Spec
 
 __all__ = ["NAMESPACE", "generate"]
@@ -95,23 +96,23 @@ def _missing(name):
 
 
 def _function_classes(spec: Spec, has3: bool) -> list[str]:
-    name, cls = spec.name, M.camel(spec.name)
+    name = spec.name
     params = M.param_names(spec)
     nones = "".join(", None" for _ in params)
     sig = ", ".join(["x", *params])
     out = []
-    for n, suffix in enumerate(("", "Grad", "Hess")):
+    for n in range(3):
         what = ("value", "gradient", "second derivative")[n]
         nxt = ("Grad", "Hess", None)[n]
         pargs = "x, *ctx.params" if params else "x"
-        back = (f"_{cls}{nxt}.apply({pargs})" if nxt is not None
-                else f"_{name}_k3({pargs})" if has3 else None)
-        out += ["", "", f"class _{cls}{suffix}(torch.autograd.Function):",
+        back = (f"{private(f'fn{n + 1}', name)}.apply({pargs})" if nxt is not None
+                else f"{private('k3', name)}({pargs})" if has3 else None)
+        out += ["", "", f"class {private(f'fn{n}', name)}(torch.autograd.Function):",
                 f'    """{name}: the {what}; its backward is the generated derivative."""', "",
                 "    generate_vmap_rule = True", "",
                 "    @staticmethod",
                 f"    def forward({sig}):",
-                f"        return _{name}_k{n}({sig})", "",
+                f"        return {private(f'k{n}', name)}({sig})", "",
                 "    @staticmethod",
                 "    def setup_context(ctx, inputs, output):",
                 "        ctx.save_for_backward(inputs[0])",
@@ -127,7 +128,7 @@ def _function_classes(spec: Spec, has3: bool) -> list[str]:
 
 
 def _public(spec: Spec, fs, has3: bool) -> list[str]:
-    name, cls = spec.name, M.camel(spec.name)
+    name, cls = spec.name, camel(spec.name)
     kw = M.signature(spec)
     params = M.param_names(spec)
     out: list[str] = []
@@ -151,8 +152,9 @@ def _public(spec: Spec, fs, has3: bool) -> list[str]:
     out += ["", "", f"def {name}({sig}):"] + M.docstring(doc, "    ")
     out += ["    " + t for t in M.checks(spec, name)]
     out += [f'    x = _residual("{name}", input, target)',
-            f'    return _reduce("{name}", _apply(_{cls}, "{name}", x, _p), reduction, weight)']
-    for n, suffix in ((1, "Grad"), (2, "Hess")):
+            f'    return _reduce("{name}", _apply({private("fn0", name)}, "{name}", x, _p), '
+            "reduction, weight)"]
+    for n in (1, 2):
         fname = f"{name}{('', '_grad', '_hess')[n]}"
         doc = M.function_doc(spec, n, fs, [
             "x : torch.Tensor", "    Residuals, any shape, floating point, on any device."],
@@ -162,8 +164,12 @@ def _public(spec: Spec, fs, has3: bool) -> list[str]:
         out += ["", "", f"def {fname}({sig}):"] + M.docstring(doc, "    ")
         out += ["    " + t for t in M.checks(spec, fname)]
         out += [f'    x = _residual("{fname}", x, None)',
-                f'    return _apply(_{cls}{suffix}, "{fname}", x, _p)']
-    init = ", ".join(["self", "*", *kw, 'reduction="mean"'])  # reduction: always a keyword
+                f'    return _apply({private(f"fn{n}", name)}, "{fname}", x, _p)']
+    # The parameters are kept as private attributes (``_lm_p_NAME``), and ``__init__``'s
+    # own first argument is private too: a parameter may be called ``self``, ``forward``,
+    # ``training`` or ``to`` without touching nn.Module's own attributes.
+    me = local("self")
+    init = ", ".join([me, "*", *kw, 'reduction="mean"'])  # reduction: always a keyword
     out += ["", "", f"class {cls}(torch.nn.Module):",
             f'    """The {name} loss as a module: ``{cls}(...)(input, target)`` is '
             f'``{name}(input, target, ...)``."""', "",
@@ -171,18 +177,19 @@ def _public(spec: Spec, fs, has3: bool) -> list[str]:
             "        super().__init__()"]
     out += ["        " + t for t in M.checks(spec, cls)]
     for p in params:
-        out.append(f"        self.{p} = {p}")
+        out.append(f"        {me}.{private('p', p)} = {p}")
     out += ["        if reduction not in ('none', 'mean', 'sum'):",
             f"            raise ValueError(f\"{cls}: reduction must be 'none', 'mean' or 'sum', "
             "got {reduction!r}\")",
-            "        self.reduction = reduction", "",
+            f"        {me}.reduction = reduction", "",
             "    def forward(self, input, target=None, weight=None):"]
-    kwargs = ", ".join([*(f"{p}=self.{p}" for p in params), "reduction=self.reduction",
+    kwargs = ", ".join([*(f"{p}=self.{private('p', p)}" for p in params),
+                        "reduction=self.reduction",
                         "weight=weight"])
     out.append(f"        return {name}(input, target, {kwargs})")
     out += ["", "    def extra_repr(self):"]
     if params:
-        fields = ", ".join(f'f"{p}={{self.{p}!r}}"' for p in params)
+        fields = ", ".join(f'f"{p}={{self.{private("p", p)}!r}}"' for p in params)
         out.append(f"        return ', '.join([{fields}, f\"reduction={{self.reduction!r}}\"])")
     else:
         out.append('        return f"reduction={self.reduction!r}"')
@@ -190,14 +197,21 @@ def _public(spec: Spec, fs, has3: bool) -> list[str]:
 
 
 def _functions(spec: Spec, fs, has3: bool) -> tuple[list[str], list[str]]:
+    functions = [spec.name, f"{spec.name}_grad", f"{spec.name}_hess"]
+    # a loss named Wing or L1 would be its own class: refused, naming both
+    check_distinct([(f, f"the function {f}") for f in functions]
+                   + [(camel(spec.name), f"the nn.Module class of {spec.name}")],
+                   transforms=False)
     code = _function_classes(spec, has3) + _public(spec, fs, has3)
-    return code, [spec.name, f"{spec.name}_grad", f"{spec.name}_hess", M.camel(spec.name)]
+    return code, [*functions, camel(spec.name)]
 
 
 TARGET = M.ArrayTarget(
     "torch", NAMESPACE,
     imports=("import math", "import numbers", "import struct", "", "import torch"),
     runtime=_RUNTIME, doc=docs.torch_module, functions=_functions,
+    arguments=("x", "input", "target", "reduction", "weight"),
+    modules=("math", "numbers", "struct", "torch"),
 )
 
 
