@@ -39,6 +39,7 @@ from lossmath.emit import array_modules as M
 from lossmath.emit import torch as torch_target
 from lossmath.emit import torch_triton
 from lossmath.emit.kernels import numba_kernels
+from lossmath.emit.names import private
 from lossmath.emit.numba_code import Loop, form_body
 from lossmath.emit.numpy_runtime import FINITE_IN
 from lossmath.emit.plan import Spec
@@ -53,7 +54,7 @@ _RUNTIME = '''
 # -- the fused CPU path (numba) --------------------------------------------------------------
 
 import concurrent.futures as _futures  # noqa: E402 (the fused section's own)
-import os  # noqa: E402
+import os as _os  # noqa: E402
 
 try:
     import numba  # noqa: E402
@@ -265,6 +266,7 @@ def _one_loop(spec: Spec, fname: str, n: int, kind, sub: bool, consts: Constants
 
 def _section(spec: Spec) -> list[str]:
     name = spec.name
+    eager = private("eager", name)
     params = [p.symbol for p in spec.loss.params]
     pnames = [p.name for p in spec.loss.params]
     consts = Constants(params)
@@ -305,16 +307,16 @@ def _section(spec: Spec) -> list[str]:
         tri += [t.format("False") for t in fit]
         tri += [f"    return _Tfused.apply(input, target, reduction, {tk}, {pvals}, {grad})"]
     out = loops + tri + [
-                   "", "", f"_{name}_eager = {name}", f"_{name}_loops = ({tup}\n)", "", "",
+                   "", "", f"_{name}_loops = ({tup}\n)", "", "",
                    f"def {name}({sig}):",
-                   f'    """{name} (see _{name}_eager), in one fused pass per direction on CPU '
+                   f'    """{name} (see {eager}), in one fused pass per direction on CPU '
                    'where it applies."""',
                    f"    if not _fusable(input, target, weight, reduction, "
                    f"({', '.join(pnames)}{',' if len(pnames) == 1 else ''})):",
                    f"        if {tk} is not None and _tfusable(input, target, weight, reduction, "
                    f"{pvals}):" if tk else None,
                    f"            return _{name}_triton({tcall})" if tk else None,
-                   f"        return _{name}_eager({call})"]
+                   f"        return {eager}({call})"]
     out = [t for t in out if t is not None]
     out += ["    " + t for t in M.checks(spec, name)]
     out += [t.format("input.dtype == torch.float64") for t in fit]
@@ -336,7 +338,13 @@ def generate(
     """The torch module of :func:`lossmath.emit.torch.generate` with each loss's function
     rebound to its fused CPU path (see the module docstring); deterministic text."""
     base = torch_target.generate(losses, params=params, command=command)
-    specs = M.resolve(losses, params)
+    # the eager NAME keeps its code under a private name; NAME is the wrapper (bound once)
+    for spec in M.resolve(losses, params, arguments=torch_target.TARGET.arguments,
+                          modules=("annotations", *torch_target.TARGET.modules)):
+        base = base.replace(f"\ndef {spec.name}(", f"\ndef {private('eager', spec.name)}(", 1)
+    tt = torch_target.TARGET
+    specs = M.resolve(losses, params, arguments=tt.arguments,
+                      modules=("annotations", *tt.modules))
     code: list[str] = []
     for spec in specs:
         code += _section(spec)

@@ -23,6 +23,7 @@ import re
 
 from lossmath.emit import array_modules as M
 from lossmath.emit.arrays import Namespace
+from lossmath.emit.names import private
 from lossmath.emit.plan import Spec
 
 __all__ = ["NAMESPACE", "RUNTIME", "section"]
@@ -49,7 +50,7 @@ except ImportError:  # no Triton: CUDA tensors take the eager path
 _TBLOCK = 1024
 # libdevice (correctly rounded to ~1 ulp) on the GPU; the interpreter has no libdevice, so
 # there the core functions (numpy's) stand in: what the CPU tests run
-_INTERPRETED = os.environ.get("TRITON_INTERPRET") == "1"
+_INTERPRETED = _os.environ.get("TRITON_INTERPRET") == "1"
 
 if triton is not None:
     @triton.jit
@@ -210,15 +211,18 @@ def section(spec: Spec) -> tuple[list[str], str | None]:
     ([], None) when a kernel uses what Triton cannot compile."""
     name = spec.name
     _, lines, _ = M.kernels(spec, NAMESPACE, third=False)
-    text = "\n".join(lines).replace(f"_{name}_k", f"_{name}_tk")
+    text = "\n".join(lines)
+    for n in range(4):  # the torch kernels' names, made the Triton kernels' own
+        text = text.replace(private(f"k{n}", name) + "(", private(f"tk{n}", name) + "(")
+    tk0, tk1, tk2 = (private(f"tk{n}", name) for n in range(3))
     # the module's own _wide/_narrow are the torch kernels' (same names, torch code)
     text = re.sub(r"\b_(wide|narrow)\(", r"_t_\1(", text)
     kern = text.split("\n")
-    if not _triton_ok(kern[: next((i for i, t in enumerate(kern) if "_tk2(" in t), len(kern))]):
+    if not _triton_ok(kern[: next((i for i, t in enumerate(kern) if f"{tk2}(" in t), len(kern))]):
         return [], None
     text = text.replace("math.inf", 'float("inf")')
     defs = [t for t in ast.parse(text).body if isinstance(t, ast.FunctionDef)]
-    keep = [d for d in defs if d.name in (f"_{name}_tk0", f"_{name}_tk1")]
+    keep = [d for d in defs if d.name in (tk0, tk1)]
     src = text.split("\n")
     out: list[str] = []
     for d in keep:
@@ -238,7 +242,7 @@ def section(spec: Spec) -> tuple[list[str], str | None]:
             "                     REDUCE: tl.constexpr, BLOCK: tl.constexpr):",
             f'        """{name}: the loss, stored or summed per program (float64)."""',
             *load,
-            f"        _v = _{name}_tk0(x{pargs})",
+            f"        _v = {tk0}(x{pargs})",
             "        if REDUCE:",
             "            _w = tl.where(_ok, _v.to(tl.float64), 0.0)",
             "            tl.store(s_ptr + tl.program_id(0), tl.sum(_w, axis=0))",
@@ -250,7 +254,7 @@ def section(spec: Spec) -> tuple[list[str], str | None]:
             "                     G_TENSOR: tl.constexpr, BLOCK: tl.constexpr):",
             f'        """{name}: g * the derivative (g a scalar or a tensor)."""',
             *load,
-            f"        _d = _{name}_tk1(x{pargs})",
+            f"        _d = {tk1}(x{pargs})",
             "        if G_TENSOR:",
             "            _g = tl.load(g_ptr + _n, mask=_ok, other=0.0).to(_d.dtype)",
             "        else:",

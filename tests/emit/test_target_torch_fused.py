@@ -1,7 +1,7 @@
 """The torch-fused target (``codegen --target torch-fused``) as theorems: its fused CPU pass
 gives what the eager torch target gives, within the ulp harness's bounds of mpmath.
 
-Truths: mpmath through the ulp harness (``tests/ulp_harness.py``: backward-error criterion,
+Truths: mpmath through the ulp harness (``tests/support/ulp_harness.py``: backward-error criterion,
 4/4/8 ulp); the eager torch functions of the same module (the torch target's code, itself
 checked against PyTorch's own losses in ``tests/test_target_torch.py``); exact sums in
 Python's ``math.fsum`` for the reductions; ``torch.autograd.gradgradcheck`` (finite
@@ -19,15 +19,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-import ulp_harness as H
-import ulp_targets as U
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 import lossmath
+from tests.support import ulp_harness as H
+from tests.support import ulp_targets as U
 
-PER_DECADE, DENSE = 0.15, 20  # the suite's grid (tests/test_ulp_harness.py)
+PER_DECADE, DENSE = 0.15, 20  # the suite's grid (tests/emit/test_ulp_harness.py)
 QUICK = ["smooth_l1", "pseudo_huber"]
 
 
@@ -76,7 +76,7 @@ def test_fused_equals_eager_elementwise_and_its_sums_are_within_n_ulp_of_the_exa
         mod, a, name, dtype):
     x = torch.from_numpy(a).to(dtype)
     t = torch.flip(x, [0]) / 3
-    fused, eager = getattr(mod, name), getattr(mod, f"_{name}_eager")
+    fused, eager = getattr(mod, name), getattr(mod, f"_lm_eager_{name}")
     eps = torch.finfo(dtype).eps
     ve = eager(x, t, reduction="none")
     vf = fused(x, t, reduction="none")
@@ -138,7 +138,7 @@ def test_what_the_fused_path_does_not_take_goes_to_the_eager_function(mod, case)
     else:
         kw["delta"] = torch.tensor(0.7, dtype=torch.float64)
     outcomes = []
-    for fn in (mod.pseudo_huber, mod._pseudo_huber_eager):
+    for fn in (mod.pseudo_huber, mod._lm_eager_pseudo_huber):
         try:
             outcomes.append(fn(x, t, reduction="none", **kw))
         except (TypeError, ValueError) as exc:  # tensor hyperparameters, where eager refuses
@@ -149,7 +149,7 @@ def test_what_the_fused_path_does_not_take_goes_to_the_eager_function(mod, case)
 
 def test_parameter_errors_are_the_eager_function_s(mod):
     x = torch.ones(4)
-    for fn in (mod.pseudo_huber, mod._pseudo_huber_eager):
+    for fn in (mod.pseudo_huber, mod._lm_eager_pseudo_huber):
         with pytest.raises(ValueError, match="delta"):
             fn(x, delta=-1.0)
         with pytest.raises(ValueError, match="reduction"):
@@ -160,11 +160,11 @@ def test_parameter_errors_are_the_eager_function_s(mod):
 @pytest.mark.subprocess
 def test_triton_kernels_pass_their_checks_in_the_interpreter():
     pytest.importorskip("triton")
-    here = Path(__file__).resolve().parent
+    root = Path(__file__).resolve().parents[2]
     env = {**os.environ, "TRITON_INTERPRET": "1"}
     out = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                          str(here / "triton_checks.py")], capture_output=True, text=True,
-                         env=env, cwd=here.parent, timeout=900)
+                          str(root / "tests" / "support" / "triton_checks.py")],
+                         capture_output=True, text=True, env=env, cwd=root, timeout=900)
     assert out.returncode == 0, out.stdout[-3000:]
     assert " passed" in out.stdout and "skipped" not in out.stdout
 

@@ -1,5 +1,5 @@
 """The torch-fused target's Triton kernels in Triton's interpreter (``TRITON_INTERPRET=1``,
-set before triton is imported: ``tests/test_target_torch_fused.py`` runs this file so).
+set before triton is imported: ``tests/emit/test_target_torch_fused.py`` runs this file so).
 
 Truths: mpmath through the ulp harness (float32, value and gradient, 4 ulp); the eager torch
 functions of the same module (float32 and bfloat16, every reduction, input's and target's
@@ -13,11 +13,11 @@ import os
 import numpy as np
 import pytest
 import torch
-import ulp_harness as H
 
 import lossmath
+from tests.support import ulp_harness as H
 
-PER_DECADE, DENSE = 0.15, 20  # the suite's grid (tests/test_ulp_harness.py)
+PER_DECADE, DENSE = 0.15, 20  # the suite's grid (tests/emit/test_ulp_harness.py)
 
 
 TRITON_LOSSES = ["smooth_l1", "huber", "l1", "l2"]
@@ -74,7 +74,7 @@ def test_triton_kernels_agree_with_the_eager_module(tmod, dtype, reduction):
     rtol = 4 * torch.finfo(torch.float32).eps if dtype == torch.float32 else 2.0**-5
     for name in TRITON_LOSSES:
         outs = []
-        for fn in (getattr(tmod, f"_{name}_triton"), getattr(tmod, f"_{name}_eager")):
+        for fn in (getattr(tmod, f"_{name}_triton"), getattr(tmod, f"_lm_eager_{name}")):
             ai, bi = a.clone().requires_grad_(True), b.clone().requires_grad_(True)
             v = fn(ai, bi, reduction=reduction)
             gi = torch.autograd.grad(v, (ai, bi), grad_outputs=w if reduction == "none"
