@@ -124,9 +124,11 @@ def assemble(
     public: Sequence[str],
     modules: Iterable[str],
     code: Sequence[str],
+    error: str = "ValueError",
 ) -> str:
     """One module's text: header, docstring, imports, ``__all__``, runtime, helpers, code;
-    checked to compile (naming the loss fields whose text reached a failing line)."""
+    checked to compile (naming the loss fields whose text reached a failing line). ``error``
+    is the class the parameter checks raise (a ValueError subclass the runtime defines)."""
     out = docs.header(command)
     body = list(doc_head) + docs.breakpoints_and_limits(specs)
     out += ['"""' + docs.doc(body[0])]
@@ -138,7 +140,8 @@ def assemble(
     out.append("]")
     text = "\n".join(code)
     helpers = primitive_source(text, ns)
-    out += (PARAMS + SCALAR_MATH + runtime + helpers).split("\n")
+    checks = PARAMS.replace("raise ValueError(", f"raise {error}(")
+    out += (checks + SCALAR_MATH + runtime + helpers).split("\n")
     out += list(code)
     text = "\n".join(docs.noqa(out)).rstrip("\n") + "\n"
     text = re.sub(r"\n{3,}(?=\S)", "\n\n\n", text)
@@ -190,7 +193,8 @@ class ArrayTarget:
     namespace, imports, runtime text and module docstring (``doc(specs)``), and ``functions
     (spec, forms, has3) -> (code lines, public names)``: its calling conventions around the
     kernels ``_NAME_k0..k3``. ``third``: whether it asks for the third derivative (the
-    Hessian's own derivative, for autodiff)."""
+    Hessian's own derivative, for autodiff). ``error``: the class the parameter checks
+    raise (a ValueError subclass its runtime defines; torch's is a RuntimeError too)."""
 
     name: str
     ns: Namespace
@@ -203,6 +207,7 @@ class ArrayTarget:
     #: names may not take them (:mod:`lossmath.emit.names`)
     arguments: tuple[str, ...] = ("x",)
     modules: tuple[str, ...] = ()
+    error: str = "ValueError"
 
 
 def generate(
@@ -226,4 +231,5 @@ def generate(
     return assemble(
         specs, command=command, doc_head=target.doc(specs), imports=target.imports,
         runtime=target.runtime, ns=target.ns, public=public, modules=modules, code=code,
+        error=target.error,
     )

@@ -420,6 +420,7 @@ class _m:
             return math.inf
         return _m._safe(math.pow, a, b)
 
+    float = staticmethod(float)
     maximum = staticmethod(max)
     minimum = staticmethod(min)
     abs = staticmethod(abs)

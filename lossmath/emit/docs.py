@@ -458,11 +458,17 @@ def torch_module(specs: Sequence[Spec]) -> list[str]:
         "----------------------------",
         "- Autograd: the backward of NAME is NAME_grad, whose backward is NAME_hess (double "
         "backward and Hessian-vector products are exact), whose backward is the third "
-        "derivative (where it could be generated; else NotImplementedError). Parameters are "
-        "Python numbers, not differentiated.",
+        "derivative (where it could be generated; else NotImplementedError). Forward mode "
+        "too: each Function's jvp is the same next derivative, so torch.func.jacfwd, hessian "
+        "and gradcheck(check_forward_ad=True) work. Parameters are Python numbers, not "
+        "differentiated; one out of its domain raises an error that is both a ValueError "
+        "and a RuntimeError (as torch raises).",
+        "- Arguments: x = input - target; for a margin loss the margin x = input * target "
+        "(labels +-1, soft_margin_loss's convention; a 0 label is not mapped to -1). A target "
+        "tensor of another size than input broadcasts with a warning, as F.mse_loss does.",
         "- dtype: float32 and float64 are kept; float16 and bfloat16 are computed in float32 "
-        "and rounded once; other dtypes raise TypeError. Devices: any (nothing leaves the "
-        "input's device).",
+        "(input and target widened before the subtraction) and rounded once; other dtypes "
+        "raise TypeError. Devices: any (nothing leaves the input's device).",
         "- float32 (and half) input: the parameters are rounded to float32; a piece that takes "
         "more than one rounding, and every stable primitive, is computed in float64 and "
         "rounded once, as in the numpy target.",
@@ -488,8 +494,12 @@ def jax_module(specs: Sequence[Spec]) -> list[str]:
         "that regenerates this file). It imports only jax and the standard library.",
         "",
         f"Losses: {names}. For each NAME: NAME(predictions, targets=None, *, params) in optax's "
-        "conventions (elementwise), NAME_grad(x) and NAME_hess(x). Parameters are keyword-only "
-        "Python numbers.",
+        "conventions (elementwise: x = predictions - targets, or the margin predictions * "
+        "targets for a margin loss, labels +-1, a 0 label not mapped), NAME_grad(x) and "
+        "NAME_hess(x). Parameters are keyword-only: Python numbers, or arrays broadcasting "
+        "against x (traced under jit, vmap, grad: differentiable, checked only where their "
+        "values are known). A target of another shape than the predictions (not a scalar) "
+        "raises, as optax's chex.assert_equal_shape.",
         "",
         "Conventions (every function)",
         "----------------------------",
@@ -497,7 +507,8 @@ def jax_module(specs: Sequence[Spec]) -> list[str]:
         "the third derivative (where it could be generated; else NotImplementedError): grad, "
         "jit, vmap and hessian work, and jax.hessian gives NAME_hess exactly.",
         "- dtype: float32 and float64 are kept; float16 and bfloat16 are computed in float32 "
-        "and rounded once; integers and bool give JAX's default float.",
+        "(predictions and targets widened before the subtraction) and rounded once; integers "
+        "and bool give JAX's default float.",
         "- float32 input: the parameters are rounded to float32; with jax_enable_x64 a piece "
         "that takes more than one rounding, and every stable primitive, is computed in float64 "
         "and rounded once, as in the numpy target; without x64 it stays in float32.",

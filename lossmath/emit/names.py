@@ -142,6 +142,18 @@ def check_distinct(names: Sequence[tuple[str, str]], transforms: bool = True) ->
             seen.setdefault(key, (name, who))
 
 
+def _bound_names(target: ast.expr) -> list[str]:
+    """The names an assignment target binds: ``a``, ``a, (b, *c)``; not ``a.attr = ...`` or
+    ``a[i] = ...``, which set an attribute or item of an object bound elsewhere."""
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [n for e in target.elts for n in _bound_names(e)]
+    if isinstance(target, ast.Starred):
+        return _bound_names(target.value)
+    return []
+
+
 def check_module(text: str, public: Iterable[str], modules: Iterable[str]) -> None:
     """The finished module's namespace: every top-level name is bound once (so nothing a
     printer emitted shadows another), and the names bound that do not start with ``_`` are
@@ -156,7 +168,7 @@ def check_module(text: str, public: Iterable[str], modules: Iterable[str]) -> No
             bound = [(a.asname or a.name).split(".")[0] for a in node.names]
         elif isinstance(node, (ast.Assign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            bound = [n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)]
+            bound = [n for t in targets for n in _bound_names(t)]
         for name in bound:
             if isinstance(node, (ast.Import, ast.ImportFrom)) and name in seen and (
                 name in modules

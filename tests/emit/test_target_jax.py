@@ -81,8 +81,11 @@ def test_optax_signature_and_errors(mods):
     assert jmod.huber(jnp.ones(2, jnp.bfloat16)).dtype == jnp.bfloat16
     with pytest.raises(ValueError, match="delta must be finite and positive"):
         jmod.huber(p, delta=-1.0)
+    # a traced parameter is taken (optax's own tests call jit(huber_loss)(..., delta=1.0))
+    traced = jax.jit(lambda d: jmod.huber(p, delta=d))(1.0)
+    assert np.array_equal(np.asarray(traced), np.asarray(jmod.huber(p, delta=1.0)))
     with pytest.raises(TypeError, match="must be a real number"):
-        jax.jit(lambda d: jmod.huber(p, delta=d))(1.0)  # a traced parameter
+        jmod.huber(p, delta="1.0")
 
 
 _X64 = textwrap.dedent("""
