@@ -178,8 +178,22 @@ class _Fused(torch.autograd.Function):
     def setup_context(ctx, inputs, output):
         input, target, reduction, loops, consts, grad = inputs
         ctx.save_for_backward(input, target)
+        ctx.save_for_forward(input, target)
         ctx.reduction, ctx.loops, ctx.consts, ctx.grad = reduction, loops, consts, grad
         ctx.has_target = target is not None
+
+    @staticmethod
+    def jvp(ctx, ga, gb, *_):
+        """Forward-mode AD through the eager derivative (f'(x) times the tangent of x)."""
+        input, target = ctx.saved_tensors
+        x = input if target is None else input - target
+        t = ga if ga is not None else torch.zeros_like(input)
+        if target is not None and gb is not None:
+            t = t - gb
+        d = ctx.grad(x) * t
+        if ctx.reduction == "none":
+            return d
+        return d.sum() / input.numel() if ctx.reduction == "mean" else d.sum()
 
     @staticmethod
     def backward(ctx, g):

@@ -171,3 +171,21 @@ def test_triton_kernels_pass_their_checks_in_the_interpreter():
     assert out.returncode == 0, out.stdout[-3000:]
     assert " passed" in out.stdout and "skipped" not in out.stdout
 
+
+
+# torch's forward AD loads its jvp decompositions with torch.jit.script on first use, which
+# torch itself deprecates (torch/_decomp/decompositions_for_jvp.py)
+@pytest.mark.filterwarnings("ignore:`torch.jit.script` is deprecated:DeprecationWarning")
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+def test_forward_mode_ad_through_the_fused_function_equals_the_eager_one(mod, reduction):
+    x = torch.linspace(-3, 3, 41, dtype=torch.float64)
+    t = torch.cos(x)  # a tangent
+    from torch.autograd import forward_ad as fwad
+
+    outs = []
+    for fn in (mod.pseudo_huber, mod._lm_eager_pseudo_huber):
+        with fwad.dual_level():
+            y = fwad.unpack_dual(fn(fwad.make_dual(x, t), reduction=reduction, delta=0.7))
+            outs.append((y.primal, y.tangent))
+    for got, want in zip(*outs):
+        assert torch.allclose(got, want, rtol=1e-15, atol=0)
