@@ -63,6 +63,8 @@ def get(name: str) -> Target:
 register(Target("numpy", "numpy:generate", ("numpy",), summary="plain numpy, blocked, out="))
 register(Target("torch", "torch:generate", ("torch",),
                 summary="autograd Functions, nn.functional API, nn.Module"))
+register(Target("torch-fused", "torch_fused:generate", ("torch", "numba"),
+                summary="the torch module, one fused numba pass per direction on CPU"))
 register(Target("jax", "jax:generate", ("jax",), summary="custom_jvp functions, optax signatures"))
 register(Target("array-api", "array_api:generate", ("array_api_compat",),
                 summary="one module for numpy, torch, JAX, Dask, CuPy, array_api_strict"))

@@ -17,8 +17,8 @@ ARRAY_TARGETS = ["torch", "jax", "array-api"]
 
 
 def test_the_registry_names_every_target():
-    assert targets.names() == ("numpy", "torch", "jax", "array-api", "numba", "statsmodels",
-                               "least-squares", "gbdt")
+    assert targets.names() == ("numpy", "torch", "torch-fused", "jax", "array-api", "numba",
+                               "statsmodels", "least-squares", "gbdt")
     with pytest.raises(lossmath.LossError, match="unknown target 'cuda'"):
         targets.get("cuda")
 

@@ -40,7 +40,9 @@ def _softplus(xp, u):
     """log(1 + exp(u)) = max(u, 0) + log1p(exp(-|u|)): what numpy's logaddexp(0, u) computes,
     without its comparison (which warns on NaN)."""
     w = _wide(xp, u)
-    r = xp.clip(w, min=0.0) + xp.log1p(xp.exp(-xp.abs(w)))
+    # where, not clip: the same value (NaN stays NaN through the log1p term), and Dask runs
+    # it one task per chunk (array_api_compat's clip on Dask keeps every chunk in memory)
+    r = xp.where(w > 0, w, 0.0) + xp.log1p(xp.exp(-xp.abs(w)))
     return _narrow(xp, r, u.dtype)
 
 
