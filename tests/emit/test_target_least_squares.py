@@ -205,7 +205,8 @@ def test_losses_not_proved_symmetric_are_refused_in_one_line():
 def test_a_parameter_named_like_the_wrappers_own_names_is_refused():
     z = lossmath.Param("z", default=1)
     loss = lossmath.Loss("mine", lossmath.x**2 / (2 * z.symbol), params=(z,))
-    with pytest.raises(lossmath.LossError, match="parameter .z. is an argument of the generated functions"):
+    with pytest.raises(lossmath.LossError,
+                       match="parameter .z. is an argument of the generated functions"):
         ls.generate([loss])
 
 
