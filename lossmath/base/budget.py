@@ -234,6 +234,23 @@ def _close(g: _Guard) -> None:
             continue
 
 
+def _drop_lost_alarms() -> None:
+    """An alarm delivered inside a ``__del__`` or a garbage-collector callback is printed by
+    Python as "Exception ignored in ..." and dropped; the watchdog raises it again
+    (:data:`_RESHOOT`), so the lost copy is expected: keep it off stderr. Every other
+    unraisable exception goes to the hook that was installed."""
+    hook = sys.unraisablehook
+    if getattr(hook, "_lossmath_drops_alarms", False):
+        return
+
+    def drop(unraisable, _next=hook):
+        if not isinstance(unraisable.exc_value, _Alarm):
+            _next(unraisable)
+
+    drop._lossmath_drops_alarms = True
+    sys.unraisablehook = drop
+
+
 @contextlib.contextmanager
 def deadline(seconds: float | None, what: str = "") -> Iterator[None]:
     """Run the block within ``seconds`` of wall time, or raise :class:`OutOfTime`.
@@ -248,6 +265,7 @@ def deadline(seconds: float | None, what: str = "") -> Iterator[None]:
         yield
         return
     g = _Guard(seconds, what or _stage[-1])
+    _drop_lost_alarms()
     with _lock:
         if any(o.thread == g.thread and not o.done and o.when <= g.when for o in _guards):
             g = None  # an outer guard comes first

@@ -203,13 +203,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     from lossmath.render.summary import class_text, report_dict
 
     loss = loss_from_args(args)
-    try:
-        report = analyse(loss, partial=True)
-    except OutOfTime:
-        if args.json:  # nothing finished: still an object that says so
-            print(json.dumps({"loss": loss.name, "complete": False, "notes": ["out of time"]},
-                             indent=2))
-        raise
+    # OutOfTime before anything is decided propagates: main prints one object that says so
+    report = analyse(loss, partial=True)
     holds: bool | None = True
     if args.require is not None:
         holds = requirement(report.order, report.exact, args.require)
@@ -435,8 +430,10 @@ def _main(argv: Sequence[str] | None) -> int:
         stdout (where the result would have been)."""
         print(f"lossmath: {kind}: {field(message)}", file=sys.stderr)  # one line, always
         if getattr(args, "json", False) and not _StdoutGone.gone:
-            print(json.dumps({"error": {"kind": kind, "message": message}, "exit": code},
-                             ensure_ascii=False))
+            data = {"error": {"kind": kind, "message": message}, "exit": code}
+            if code == EXIT_UNDECIDED:
+                data["complete"] = False  # the time guard fired before anything was decided
+            print(json.dumps(data, ensure_ascii=False))
         return code
 
     try:

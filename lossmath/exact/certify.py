@@ -129,6 +129,8 @@ def enclose(expr: sp.Expr, box: object) -> object:
         out = ev(expr)
     except (mpmath.libmp.libmpf.ComplexResult, ZeroDivisionError, ValueError) as exc:
         raise NotCertified(str(exc)) from None
+    except TypeError as exc:  # mpmath compares no interval with a NaN end (an inner NaN)
+        raise NotCertified(str(exc)) from None
     # An enclosure with a NaN end (sin of an unbounded box times 0, say) bounds nothing, and
     # mpmath's interval comparisons are undefined on it: refuse it here, once, for every caller.
     if mpmath.isnan(out.a) or mpmath.isnan(out.b):
