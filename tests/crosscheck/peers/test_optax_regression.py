@@ -16,8 +16,13 @@ jax = pytest.importorskip("jax")
 jnp = pytest.importorskip("jax.numpy")
 
 import lossmath  # noqa: E402
+from tests.support.jax_x64 import x64  # noqa: E402
 
-jax.config.update("jax_enable_x64", True)
+
+@pytest.fixture(autouse=True, scope="module")
+def _float64():
+    with x64():  # restored after this module: the setting is global
+        yield
 
 
 @pytest.fixture(scope="module")
