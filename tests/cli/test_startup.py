@@ -41,7 +41,7 @@ def test_the_catalog_builds_no_table_until_a_loss_is_used():
         "import json, lossmath.core.loss as L\n"
         "built = []\n"
         "real = L.build_table\n"
-        "L.build_table = lambda e, p: built.append(str(e)) or real(e, p)\n"
+        "L.build_table = lambda e, *a: built.append(str(e)) or real(e, *a)\n"
         "import lossmath\n"
         "names = lossmath.loss_names()\n"
         "losses = [lossmath.get_loss(n) for n in names]\n"
