@@ -147,7 +147,7 @@ def _bits(a: np.ndarray, b: np.ndarray) -> bool:
     )
 
 
-_WHY = ("session 3's numerics fixes widen this float32 piece (on the whole line) "
+_WHY = ("the numpy printer widens this float32 piece (on the whole line) "
         "to float64 in the numpy target; this printer does not yet: they differ by ulps")
 _NOT_YET_WIDENED = {'welsch', 'welsch_user'}  # float32 only
 
@@ -208,7 +208,7 @@ def harness(request):
 _NUMBA_FAILURES = {(name, dtype): why for (name, _, dtype), why in H.KNOWN_FAILURES.items()}
 _NUMBA_FAILURES[("welsch", "float32")] = (
     "welsch float32 f', f'': the numba printer computes a whole-line piece in float32 (the "
-    "numpy printer widens it to float64 since the numerics fixes of session 3)")
+    "numpy printer widens it to float64)")
 
 
 def _harness_cases():

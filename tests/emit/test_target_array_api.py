@@ -52,7 +52,7 @@ def _same(got: np.ndarray, want: np.ndarray, ulps: float) -> bool:
     return bool(ok.all())
 
 
-_WHY = ("session 3's numerics fixes widen this float32 piece (on the whole line) "
+_WHY = ("the numpy printer widens this float32 piece (on the whole line) "
         "to float64 in the numpy target; this printer does not yet: they differ by ulps")
 _NOT_YET_WIDENED = {'welsch'}  # float32 only (softplus: within the 2 ulp of a different formula)
 

@@ -35,8 +35,8 @@ def results():
 
 _AWING = "adaptive_wing: power(|x|, 2.1) has an exponent 8.9e-17 off (as the numpy target)"
 _WELSCH32 = ("welsch float32: a piece on the whole line computed in float32; the numpy "
-             "printer widens it to float64 since session 3's numerics fixes, this printer not yet")
-#: (loss, order, dtype) each target misses, measured on the suite's grid (session 3, after the
+             "printer widens it to float64, this printer not yet")
+#: (loss, order, dtype) each target misses, measured on the suite's grid (after the
 #: numerics fixes; ``python -m tests.support.ulp_targets TARGET``). The test requires exactly these:
 #: a fix, or a new failure, shows up.
 KNOWN_FAILURES = {
