@@ -69,6 +69,7 @@ from lossmath.cli.main import (
     EXIT_FAIL,
     EXIT_OK,
     UsageError,
+    add_declare_argument,
     add_output_options,
     load_loss,
     report_outcome,
@@ -577,8 +578,7 @@ def register(sub) -> None:
                    help='a report on an inline loss, e.g. "x**2 if x < 1 else x"')
     p.add_argument("--name", metavar="NAME",
                    help="with --expr: the report's name and file stem (default: expr)")
-    p.add_argument("--declare", action="append", metavar="NAME[>0][=DEFAULT]",
-                   help="with --expr: declare a parameter, e.g. --declare 'beta>0=1'")
+    add_declare_argument(p)
     p.add_argument("--param", action="append", metavar="NAME=VALUE",
                    help="substitute a loss parameter's value, e.g. --param delta=2 "
                         "(repeatable; the figure uses defaults for the rest)")
