@@ -71,6 +71,7 @@ from lossmath.cli.main import (
     UsageError,
     add_declare_argument,
     add_output_options,
+    declarations,
     load_loss,
     report_outcome,
 )
@@ -183,6 +184,7 @@ def _targets(args: argparse.Namespace, known: dict[str, Path]) -> list[Target]:
     a loss), then the ``--expr`` loss."""
     if args.name is not None and args.expr is None:
         raise UsageError("--name only goes with --expr (a NAME or SPEC.toml names itself)")
+    declarations(args.declare, args.expr)  # refused without --expr, as check and codegen do
     if args.solve not in (None, "best"):
         try:
             parse_class(args.solve)

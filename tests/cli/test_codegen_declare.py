@@ -92,3 +92,12 @@ def test_every_command_with_expr_parses_declare_alike():
     seen = {(a.option_strings[0], a.metavar, a.help, type(a).__name__)
             for a in actions.values()}
     assert len(seen) == 1 and next(iter(seen))[0] == "--declare"
+
+
+@pytest.mark.parametrize("command", ["check", "show", "derive", "codegen"])
+def test_every_command_refuses_declare_without_expr(command, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # derive and codegen would write here; nothing is written
+    assert main([command, "huber", "--declare", "beta>0"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--declare goes with --expr" in err
+    assert not any(tmp_path.iterdir())
