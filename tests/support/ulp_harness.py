@@ -43,6 +43,7 @@ from lossmath import Loss, Param, catalog, loss_from_expr, x
 from lossmath.emit.numpy import generate
 from tests.support.codegen import _tables as _support_tables
 from tests.support.codegen import compiled, load, ulps
+from tests.support.user_forms import HARNESS_NAMES, MEASURED, USER_FORMS
 
 CATALOG = tuple(catalog.names())
 
@@ -52,20 +53,10 @@ _gamma = Param("gamma", default=sp.Rational(3, 2), description="outer slope")
 _a, _g, _d = _alpha.symbol, _gamma.symbol, _delta.symbol
 _b = sp.exp(_g / _a) - 1  # Libra R-CNN: alpha*log(b + 1) = gamma
 
-#: The user-written forms: text through the safe parser (``--expr``), or a Loss with
-#: parameters where the form needs one.
-USER_TEXT = {
-    "logcosh": "log(cosh(x))",
-    "logcosh_exp": "log((exp(x) + exp(-x))/2)",
-    "softplus": "log(1 + exp(x))",
-    "softplus_neg": "log(1 + exp(-x))",
-    "sqrt1pm1": "sqrt(1 + x**2) - 1",
-    "charbonnier_user": "sqrt(x**2 + 1e-6) - 1e-3",
-    "cauchy_user": "log(1 + x**2/2)",
-    "geman_mcclure_user": "2*x**2/(x**2 + 4)",
-    "welsch_user": "1 - exp(-x**2/2)",
-    "tukey_user": "(4.685**2/6)*(1 - (1 - (x/4.685)**2)**3) if abs(x) <= 4.685 else 4.685**2/6",
-}
+#: The user-written forms measured (text through the safe parser, ``--expr``; the table is
+#: :mod:`tests.support.user_forms`), by the harness's name; :func:`user_losses` adds those
+#: written as a Loss with parameters.
+USER_TEXT = {HARNESS_NAMES.get(name, name): USER_FORMS[name] for name in MEASURED}
 
 
 def user_losses() -> dict[str, Loss]:
