@@ -25,12 +25,15 @@ collector is paused during a step (:mod:`lossmath.base.budget`).
 What stays process-dependent: the order of sets of sympy objects, which follows Python's
 string hashes (``PYTHONHASHSEED``); the few constants sympy builds on first use, once per
 process (``sympy.simplify.fu``'s); and which equal subexpressions built before an analysis are
-one object. Measured (tests/base/test_fresh.py): the verdicts of huber, wing and tukey after
-four other losses are those of a fresh process, and their work agrees to 1 % (huber's
-exactly, wing's to 0.24 %).
+one object. Two threads counting at once empty each other's memos (sympy's are shared by the
+process): their answers stay right, their counts are exact for one thread at a time. Measured
+(tests/base/test_fresh.py): the verdicts of huber, wing and tukey after four other losses are
+those of a fresh process, and their work agrees to 1 % (huber's exactly, wing's to 0.24 %).
 
 The cost: every step starts cold (what an earlier step or analysis computed is computed
 again), and one walk over the live objects per analysis (``gc.get_objects``, 10 to 80 ms).
+Measured: eight catalog losses (huber ... welsch) analysed in 20.5 s instead of 11.0 s on a
+loaded 2-core machine, a second analysis of equal losses in 19.4 s instead of 8.8 s.
 """
 
 from __future__ import annotations
@@ -80,8 +83,15 @@ def reset(objects: bool = False) -> tuple:
         canonical = symbol._canonical_assumptions  # what a new Symbol gets (cached: shared)
         for o in [o for o in gc.get_objects() if isinstance(o, basic)]:
             o._mhash = None
-            o._assumptions = (canonical(**o._assumptions_orig)[0] if isinstance(o, symbol)
-                              else o.default_assumptions)
+            if isinstance(o, symbol):  # facts follow from the assumptions: any KB of them
+                o._assumptions = canonical(**o._assumptions_orig)[0]
+                continue
+            facts, default = o._assumptions, o.default_assumptions
+            if facts is not default:
+                # emptied in place, not replaced by the class's own: a thread asking about
+                # o meanwhile writes true facts of o into o's table, never into the class's
+                facts.clear()
+                facts.update(default)
         cache.clear_cache()  # a new Symbol shares no facts with the live ones (whichever live)
     _reset_mpmath()
     return states
