@@ -38,7 +38,7 @@ from lossmath.core.loss import Loss
 from lossmath.emit import array_modules as M
 from lossmath.emit import torch as torch_target
 from lossmath.emit import torch_triton
-from lossmath.emit.kernels import numba_kernels
+from lossmath.emit.kernels import numba_kernels, numba_vector
 from lossmath.emit.names import private
 from lossmath.emit.numba_code import Loop, form_body
 from lossmath.emit.numpy_runtime import FINITE_IN
@@ -157,6 +157,15 @@ def _flat(t):
     return t.detach().numpy().reshape(-1)
 
 
+def _fempty(t):
+    """An uninitialised contiguous tensor like t, in numpy's memory: numpy asks the kernel for
+    huge pages on arrays of 4 MiB and more (madvise MADV_HUGEPAGE, numpy/_core/src/multiarray/
+    alloc.c), so that writing 10**7 floats costs a few page faults where torch.empty_like's
+    fresh mapping costs one per 4 KiB page (measured: about half of a 10**7-element copy)."""
+    return torch.from_numpy(np.empty(t.shape, np.float32 if t.dtype == torch.float32
+                                     else np.float64))
+
+
 class _Fused(torch.autograd.Function):
     """A loss on (input, target) in one pass per direction; loops: the loss's fused loops,
     grad: the eager derivative (for double backward)."""
@@ -166,7 +175,7 @@ class _Fused(torch.autograd.Function):
         ab = [_flat(input)] + ([] if target is None else [_flat(target)])
         j = 1 if target is None else 0
         if reduction == "none":
-            out = torch.empty_like(input)
+            out = _fempty(input)
             _frun(loops[0][j], ab + [_flat(out)], None, consts)
             return out
         partials = np.empty(-(-ab[0].size // _FBLOCK))
@@ -209,13 +218,15 @@ class _Fused(torch.autograd.Function):
         else:
             ab = [_flat(input)] + ([] if target is None else [_flat(target)])
             j = 1 if target is None else 0
-            d = torch.empty_like(input)
+            d = _fempty(input)
             if ctx.reduction == "none":
                 _frun(ctx.loops[3][j], ab + [_flat(g.contiguous()), _flat(d)], None, ctx.consts)
             else:
                 s = float(g) / (input.numel() if ctx.reduction == "mean" else 1)
                 _frun(ctx.loops[2][j], ab + [_flat(d)], None, (s, *ctx.consts))
-        dt = -d if ctx.has_target and ctx.needs_input_grad[1] else None
+        dt = None
+        if ctx.has_target and ctx.needs_input_grad[1]:
+            dt = -d if torch.is_grad_enabled() else torch.neg(d, out=_fempty(d))
         return d, dt, None, None, None, None
 '''
 
@@ -235,8 +246,8 @@ def _loop(spec: Spec, fname: str, n: int, kind, sub: bool, consts: Constants,
     rerun on the piece when the count is not 0, and ``fname`` choosing."""
     full = _one_loop(spec, fname + "_full", n, kind, sub, consts, args, False)
     fast = _one_loop(spec, fname + "_fast", n, kind, sub, consts, args, True)
-    if fast[1] == full[1]:
-        return _one_loop(spec, fname, n, kind, sub, consts, args, False)[0]
+    if not any("_f += " in t for t in fast[1]):  # no rare path: the select form alone
+        return _one_loop(spec, fname, n, kind, sub, consts, args, True)[0]
     sig = full[0][1][len(f"def {fname}_full("):-2]
     return fast[0] + ["", ""] + full[0] + ["", "", "@_jit", f"def {fname}({sig}):",
                                            f"    if {fname}_fast({sig}):",
@@ -246,7 +257,7 @@ def _loop(spec: Spec, fname: str, n: int, kind, sub: bool, consts: Constants,
 def _one_loop(spec: Spec, fname: str, n: int, kind, sub: bool, consts: Constants,
               args: list[str], fast: bool) -> tuple[list[str], list[str]]:
     key, reads, extra, store = kind
-    loop = Loop(consts, fast=fast)
+    loop = Loop(consts, fast=fast, vector=True)
     lines: list[str] = []
     r = form_body(plan_forms(spec)[n], loop, lines)
     head = ["_pa", *(["_pb"] if sub else [])]
@@ -365,7 +376,8 @@ def generate(
     # no docstring in the section spans lines, so every long line is code (a condition chain)
     lines = "\n".join(code).split("\n")
     text = "\n".join(t + "  # noqa: E501" if len(t) > 100 else t for t in lines)
-    extra = numba_kernels.source(text) + (FINITE_IN if "_finite_in(" in text else "")
+    extra = numba_kernels.source(text) + numba_vector.source(text)
+    extra += FINITE_IN if "_finite_in(" in text else ""
     extra = extra.replace("\n@_jit", "\n\n@_jit")
     out = base.rstrip("\n") + "\n" + _RUNTIME + torch_triton.RUNTIME + extra + text
     out = out.rstrip("\n") + "\n"
