@@ -31,6 +31,8 @@ measured in ``benchmarks/bench_fused.py``); nothing is compiled at import.
 
 from __future__ import annotations
 
+import ast
+import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 
@@ -39,12 +41,12 @@ from lossmath.emit import array_modules as M
 from lossmath.emit import torch as torch_target
 from lossmath.emit import torch_triton
 from lossmath.emit.kernels import numba_kernels, numba_vector
-from lossmath.emit.names import private
+from lossmath.emit.names import check_module, local, private
 from lossmath.emit.numba_code import Loop, form_body
 from lossmath.emit.numpy_runtime import FINITE_IN
 from lossmath.emit.plan import Spec
 from lossmath.emit.plan import forms as plan_forms
-from lossmath.emit.scalar import Constants
+from lossmath.emit.scalar import NUMPY, Constants
 from lossmath.io import escape
 
 __all__ = ["generate"]
@@ -115,7 +117,7 @@ def _tfusable(input, target, weight, reduction, params):
     if not isinstance(input, torch.Tensor) or input.dtype not in (
             torch.float16, torch.bfloat16, torch.float32) or input.numel() == 0:
         return False
-    if not input.is_cuda:  # (the tests run _NAME_triton on the CPU under the interpreter)
+    if not input.is_cuda:  # (the tests run _lm_triton_NAME on the CPU under the interpreter)
         return False
     if target is not None and not (isinstance(target, torch.Tensor)
                                    and target.dtype == input.dtype
@@ -239,19 +241,21 @@ _KINDS = (
 )
 
 
-def _loop(spec: Spec, fname: str, n: int, kind, sub: bool, consts: Constants,
+def _loop(spec: Spec, label: str, n: int, kind, sub: bool, consts: Constants,
           args: list[str]) -> list[str]:
-    """The loop; where the plan has rare fix-ups (hypot where a*a overflowed), as the numba
-    target: a fast loop that counts them without a call (so it vectorises), the full loop
-    rerun on the piece when the count is not 0, and ``fname`` choosing."""
-    full = _one_loop(spec, fname + "_full", n, kind, sub, consts, args, False)
-    fast = _one_loop(spec, fname + "_fast", n, kind, sub, consts, args, True)
+    """The loop ``_lm_LABEL_NAME``; where the plan has rare fix-ups (hypot where a*a
+    overflowed), as the numba target: a fast loop that counts them without a call (so it
+    vectorises), the full loop rerun on the piece when the count is not 0, and the loop
+    choosing."""
+    fname, fast_name, full_name = (private(label + v, spec.name) for v in ("", "fast", "full"))
+    full = _one_loop(spec, full_name, n, kind, sub, consts, args, False)
+    fast = _one_loop(spec, fast_name, n, kind, sub, consts, args, True)
     if not any("_f += " in t for t in fast[1]):  # no rare path: the select form alone
         return _one_loop(spec, fname, n, kind, sub, consts, args, True)[0]
-    sig = full[0][1][len(f"def {fname}_full("):-2]
+    sig = full[0][1][len(f"def {full_name}("):-2]
     return fast[0] + ["", ""] + full[0] + ["", "", "@_jit", f"def {fname}({sig}):",
-                                           f"    if {fname}_fast({sig}):",
-                                           f"        {fname}_full({sig})"]
+                                           f"    if {fast_name}({sig}):",
+                                           f"        {full_name}({sig})"]
 
 
 def _one_loop(spec: Spec, fname: str, n: int, kind, sub: bool, consts: Constants,
@@ -294,7 +298,8 @@ def _section(spec: Spec) -> list[str]:
     eager = private("eager", name)
     params = [p.symbol for p in spec.loss.params]
     pnames = [p.name for p in spec.loss.params]
-    consts = Constants(params)
+    # the hoisted constants under lossmath's prefix (_lm_c0): a parameter may be called c0
+    consts = Constants(params, style=dataclasses.replace(NUMPY, prefix=local("c")))
     loops: list[str] = []
     names: list[list[str]] = []
     # two passes: the first registers every constant, the second prints with all names known
@@ -306,9 +311,9 @@ def _section(spec: Spec) -> list[str]:
             n = 0 if kind[0] in ("v", "s") else 1
             pair = []
             for sub in (True, False):
-                fname = f"__{name}_f{kind[0]}{'' if sub else '1'}"
-                loops += ["", ""] + _loop(spec, fname, n, kind, sub, consts, args)
-                pair.append(fname)
+                label = f"f{kind[0]}{'' if sub else '1'}"
+                loops += ["", ""] + _loop(spec, label, n, kind, sub, consts, args)
+                pair.append(private(label, name))
             names.append(pair)
     cnames = [c for c, _, _ in consts.defs]
     kw = M.signature(spec)
@@ -321,18 +326,19 @@ def _section(spec: Spec) -> list[str]:
     vals = ", ".join([*cnames, *pnames])
     tri, tk = torch_triton.section(spec)
     pvals = f"({', '.join(pnames)}{',' if len(pnames) == 1 else ''})"
-    grad = (f"lambda x: {name}_grad(x, {gcall})" if pnames else f"{name}_grad")
+    lx = local("x")
+    grad = (f"lambda {lx}: {name}_grad({lx}, {gcall})" if pnames else f"{name}_grad")
     fit = ([f"    {', '.join(pnames)}{',' if len(pnames) == 1 else ''} = "
             f'_fit("{name}", _p, {{}})'] if pnames else [])
     if tk is not None:
         tsig = ", ".join(["input", "target=None", "*", *kw, 'reduction="mean"'])
-        tri += ["", "", f"def _{name}_triton({tsig}):",
+        tri += ["", "", f"def {private('triton', name)}({tsig}):",
                 f'    """{name} in one Triton kernel per direction (float32 work)."""']
         tri += ["    " + t for t in M.checks(spec, name)]
         tri += [t.format("False") for t in fit]
         tri += [f"    return _Tfused.apply(input, target, reduction, {tk}, {pvals}, {grad})"]
     out = loops + tri + [
-                   "", "", f"_{name}_loops = ({tup}\n)", "", "",
+                   "", "", f"{private('loops', name)} = ({tup}\n)", "", "",
                    f"def {name}({sig}):",
                    f'    """{name} (see {eager}), in one fused pass per direction on CPU '
                    'where it applies."""',
@@ -340,7 +346,7 @@ def _section(spec: Spec) -> list[str]:
                    f"({', '.join(pnames)}{',' if len(pnames) == 1 else ''})):",
                    f"        if {tk} is not None and _tfusable(input, target, weight, reduction, "
                    f"{pvals}):" if tk else None,
-                   f"            return _{name}_triton({tcall})" if tk else None,
+                   f"            return {private('triton', name)}({tcall})" if tk else None,
                    f"        return {eager}({call})"]
     out = [t for t in out if t is not None]
     out += ["    " + t for t in M.checks(spec, name)]
@@ -349,7 +355,7 @@ def _section(spec: Spec) -> list[str]:
     if any(re.search(r"\bx\b", t) for t in prologue):  # constants that read x's dtype
         out += ["    x = input.detach().numpy()"]
     out += ["    " + t for t in prologue]
-    out += [f"    return _Fused.apply(input, target, reduction, _{name}_loops, "
+    out += [f"    return _Fused.apply(input, target, reduction, {private('loops', name)}, "
             f"({vals}{',' if len(cnames) + len(pnames) == 1 else ''}), {grad})"]
     return out
 
@@ -382,4 +388,7 @@ def generate(
     out = base.rstrip("\n") + "\n" + _RUNTIME + torch_triton.RUNTIME + extra + text
     out = out.rstrip("\n") + "\n"
     escape.check_python(out, [], what="module")
+    public = next(ast.literal_eval(t.value) for t in ast.parse(base).body
+                  if isinstance(t, ast.Assign) and getattr(t.targets[0], "id", "") == "__all__")
+    check_module(out, public, tt.modules)
     return out
