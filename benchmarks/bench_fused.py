@@ -15,7 +15,8 @@ Method: every implementation is called once first (numba compiles each loop on i
 call per dtype: that first call's time is printed as the load cost), then timed ``--rounds``
 times in alternation; medians; ratios fused / theirs (below 1: fused is faster) and eager /
 fused (above 1: fused is faster). Run ``python benchmarks/bench_fused.py`` (``--n 1000000``
-for a quick look).
+for a quick look; ``--only log_cosh,welsch``, ``--dtypes float32``, ``--threads 1`` to
+narrow it).
 """
 
 from __future__ import annotations
@@ -61,11 +62,18 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=10**7)
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--only", default="", help="comma-separated losses (default: all)")
+    ap.add_argument("--dtypes", default="float32,float64")
+    ap.add_argument("--threads", default="1,2")
     args = ap.parse_args()
+    only = set(filter(None, args.only.split(",")))
     barron = lossmath.get_loss("barron").subs(alpha=1)
     names = ["smooth_l1", "huber", "l1", "l2", "pseudo_huber", "log_cosh", "welsch", "tukey"]
     t0 = time.perf_counter()
-    mod = lossmath.compile([*names, barron], "torch-fused")
+    chosen = [n for n in names if not only or n in only]
+    if not only or "barron" in only:
+        chosen.append(barron)
+    mod = lossmath.compile(chosen, "torch-fused")
     print(f"module: generated and imported in {time.perf_counter() - t0:.2f} s")
     builtin = {"smooth_l1": lambda i, t, r: F.smooth_l1_loss(i, t, reduction=r, beta=1.0),
                "huber": lambda i, t, r: F.huber_loss(i, t, reduction=r, delta=1.0),
@@ -77,15 +85,16 @@ def main() -> None:
           "eager/fused, fused/copy")
     print(f"{'loss':14} {'dtype':8} {'thr':>3} {'red':5} {'fused':>8} {'theirs':>8} "
           f"{'ratio':>6} {'/copy':>6}")
-    for dtype in (torch.float32, torch.float64):
+    for dtype in (getattr(torch, d) for d in args.dtypes.split(",")):
         a = torch.randn(args.n, generator=gen, dtype=torch.float64).mul(2).to(dtype)
         b = torch.randn(args.n, generator=gen, dtype=torch.float64).to(dtype)
         w = torch.rand(args.n, generator=gen, dtype=torch.float64).to(dtype)
-        for threads in (1, 2):
+        for threads in (int(k) for k in args.threads.split(",")):
             torch.set_num_threads(threads)
             copy = _median(lambda a=a: a.clone(), args.rounds)
             cases = [(n, builtin[n], r, "built-in") for n in builtin for r in ("mean", "none")]
             cases += [(n, EAGER[n], "mean", "eager") for n in EAGER]
+            cases = [c for c in cases if not only or c[0] in only]
             for name, ref, red, kind in cases:
                 f = getattr(mod, name)
                 ours = _fwd_bwd(torch, lambda i, t, r, f=f: f(i, t, reduction=r), a, b, red, w)

@@ -80,7 +80,7 @@ class Loop:
         #: vectorisable code (the torch-fused target): exp, expm1, log1p, tanh and logcosh
         #: through the branch-free float64 kernels of
         #: :mod:`lossmath.emit.kernels.numba_vector` (rounded once to the working dtype),
-        #: small integer powers as products, and (with ``fast``) every regime computed and
+        #: squares and cubes as products, and (with ``fast``) every regime computed and
         #: selected; the numba target keeps libm's functions and numpy's operations
         self.vector = vector
 
@@ -134,7 +134,7 @@ class _Scalar:
             codes = [dest if kind is ACC else self.value(s) if kind == "op"
                      else self.const(s) for kind, s in args]
             if self.loop.vector and fn == "power" and args[1][0] != "op" and (
-                    args[1][1] in (2, 3, 4)):
+                    args[1][1] in (2, 3)):
                 # x*x*x: torch's pow(x, 3) (ATen's pow_tensor_scalar kernel multiplies for
                 # 2 and 3); libm's pow would keep the loop scalar
                 self.lines.append(f"{dest} = {' * '.join([codes[0]] * int(args[1][1]))}")
