@@ -10,8 +10,9 @@ clock decides one. Two kinds of budget:
   goes on. The count is kept by a profile hook (:func:`sys.setprofile`) of the thread doing
   the work, installed only while a work budget is open, so it works in any thread. It is
   the same in a fresh process and in one that computed other things first: each outermost
-  share starts from reset memo state (:mod:`lossmath.base.fresh`), imports are not counted,
-  and the garbage collector waits for the end of the share.
+  share starts with sympy's generators seeded, an analysis from reset memo state
+  (:mod:`lossmath.base.fresh`), imports are not counted, and the garbage collector waits for
+  the end of the share.
 - **Time** (:func:`deadline`): the guard of a whole command (``--timeout``) or call
   (``analyse(loss, timeout=...)``). When it fires, the work in progress stops with
   :class:`~lossmath.base.errors.OutOfTime`, and whatever it did not finish is reported as
@@ -136,7 +137,7 @@ def work_limit(work: int) -> Iterator[object | None]:
     token = object()
     outermost = not w.limits
     if outermost:  # the same count whatever this process computed before
-        states = fresh.reset()
+        states = fresh.seed()
         w.loading = 0
         _pause_collector()
     w.limits.append((w.calls + max(work, 1), token))

@@ -1,39 +1,41 @@
-"""The process-wide memo state of sympy and mpmath, reset before each counted step of work.
+"""The process-wide memo state of sympy and mpmath, reset where an analysis starts.
 
 A work count (:mod:`lossmath.base.budget`) is a number of Python calls, so it must not depend
 on what the process computed before: a result sympy has cached costs no calls the second time,
 and a verdict decided near the edge of its share would then differ between a fresh process and
 one that analysed other losses first (measured: huber's 46 steps counted 93,018 calls in a
-fresh process and 76,192 after three other losses). Before each step :func:`reset` puts the
-memos that its calls depend on into the state of a process that has computed nothing yet:
+fresh process and 76,192 after three other losses). Where an analysis starts (:func:`scope`)
+:func:`reset` puts the memos its calls depend on into the state of a process that has computed
+nothing yet:
 
 - sympy's cache (``clear_cache``), the ``lru_cache`` tables of its modules (``igcd``), the
   tables of its multiple-dispatch functions and its prime sieve (``isprime`` looks a number
   up in it before testing it);
-- sympy's random generators, seeded (``sympy.core.assumptions._ask`` tries the facts that
-  decide a fact in a random order, so two fresh processes counted different calls too); they
-  are restored after the step, and so is Python's global one (``sympy.polys.modulargcd``
-  draws from it);
 - the subclass caches of abstract base classes (``isinstance(e, numbers.Number)``);
-- mpmath's tables of constants and Taylor coefficients, filled at the precisions asked for.
+- mpmath's tables of constants and Taylor coefficients, filled at the precisions asked for;
+- the facts each live sympy object has cached about itself (its ``is_positive`` answers, its
+  hash): a subexpression shared with a loss analysed before would already know them.
 
-Where an analysis starts (:func:`scope`) the facts each live sympy object has cached about
-itself (its ``is_positive`` answers, its hash) are reset too: a subexpression shared with a
-loss analysed before would already know them. Imports are not counted and the garbage
-collector is paused during a step (:mod:`lossmath.base.budget`).
+Before each counted step (:func:`seed`) sympy's random generators are seeded
+(``sympy.core.assumptions._ask`` tries the facts that decide a fact in a random order, so two
+fresh processes counted different calls too); they are restored after the step, and so is
+Python's global one (``sympy.polys.modulargcd`` draws from it). Imports are not counted and
+the garbage collector is paused during a step (:mod:`lossmath.base.budget`).
+
+Why the memos are reset per analysis and not per step: per step, every step starts cold and
+an analysis costs about twice as much (eight catalog losses, huber ... welsch: 20.5 s instead
+of 11.0 s on a loaded 2-core machine); per analysis, five losses took 12.7 s instead of
+10.4 s. The price is that a step's count can depend on the steps of the same analysis before
+it, which should be the same in every process; measured (tests/base/test_fresh.py): the
+verdicts of huber, wing and tukey after four other losses are those of a fresh process, their
+work agrees to 5 % (tukey 2.6 %; reset per step, 1 %: what else carries over between analyses
+is not yet found).
 
 What stays process-dependent: the order of sets of sympy objects, which follows Python's
 string hashes (``PYTHONHASHSEED``); the few constants sympy builds on first use, once per
 process (``sympy.simplify.fu``'s); and which equal subexpressions built before an analysis are
 one object. Two threads counting at once empty each other's memos (sympy's are shared by the
-process): their answers stay right, their counts are exact for one thread at a time. Measured
-(tests/base/test_fresh.py): the verdicts of huber, wing and tukey after four other losses are
-those of a fresh process, and their work agrees to 1 % (huber's exactly, wing's to 0.24 %).
-
-The cost: every step starts cold (what an earlier step or analysis computed is computed
-again), and one walk over the live objects per analysis (``gc.get_objects``, 10 to 80 ms).
-Measured: eight catalog losses (huber ... welsch) analysed in 20.5 s instead of 11.0 s on a
-loaded 2-core machine, a second analysis of equal losses in 19.4 s instead of 8.8 s.
+process): their answers stay right, their counts are exact for one thread at a time.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ import sys
 import threading
 from collections.abc import Iterator
 
-__all__ = ["reset", "restore", "scope"]
+__all__ = ["reset", "restore", "scope", "seed"]
 
 #: the seed of sympy's generators in a counted step (any fixed value)
 SEED = 0
@@ -69,12 +71,8 @@ def reset(objects: bool = False) -> tuple:
     if cache is None:
         return ()
     import sympy
-    from sympy.core import random as sympy_random
 
-    states = (random.getstate(), sympy_random.rng.getstate(),
-              sympy_random._assumptions_rng.getstate())
-    random.seed(SEED)
-    sympy_random.seed(SEED)
+    states = seed()
     for clear in _tables():
         clear()
     cache.clear_cache()
@@ -94,6 +92,21 @@ def reset(objects: bool = False) -> tuple:
                 facts.update(default)
         cache.clear_cache()  # a new Symbol shares no facts with the live ones (whichever live)
     _reset_mpmath()
+    return states
+
+
+def seed() -> tuple:
+    """Seed Python's and sympy's random generators (a counted step draws the same numbers in
+    any process); returns their states for :func:`restore`. Does nothing before sympy is
+    imported."""
+    if "sympy.core.random" not in sys.modules:
+        return ()
+    from sympy.core import random as sympy_random
+
+    states = (random.getstate(), sympy_random.rng.getstate(),
+              sympy_random._assumptions_rng.getstate())
+    random.seed(SEED)
+    sympy_random.seed(SEED)
     return states
 
 
