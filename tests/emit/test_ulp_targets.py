@@ -35,20 +35,15 @@ def results():
     return {t: U.run(t, dtypes, PER_DECADE, DENSE) for t, dtypes in TARGETS.items()}
 
 
-#: The numpy target's known failures hold for the targets that print its plan in float64.
-_NUMPY = {k: why for k, why in H.KNOWN_FAILURES.items()}
-_JAX_AWING = ("adaptive_wing in float32 without widening (JAX: no x64): |x|**2.1 with the "
-              "exponent rounded to float32, 9.5e-8 off")
 #: (loss, order, dtype) each target misses, measured on the suite's grid
 #: (``python -m tests.support.ulp_targets --table TARGET``). The test requires exactly these:
-#: a fix, or a new failure, shows up.
+#: a fix, or a new failure, shows up. The numpy target's (``ulp_harness.KNOWN_FAILURES``) hold
+#: for every target that prints its plan in float64.
 KNOWN_FAILURES = {
-    "numba": dict(_NUMPY),
-    "torch": dict(_NUMPY),
-    "array-api": dict(_NUMPY),
+    "numba": dict(H.KNOWN_FAILURES),
+    "torch": dict(H.KNOWN_FAILURES),
+    "array-api": dict(H.KNOWN_FAILURES),
     "jax": {
-        ("adaptive_wing", 0, "float32"): _JAX_AWING,
-        ("adaptive_wing", 1, "float32"): _JAX_AWING,
         ("andrews", 1, "float32"): "andrews f' float32: a*sin(x/a) next to x = pi*a in float32 "
         "(JAX has no float64 to widen to)",
     },
