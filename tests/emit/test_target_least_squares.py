@@ -227,3 +227,14 @@ def test_symmetry_verdict_survives_sympy_solve_without_a_method():
                         (c.symbol**2 * (1 - sp.exp(-lossmath.x / c.symbol**2)), True))
     verdict, _ = symmetric(lossmath.Loss("w", expr, params=(c,)).table)
     assert verdict is not True
+
+
+def test_the_embedded_functions_document_their_argument_as_z_not_a_residual():
+    """NAME_z, NAME_z_grad, NAME_z_hess take z = r**2 (named x, as in the numpy target): the
+    generated text says so and never calls their argument a residual."""
+    text = ls.generate(["cauchy"])
+    assert "Residuals, any shape" not in text
+    for fn in ("cauchy_z", "cauchy_z_grad", "cauchy_z_hess", "cauchy_z_value_and_grad"):
+        body = text[text.index(f"def {fn}(x"):]
+        doc = body[:body.index('"""', body.index('"""') + 3)]
+        assert "Squared residuals z = r**2 (not residuals)" in doc, fn
