@@ -273,7 +273,8 @@ def generate(
                if f"{k}_{s}" in {z.name for z in every}}
     section = numpy_section(every, zparams)
     # the numpy target documents its argument as a residual; here it is z = r**2
-    residual = "        Residuals, any shape; float16/32/64 keep their dtype, integers become float64."
+    residual = ("        Residuals, any shape; float16/32/64 keep their dtype, integers become "
+                "float64.")
     if residual not in section.body:  # pragma: no cover - a guard on the numpy target's text
         raise LossError("least-squares: the numpy target's x documentation changed")
     section = dataclasses.replace(section, body=section.body.replace(residual, _Z_DOC))
