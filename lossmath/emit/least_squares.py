@@ -26,6 +26,7 @@ which z has lost).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 
@@ -47,6 +48,11 @@ _check_name = identifier_check(
     {"z", "out", "flat", "rows", "tiny", "t", "a2", "a3", "a4", "np", "math", "numbers"},
     re.compile(r"^_"),
 )
+
+
+#: the embedded NAME_z functions' argument (named x, as in every numpy-target function)
+_Z_DOC = ("        Squared residuals z = r**2 (not residuals), any shape; float16/32/64 keep\n"
+          "        their dtype, integers become float64.")
 
 
 def _owner_left(loss: Loss, point: sp.Expr) -> bool:
@@ -266,6 +272,12 @@ def generate(
     zparams = {f"{k}_{s}": v for k, v in params.items() for s in ("z", "zv")
                if f"{k}_{s}" in {z.name for z in every}}
     section = numpy_section(every, zparams)
+    # the numpy target documents its argument as a residual; here it is z = r**2
+    residual = ("        Residuals, any shape; float16/32/64 keep their dtype, integers become "
+                "float64.")
+    if residual not in section.body:  # pragma: no cover - a guard on the numpy target's text
+        raise LossError("least-squares: the numpy target's x documentation changed")
+    section = dataclasses.replace(section, body=section.body.replace(residual, _Z_DOC))
     code: list[str] = []
     for loss, zloss in zip(resolved, zlosses):
         spec = make_spec(zloss, zparams.get(zloss.name, {}))

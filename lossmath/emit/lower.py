@@ -20,6 +20,7 @@ widens it to float64.)
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
@@ -33,6 +34,7 @@ from lossmath.emit.plan import UnsupportedExpression
 from lossmath.numerics import primitives as P
 from lossmath.numerics.regimes import Plan, single
 from lossmath.numerics.rewrite import stabilise
+from lossmath.numerics.rounding import DD, Rounded, constant_dd, dd_div, dd_mul, fdiv, fmul, joined
 
 __all__ = [
     "ACC", "ELEMENTWISE", "PRIMITIVES", "Step", "computed_wide", "exponent_split", "has_x",
@@ -75,6 +77,7 @@ PRIMITIVES: dict[type, str] = {
     P.log1p_sq: "log1p_sq",
     P.entr1p: "entr1p",
     P.xmlog1p: "xmlog1p",
+    P.expdd: "expdd",
     sp.sech: "sech",
 }
 
@@ -201,6 +204,13 @@ def steps(e: sp.Expr) -> list[Step]:
             Step("add", [(ACC, None), ("const", c**2)]),
             Step("sqrt", [(ACC, None)]),
         ]
+    if isinstance(e, Rounded):
+        return [Step(e.op, [operand(a) for a in e.args])]
+    if isinstance(e, sp.exp):
+        lo = exp_residual(e.args[0])
+        if lo is not None:
+            # exp amplifies u's rounding by |u| (numerics.rounding): exp(fl(u))*(1 + residual)
+            return [Step("expdd", [operand(e.args[0]), operand(lo)])]
     if type(e) in ELEMENTWISE:
         return [Step(ELEMENTWISE[type(e)], [operand(e.args[0])])]
     name = primitive(e)
@@ -339,3 +349,55 @@ def computed_wide(forms: Form | Sequence[Form], piece: int = 0) -> bool:
                 rounds_more_than_once(r.expr) for r in plan_of(form, piece)):
             return True
     return False
+# -- rounding residuals of an exponential's argument ---------------------------------------
+
+
+@lru_cache(maxsize=1024)
+def exp_residual(u: sp.Expr) -> sp.Expr | None:
+    """u - fl(u) for the argument ``u`` of an exponential, as computed by the schedule of
+    :func:`steps` (:mod:`lossmath.numerics.rounding`), or None where u is exact (``-x``) or
+    has an operation this does not follow (a sum, a function): then exp(u) is as written."""
+    if not has_x(u):
+        return None
+    d = _dd(u)
+    return None if d is None else d[1]
+
+
+def _dd(e: sp.Expr) -> DD | None:
+    """(e, e's residual) of a node, following the operations :func:`steps` prints for it."""
+    if e == x or (isinstance(e, sp.Abs) and e.args[0] == x):
+        return e, None
+    if not has_x(e):
+        if e.is_number:
+            return (e, _number_lo(e)) if e.is_real and e.is_finite else None
+        other = constant_dd(e)
+        return None if other is None else (e, joined(e, other))
+    if not (e.is_Mul or e.is_Pow):
+        return None
+    sched = steps(e)
+    acc: DD | None = None
+    for i, (fn, args) in enumerate(sched):
+        ops = [acc if kind is ACC else _dd(s) for kind, s in args]
+        if any(o is None for o in ops):
+            return None
+        last = i == len(sched) - 1
+        if fn == "negative":
+            (h, lo), = ops
+            acc = (e if last else fmul(h, sp.Integer(-1)),
+                   None if lo is None else fmul(lo, sp.Integer(-1)))
+        elif fn == "square":
+            (a,) = ops
+            acc = dd_mul(a, a, e if last else fmul(a[0], a[0]))
+        elif fn in ("multiply", "divide"):
+            a, b = ops
+            rule, node = (dd_mul, fmul) if fn == "multiply" else (dd_div, fdiv)
+            acc = rule(a, b, e if last else node(a[0], b[0]))
+        else:
+            return None
+    return acc
+
+
+def _number_lo(c: sp.Expr) -> sp.Expr | None:
+    """The residual of a number printed as the nearest double (``float_literal``)."""
+    lo = c - sp.Rational(float(c) if c.is_Rational else float(sp.N(c, 40)))
+    return None if lo == 0 else sp.Float(float(sp.N(lo, 40)))

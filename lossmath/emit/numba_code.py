@@ -26,7 +26,6 @@ from lossmath.emit.lower import (
     computed_wide,
     hypot_args,
     plan_of,
-    primitive,
     steps,
 )
 from lossmath.emit.plan import UnsupportedExpression
@@ -129,7 +128,7 @@ class _Scalar:
         dest = self.loop.new()
         for fn, args in sched:
             if fn in PRIMITIVES.values():
-                self._helper(e, args, dest)
+                self._helper(fn, args, dest)
                 continue
             codes = [dest if kind is ACC else self.value(s) if kind == "op"
                      else self.const(s) for kind, s in args]
@@ -150,7 +149,7 @@ class _Scalar:
         self.memo[e] = dest
         return dest
 
-    def _helper(self, e: sp.Expr, args, dest: str) -> None:
+    def _helper(self, fn: str, args, dest: str) -> None:
         """A stable primitive: computed in float64 from the operand and the constants as
         Python floats (numpy's ``__wide``), rounded once to the working dtype."""
         codes = []
@@ -160,9 +159,9 @@ class _Scalar:
                 codes.append(v if self.ctx == "wide" else f"np.float64({v})")
             else:
                 codes.append(self.loop.consts.ref(s))
-        name = "___" + primitive(e)
-        if self.loop.vector and primitive(e) in VECTOR:
-            name = VECTOR[primitive(e)]
+        name = "___" + fn
+        if self.loop.vector and fn in VECTOR:
+            name = VECTOR[fn]
         elif self.loop.fast and has_fast(name):
             self.lines.append(f"{dest}, _b = {name}_fast({', '.join(codes)})")
             self.lines.append("_f += _b")

@@ -26,6 +26,7 @@ from lossmath.emit.plan import float_literal
 from lossmath.numerics.params import may_leave_the_range
 from lossmath.numerics.regimes import DtypeBound
 from lossmath.numerics.rewrite import stabilise
+from lossmath.numerics.rounding import Rounded
 
 __all__ = ["ARRAYS", "NUMPY", "Constants", "Style", "literal", "scalar_code"]
 
@@ -105,6 +106,8 @@ class _Printer:
             return f"{self.f}({code})"
         if isinstance(e, hypot):
             return f"{self.f}({m}.hypot({self.code(e.args[0])}, {self.code(e.args[1])}))"
+        if isinstance(e, Rounded):  # one IEEE operation, as written
+            return f"({self.code(e.args[0])} {e.symbol} {self.code(e.args[1])})"
         if type(e) in ELEMENTWISE:
             return f"{self.f}({m}.{ELEMENTWISE[type(e)]}({self.code(e.args[0])}))"
         raise unsupported(e)
@@ -201,6 +204,11 @@ class Constants:
             return self.params[e]
         if -e in self.params:
             return self.style.negated.format(self.params[-e])
+        if isinstance(e, Rounded):
+            # a step of a rounding residual (numerics.rounding): its operands hoisted first,
+            # so a residual's operations are each done once
+            a, b = (self.ref(t) for t in e.args)
+            return self._new(e, f"{a} {e.symbol} {b}", e)
         return self._new(e, scalar_code(stabilise(e), self.style.module), e)
 
     def bound(self, b: sp.Expr | DtypeBound) -> str:
@@ -220,9 +228,13 @@ class Constants:
             return [f"{name} = {code}" for name, code, _ in self.defs]
         lines = []
         for name, code, e in self.defs:
+            if isinstance(e, Rounded):  # a step of a residual: the code says all
+                lines.append(f"{name} = {code}")
+                continue
             lines.append(f"{name} = {code}  # {docs.comment(sp.sstr(e))}")
             params = sorted((s for s in e.free_symbols if s in self.params), key=str)
-            if params and may_leave_the_range(e):
+            # a residual may be inf or NaN where the parameters are extreme: ignored by expdd
+            if params and not isinstance(e, Rounded) and may_leave_the_range(e):
                 # computed in double from the parameters; it must survive the rounding to
                 # the working dtype, or finite x would give inf/nan (delta**2 in float32)
                 names = ", ".join(f'("{p.name}", {p.name})' for p in params)

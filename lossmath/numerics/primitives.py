@@ -24,6 +24,7 @@ __all__ = [
     "Primitive",
     "elementary",
     "entr1p",
+    "expdd",
     "xmlog1p",
     "hypotm",
     "hypotm1",
@@ -282,6 +283,24 @@ class xmlog1p(_OnePositive):
         return y - sp.log(1 + y)
 
 
+class expdd(Primitive):
+    r"""``expdd(h, l) = exp(h + l)`` for a rounded argument ``h`` and its rounding residual
+    ``l`` (:mod:`lossmath.numerics.rounding`; ``|l| <= |h|*2**-50``): ``exp(h)*(1 + l)``,
+    whose omitted ``l**2/2`` is below 2**-80 of the value. ``l`` is ignored where ``exp(h)*l``
+    is not finite (``h`` overflowed, so its residual is meaningless; ``exp(h)`` is 0 or inf
+    there), so the value is ``exp(h)``'s wherever that is not finite or 0. Only the lowering
+    makes it, after the proofs: ``exp(u)`` with ``u`` rounded is ``expdd(fl(u), u - fl(u))``."""
+
+    nargs = 2
+
+    def fdiff(self, argindex=1):
+        return self
+
+    def elementary(self):
+        h, lo = self.args
+        return sp.exp(h + lo)
+
+
 PRIMITIVES: tuple[type[Primitive], ...] = (
     softplus,
     sigmoid,
@@ -292,6 +311,7 @@ PRIMITIVES: tuple[type[Primitive], ...] = (
     log1p_sq,
     entr1p,
     xmlog1p,
+    expdd,
 )
 
 

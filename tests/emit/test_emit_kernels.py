@@ -37,6 +37,8 @@ CASES = {
     "log1p_sq": (P.log1p_sq(_u, _q), 0.5, "all"),
     "entr1p": (P.entr1p(_u), None, "nonneg"),
     "xmlog1p": (P.xmlog1p(_u), None, "nonneg"),
+    # q: a residual a bit larger than u = -700 rounded has (|u| eps = 1.6e-13)
+    "expdd": (P.expdd(_u, _q), 1e-12, "all"),
 }
 
 #: where the naive formula fails in float64 (the kernel must not)
@@ -51,6 +53,7 @@ NAIVE = {
     "log1p_sq": (1e200, lambda u: math.log(1 + 0.5 * u * u) if u < 1e154 else math.inf),
     "entr1p": (1e-9, lambda y: (1 + y) * math.log1p(y) - y),
     "xmlog1p": (1e-9, lambda y: y - math.log1p(y)),
+    "expdd": (50.0, lambda u: math.exp(u)),  # the residual dropped: 4500 ulp
 }
 
 
@@ -80,7 +83,9 @@ def _truth(name: str, u: float, dtype) -> mpmath.mpf:
 
 def _ulps(r: float, t: mpmath.mpf, dtype) -> float:
     info = np.finfo(dtype)
-    if mpmath.isinf(t) or abs(t) > float(info.max) * (1 + float(info.eps)):
+    # in mpf: float(info.max)*(1 + eps) is inf in float, so a finite t beyond it (exp(1e300))
+    # would be compared with inf
+    if mpmath.isinf(t) or abs(t) > mpmath.mpf(float(info.max)) * (1 + mpmath.mpf(float(info.eps))):
         return 0.0 if math.isinf(r) and (r > 0) == (t > 0) else math.inf
     if not math.isfinite(r):
         return math.inf

@@ -94,7 +94,9 @@ def test_losses_scipy_lacks_converge_near_the_true_line():
 
 def _truths():
     """rho, rho', rho'' from the definitions (z = r**2, rho = 2 f(sqrt z)/f''(0))."""
-    c_cauchy, c_tukey, c_welsch = (mp.mpf(477) / 200, mp.mpf(937) / 200, mp.mpf(597) / 200)
+    # the parameters the generated functions get: the defaults rounded to float64 (Welsch's
+    # rho' at z/c**2 = 700 is 400 ulp away from exp(-z/(597/200)**2) by that rounding alone)
+    c_cauchy, c_tukey, c_welsch = (mp.mpf(477 / 200), mp.mpf(937 / 200), mp.mpf(597 / 200))
 
     def huber(z, d=1):
         if z <= d * d:
@@ -146,18 +148,23 @@ def accuracy_module():
                              "welsch"], "least-squares")
 
 
-#: Welsch's rho' and rho'' are exp(-z/c**2): the rounding of z/c**2 is amplified by z/c**2
-#: itself (300 ulp at z = 2769), as in the numpy target's Welsch gradient; below z/c**2 = 2
-#: they are within 4 ulp too
-WELSCH_CONDITIONED = 2.0
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["huber", "pseudo_huber", "cauchy", "arctan", "tukey",
                                   "barron", "welsch"])
 def test_rho_and_its_derivatives_within_4_ulp_from_subnormal_to_1e300(accuracy_module, name):
     with mp.workdps(700):
         _within_4_ulp(accuracy_module, name, np.logspace(-320, 300, 400))
+
+
+@pytest.mark.slow
+def test_welschs_derivatives_within_4_ulp_up_to_the_underflow():
+    """rho' = exp(-z/c**2): exp amplifies the rounding of z/c**2 by z/c**2 itself (714 ulp at
+    z/c**2 = 568 before the residual was added, lossmath.numerics.rounding); now within 4
+    ulp on a dense grid up to where exp underflows (z/c**2 = 745)."""
+    m = lossmath.compile("welsch", "least-squares")
+    c2 = 2.985**2
+    with mp.workdps(60):
+        _within_4_ulp(m, "welsch", np.linspace(0.0, 745.0 * c2, 3001)[1:])
 
 
 def test_pseudo_huber_rho_within_4_ulp_where_scipys_soft_l1_is_zero():
@@ -175,12 +182,9 @@ def _within_4_ulp(module, name, zs):
     truth = _truths()[name]
     got = getattr(module, f"{name}_rho")(zs)
     assert got.shape == (3, zs.size)
-    scale = float(mp.mpf(597) / 200) ** 2
     for i, z in enumerate(zs):
         exact = truth(mp.mpf(float(z)))
         for j in range(3):
-            if name == "welsch" and j > 0 and z / scale > WELSCH_CONDITIONED:
-                continue
             assert _ulps(got[j, i], exact[j]) <= 4.0, (name, j, z, got[j, i], exact[j])
 
 
@@ -223,3 +227,120 @@ def test_symmetry_verdict_survives_sympy_solve_without_a_method():
                         (c.symbol**2 * (1 - sp.exp(-lossmath.x / c.symbol**2)), True))
     verdict, _ = symmetric(lossmath.Loss("w", expr, params=(c,)).table)
     assert verdict is not True
+
+
+def test_the_embedded_functions_document_their_argument_as_z_not_a_residual():
+    """NAME_z, NAME_z_grad, NAME_z_hess take z = r**2 (named x, as in the numpy target): the
+    generated text says so and never calls their argument a residual."""
+    text = ls.generate(["cauchy"])
+    assert "Residuals, any shape" not in text
+    for fn in ("cauchy_z", "cauchy_z_grad", "cauchy_z_hess", "cauchy_z_value_and_grad"):
+        body = text[text.index(f"def {fn}(x"):]
+        doc = body[:body.index('"""', body.index('"""') + 3)]
+        assert "Squared residuals z = r**2 (not residuals)" in doc, fn
+
+
+@pytest.mark.slow
+def test_one_ulp_in_scipys_own_rho_prime_moves_its_fit_as_far_as_ours_differs():
+    """Why _same_fit compares x to 1e-6, not 1e-10: scipy's trust-region solver stops (ftol)
+    where x is determined to about 1e-7 only. Measured on this problem: scipy's own soft_l1
+    with rho' times (1 + 2**-52) or (1 - 2**-53) moves x by 3.2e-8 to 1.9e-7 (f_scale 0.5, 2);
+    the generated rho' moves it by 3.2e-8 and 1.1e-7: the same size. Neither rho' is the
+    exact one: at the 2220 z of the iterates (both f_scale) the generated 1/sqrt(1 + z) is
+    within 1.77 ulp of mpmath (mean 0.46) and scipy's (1 + z)**-0.5 within 1.07 (mean 0.29),
+    equal in 61-66% of them; so the difference is the solver's sensitivity to one ulp of
+    rho', not an error of either."""
+    from scipy.optimize._lsq.least_squares import IMPLEMENTED_LOSSES
+
+    def perturbed(factor):
+        def rho(z):
+            out = np.empty((3, z.size))
+            IMPLEMENTED_LOSSES["soft_l1"](z, out, False)
+            out[1] *= factor
+            return out
+        return rho
+
+    ours = lossmath.compile("pseudo_huber", "least-squares").pseudo_huber_rho
+    for f_scale in (0.5, 2.0):
+        ref = _fit("soft_l1", f_scale).x
+
+        def moved(v, ref=ref):
+            return float(np.max(np.abs(v - ref) / np.abs(ref)))
+
+        one_ulp = max(moved(_fit(perturbed(f), f_scale).x) for f in (1 + 2**-52, 1 - 2**-53))
+        assert one_ulp > 1e-8  # 1e-10 is out of reach of any rho' one ulp off
+        assert moved(_fit(ours, f_scale).x) <= 2 * one_ulp
+
+
+def _accepted():
+    """Every catalog loss the target accepts (Barron at alpha = -2: its alpha must be fixed)."""
+    from lossmath import catalog
+
+    out = []
+    for loss in catalog.all_losses():
+        if loss.name == "barron":
+            loss = loss.subs(alpha=-2)
+        try:
+            ls.rho_loss(loss)
+        except lossmath.LossError:
+            continue
+        out.append(loss)
+    return out
+
+
+#: rho'' = (f''(r) - f'(r)/r)/(2 z f''(0)) as printed cancels for small z (andrews:
+#: (cos(r/a) - a sin(r/a)/r)/(2z)); measured (andrews, log_cosh): 860 and 60 ulp at z = 1e-2,
+#: 6e4 and 4e4 at 1e-4, 4e8 and 2e8 at 1e-8, 0 at 1e-16, and -5.7e183, -8.5e183 at 1e-200
+#: (r**3 underflows) above the Taylor regime (z < 2**-968). Needs a stable form (a series).
+_CANCELS = ("rho'' of {} cancels for small z ((f'' - f'/r)/(2z) as printed): 4e8 ulp at "
+            "z = 1e-8, 0 at 1e-16, -1e183 at 1e-200")
+_RHO_XFAIL = {(name, 2): _CANCELS.format(name) for name in ("andrews", "log_cosh")}
+
+
+def _rho_cases():
+    for loss in _accepted():
+        for j in range(3):
+            why = _RHO_XFAIL.get((loss.name, j))
+            marks = [pytest.mark.xfail(strict=True, reason=why)] if why else []
+            yield pytest.param(loss, j, id=f"{loss.name}-{j}", marks=marks)
+
+
+@pytest.fixture(scope="module")
+def every_rho():
+    return lossmath.compile(_accepted(), "least-squares")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("loss, j", list(_rho_cases()))
+def test_every_accepted_rho_within_4_4_8_ulp_where_well_conditioned(every_rho, loss, j):
+    """rho, rho', rho'' (j = 0, 1, 2) of every accepted catalog loss against mpmath at 700
+    digits, from z = 5e-324 to 1e300: within 4, 4, 8 ulp where the function is well
+    conditioned (kappa = |z g'(z)/g(z)| <= 2), and within that bound times kappa elsewhere
+    (what a perturbation of z by the bound in ulp explains: Tukey's rho' = (1 - z/c**2)**2
+    next to c**2, a breakpoint). The truth is built from the definition of f alone:
+    rho = 2 f(r)/k, rho' = f'(r)/(r k), rho'' = (f''(r) - f'(r)/r)/(2 z k), r = sqrt(z),
+    k = f''(0), with the parameters the functions get (the defaults as float64)."""
+    import sympy as sp
+
+    from lossmath.base.symbols import x as X
+
+    vals = {p.symbol: sp.Rational(float(p.default)) for p in loss.params}
+    f, f1, f2 = (sp.lambdify(X, loss.derivative(n).table.piecewise().xreplace(vals), "mpmath")
+                 if n else sp.lambdify(X, loss.table.piecewise().xreplace(vals), "mpmath")
+                 for n in range(3))
+
+    def g(z):
+        r = mp.sqrt(z)
+        k = f2(mp.mpf(0))
+        return (2 * f(r) / k, f1(r) / (r * k), (f2(r) - f1(r) / r) / (2 * z * k))[j]
+
+    bound = (4.0, 4.0, 8.0)[j]
+    zs = np.concatenate([[5e-324, 1e-320], np.logspace(-320, 300, 250)])
+    got = getattr(every_rho, f"{loss.name}_rho")(zs)[j]
+    with mp.workdps(700):
+        for z, v in zip(zs, got):
+            zm = mp.mpf(float(z))
+            exact, h = g(zm), mp.mpf(10) ** -60
+            kappa = abs((g(zm * (1 + h)) - g(zm * (1 - h))) / (2 * h * exact)) if exact else 0
+            allowed = bound if kappa <= 2 else bound * float(kappa)
+            assert _ulps(float(v), exact) <= allowed, (loss.name, j, z, v, exact, float(kappa))

@@ -153,6 +153,17 @@ def _xmlog1p(xp, y):
     return _narrow(xp, xp.where(small, s * z - 2.0 * (z * zz * p), big), y.dtype)
 
 
+
+def _expdd(xp, h, lo):
+    """exp(h + lo) for h rounded and lo its residual: exp(h)*(1 + lo); lo ignored where
+    exp(h)*lo is not finite (h overflowed: exp(h) is 0 or inf), and in float32 (its residual
+    was computed with float64's splitter; below float32's ulp anyway)."""
+    if not _double(xp, h):
+        return _narrow(xp, xp.exp(_wide(xp, h)), h.dtype)
+    e = xp.exp(h)
+    d = e * lo
+    return e + xp.where(xp.isfinite(d), d, 0.0)
+
 #: operation name (:data:`lossmath.emit.lower.PRIMITIVES`) -> its kernel, in the order the
 #: generated module defines them.
 KERNELS = {
@@ -166,6 +177,7 @@ KERNELS = {
     "log1p_sq": _log1p_sq,
     "entr1p": _entr1p,
     "xmlog1p": _xmlog1p,
+    "expdd": _expdd,
 }
 
 

@@ -121,6 +121,15 @@ def ___hypotm1_fast(u, q):
     return ((1.0 if u > 0 else -1.0) if math.isinf(u) else r), bad
 
 
+
+@_jit
+def ___expdd(h, lo):
+    """exp(h + lo) for h rounded and lo its residual: exp(h)*(1 + lo); lo ignored where
+    exp(h)*lo is not finite."""
+    e = math.inf if h > 709.782712893384 else math.exp(h)  # Python's exp raises there
+    d = e * lo
+    return e + d if math.isfinite(d) else e
+
 @_jit
 def ___hypotm2(u, q):
     """q**2/(u**2 + q**2)**1.5 as (1 + t*t)**-1.5/q, t = |u/q|; ((1/q)/t)/t/t where t**3
@@ -187,11 +196,12 @@ KERNELS = {
     "log1p_sq": ___log1p_sq,
     "entr1p": ___entr1p,
     "xmlog1p": ___xmlog1p,
+    "expdd": ___expdd,
 }
 
 _ORDER = (___softplus, ___sigmoid, ___sech, ___logcosh, ___norm, ___hypotm, ___hypotm1,
           ___norm_fast, ___hypotm_fast, ___hypotm1_fast, ___hypotm2, ___log1p_sq, ___entr1p,
-          ___xmlog1p)
+          ___xmlog1p, ___expdd)
 _NEEDS = {
     "___hypotm": ("___norm",),
     "___hypotm1": ("___norm",),

@@ -89,6 +89,17 @@ def __norm(a, q):
     return h
 
 
+
+def __expdd(h, lo, out=None):
+    """exp(h + lo) for h rounded and lo its residual: exp(h)*(1 + lo) (lossmath.numerics.
+    rounding); lo ignored where exp(h)*lo is not finite (h overflowed: exp(h) is 0 or inf)."""
+    if h.dtype == np.float32:  # computed in float64: float32's residual is below its ulp
+        return __wide(np.exp, out, h)
+    e = np.exp(h)
+    d = e * lo  # out may be h's or lo's buffer: written last
+    np.copyto(d, 0.0, where=~np.isfinite(d))
+    return np.add(e, d, out=out)
+
 def __hypotm(u, q, out=None):
     """sqrt(u**2 + q**2) - q as a*(a/(hypot(a, q) + q)), a = |u|: no cancellation near 0,
     no overflow of u**2; inf at +-inf."""
@@ -214,10 +225,11 @@ KERNELS = {
     "log1p_sq": __log1p_sq,
     "entr1p": __entr1p,
     "xmlog1p": __xmlog1p,
+    "expdd": __expdd,
 }
 
 _ORDER = (__wide, __softplus, __sigmoid, __sech, __logcosh, __norm, __hypotm, __hypotm1,
-          __hypotm2, __log1p_sq, __entr1p, __xmlog1p)
+          __hypotm2, __log1p_sq, __entr1p, __xmlog1p, __expdd)
 _NEEDS = {"__hypotm": ("__norm",), "__hypotm1": ("__norm",)}
 
 
