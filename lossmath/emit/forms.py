@@ -34,7 +34,7 @@ from lossmath.base.symbols import x
 from lossmath.core.loss import LossError
 from lossmath.core.table import IntervalTable
 from lossmath.exact.zeros import is_zero, one_sided
-from lossmath.numerics.primitives import Primitive
+from lossmath.numerics.primitives import Primitive, elementary
 
 __all__ = [
     "Clip",
@@ -151,6 +151,9 @@ def limit_at(expr: sp.Expr, point: sp.Expr) -> sp.Expr:
     if x not in expr.free_symbols:
         return expr
     params = expr.free_symbols - {x}
+    # the limit of the definition: sympy cannot take limits through codegen's hypot (its
+    # rewrite to Pow has the wrong signature in sympy 1.14), so the stable forms are expanded
+    expr = elementary(expr)
     try:
         lim = one_sided(expr, point, "", _samples(params))
     except Undecided as exc:
