@@ -8,6 +8,7 @@ dtype, spurious inf/nan count).
 
 from __future__ import annotations
 
+import math
 import sys
 import tomllib
 from functools import cache
@@ -15,6 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import numpy as np  # noqa: E402
 import ulp_harness as H  # noqa: E402
 
 from lossmath import Loss, catalog, loss_from_expr  # noqa: E402
@@ -54,14 +56,18 @@ def run(names=None, per_decade: float = 0.3, dense: int = 40, mod=None):
         chosen = {n: chosen[n] for n in names}
     mod = mod or H.generated_module(chosen)
     out = {}
-    import numpy as np
 
     for name, loss in chosen.items():
         fns = [getattr(mod, name), getattr(mod, f"{name}_grad"), getattr(mod, f"{name}_hess")]
         for dtype in H.DTYPES:
             xs = H.grid(loss, dtype, per_decade, dense)
             for order, fn in enumerate(fns):
-                out[(name, order, np.dtype(dtype).name)] = H.measure(loss, order, fn, dtype, xs)
+                key = (name, order, np.dtype(dtype).name)
+                try:
+                    out[key] = H.measure(loss, order, fn, dtype, xs)
+                except ValueError as exc:  # the generated code refuses the dtype
+                    out[key] = H.Result(points=len(xs), forward=math.inf, accepted=math.inf,
+                                        spurious=len(xs), worst=(str(exc),))
     return out
 
 
@@ -69,7 +75,10 @@ if __name__ == "__main__":
     import time
 
     t = time.time()
-    res = run(sys.argv[1:] or None)
+    args = sys.argv[1:]
+    sparse = "--sparse" in args
+    names = [a for a in args if a != "--sparse"] or None
+    res = run(names, *((0.15, 20) if sparse else ()))
     print(H.table(res))
     print(f"\n{sum(r.points for r in res.values())} evaluations in {time.time() - t:.0f} s")
     for k, r in res.items():

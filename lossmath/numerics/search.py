@@ -1,0 +1,270 @@
+"""The measured search: per piece, the most accurate form found, proved equal to the piece.
+
+Herbie's loop (Panchekha et al., "Automatically improving accuracy for floating point
+expressions", PLDI 2015), kept inside lossmath's rule that nothing unproved is emitted:
+
+1. the plan the rewrite rules give is measured (:mod:`lossmath.numerics.measure`, float64
+   and float32, on a fixed sample of the piece's intervals at the parameters' defaults);
+   within the bound and without a spurious inf/nan it is kept as it is;
+2. otherwise candidates are generated where the form fails: every identity of
+   :mod:`lossmath.numerics.candidates` at every node, each result also passed through the
+   rewrite rules (so ``log(cosh(x))`` found by combining logarithms becomes ``logcosh``),
+   for :data:`ROUNDS` rounds from the best few;
+3. candidates are ranked by their measured :class:`~lossmath.numerics.measure.Score`, then
+   by their operation count; the best that sympy proves equal to the piece is kept;
+4. if the error is still concentrated near ``x = 0``, a Taylor polynomial is tried there
+   (:mod:`lossmath.numerics.series`: its remainder bounded by interval arithmetic), as a
+   regime below a threshold measured from a ladder of powers of 2.
+
+Bounded by work, not time: at most :data:`BUDGET` candidates measured and :data:`PROOFS`
+proofs attempted per piece; the samples are fixed, so the same piece gives the same plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+
+from lossmath.base.symbols import x
+from lossmath.numerics.candidates import alternatives
+from lossmath.numerics.measure import (
+    DTYPES,
+    Score,
+    Unmeasurable,
+    errors,
+    evaluate,
+    sample,
+    score,
+    truth,
+)
+from lossmath.numerics.regimes import DtypeBound, Plan, Regime, single
+
+__all__ = ["BUDGET", "Domain", "Found", "search"]
+
+#: candidates measured per piece and order; rounds of rewriting from the best few; proofs
+BUDGET, ROUNDS, KEEP, PROOFS = 60, 3, 3, 6
+
+#: the error bound the search aims at, in ulps of each dtype (the harness allows 4 and 8;
+#: the printers' own rounding and operation order take some of that)
+TARGET = 2.0
+
+
+@dataclass(frozen=True)
+class Domain:
+    """Where a piece is used: its intervals as ``(lo, hi)`` floats (``+-inf`` for an open
+    end) and values of its parameters to measure at."""
+
+    intervals: tuple[tuple[float, float], ...]
+    params: tuple[tuple[sp.Symbol, sp.Expr], ...] = ()
+
+
+@dataclass(frozen=True)
+class Found:
+    """The search's result for one piece and order: the plan, its measured score and that of
+    the plan it started from, and whether it differs from that start."""
+
+    plan: Plan
+    score: Score | None
+    start: Score | None
+    searched: bool
+    series: str | None = None
+
+    def note(self) -> str | None:
+        """What a reader of the generated code should know: a series regime and its proof,
+        and the measured error where no form within the bound was found."""
+        s = self.score
+        parts = [self.series] if self.series else []
+        if s is not None and not s.good():
+            parts.append(
+                f"no form within {TARGET:g} ulp was found; measured worst {s.worst:.3g} ulp "
+                f"with {s.spurious} spurious inf/nan on the numerics stage's sample"
+            )
+        return "; ".join(parts) or None
+
+
+class _Bench:
+    """The fixed sample and truths of one piece."""
+
+    def __init__(self, piece: sp.Expr, domain: Domain):
+        self.params = dict(domain.params)
+        self.intervals = domain.intervals
+        self.piece = piece.xreplace(self.params)
+        self.data = []
+        for dt in DTYPES:
+            xs = np.unique(np.concatenate([sample(lo, hi, dt) for lo, hi in domain.intervals]))
+            self.data.append((dt, xs, truth(self.piece, xs)))
+
+    def concrete(self, e: sp.Expr) -> sp.Expr:
+        return e.xreplace(self.params)
+
+    def plan_score(self, plan: Plan) -> Score:
+        per = {}
+        for dt, xs, exact in self.data:
+            got = np.empty_like(xs)
+            lo = 0.0
+            ax = np.abs(xs)
+            for r in plan:
+                hi = np.inf if r.upto is None else _bound(r.upto, self.params, dt)
+                mask = (ax >= lo) & (ax < hi) if r.upto is not None else ax >= lo
+                if mask.any():
+                    # float32 as every target computes it: in float64, rounded once
+                    wide = xs[mask].astype(np.float64)
+                    with np.errstate(all="ignore"):
+                        got[mask] = evaluate(self.concrete(r.expr), wide).astype(dt)
+                lo = hi
+            per[dt] = errors(got, exact, dt)
+        return score(per, TARGET)
+
+    def fails_near_zero(self, plan: Plan, near: float = 1e-2) -> bool:
+        """Whether ``plan`` is beyond the bound somewhere in ``0 < |x| < near``."""
+        for dt, xs, exact in self.data:
+            keep = (np.abs(xs) < near) & (xs != 0)
+            if keep.any():
+                sub = _Bench.__new__(_Bench)
+                sub.params, sub.intervals = self.params, self.intervals
+                sub.data = [(dt, xs[keep], [e for e, k in zip(exact, keep) if k])]
+                if not sub.plan_score(plan).good():
+                    return True
+        return False
+
+    def expr_score(self, e: sp.Expr) -> Score:
+        return self.plan_score(single(e))
+
+
+def _bound(b, params: Mapping, dt) -> float:
+    if isinstance(b, DtypeBound):
+        return b.value(dt)
+    return float(sp.N(sp.sympify(b).xreplace(params), 30))
+
+
+def _cost(e: sp.Expr) -> int:
+    return int(sp.count_ops(e))
+
+
+def _plan_cost(plan: Plan) -> int:
+    return sum(_cost(r.expr) for r in plan)
+
+
+def _plan_key(plan: Plan):
+    return tuple(sp.default_sort_key(r.expr) for r in plan)
+
+
+def _overflow_regimes(e: sp.Expr) -> list[Plan]:
+    """The rewrite stage's regimes for large |x| (a rational function divided by its top
+    power, a quadratic as a product), each proved equal to ``e`` where it is made."""
+    from lossmath.numerics.rewrite import (
+        _abs_rational_regimes,
+        _quadratic_regimes,
+        _rational_regimes,
+    )
+
+    out = []
+    for make in (_rational_regimes, _abs_rational_regimes, _quadratic_regimes):
+        plan = make(e)
+        if plan is not None:
+            out.append(plan)
+    return out
+
+
+def _variants(e: sp.Expr) -> list[sp.Expr]:
+    """One identity applied at one node of ``e``, in every way, each also rewritten."""
+    from lossmath.numerics.rewrite import rewrite
+
+    out = []
+    nodes = [n for n in sp.preorder_traversal(e) if x in n.free_symbols and n.args]
+    for node in dict.fromkeys(nodes):
+        for alt in alternatives(node):
+            c = e.xreplace({node: alt})
+            out.append(c)
+            r = rewrite(c, factor=False)
+            if r != c:
+                out.append(r)
+    return out
+
+
+def search(piece: sp.Expr, start: Plan, domain: Domain) -> Found:
+    """The plan of ``piece`` (one order of one piece of a table) to emit, given the plan
+    the rewrite rules made (``start``) and where the piece is used."""
+    from lossmath.numerics.rewrite import proved_equal
+    from lossmath.numerics.series import series_regimes
+
+    bench = _Bench(piece, domain)
+    try:
+        base = bench.plan_score(start)
+    except Unmeasurable:
+        return Found(start, None, None, False)
+    if base.good():
+        return Found(start, base, base, False)
+    pool: dict[sp.Expr, Score] = {}
+    plans: dict[Plan, Score] = {}
+
+    def consider(c: sp.Expr) -> None:
+        if c in pool or len(pool) >= BUDGET:
+            return
+        try:
+            pool[c] = bench.expr_score(c)
+        except Unmeasurable:
+            return
+        plans[single(c)] = pool[c]
+        if not pool[c].good():
+            for plan in _overflow_regimes(c):
+                try:
+                    plans[plan] = bench.plan_score(plan)
+                except Unmeasurable:
+                    pass
+
+    seeds = [r.expr for r in start] if len(start) == 1 else []
+    seeds.append(piece)
+    for s in seeds:
+        consider(s)
+    frontier = list(dict.fromkeys(seeds))
+    for _ in range(ROUNDS):
+        fresh = []
+        for c in frontier:
+            for v in _variants(c):
+                if v not in pool:
+                    consider(v)
+                    if v in pool:
+                        fresh.append(v)
+        if not fresh:
+            break
+        frontier = sorted(fresh, key=lambda c: (pool[c], _cost(c), sp.default_sort_key(c)))[
+            :KEEP
+        ]
+        if min(plans.values()).good():
+            break
+    ranked = sorted(plans, key=lambda p: (plans[p], _plan_cost(p), _plan_key(p)))
+    best_plan, best = start, base
+    tried = 0
+    for plan in ranked:
+        if not plans[plan] < best or tried >= PROOFS:
+            break
+        tried += 1
+        if all(r.expr == piece or proved_equal(r.expr, piece) for r in plan):
+            best_plan, best = plan, plans[plan]
+            break
+    if not best.good() and bench.fails_near_zero(best_plan):
+        regimes = series_regimes(piece, best_plan, bench)
+        if regimes is not None:
+            plan, s = regimes
+            if (s.spurious, s.over) < (best.spurious, best.over):
+                best_plan, best = plan, s
+                series = (
+                    f"below |x| = {plan[0].upto} a Taylor polynomial of degree "
+                    f"{sp.degree(plan[0].expr, x)}, its truncation proved below 2**-56 relative "
+                    "by interval arithmetic"
+                )
+                return Found(best_plan, best, base, True, series)
+    return Found(best_plan, best, base, best_plan != start)
+
+
+def plan_orders(
+    pieces: Sequence[sp.Expr], plans: Sequence[Plan], domain: Domain | None
+) -> tuple[Found, ...]:
+    """:func:`search` for each order of one piece (none without a domain)."""
+    if domain is None:
+        return tuple(Found(p, None, None, False) for p in plans)
+    return tuple(search(e, p, domain) for e, p in zip(pieces, plans))
