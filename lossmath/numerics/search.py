@@ -93,9 +93,24 @@ class _Bench:
         self.intervals = domain.intervals
         self.piece = piece.xreplace(self.params)
         self.data = []
+        self._near: dict[tuple[object, int], list] = {}
         for dt in DTYPES:
             xs = np.unique(np.concatenate([sample(lo, hi, dt) for lo, hi in domain.intervals]))
             self.data.append((dt, xs, truth(self.piece, xs)))
+
+    def near(self, dt, xs: np.ndarray, i: int) -> list:
+        """The exact values at the float neighbours of ``xs[i]`` that lie on the piece's
+        intervals (computed once, when a form's error there first exceeds the bound)."""
+        key = (dt, float(xs[i]))
+        if key not in self._near:
+            with np.errstate(all="ignore"):
+                nbs = [np.nextafter(xs[i], dt(s)) for s in (-np.inf, np.inf)]
+            nbs = [v for v in nbs if np.isfinite(v) and self._inside(float(v))]
+            self._near[key] = truth(self.piece, np.array(nbs, dtype=dt)) if nbs else []
+        return self._near[key]
+
+    def _inside(self, v: float) -> bool:
+        return any(lo <= v <= hi for lo, hi in self.intervals)
 
     def concrete(self, e: sp.Expr) -> sp.Expr:
         return e.xreplace(self.params)
@@ -115,7 +130,7 @@ class _Bench:
                     with np.errstate(all="ignore"):
                         got[mask] = evaluate(self.concrete(r.expr), wide).astype(dt)
                 lo = hi
-            per[dt] = errors(got, exact, dt)
+            per[dt] = errors(got, exact, dt, TARGET, lambda i, dt=dt, xs=xs: self.near(dt, xs, i))
         return score(per, TARGET)
 
     def fails_near_zero(self, plan: Plan, near: float = 1e-2) -> bool:
@@ -124,7 +139,7 @@ class _Bench:
             keep = (np.abs(xs) < near) & (xs != 0)
             if keep.any():
                 sub = _Bench.__new__(_Bench)
-                sub.params, sub.intervals = self.params, self.intervals
+                sub.params, sub.intervals, sub._near = self.params, self.intervals, self._near
                 sub.data = [(dt, xs[keep], [e for e, k in zip(exact, keep) if k])]
                 if not sub.plan_score(plan).good():
                     return True

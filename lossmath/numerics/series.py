@@ -29,9 +29,11 @@ from lossmath.numerics.regimes import DtypeBound, Plan, Regime
 __all__ = ["ORDERS", "series_regimes", "truncation_bound"]
 
 #: polynomial degrees tried, and the thresholds: 2**-1 ... 2**-24
-ORDERS = (4, 6, 8, 12)
+ORDERS = (4, 6, 8, 12, 16, 20)
 LADDER = tuple(sp.Rational(1, 2**k) for k in range(1, 25))
 RELATIVE = mpmath.mpf(2) ** -56
+#: the size (sympy operations) of f^(n+1) beyond which higher degrees are not tried
+MAX_OPS = 400
 
 _iv = mpmath.iv
 
@@ -87,11 +89,12 @@ def truncation_bound(f: sp.Expr, poly: sp.Expr, n: int, t: sp.Rational):
 class _Truncation:
     """The two enclosures of the bound, their functions built once per degree."""
 
-    def __init__(self, f: sp.Expr, poly: sp.Expr, n: int):
+    def __init__(self, f: sp.Expr, poly: sp.Expr, n: int, derivative: sp.Expr | None = None):
         p = sp.Poly(poly, x)
         self.k = min(m for (m,) in p.monoms())
         self.n = n
-        self.big = _iv_function(sp.diff(f, x, n + 1))
+        d = sp.diff(f, x, n + 1) if derivative is None else derivative
+        self.big = _iv_function(d)
         self.small = _iv_function(sp.expand(poly / x**self.k))
 
     def bound(self, t: sp.Rational):
@@ -143,14 +146,19 @@ def series_regimes(piece: sp.Expr, outer: Plan, bench) -> tuple[Plan, Score] | N
     if first is not None and not isinstance(first, DtypeBound):
         return None  # a parameter threshold of its own near 0 (Tukey's c/2): left as it is
     best: tuple[Plan, Score] | None = None
+    derivatives = [f]
     for n in ORDERS:
+        while len(derivatives) < n + 2:  # f, f', ..., f^(n+1), each from the one before
+            derivatives.append(sp.diff(derivatives[-1], x))
+        if sp.count_ops(derivatives[-1]) > MAX_OPS:
+            break  # the derivatives grow (tanh(x)**2): higher degrees are not tried
         try:
             poly = sp.series(f, x, 0, n + 1).removeO()
         except (NotImplementedError, ValueError, TypeError):  # pragma: no cover - sympy
             continue
         if poly == 0 or not poly.is_polynomial(x) or poly.free_symbols != {x}:
             continue
-        t = _Truncation(f, poly, n).largest()
+        t = _Truncation(f, poly, n, derivatives[n + 1]).largest()
         if t is None:
             continue
         plan = (Regime(t, sp.horner(poly, x)), *outer)
