@@ -25,7 +25,7 @@ from lossmath.io import outputs
 
 PAUSED_WRITER = """\
 import sys, time
-from lossmath import outputs
+from lossmath.io import outputs
 from lossmath.cli.main import main
 
 commit = outputs._commit

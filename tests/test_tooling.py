@@ -91,7 +91,7 @@ def pre_commit(tmp_path):
 
 def test_pre_commit_hooks_pass_on_current_files_and_fail_on_stale_ones(pre_commit):
     project, run, pre_commit_run = pre_commit
-    lossmath = [sys.executable, "-m", "lossmath.cli.main"]
+    lossmath = [sys.executable, "-m", "lossmath"]
     assert run(*lossmath, "derive", "huber", "-o", "out", "--format", "md,tex").returncode == 0
     assert run(*lossmath, "codegen", "huber", "-o", "gen.py").returncode == 0
 

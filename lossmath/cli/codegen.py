@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from lossmath import catalog
+from lossmath.catalog.resolve import require_solved
 from lossmath.cli import main as cli
 from lossmath.core.loss import Loss
 from lossmath.emit import targets
@@ -33,7 +34,7 @@ __all__ = ["register", "parse_param_items"]
 
 def _resolve(name: str, solve: str | None) -> Loss:
     """A catalog loss or a SPEC.toml, its unknowns solved with ``--solve`` (else refused)."""
-    return cli.require_solved(cli.load_loss(name, None, solve=solve))
+    return require_solved(cli.load_loss(name, None, solve=solve))
 
 
 def parse_param_items(
@@ -83,7 +84,7 @@ def _canonical(name: str) -> str | None:
 
 
 def _is_spec(name: str) -> bool:
-    return name.endswith(".toml") or "/" in name  # as lossmath.cli.main.resolve decides
+    return name.endswith(".toml") or "/" in name  # as lossmath.catalog.resolve.resolve decides
 
 
 def _command(args: argparse.Namespace, header: bool = False) -> str:

@@ -209,7 +209,7 @@ class Target:
 
 
 def _is_spec(name: str) -> bool:
-    return name.endswith(".toml") or "/" in name  # as lossmath.cli.main.resolve decides
+    return name.endswith(".toml") or "/" in name  # as lossmath.catalog.resolve.resolve decides
 
 
 def _is_loss(name: str) -> bool:

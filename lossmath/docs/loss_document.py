@@ -80,8 +80,8 @@ def loss_document(
     ----------
     loss
         A :class:`~lossmath.Loss`, or a catalog name or ``SPEC.toml`` path. Its unknowns
-        must be solved (:func:`lossmath.cli.main.require_solved`), and every parameter needs a
-        default, since the figure is drawn at the defaults (substitute others first:
+        must be solved (:func:`~lossmath.catalog.resolve.require_solved`), and every parameter
+        needs a default, since the figure is drawn at the defaults (substitute others first:
         ``loss.subs(delta=2)``, ``--param delta=2``).
     command
         The command that rebuilds the document, for the header (default
