@@ -43,7 +43,7 @@ def _finite(v: float) -> bool:
 
 
 def sample(
-    lo: float, hi: float, dtype, per_decade: float = 0.25, extra: Iterable[float] = ()
+    lo: float, hi: float, dtype, per_decade: float = 0.12, extra: Iterable[float] = ()
 ) -> np.ndarray:
     """Fixed float inputs of ``dtype`` in ``[lo, hi]`` (``-inf``/``inf`` for an unbounded
     end): log-spaced magnitudes of both signs over the dtype's whole range, denser in
@@ -181,6 +181,8 @@ def _eval(e: sp.Expr, xs: np.ndarray):
         op = np.add if e.is_Add else np.multiply
         consts = [a for a in e.args if x not in a.free_symbols]
         terms = [a for a in e.args if x in a.free_symbols]
+        if e.is_Mul:  # exponentials first, as the printers multiply (0*inf never formed)
+            terms.sort(key=lambda a: not isinstance(a, sp.exp))
         if consts:  # one hoisted constant, as the printers fold them
             terms = [*terms, e.func(*consts)]
         for a in terms:
