@@ -40,7 +40,7 @@ from lossmath.numerics.measure import (
     score,
     truth,
 )
-from lossmath.numerics.regimes import DtypeBound, Plan, Regime, single
+from lossmath.numerics.regimes import DtypeBound, Plan, single
 
 __all__ = ["BUDGET", "TARGETS", "Domain", "Found", "search"]
 
