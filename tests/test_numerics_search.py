@@ -48,6 +48,10 @@ NODES = (
     1 - 1 / (1 + x**2),
     sp.sinh(x) / sp.cosh(x) ** 2,
     sp.sinh(x) ** 2 / sp.cosh(x) ** 3,
+    sp.log(1 + sp.sinh(x) ** 2),
+    (sp.exp(x) - sp.exp(-x)) / (sp.exp(x) + sp.exp(-x)),
+    softplus(-x) + x / 2 - sp.log(2),
+    4 * x**3 * sp.exp(-(x**4)),
 )
 
 
@@ -115,6 +119,9 @@ def test_sample_is_fixed_and_inside_the_interval():
         sp.log(sp.exp(x) + sp.exp(-x)) - sp.log(2),
         1 - 1 / (1 + x**2),
         sp.sqrt(1 + x**2) - 1,
+        sp.log(1 + sp.sinh(x) ** 2),
+        (sp.exp(x) - sp.exp(-x)) / (sp.exp(x) + sp.exp(-x)),
+        4 * x**3 * sp.exp(-(x**4)),
     ],
     ids=str,
 )

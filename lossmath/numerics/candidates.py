@@ -19,6 +19,10 @@ spelling cancelled):
 * ``k*sigmoid(u) - k/2 = (k/2)*tanh(u/2)``, ``k*softplus(u) - k*u = k*softplus(-u)``;
 * ``k*sqrt(A) + R = (k**2*A - R**2)/(k*sqrt(A) - R)`` (the conjugate: ``sqrt(1 + |x|) - 1``);
 * ``sinh(u)**a/cosh(u)**b = tanh(u)**m * sinh(u)**(a - m) * sech(u)**(b - m)``;
+* ``k*sinh(u)**2 + c = k*cosh(u)**2 + (c - k)``; sums and quotients of exponentials as
+  hyperbolic functions (``exptrigsimp``); ``softplus(u) = logcosh(u/2) + u/2 + log(2)``;
+* ``u**n * exp(g) = (u*exp(g/n))**n`` (the overflowing power inside the underflowing
+  exponential);
 * a sum of fractions as one fraction, cancelled (``1 - 1/(1 + x**2) = x**2/(1 + x**2)``).
 """
 
@@ -30,7 +34,7 @@ import sympy as sp
 from sympy.codegen.cfunctions import expm1, log1p
 
 from lossmath.base.symbols import x
-from lossmath.numerics.primitives import sigmoid, softplus
+from lossmath.numerics.primitives import logcosh, sigmoid, softplus
 
 __all__ = ["alternatives"]
 
@@ -49,10 +53,10 @@ def _constant(add: sp.Expr) -> sp.Expr:
     return add.as_independent(x, as_Add=True)[0]
 
 
-def _term_rule(match: Callable[[sp.Expr], sp.Expr | None]):
+def _term_rule(match: Callable[[sp.Expr], sp.Expr | None], delta: int = 1):
     """A rule on sums: for each term ``k*g`` where ``match(g)`` gives ``h`` with
-    ``g = h + 1`` (an identity), the sum with ``k*h`` in place of ``k*g`` and the constant
-    term ``c`` replaced by ``k + c``."""
+    ``g = h + delta`` (an identity), the sum with ``k*h`` in place of ``k*g`` and the
+    constant term ``c`` replaced by ``k*delta + c``."""
 
     def rule(add: sp.Expr) -> list[sp.Expr]:
         if not add.is_Add:
@@ -67,8 +71,8 @@ def _term_rule(match: Callable[[sp.Expr], sp.Expr | None]):
             if h is None:
                 continue
             others = [a for a in add.args if a is not t and _has_x(a)]
-            out.append(sp.Add(k * h, sp.nsimplify(k + c) if (k + c).is_Float else k + c,
-                              *others))
+            rest = k * delta + c
+            out.append(sp.Add(k * h, sp.nsimplify(rest) if rest.is_Float else rest, *others))
         return out
 
     return rule
@@ -104,6 +108,49 @@ def _sech2_minus_one(g: sp.Expr) -> sp.Expr | None:
     if g.is_Pow and g.exp == -2 and isinstance(g.base, sp.cosh):
         return -sp.tanh(g.base.args[0]) ** 2
     return None
+
+
+def _sinh2_plus_one(g: sp.Expr) -> sp.Expr | None:
+    if g.is_Pow and g.exp == 2 and isinstance(g.base, sp.sinh):
+        return sp.cosh(g.base.args[0]) ** 2
+    return None
+
+
+def _exponentials_as_hyperbolic(e: sp.Expr) -> list[sp.Expr]:
+    """Sums and quotients of exponentials as hyperbolic functions (``(exp(x) - exp(-x))/
+    (exp(x) + exp(-x)) = tanh(x)``: inf/inf as written from x = 710), by sympy's
+    ``exptrigsimp``."""
+    if not (e.is_Add or e.is_Mul or e.is_Pow) or len(e.atoms(sp.exp)) < 2:
+        return []
+    h = sp.exptrigsimp(e)
+    return [h] if h != e else []
+
+
+def _softplus_as_logcosh(e: sp.Expr) -> list[sp.Expr]:
+    """``softplus(u) = logcosh(u/2) + u/2 + log(2)``: the terms that cancel against the
+    rest of a sum (``log(1 + exp(-x)) + x/2 - log(2)``) cancel symbolically."""
+    if isinstance(e, softplus):
+        u = e.args[0]
+        return [logcosh(u / 2) + u / 2 + sp.log(2)]
+    return []
+
+
+def _power_into_exponential(mul: sp.Expr) -> list[sp.Expr]:
+    """``u**n * exp(g) -> (u*exp(g/n))**n`` (n >= 2, kept unevaluated): where ``u**n``
+    overflows and ``exp(g)`` underflows (``4*x**3*exp(-x**4)`` at 1e103 is inf*0 = nan),
+    the product inside is 0."""
+    if not mul.is_Mul:
+        return []
+    exps = [f for f in mul.args if isinstance(f, sp.exp) and _has_x(f)]
+    pows = [f for f in mul.args if f.is_Pow and f.exp.is_Integer and f.exp >= 2
+            and _has_x(f.base)]
+    if len(exps) != 1 or not pows:
+        return []
+    (ex,), p = exps, pows[0]
+    n = int(p.exp)
+    inner = sp.Mul(p.base, sp.exp(ex.args[0] / n), evaluate=False)
+    rest = [f for f in mul.args if f is not ex and f is not p]
+    return [sp.Mul(*rest, sp.Pow(inner, n, evaluate=False), evaluate=False)]
 
 
 def _exp_pairs(add: sp.Expr) -> list[sp.Expr]:
@@ -227,6 +274,7 @@ _ADD_RULES = (
     _term_rule(_sech_minus_one),
     _term_rule(_tanh2_minus_one),
     _term_rule(_sech2_minus_one),
+    _term_rule(_sinh2_plus_one, -1),
     _exp_pairs,
     _log_combine,
     _sigmoid_half,
@@ -244,7 +292,13 @@ def alternatives(node: sp.Expr) -> list[sp.Expr]:
         for rule in _ADD_RULES:
             out += rule(node)
     out += _hyperbolic_quotient(node)
+    out += _exponentials_as_hyperbolic(node)
+    out += _softplus_as_logcosh(node)
+    out += _power_into_exponential(node)
     out += _log_split(node)
+    if isinstance(node, sp.log):
+        expanded = sp.expand_log(node, force=True)
+        out += [expanded] if expanded != node else []
     if isinstance(node, log1p) and node.args[0].is_Add:
         out += _log_split(sp.log(1 + node.args[0]))
     seen, unique = set(), []

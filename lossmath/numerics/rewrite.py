@@ -160,6 +160,14 @@ def proved_equal(new: sp.Expr, old: sp.Expr) -> bool:
             continue
         if d == 0 or d.is_zero is True:
             return True
+    if diff.has(sp.log) and diff.is_real is True:
+        # sums of logarithms (log(cosh(x/2)) - log(1 + exp(-x)) - x/2 + log(2)): a real d
+        # with exp(d) = 1 is 0
+        try:
+            e = sp.simplify(sp.powsimp(sp.exp(diff.rewrite(sp.exp)), force=False))
+        except (NotImplementedError, TypeError, ValueError):  # pragma: no cover - sympy
+            return False
+        return e == 1
     return False
 
 
