@@ -223,8 +223,8 @@ def report(section, dtype, n, rows):
 
 
 def goals(section, ratios):
-    """The issue's goals for the generated functions (10**7 float64), with ``out=`` buffers
-    as in performance.md's baselines; the allocating calls are shown beside them."""
+    """The goals for the generated functions (10**7 float64), with ``out=`` buffers (what a
+    training loop reuses); the allocating calls are shown beside them."""
     r = ratios
     value, grad = r["generated value, out="], r["generated grad, out="]
     gen_vg = r["generated value_and_grad, out="]

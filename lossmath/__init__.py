@@ -5,28 +5,67 @@ normalise it into an interval table, take its derivatives, verify how smooth it 
 breakpoint, solve for the constants that join its pieces, and emit LaTeX, derivation
 documents and numpy code.
 
-The heavier front ends (documents, code generation) are imported on first use, so
-``import lossmath`` stays cheap.
+Every public name is loaded on first use (module ``__getattr__``), so ``import lossmath``
+costs almost nothing and ``lossmath --help`` never imports sympy; ``from lossmath import
+analyse`` imports what ``analyse`` needs, and the catalog builds a loss's interval table only
+when it is first used.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from lossmath._version import __version__ as __version__
-from lossmath.analysis import BreakpointReport, LossReport, ZeroTest, analyse, is_zero
-from lossmath.base.errors import LossError, OutOfTime, Undecided
-from lossmath.base.symbols import x
-from lossmath.catalog import UnknownLoss
-from lossmath.catalog import get as get_loss
-from lossmath.catalog import names as loss_names
-from lossmath.core.loss import Convention, Loss, Param, Reference
-from lossmath.core.table import Breakpoint, Interval, IntervalTable, build_table
 
 if TYPE_CHECKING:
+    from lossmath.analysis import BreakpointReport, LossReport, ZeroTest, analyse, is_zero
     from lossmath.analysis.solve import Solution
+    from lossmath.base.errors import LossError, OutOfTime, Undecided
+    from lossmath.base.symbols import x
+    from lossmath.catalog import UnknownLoss
+    from lossmath.catalog import get as get_loss
+    from lossmath.catalog import names as loss_names
+    from lossmath.core.loss import Convention, Loss, Param, Reference
+    from lossmath.core.table import Breakpoint, Interval, IntervalTable, build_table
+
+#: public name -> (module, name there), imported on first access
+_LAZY: dict[str, tuple[str, str]] = {
+    **{n: ("lossmath.analysis", n)
+       for n in ("BreakpointReport", "LossReport", "ZeroTest", "analyse", "is_zero")},
+    **{n: ("lossmath.base.errors", n) for n in ("LossError", "OutOfTime", "Undecided")},
+    "x": ("lossmath.base.symbols", "x"),
+    "UnknownLoss": ("lossmath.catalog", "UnknownLoss"),
+    "get_loss": ("lossmath.catalog", "get"),
+    "loss_names": ("lossmath.catalog", "names"),
+    **{n: ("lossmath.core.loss", n) for n in ("Convention", "Loss", "Param", "Reference")},
+    **{n: ("lossmath.core.table", n)
+       for n in ("Breakpoint", "Interval", "IntervalTable", "build_table")},
+}
+
+
+def __getattr__(name: str) -> object:
+    """A public name (or a subpackage, ``lossmath.catalog``) imported on first access."""
+    if name in _LAZY:
+        module, attr = _LAZY[name]
+        value = getattr(importlib.import_module(module), attr)
+    elif not name.startswith("_") and name.isidentifier():
+        try:  # lossmath.analysis after a bare ``import lossmath``, as before
+            value = importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":
+                raise
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
 
 
 def load_spec(path: str | os.PathLike[str]) -> Loss:
@@ -67,7 +106,7 @@ def generate_numpy(
     return generate(losses, params=params, command=command)
 
 
-def compile(  # noqa: A001 - lossmath.compile, as the issue names it
+def compile(  # noqa: A001 - the public name shadows the builtin on purpose
     loss: Loss | str | Sequence[Loss | str],
     target: str = "numpy",
     params: Mapping[str, object] | None = None,

@@ -1,4 +1,4 @@
-"""Hand-derived truths for every catalog loss at its default parameters (issue 12).
+"""Hand-derived truths for every catalog loss at its default parameters.
 
 Nothing here imports lossmath. Each entry has an independent mpmath definition ``mp`` (the
 formula from its reference, written again with mpmath, constants as exact decimals) and the
@@ -9,7 +9,7 @@ lossmath's computed properties against the truths.
 
 Conventions are those of ``tests/verdict_corpus.py`` (class ``Ck``, ``jump`` of the first
 order that does not join, ``math.inf`` when a one-sided derivative is unbounded), plus the
-properties of issue 12:
+global properties (``lossmath.render.summary.GLOBAL_PROPERTIES``):
 
 * ``strictly_convex``: bool. ``strong_convexity``: inf f'' as a sympy-syntax string, ``"0"``
   when convex but not strongly, None when not convex.
@@ -115,23 +115,23 @@ TRUTHS: tuple[Truth, ...] = (
           True, True, INF, True, "2", "oo", "2", False, False),
     Truth("l1", "|x|: slopes -1, 1 at 0 (hand)", _abs, (B("0", "C0", 2),),
           True, True, 1, False, "0", "1", "oo", False, False),
-    Truth("smooth_l1", "beta = 1: f'' = 1 inside, 0 outside; losses.md section 3",
+    Truth("smooth_l1", "beta = 1: f'' = 1 inside, 0 outside (hand)",
           _pw((lambda v: abs(v) < 1, lambda v: v**2 / 2), lambda v: abs(v) - mpf(1) / 2),
           (B("-1", "C1", 1), B("1", "C1", -1)),
           True, True, 1, False, "0", "1", "1", False, False, sup_at=("1",), curv_at=("0",)),
-    Truth("huber", "delta = 1: psi = clip(x, -1, 1), f'' 1 -> 0; losses.md section 4",
+    Truth("huber", "delta = 1: psi = clip(x, -1, 1), f'' 1 -> 0 (hand)",
           _pw((lambda v: abs(v) <= 1, lambda v: v**2 / 2), lambda v: abs(v) - mpf(1) / 2),
           (B("-1", "C1", 1), B("1", "C1", -1)),
           True, True, 1, False, "0", "1", "1", False, False, sup_at=("1",), curv_at=("0",)),
     Truth("pseudo_huber", "delta = 1: psi = x/sqrt(1+x^2) -> 1, f'' = (1+x^2)^(-3/2) in (0, 1]"
-          " (hand; losses.md section 5)",
+          " (hand)",
           lambda v: sqrt(1 + v**2) - 1, (),
           True, True, 1, True, "0", "1", "1", False, False, sup_at=("oo",), curv_at=("0",)),
     Truth("charbonnier", "eps = 1e-3: psi = x/sqrt(x^2+eps^2) -> 1, f''(0) = 1/eps = 1000 "
           "(hand)",
           lambda v: sqrt(v**2 + EPS_CH**2) - EPS_CH, (),
           True, True, 1, True, "0", "1", "1000", False, False, sup_at=("oo",), curv_at=("0",)),
-    Truth("log_cosh", "psi = tanh x -> 1, f'' = sech^2 x in (0, 1] (hand; losses.md section 6)",
+    Truth("log_cosh", "psi = tanh x -> 1, f'' = sech^2 x in (0, 1] (hand)",
           lambda v: log(cosh(v)), (),
           True, True, 1, True, "0", "1", "1", False, False, sup_at=("oo",), curv_at=("0",)),
     Truth("cauchy", "c = 2.385: psi = x/(1 + (x/c)^2), max c/2 at |x| = c; f'' = "
@@ -149,7 +149,7 @@ TRUTHS: tuple[Truth, ...] = (
           False, True, "597/200*exp(-1/2)/sqrt(2)", False, None, "597/200*exp(-1/2)/sqrt(2)",
           "1", True, True, curv_at=("0",)),
     Truth("fair", "c = 1.4: f' = x/(1 + |x|/c) -> c, f'' = c^2/(c+|x|)^2 in (0, 1], "
-          "f'''(0+-) = -+2/c (hand; losses.md section 11)",
+          "f'''(0+-) = -+2/c (hand)",
           lambda v: C_FAIR**2 * (abs(v) / C_FAIR - log(1 + abs(v) / C_FAIR)),
           (B("0", "C2", "-20/7"),),
           True, True, "7/5", True, "0", "7/5", "1", False, False, sup_at=("oo",),
@@ -207,7 +207,7 @@ TRUTHS: tuple[Truth, ...] = (
           True, True, INF, False, "0", "oo", "2", False, False, curv_at=("1",)),
     Truth("balanced_l1", "alpha = 1/2, gamma = 3/2, b = e^3 - 1: f' = alpha log(b|x|+1) sign x "
           "inside (max gamma at 1), gamma outside; f'' = alpha b/(b|x|+1) (max alpha b at 0), "
-          "f''' (0+-) = -+alpha b^2 (hand; losses.md section 21)",
+          "f''' (0+-) = -+alpha b^2 (hand)",
           _pw((lambda v: abs(v) < 1, lambda v: BL_A / BL_B * (BL_B * abs(v) + 1)
                * log(BL_B * abs(v) + 1) - BL_A * abs(v)),
               lambda v: BL_G * abs(v) + BL_G / BL_B - BL_A),
@@ -216,7 +216,7 @@ TRUTHS: tuple[Truth, ...] = (
           True, True, "3/2", False, "0", "3/2", "(exp(3) - 1)/2", False, False, sup_at=("1",),
           curv_at=("0",)),
     Truth("wing", "w = 10, eps = 2: slope w/(eps+|x|) inside (max w/eps = 5 at 0+-), 1 "
-          "outside; f'' = -w/(eps+|x|)^2 < 0 (hand; losses.md section 18)",
+          "outside; f'' = -w/(eps+|x|)^2 < 0 (hand)",
           _pw((lambda v: abs(v) < W_W, lambda v: W_W * log(1 + abs(v) / W_EPS)),
               lambda v: abs(v) - (W_W - W_W * log(1 + W_W / W_EPS))),
           (B("-10", "C0", "1/6"), B("0", "C0", 10), B("10", "C0", "1/6")),

@@ -15,7 +15,7 @@ def bps(loss):
 
 
 def test_catalog_names():
-    """The canonical names of issue 12, and the six before it."""
+    """The canonical names: the distance losses, then the margin losses."""
     distance = ["l2", "l1", "smooth_l1", "huber", "pseudo_huber", "charbonnier", "log_cosh",
                 "cauchy", "geman_mcclure", "welsch", "fair", "tukey", "hampel", "talwar",
                 "andrews", "berhu", "quantile", "epsilon_insensitive",

@@ -9,7 +9,7 @@
 (c) lossmath's computed properties (``analyse``: breakpoints, class, convex, symmetric,
     gradient bound) equal the truths. An undecided answer is not a right one: each is listed
     in ``UNDECIDED``, and the test fails when the list is out of date either way.
-(d) The properties of issue 12 (``strictly_convex`` ... ``calibrated``) computed by
+(d) The global properties (``strictly_convex`` ... ``calibrated``) computed by
     lossmath equal the truths.
 """
 
@@ -262,8 +262,8 @@ UNDECIDED: set[tuple[str, str]] = {
     ("adaptive_wing", "curvature_bound"),
 }
 
-#: (loss, property) pairs where lossmath's definite answer contradicts the truth: reported
-#: to the lead (issue 12); each is an xfail (strict), so a fix shows up as a failure here.
+#: (loss, property) pairs where lossmath's definite answer contradicts the truth; each is
+#: an xfail (strict), so a fix shows up as a failure here.
 WRONG: dict[tuple[str, str], str] = {}
 
 
@@ -347,7 +347,7 @@ def test_lossmath_computes_the_truth(name, key):
     _check(name, key)
 
 
-# -- (d) the properties of issue 12 ---------------------------------------------------------
+# -- (d) the global properties --------------------------------------------------------------
 
 NEW_KEYS = ("strictly_convex", "strong_convexity", "lipschitz", "curvature_bound", "bounded",
             "redescending", "calibrated")

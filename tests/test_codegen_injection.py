@@ -57,7 +57,7 @@ FIELDS = ("title", "description", "param", "author", "ref", "venue")
 
 @pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
 def test_free_text_is_inert_in_the_module(tmp_path, text):
-    # Control characters are accepted since issue 10: every sink escapes them.
+    # Control characters are accepted: every sink escapes them.
     loss = loss_from_toml(spec(**dict.fromkeys(FIELDS, text)))
     source = generate([loss])
     tree = ast.parse(source)  # still valid Python

@@ -1,4 +1,5 @@
-"""Issue 12's computed properties, against truths derived by hand (and checked with mpmath).
+"""The computed global properties (convexity, Lipschitz constants, boundedness, ...),
+against truths derived by hand (and checked with mpmath).
 
 Every truth below is derived in its comment, independently of lossmath; every constant
 claimed (a Lipschitz constant, a curvature bound) is also checked numerically with mpmath
@@ -26,11 +27,7 @@ NA = "n/a"  # a property the case does not pin
 
 
 def _loss(name, expr, params=(), kind="distance"):
-    loss = Loss(name, expr, tuple(params))
-    # ``Loss.kind`` arrives with the catalog work (issue 12a); the analysis reads it with
-    # getattr, so the tests set it the same way until then
-    object.__setattr__(loss, "kind", kind)
-    return loss
+    return Loss(name, expr, tuple(params), kind=kind)
 
 
 delta_p, beta_p, c_p = Param("delta", default=1), Param("beta", default=1), Param("c", default=1)

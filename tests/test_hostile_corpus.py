@@ -15,8 +15,9 @@ process (tests/hostile_worker.py), in a directory of its own, and checks:
 - every Python module the case wrote imports under ``python -W error``, and then whatever
   the case itself asserts (the old file intact, the text readable in a docstring, ...).
 
-The failures of issue 10 each have cases here, next to the classes that already held
-(code execution through expressions, names, LaTeX and Markdown escaping).
+Each failure once found (control characters, quotes and long words in free text reaching
+generated modules and documents) has cases here, next to the classes that always held (code
+execution through expressions, names, LaTeX and Markdown escaping).
 """
 
 from __future__ import annotations
@@ -245,7 +246,7 @@ NEWLINE_NAME = "out\n[params.evil]\nw = 1\n.toml"
 
 E = ["check", "--expr"]
 CASES = [
-    # -- code execution through expressions (held before issue 10) --
+    # -- code execution through expressions --
     Case("expr-import", [*E, "__import__('os').system('touch pwned')"], 2, "--expr"),
     Case("expr-dunder", [*E, "x.__class__.__bases__"], 2, "--expr"),
     Case("expr-lambda", [*E, "(lambda: 1)()"], 2, "--expr"),
@@ -290,7 +291,7 @@ CASES = [
     Case("text-title-quotes", ["codegen", "s.toml", "-o", "m.py"], 0, seconds=20,
          setup=write("s.toml", spec_text(title=TITLE_QUOTES)),
          then=_docstrings_show(TITLE_QUOTES)),
-    # A word longer than a line is broken anywhere: before issue 10 this split the escapes.
+    # A word longer than a line is broken anywhere, never inside an escape.
     Case("text-long-word-quotes", ["codegen", "s.toml", "-o", "m.py"], 0, seconds=20,
          setup=write("s.toml", spec_text(title="A" * 87 + '"""""')),
          then=_docstrings_show("A" * 87 + '"""""')),
@@ -551,9 +552,9 @@ def test_hostile_case(case: Case, worker, importer, corpus_dir):
 
 
 def test_a_module_that_would_not_compile_is_never_written(tmp_path, monkeypatch, capsys):
-    """The last line of defence: with docstring escaping switched off (as it was before
-    issue 10), a title of quotes makes a module that cannot compile; codegen then exits 2
-    naming the field, and writes nothing."""
+    """The last line of defence: with docstring escaping switched off, a title of quotes
+    makes a module that cannot compile; codegen then exits 2 naming the field, and writes
+    nothing."""
     from lossmath.cli.main import main
     from lossmath.io import escape
 

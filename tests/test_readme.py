@@ -1,4 +1,5 @@
-"""The README opens with the two commands; CI runs the second one verbatim."""
+"""The README opens with the two commands (CI runs the second one verbatim), and its Layout
+section names every module and the layers of the import contract."""
 
 from __future__ import annotations
 
@@ -33,3 +34,36 @@ def test_readme_python_example_runs(monkeypatch):
     monkeypatch.chdir(ROOT)
     result = doctest.testfile(str(ROOT / "README.md"), module_relative=False)
     assert result.attempted >= 5 and result.failed == 0
+
+
+def _layout() -> str:
+    text = (ROOT / "README.md").read_text()
+    start = text.index("\n## Layout\n")
+    end = text.find("\n## ", start + 1)
+    return text[start:] if end < 0 else text[start:end]
+
+
+def test_the_layout_section_names_every_module_and_only_modules_that_exist():
+    named = set(re.findall(r"`([\w./-]+)`", _layout()))
+    package = ROOT / "lossmath"
+    modules = sorted(p.relative_to(package).as_posix() for p in package.rglob("*.py")
+                     if "__pycache__" not in p.parts)
+    # a subpackage's __init__.py is named by the subpackage (`base/`)
+    missing = [m for m in modules if m not in named and not (
+        m.endswith("/__init__.py") and m.removesuffix("__init__.py") in named)]
+    assert not missing, f"README's Layout section does not name: {', '.join(missing)}"
+    stale = sorted(n for n in named if n.endswith(".py") and not n.startswith("tests/")
+                   and not (package / n).is_file())
+    assert not stale, f"README's Layout section names modules that do not exist: {stale}"
+
+
+def test_the_layout_section_shows_the_layers_of_the_import_contract():
+    import tomllib
+
+    contract = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+    (layers,) = [c["layers"] for c in contract["contracts"] if c["type"] == "layers"]
+    stack = [" | ".join(name.removeprefix("lossmath.") for name in layer.split(" | "))
+             for layer in layers]
+    block = re.search(r"```\n(cli\n.*?)```", _layout(), re.S)
+    assert block, "the Layout section shows the stack of layers in a plain code block"
+    assert block.group(1).splitlines() == stack

@@ -138,7 +138,7 @@ def test_parameter_dependent_limit_is_undecided_not_one_answer():
     )
     report = analyse(barron, timeout=60)
     assert report.gradient_bound is None
-    # issue 12: the parameter-dependent verdicts are conditions, never one answer
+    # the parameter-dependent verdicts are conditions, never one answer
     alpha = barron.symbols["alpha"]
     assert report.convex == (alpha >= 1)  # f'' = (z/b + 1)**(alpha/2 - 2)(1 + (alpha - 1) z/b)
     assert report.conditions["gradient_bound"] == (alpha <= 1)  # psi ~ |x|**(alpha - 1)

@@ -1,8 +1,8 @@
 """The ulp harness (``tests/ulp_harness.py``) as theorems: every catalog loss and the twelve
-user-written forms of issue 8, value, gradient and Hessian, float64 and float32, within 4 ulp
-(value, gradient) and 8 ulp (Hessian) of mpmath, with the backward-error criterion where the
-function is ill-conditioned, and no inf/nan where the truth is finite; and the harness tells
-the naive formulas apart (they fail it)."""
+user-written forms of ``ulp_harness.USER_TEXT``, value, gradient and Hessian, float64 and
+float32, within 4 ulp (value, gradient) and 8 ulp (Hessian) of mpmath, with the backward-error
+criterion where the function is ill-conditioned, and no inf/nan where the truth is finite; and
+the harness tells the naive formulas apart (they fail it)."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def test_the_harness_covers_the_catalog_and_twelve_user_forms():
     assert len(set(LOSSES) - set(catalog.names())) >= 12
 
 
-#: Catalog losses whose generated code fails the harness (issue 12; reported to the lead):
+#: Catalog losses whose generated code fails the harness (reported; not fixed yet):
 #: (loss, order, dtype) -> why. Each is a strict xfail, so a fix shows up here.
 _AWING = ("adaptive_wing: |x|**(21/10) is printed as power(|x|, 2.1), whose exponent is 2.1 + "
           "8.9e-17; at |x| = 1e-134 that is 2.7e-14 relative (about 200 ulp)")

@@ -1,4 +1,4 @@
-"""Property tests for sound verdicts (issue 13): random piecewise polynomials with joins of
+"""Property tests for sound verdicts: random piecewise polynomials with joins of
 known order, up to order 12, with several breakpoints and in the even |x| form.
 
 Construction (hand derivation, Taylor at a): the left piece is p(x), the right piece

@@ -1,4 +1,4 @@
-"""lossmath's verdicts on the corpus of ``tests/verdict_corpus.py`` (issue 13).
+"""lossmath's verdicts on the corpus of ``tests/verdict_corpus.py``.
 
 Rule: every definite answer lossmath gives must equal the hand-derived truth. An undecided
 answer (None, ``Undecided``/``OutOfTime``) or an honest refusal (``LossError``) is acceptable

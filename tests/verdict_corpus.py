@@ -1,4 +1,4 @@
-"""Corpus of losses with hand-derived truths, for judging lossmath's verdicts (issue 13).
+"""Corpus of losses with hand-derived truths, for judging lossmath's verdicts.
 
 Every truth here was derived by hand (the ``derivation`` line says how) and is checked
 numerically with mpmath alone in ``tests/test_corpus_truths.py``; nothing here imports
@@ -158,7 +158,7 @@ HUBER_SRC = "Huber, Robust Estimation of a Location Parameter, Ann. Math. Statis
 GIRSHICK = "Girshick, Fast R-CNN, ICCV 2015 (Caffe smooth_L1_loss_layer)"
 BARRON = "Barron, A General and Adaptive Robust Loss Function, CVPR 2019"
 HAND = "hand derivation"
-ISSUE = "issue 13 example; hand derivation"
+ISSUE = "worked example; hand derivation"
 
 def _b3():
     """Balanced L1's b = e^{gamma/alpha} - 1 for alpha = 0.5, gamma = 1.5, at the caller's
@@ -186,12 +186,12 @@ with mpmath.workdps(60):
 
 CASES: list[Case] = [
     # ------------------------------------------------------------------ literature, numeric
-    Case("mse", "literature", "squared error (losses.md 1)", "f''=2: convex, f'=2x unbounded",
+    Case("mse", "literature", "squared error", "f''=2: convex, f'=2x unbounded",
          lambda v: v**2, expr="x**2", convex=True, symmetric=True, sup_grad=math.inf),
     Case("half_mse", "literature", "Bishop PRML; optax l2_loss", "f''=1, f'=x unbounded",
          lambda v: v**2 / 2, expr="0.5*x**2", convex=True, symmetric=True,
          sup_grad=math.inf),
-    Case("l1", "literature", "absolute error (losses.md 2)", "slopes -1|+1 at 0: jump 2",
+    Case("l1", "literature", "absolute error", "slopes -1|+1 at 0: jump 2",
          abs, expr="abs(x)", breakpoints=(BP("0", "C0", 2),), convex=True, symmetric=True,
          sup_grad=1),
     Case("smooth_l1_beta1", "literature", GIRSHICK,
@@ -208,14 +208,14 @@ CASES: list[Case] = [
                    ("abs(x) - beta/2", "otherwise")),
          breakpoints=sym_bps("1/9", "C1", -9, -1), convex=True, symmetric=True, sup_grad=1,
          scan=(-2, 2)),
-    Case("smooth_l1_tiny_beta", "literature", GIRSHICK + "; issue 13 (beta = 1e-30)",
+    Case("smooth_l1_tiny_beta", "literature", GIRSHICK + " (beta = 1e-30)",
          "smooth L1 at beta = 1e-30: still C1 at +-beta, f'' jumps 1/beta = 1e30 -> 0",
          lambda v: v**2 / (2 * F("1e-30")) if abs(v) < F("1e-30") else abs(v) - F("1e-30") / 2,
          spec=spec("smooth_l1", {"beta": "1e-30"}, ("x**2/(2*beta)", "abs(x) < beta"),
                    ("abs(x) - beta/2", "otherwise")),
          breakpoints=sym_bps("1e-30", "C1", "-1e30", -1), convex=True, symmetric=True,
          sup_grad=1),
-    Case("smooth_l1_sigma3", "literature", "py-faster-rcnn sigma form, sigma=3 (losses.md 3)",
+    Case("smooth_l1_sigma3", "literature", "py-faster-rcnn sigma form, sigma=3",
          "0.5(sigma x)^2 inside |x|<1/sigma^2 = smooth L1 beta=1/9: f'' 9 -> 0",
          lambda v: (3 * v) ** 2 / 2 if abs(v) < F(1) / 9 else abs(v) - F(1) / 18,
          spec=spec("smooth_l1_sigma", {"sigma": 3},
@@ -496,7 +496,7 @@ CASES: list[Case] = [
          lambda v: (1 - _sig(v)) * log(1 + exp(-v)),
          expr="(1 - 1/(1 + exp(-x)))*log(1 + exp(-x))", convex=False, symmetric=False,
          sup_grad="1.045333391669474467681681154411487652685211", scan=(-30, 30)),
-    Case("lp_15", "literature", "Lp loss p=1.5 (issue 13 |x|**1.5)",
+    Case("lp_15", "literature", "Lp loss p=1.5 (|x|**1.5)",
          "f' = 1.5 sign|x|^{1/2} -> 0 both sides; f'' = 0.75|x|^{-1/2} -> oo: C1, jump inf",
          _abs_pow(F("1.5")), expr="abs(x)**1.5", breakpoints=(BP("0", "C1", math.inf),),
          convex=True, symmetric=True, sup_grad=math.inf),
@@ -581,7 +581,7 @@ CASES: list[Case] = [
                                (_barron(F("0.5"), F(1)), False)),
                     "sup_grad": ((_barron(F("1.5"), F(1)), math.inf),
                                  (_barron(F("0.5"), F(1)), "3**(-1/4)"))}),
-    Case("abs_pow_p_sym", "symbolic", "issue 13: |x|**p with p a parameter",
+    Case("abs_pow_p_sym", "symbolic", "|x|**p with p a parameter",
          "p=1: sup 1; p=2: unbounded; convex iff p >= 1; even for every p",
          _abs_pow(F("1.5")), subs_defaults=False,
          spec=spec("abs_pow", {"p": "1.5"}, ("abs(x)**p", "otherwise")),
@@ -704,7 +704,7 @@ CASES: list[Case] = [
          breakpoints=(BP("0", "C0", 2), BP("1", "C0", -2), BP("-1", "C0", -2),
                       BP("2", "C0", 2), BP("-2", "C0", 2)),
          convex=False, symmetric=True, sup_grad=1),
-    Case("abs_nested6", "trap-heavy", "issue 13 (six-deep nested abs); hand derivation",
+    Case("abs_nested6", "trap-heavy", "six-deep nested abs; hand derivation",
          "f_k = |f_(k-1) - 1|, f_0 = |x|: on [0, k] f_k zigzags through f_k(j) = (k-j) mod 2, "
          "then x - k; k = 5: kinks at 0 (-2), +-1 (+2), +-2 (-2), +-3 (+2), +-4 (-2), +-5 (+2)",
          lambda v: abs(abs(abs(abs(abs(abs(v) - 1) - 1) - 1) - 1) - 1),

@@ -41,8 +41,8 @@ class LossReport:
     ``gradient_bound_method`` is ``"symbolic"`` (exact) or ``"numeric"`` (certified, within
     ``gradient_bound_enclosure``). ``growth``: a name, or None when undecided.
 
-    Issue 12's properties (each None when undecided, with a note; ``*_method`` says
-    ``"symbolic"`` or ``"numeric"`` for the constants):
+    The properties of the whole function (each None when undecided, with a note;
+    ``*_method`` says ``"symbolic"`` or ``"numeric"`` for the constants):
 
     - ``strictly_convex``: True, False or None;
     - ``strong_convexity``: ``inf f''`` over the pieces (``0`` when convex but not strongly
@@ -180,7 +180,7 @@ def _analyse(loss: Loss) -> LossReport:
         "whether f(0) is the minimum", lambda: minimum_at_zero(table, d1, bps, v0), _with_notes
     )
     notes += min_notes
-    extra, extra_notes = _issue12_properties(loss, bps, conv, bound, d1, d2, conds, limit)
+    extra, extra_notes = _global_properties(loss, bps, conv, bound, d1, d2, conds, limit)
     notes += extra_notes
     return LossReport(
         tuple(bps),
@@ -233,7 +233,7 @@ def _bound_or_undecided(what: str):
     return lambda why: Bound(None, None, note=f"{what}: {why}")
 
 
-def _issue12_properties(
+def _global_properties(
     loss: Loss, bps: list[BreakpointReport], conv: bool | sp.Basic | None, grad: Bound,
     d1: IntervalTable, d2: IntervalTable, conds: dict, limit: Limits,
 ) -> tuple[dict, list[str]]:

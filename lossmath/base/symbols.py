@@ -1,7 +1,9 @@
 """The residual symbol shared by every loss.
 
-``x`` is declared real: without that, ``diff(Abs(x), x)`` produces ``re``/``im`` terms and
-``solve(Abs(x) - beta, x)`` raises (see ``reference/sympy.md`` F1.3, F2.1).
+``x`` is declared real: without that, ``diff(Abs(x), x)`` is
+``(re(x)*Derivative(re(x), x) + im(x)*Derivative(im(x), x))*sign(x)/x`` instead of
+``sign(x)``, and ``solve(Abs(x) - beta, x)`` raises ``NotImplementedError`` ("solving Abs(x)
+when the argument is not real or imaginary"; sympy 1.14).
 """
 
 from __future__ import annotations

@@ -7,28 +7,22 @@ are interchangeable).
 from __future__ import annotations
 
 import difflib
+import importlib
+from functools import cache
 
-from lossmath.catalog import (
-    barron,
-    basic,
-    huber,
-    hybrid,
-    insensitive,
-    margin,
-    pseudo_huber,
-    quantile,
-    robust,
-    tukey,
-    wing,
-)
-from lossmath.core.loss import Loss, LossError
+from lossmath.base.errors import LossError
+from lossmath.core.loss import Loss
 
 __all__ = ["get", "names", "all_losses", "UnknownLoss"]
 
-_LOSSES: tuple[Loss, ...] = (
-    *basic.LOSSES, *huber.LOSSES, *wing.LOSSES, *tukey.LOSSES, *pseudo_huber.LOSSES,
-    *robust.LOSSES, *hybrid.LOSSES, *insensitive.LOSSES, *quantile.LOSSES, *barron.LOSSES,
-    *margin.LOSSES,
+#: The family modules, each with a ``LOSSES`` tuple. They are imported on the first call of
+#: :func:`get`, :func:`names` or :func:`all_losses`, not with this package: defining their
+#: expressions costs sympy about 0.2 s (its first ``Add`` imports ``sympy.tensor``), which
+#: ``import lossmath`` should not pay. Their losses are :meth:`Loss.deferred`: no interval
+#: table is built until a loss is used.
+FAMILIES: tuple[str, ...] = (
+    "basic", "huber", "wing", "tukey", "pseudo_huber", "robust", "hybrid", "insensitive",
+    "quantile", "barron", "margin",
 )
 
 
@@ -40,28 +34,38 @@ def _key(name: str) -> str:
     return name.strip().lower().replace("-", "_")
 
 
-_INDEX: dict[str, Loss] = {}
-for _loss in _LOSSES:
-    for _alias in (_loss.name, *_loss.aliases):
-        if _key(_alias) in _INDEX:  # a duplicate alias is a programming error; fail at import
-            raise RuntimeError(f"catalog alias {_alias!r} is used twice")
-        _INDEX[_key(_alias)] = _loss
+@cache
+def _losses() -> tuple[Loss, ...]:
+    return tuple(loss for family in FAMILIES
+                 for loss in importlib.import_module(f"{__name__}.{family}").LOSSES)
+
+
+@cache
+def _index() -> dict[str, Loss]:
+    index: dict[str, Loss] = {}
+    for loss in _losses():
+        for alias in (loss.name, *loss.aliases):
+            if _key(alias) in index:  # a duplicate alias is a programming error
+                raise RuntimeError(f"catalog alias {alias!r} is used twice")
+            index[_key(alias)] = loss
+    return index
 
 
 def names() -> list[str]:
     """Canonical names, sorted."""
-    return sorted(loss.name for loss in _LOSSES)
+    return sorted(loss.name for loss in _losses())
 
 
 def all_losses() -> list[Loss]:
-    return sorted(_LOSSES, key=lambda loss: loss.name)
+    return sorted(_losses(), key=lambda loss: loss.name)
 
 
 def get(name: str) -> Loss:
     """The catalog loss called ``name`` (or an alias); :class:`UnknownLoss` names the options."""
+    index = _index()
     try:
-        return _INDEX[_key(name)]
+        return index[_key(name)]
     except KeyError:
-        close = difflib.get_close_matches(_key(name), list(_INDEX), n=1)
-        hint = f"; did you mean {_INDEX[close[0]].name!r}?" if close else ""
+        close = difflib.get_close_matches(_key(name), list(index), n=1)
+        hint = f"; did you mean {index[close[0]].name!r}?" if close else ""
         raise UnknownLoss(f"unknown loss {name!r} (known: {', '.join(names())}){hint}") from None

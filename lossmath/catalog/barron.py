@@ -106,7 +106,7 @@ def _special(values: Mapping[str, sp.Expr]) -> sp.Expr | None:
     return expr.subs(c, values["c"]) if "c" in values else expr
 
 
-barron = Loss(
+barron = Loss.deferred(
     name="barron",
     expr=_general(alpha, (x / c) ** 2),
     params=(_alpha, _c),

@@ -26,7 +26,7 @@ ESL_2009 = Reference(
     "(and the margin losses)",
 )
 
-l2 = Loss(
+l2 = Loss.deferred(
     name="l2",
     expr=x**2,
     title="Squared error (L2)",
@@ -46,7 +46,7 @@ l2 = Loss(
     ),
 )
 
-l1 = Loss(
+l1 = Loss.deferred(
     name="l1",
     expr=sp.Abs(x),
     title="Absolute error (L1)",

@@ -41,7 +41,7 @@ _delta = Param(
 )
 beta, delta = _beta.symbol, _delta.symbol
 
-smooth_l1 = Loss(
+smooth_l1 = Loss.deferred(
     name="smooth_l1",
     expr=sp.Piecewise((x**2 / (2 * beta), sp.Abs(x) < beta), (sp.Abs(x) - beta / 2, True)),
     params=(_beta,),
@@ -82,7 +82,7 @@ smooth_l1 = Loss(
     ),
 )
 
-huber = Loss(
+huber = Loss.deferred(
     name="huber",
     expr=sp.Piecewise((x**2 / 2, sp.Abs(x) <= delta), (delta * (sp.Abs(x) - delta / 2), True)),
     params=(_delta,),

@@ -48,7 +48,7 @@ PANG_2019 = Reference(
 _c = Param("c", default=1, description="breakpoint between the L1 and the quadratic zone")
 c = _c.symbol
 
-berhu = Loss(
+berhu = Loss.deferred(
     name="berhu",
     expr=sp.Piecewise((sp.Abs(x), sp.Abs(x) <= c), ((x**2 + c**2) / (2 * c), True)),
     params=(_c,),
@@ -82,7 +82,7 @@ alpha, gamma = _alpha.symbol, _gamma.symbol
 _b = sp.exp(gamma / alpha) - 1  # alpha*log(b + 1) = gamma: the slopes meet at |x| = 1
 _absx = sp.Abs(x)
 
-balanced_l1 = Loss(
+balanced_l1 = Loss.deferred(
     name="balanced_l1",
     expr=sp.Piecewise(
         (alpha / _b * (_b * _absx + 1) * sp.log(_b * _absx + 1) - alpha * _absx, _absx < 1),

@@ -34,7 +34,7 @@ _OWNER = Convention.typeset(
     r"(zero slope where $|r| \leq \epsilon$).",
 )
 
-epsilon_insensitive = Loss(
+epsilon_insensitive = Loss.deferred(
     name="epsilon_insensitive",
     expr=sp.Piecewise((0, sp.Abs(x) <= epsilon), (sp.Abs(x) - epsilon, True)),
     params=(_eps,),
@@ -58,7 +58,7 @@ epsilon_insensitive = Loss(
     ),
 )
 
-squared_epsilon_insensitive = Loss(
+squared_epsilon_insensitive = Loss.deferred(
     name="squared_epsilon_insensitive",
     expr=sp.Piecewise((0, sp.Abs(x) <= epsilon), ((sp.Abs(x) - epsilon) ** 2, True)),
     params=(_eps,),

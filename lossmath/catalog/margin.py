@@ -87,7 +87,7 @@ def _margin(markup: str) -> Convention:
     return Convention.typeset("the margin", r"$x = y f$ with labels $y = \pm 1$; " + markup)
 
 
-hinge = Loss(
+hinge = Loss.deferred(
     name="hinge",
     expr=sp.Piecewise((1 - x, x < 1), (0, True)),
     kind="margin",
@@ -114,7 +114,7 @@ hinge = Loss(
     ),
 )
 
-squared_hinge = Loss(
+squared_hinge = Loss.deferred(
     name="squared_hinge",
     expr=sp.Piecewise(((1 - x) ** 2, x < 1), (0, True)),
     kind="margin",
@@ -140,7 +140,7 @@ squared_hinge = Loss(
 _gamma = Param("gamma", default=1, description="width of the quadratic zone", latex=r"\gamma")
 gamma = _gamma.symbol
 
-smoothed_hinge = Loss(
+smoothed_hinge = Loss.deferred(
     name="smoothed_hinge",
     expr=sp.Piecewise(
         (1 - gamma / 2 - x, x < 1 - gamma), ((1 - x) ** 2 / (2 * gamma), x < 1), (0, True)
@@ -169,7 +169,7 @@ smoothed_hinge = Loss(
     ),
 )
 
-modified_huber = Loss(
+modified_huber = Loss.deferred(
     name="modified_huber",
     expr=sp.Piecewise((-4 * x, x < -1), ((1 - x) ** 2, x < 1), (0, True)),
     kind="margin",
@@ -194,7 +194,7 @@ modified_huber = Loss(
     ),
 )
 
-logistic = Loss(
+logistic = Loss.deferred(
     name="logistic",
     expr=sp.log(1 + sp.exp(-x)),
     kind="margin",
@@ -217,7 +217,7 @@ logistic = Loss(
     ),
 )
 
-exponential = Loss(
+exponential = Loss.deferred(
     name="exponential",
     expr=sp.exp(-x),
     kind="margin",
@@ -236,7 +236,7 @@ exponential = Loss(
     ),
 )
 
-perceptron = Loss(
+perceptron = Loss.deferred(
     name="perceptron",
     expr=sp.Piecewise((-x, x < 0), (0, True)),
     kind="margin",
@@ -261,7 +261,7 @@ perceptron = Loss(
     ),
 )
 
-zero_one = Loss(
+zero_one = Loss.deferred(
     name="zero_one",
     expr=sp.Piecewise((1, x <= 0), (0, True)),
     kind="margin",

@@ -46,7 +46,7 @@ _delta = Param("delta", default=1, description="scale: quadratic below, slope de
 _eps = Param("epsilon", default=0.001, description="smoothing width", latex=r"\epsilon")
 delta, epsilon = _delta.symbol, _eps.symbol
 
-pseudo_huber = Loss(
+pseudo_huber = Loss.deferred(
     name="pseudo_huber",
     expr=delta**2 * (sp.sqrt(1 + (x / delta) ** 2) - 1),
     params=(_delta,),
@@ -74,7 +74,7 @@ pseudo_huber = Loss(
     ),
 )
 
-charbonnier = Loss(
+charbonnier = Loss.deferred(
     name="charbonnier",
     expr=sp.sqrt(x**2 + epsilon**2) - epsilon,
     params=(_eps,),
@@ -102,7 +102,7 @@ charbonnier = Loss(
     ),
 )
 
-log_cosh = Loss(
+log_cosh = Loss.deferred(
     name="log_cosh",
     expr=sp.log(sp.cosh(x)),
     title="Log-cosh loss",

@@ -26,7 +26,7 @@ _tau = Param("tau", default=0.5,
              description="the quantile, in (0, 1) (0.5, scikit-learn's default)", latex=r"\tau")
 tau = _tau.symbol
 
-quantile = Loss(
+quantile = Loss.deferred(
     name="quantile",
     expr=sp.Piecewise((tau * x, x >= 0), ((tau - 1) * x, True)),
     params=(_tau,),

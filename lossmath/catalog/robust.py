@@ -91,7 +91,7 @@ def _c(default: float, description: str) -> Param:
 _cauchy_c = _c(2.385, "scale (2.385, the robustfit tuning constant)")
 c = _cauchy_c.symbol
 
-cauchy = Loss(
+cauchy = Loss.deferred(
     name="cauchy",
     expr=c**2 / 2 * sp.log(1 + (x / c) ** 2),
     params=(_cauchy_c,),
@@ -117,7 +117,7 @@ cauchy = Loss(
 _sigma = Param("sigma", default=1, description="scale", latex=r"\sigma")
 sigma = _sigma.symbol
 
-geman_mcclure = Loss(
+geman_mcclure = Loss.deferred(
     name="geman_mcclure",
     expr=x**2 / (sigma**2 + x**2),
     params=(_sigma,),
@@ -141,7 +141,7 @@ geman_mcclure = Loss(
 
 _welsch_c = _c(2.985, "scale (2.985, the robustfit tuning constant)")
 
-welsch = Loss(
+welsch = Loss.deferred(
     name="welsch",
     expr=c**2 / 2 * (1 - sp.exp(-((x / c) ** 2))),
     params=(_welsch_c,),
@@ -166,7 +166,7 @@ welsch = Loss(
 
 _fair_c = _c(1.4, "scale (1.400, the robustfit tuning constant)")
 
-fair = Loss(
+fair = Loss.deferred(
     name="fair",
     expr=c**2 * (sp.Abs(x) / c - sp.log(1 + sp.Abs(x) / c)),
     params=(_fair_c,),
@@ -196,7 +196,7 @@ _a = Param("c", default=8, description="rejection point; a = c/4 and b = c/2 as 
 c8 = _a.symbol
 ha, hb = c8 / 4, c8 / 2
 
-hampel = Loss(
+hampel = Loss.deferred(
     name="hampel",
     expr=sp.Piecewise(
         (x**2 / 2, sp.Abs(x) <= ha),
@@ -234,7 +234,7 @@ hampel = Loss(
 
 _talwar_c = _c(2.795, "trimming point (2.795, the robustfit tuning constant)")
 
-talwar = Loss(
+talwar = Loss.deferred(
     name="talwar",
     expr=sp.Piecewise((x**2 / 2, sp.Abs(x) <= c), (c**2 / 2, True)),
     params=(_talwar_c,),
@@ -257,7 +257,7 @@ talwar = Loss(
 _andrews_a = Param("a", default=1.339, description="scale (1.339, statsmodels' default)")
 a = _andrews_a.symbol
 
-andrews = Loss(
+andrews = Loss.deferred(
     name="andrews",
     expr=sp.Piecewise((a**2 * (1 - sp.cos(x / a)), sp.Abs(x) <= sp.pi * a), (2 * a**2, True)),
     params=(_andrews_a,),

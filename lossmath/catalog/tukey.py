@@ -29,7 +29,7 @@ _c = Param(
 )
 c = _c.symbol
 
-tukey = Loss(
+tukey = Loss.deferred(
     name="tukey",
     expr=sp.Piecewise((c**2 / 6 * (1 - (1 - (x / c) ** 2) ** 3), sp.Abs(x) <= c), (c**2 / 6, True)),
     params=(_c,),

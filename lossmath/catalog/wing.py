@@ -28,7 +28,7 @@ _eps = Param(
 )
 w, epsilon = _w.symbol, _eps.symbol
 
-wing = Loss(
+wing = Loss.deferred(
     name="wing",
     expr=sp.Piecewise(
         (w * sp.log(1 + sp.Abs(x) / epsilon), sp.Abs(x) < w),
@@ -89,7 +89,7 @@ _p = sp.Rational(21, 10)
 _A = omega * (1 / (1 + (theta / aeps) ** _p)) * _p * (theta / aeps) ** (_p - 1) / aeps
 _C = theta * _A - omega * sp.log(1 + (theta / aeps) ** _p)
 
-adaptive_wing = Loss(
+adaptive_wing = Loss.deferred(
     name="adaptive_wing",
     expr=sp.Piecewise(
         (omega * sp.log(1 + (sp.Abs(x) / aeps) ** _p), sp.Abs(x) < theta),

@@ -25,6 +25,7 @@ from pathlib import Path
 from lossmath import catalog
 from lossmath.catalog.resolve import require_solved
 from lossmath.cli import main as cli
+from lossmath.cli.commands import SUMMARIES
 from lossmath.core.loss import Loss
 from lossmath.emit import targets
 from lossmath.io.outputs import check_target, display_path, stale, unified_diff, write_files
@@ -150,7 +151,7 @@ def run(args: argparse.Namespace) -> int:
 def register(sub) -> None:
     p = sub.add_parser(
         "codegen",
-        help="write a numpy module with each loss's value, gradient and Hessian",
+        help=SUMMARIES["codegen"],
         description=(
             "Write one self-contained Python module (it imports only numpy) defining, for "
             "each loss NAME, NAME(x), NAME_grad(x), NAME_hess(x) and "

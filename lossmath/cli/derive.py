@@ -64,6 +64,7 @@ from lossmath import catalog
 from lossmath.analysis import parse_class
 from lossmath.base import budget
 from lossmath.base.errors import OutOfTime
+from lossmath.cli.commands import SUMMARIES
 from lossmath.cli.main import (
     EXIT_FAIL,
     EXIT_OK,
@@ -560,7 +561,7 @@ examples:
 def register(sub) -> None:
     p = sub.add_parser(
         "derive",
-        help="build derivation documents (Markdown, LaTeX, figures, PDF); --check for CI",
+        help=SUMMARIES["derive"],
         description=_HELP,
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,

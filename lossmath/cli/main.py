@@ -4,6 +4,11 @@ Exit codes mean one thing each: 0 the requirement holds (or none was given), 1 i
 (or a ``--check`` found stale files), 2 usage or input error, 3 undecided (not provable
 either way, or the time budget ran out), each with a one-line message. No traceback
 reaches a user: an internal error is exit 2 with a one-line message.
+
+This module imports nothing heavy at module level: ``lossmath --help`` and ``--version``
+name no command, so they are answered by a parser built from
+:data:`lossmath.cli.commands.SUMMARIES` alone, without importing sympy (0.5 s); the handlers
+import what they need when they run.
 """
 
 from __future__ import annotations
@@ -15,15 +20,15 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from lossmath import catalog
 from lossmath._version import __version__
-from lossmath.analysis import analyse, class_name, parse_class
 from lossmath.base import budget
 from lossmath.base.errors import LossError, OutOfTime, Undecided
-from lossmath.catalog.resolve import resolve
-from lossmath.core.loss import Loss
-from lossmath.render.summary import class_text, report_dict, report_text
+from lossmath.cli.commands import SUMMARIES, register_all
+
+if TYPE_CHECKING:
+    from lossmath.core.loss import Loss
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_UNDECIDED = 0, 1, 2, 3
 
@@ -65,8 +70,11 @@ def load_loss(
 
         loss = loss_from_expr(expr)
     else:
+        from lossmath.catalog.resolve import resolve
+
         loss = resolve(name)
     if solve is not None:
+        from lossmath.analysis import parse_class
         from lossmath.analysis.solve import solve_best, solve_unknowns
 
         sol = solve_best(loss) if solve == "best" else solve_unknowns(loss, parse_class(solve))
@@ -126,6 +134,8 @@ def loss_from_args(args: argparse.Namespace) -> Loss:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from lossmath import catalog
+
     for loss in catalog.all_losses():
         params = ", ".join(f"{p.name}={p.default}" for p in loss.params)
         aliases = f" (aliases: {', '.join(loss.aliases)})" if loss.aliases else ""
@@ -136,6 +146,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from lossmath.render.summary import report_text
+
     loss = loss_from_args(args)
     sys.stdout.write(report_text(loss, derivatives=args.order))
     return EXIT_OK
@@ -149,6 +161,9 @@ def requirement(order: float, exact: bool, require: float) -> bool | None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from lossmath.analysis import analyse, class_name
+    from lossmath.render.summary import class_text, report_dict
+
     loss = loss_from_args(args)
     report = analyse(loss)
     holds: bool | None = True
@@ -178,13 +193,19 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def _class_arg(text: str) -> float:
+    from lossmath.analysis import parse_class
+
     try:
         return parse_class(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(light: bool = False) -> argparse.ArgumentParser:
+    """The command line. ``light``: every command is named with its one-line help but has no
+    arguments, and nothing heavy is imported; it parses exactly as the full parser does any
+    argv that names no command (``--help``, ``--version``, nothing, a misspelt command),
+    since argparse then never enters a command's own parser."""
     parser = argparse.ArgumentParser(
         prog="lossmath",
         description="Derive loss functions symbolically: breakpoints, derivatives, smoothness.",
@@ -194,11 +215,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"lossmath {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    if light:
+        for name, summary in SUMMARIES.items():
+            sub.add_parser(name, help=summary)
+        return parser
 
-    p = sub.add_parser("list", help="list the catalog losses")
+    p = sub.add_parser("list", help=SUMMARIES["list"])
     p.set_defaults(func=cmd_list)
 
-    p = sub.add_parser("show", help="definition, derivatives and smoothness report")
+    p = sub.add_parser("show", help=SUMMARIES["show"])
     add_loss_arguments(p)
     p.add_argument(
         "--order",
@@ -210,7 +235,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_show)
 
-    p = sub.add_parser("check", help="smoothness class; exit 1 when --require fails")
+    p = sub.add_parser("check", help=SUMMARIES["check"])
     add_loss_arguments(p)
     p.add_argument(
         "--require",
@@ -222,8 +247,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_check)
 
     # Commands that live in their own modules (documents, code generation, ...).
-    from lossmath.cli.commands import register_all
-
     register_all(sub)
     for command in sub.choices.values():
         # A command that sets its own default (derive: each document's own budget) keeps it.
@@ -237,6 +260,11 @@ def build_parser() -> argparse.ArgumentParser:
             + (", or a document's own budget)" if own else ")"),
         )
     return parser
+
+
+def names_command(argv: Sequence[str]) -> bool:
+    """Whether ``argv`` names a command anywhere (then the full parser is needed)."""
+    return any(arg in SUMMARIES for arg in argv)
 
 
 def _seconds(text: str) -> float:
@@ -282,10 +310,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    from lossmath.io.outputs import Interrupted
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(light=not names_command(argv))
+    args = parser.parse_args(argv)  # --help and --version exit here
 
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    from lossmath.io.outputs import Interrupted
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE

@@ -12,6 +12,7 @@ import sympy as sp
 from lossmath.analysis import class_name, parse_class
 from lossmath.analysis.solve import solve_best, solve_unknowns
 from lossmath.catalog.resolve import resolve
+from lossmath.cli.commands import SUMMARIES
 from lossmath.cli.main import UsageError, add_output_options, report_outcome
 from lossmath.io.outputs import check_target, write_files
 
@@ -19,7 +20,7 @@ from lossmath.io.outputs import check_target, write_files
 def register(sub) -> None:
     p = sub.add_parser(
         "solve",
-        help="solve a spec's unknowns so the pieces join; exit 1 when impossible",
+        help=SUMMARIES["solve"],
         description="Find values of the spec's `unknowns` that make the loss at least as smooth "
         "as --require at every breakpoint (default: the smoothest class reachable, up to C3). "
         "Exit 0 when reached, 1 when no values can reach it (the message says why).",

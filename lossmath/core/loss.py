@@ -265,6 +265,18 @@ class Convention:
         return cls(plain(topic), plain(statement), topic, statement)
 
 
+class _Deferred:
+    """The marker of a table not built yet (:meth:`Loss.deferred`)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<table built on first use>"
+
+
+_DEFERRED = _Deferred()
+
+
 def _derivative_name(base: str, order: int) -> str:
     """``smooth_l1``, ``smooth_l1′``, ``smooth_l1″``, ``smooth_l1‴``, ``smooth_l1^(4)``."""
     if order == 0:
@@ -279,6 +291,8 @@ class Loss:
     Construction validates the definition (every free symbol is ``x`` or a declared parameter;
     the pieces cover the whole real line) and normalises it once into an
     :class:`~lossmath.core.table.IntervalTable`, the source of truth for every analysis and emitter.
+    :meth:`deferred` builds the same loss but normalises it on first use of :attr:`table`
+    (the catalog's losses, so importing the catalog does not normalise thirty of them).
 
     Examples
     --------
@@ -314,7 +328,24 @@ class Loss:
     special: Callable[[Mapping[str, sp.Expr]], sp.Expr | None] | None = field(
         default=None, repr=False, compare=False
     )
-    _table: IntervalTable | None = field(default=None, repr=False, compare=False)
+    _table: IntervalTable | _Deferred | None = field(default=None, repr=False, compare=False)
+
+    @classmethod
+    def deferred(cls, **fields: object) -> Loss:
+        """The loss ``Loss(**fields)`` with its table built on first use instead of now.
+
+        Everything else is checked at once (names, parameters, free symbols); what the
+        table checks (that the pieces cover the real line, that the breakpoints can be
+        ordered) is checked on first use of :attr:`table`, and a failure raises
+        :class:`LossError` there. For trusted definitions, such as the catalog's: building
+        the tables of all its losses takes about a second, which ``import lossmath`` would
+        otherwise pay for losses it may never use. The result is the same loss: its table
+        is the one construction would have built, and copies (``subs``, ``solved``) are
+        built at once as usual.
+        """
+        if "_table" in fields:
+            raise TypeError("Loss.deferred() builds the table itself; do not pass _table")
+        return cls(**fields, _table=_DEFERRED)  # type: ignore[arg-type]
 
     def __post_init__(self) -> None:
         if not self.name or any(c.isspace() for c in self.name):
@@ -351,17 +382,26 @@ class Loss:
                 "parameters"
             )
         if self._table is None:
-            try:
-                table = build_table(expr, self.params)
-            except ValueError as exc:
-                raise LossError(f"{self.name}: {exc}") from exc
-            object.__setattr__(self, "_table", table)
+            object.__setattr__(self, "_table", self._build_table())
+
+    def _build_table(self) -> IntervalTable:
+        try:
+            return build_table(self.expr, self.params)
+        except ValueError as exc:
+            raise LossError(f"{self.name}: {exc}") from exc
 
     # -- the normal form ------------------------------------------------------------------
     @property
     def table(self) -> IntervalTable:
-        assert self._table is not None
-        return self._table
+        """The interval table (built here on first use for a :meth:`deferred` loss)."""
+        table = self._table
+        if isinstance(table, _Deferred):
+            # Building is deterministic, so two threads racing here store equal tables; an
+            # interrupted build (OutOfTime) stores nothing and the next use builds again.
+            table = self._build_table()
+            object.__setattr__(self, "_table", table)
+        assert table is not None
+        return table
 
     @property
     def symbols(self) -> dict[str, sp.Symbol]:

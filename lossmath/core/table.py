@@ -5,13 +5,14 @@ too: ``-beta < beta`` given ``beta > 0``), one *analytic* expression per open in
 ``(b_i, b_{i+1})`` (``Abs``, ``sign``, ``Heaviside``, ``Max`` and ``Min`` resolved to the branch
 that holds there), and, for each breakpoint, the piece that owns it and its value there.
 
-Why not use sympy's own machinery: ``as_expr_set_pairs``/``as_set`` raise as soon as a parameter
-appears in a condition (sympy #16715, #27836), ``limit`` on a whole Piecewise returns silently
-wrong one-sided limits (#23836), and ``simplify``/``piecewise_fold`` produce conditions nobody
-can read. Here breakpoints come from ``solveset`` on each relational and on the argument of
-each non-smooth function, and everything that depends on *where* ``x`` is gets decided by
-evaluating at a sample point with exact rationals, for several generic parameter samples that
-must all agree.
+Why not use sympy's own machinery: ``as_expr_set_pairs``/``as_set`` raise as soon as a
+parameter appears in a condition (https://github.com/sympy/sympy/issues/16715 and
+https://github.com/sympy/sympy/issues/27836), ``limit`` on a whole Piecewise returns silently
+wrong one-sided limits (https://github.com/sympy/sympy/issues/23836), and
+``simplify``/``piecewise_fold`` produce conditions nobody can read. Here breakpoints come from
+``solveset`` on each relational and on the argument of each non-smooth function, and everything
+that depends on *where* ``x`` is gets decided by evaluating at a sample point with exact
+rationals, for several generic parameter samples that must all agree.
 """
 
 from __future__ import annotations
@@ -135,7 +136,11 @@ def tidy(e: sp.Expr) -> sp.Expr:
 
 
 def clean_derivative(expr: sp.Expr) -> sp.Expr:
-    """Drop distributional clutter from a piecewise derivative (``reference/sympy.md`` F2.2).
+    """Drop distributional clutter from a piecewise derivative.
+
+    sympy differentiates a Piecewise piece by piece, and distributions leak in: the second
+    derivative of ``Piecewise((x**2/2, Abs(x) < 1), (Abs(x) - 1/2, True))`` is
+    ``Piecewise((1, Abs(x) < 1), (2*DiracDelta(x), True))`` (sympy 1.14).
 
     ``DiracDelta`` terms are zero wherever the piece applies away from its kinks, and
     ``sign(u)**2`` is 1 there; both would otherwise block code generation and clutter LaTeX.

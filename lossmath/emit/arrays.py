@@ -18,7 +18,7 @@ How a form becomes array code:
 * :class:`~lossmath.emit.forms.Masked`: each piece evaluated on ``where(mask, x, safe)``, with
   ``safe`` a point strictly inside the piece's interval (:func:`~lossmath.emit.plan.safe_point`),
   and the pieces joined by ``where``: the "double where" trick, so an unused singular piece
-  gives neither inf/NaN values nor NaN derivatives in autodiff (JAX's FAQ; jax #1052, #5798).
+  gives neither inf/NaN values nor NaN derivatives in autodiff (JAX's FAQ; jax-ml/jax#1052).
   Regimes by ``|x|`` are joined the same way, each on its own safe point. NaN satisfies no
   mask: it gets the NaN fill. +-inf get the limits where the outer piece would not give them.
 * float32: as in the numpy target, a piece that takes more than one rounding, and every stable

@@ -294,7 +294,7 @@ def safe_point(table: IntervalTable, piece: int) -> sp.Expr:
 
     Array libraries evaluate both branches of a ``where``; a singular unused branch (``sqrt``
     at 0, ``log`` at a negative x) would give inf or NaN there, and its derivative times a
-    zero cotangent is NaN in every autodiff (JAX #1052, #5798: the "double where" trick).
+    zero cotangent is NaN in every autodiff (jax-ml/jax#1052: the "double where" trick).
     Evaluated on ``where(mask, x, safe_point)`` instead, a piece only ever sees points of its
     own interval, where it is analytic. A bounded interval is preferred (its point does not
     grow with the parameters)."""

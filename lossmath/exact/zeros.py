@@ -12,9 +12,10 @@ it has verified, so a nonzero value at a sample is a witness. Hence:
 - ``value=None``: undecided (numerically tiny but not proved zero, or not evaluable).
 
 One-sided values come from a single piece's expression, never from ``limit`` on a whole
-``Piecewise`` (sympy #23836). Where the expression is analytic at the point, substitution is
-its value; at a singular point sympy's ``limit`` (Gruntz, reliable on one exp-log expression)
-decides, and an oscillation (``AccumBounds``) means the limit does not exist.
+``Piecewise`` (https://github.com/sympy/sympy/issues/23836). Where the expression is analytic
+at the point, substitution is its value; at a singular point sympy's ``limit`` (Gruntz,
+reliable on one exp-log expression) decides, and an oscillation (``AccumBounds``) means the
+limit does not exist.
 """
 
 from __future__ import annotations

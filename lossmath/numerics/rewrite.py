@@ -128,9 +128,10 @@ def stabilise(e: sp.Expr) -> sp.Expr:
     The first two avoid the cancellation near ``u = 0`` (``1 - exp(-x**2/2)`` is 0.0 in
     float64 for ``|x| < 1e-8``), the third the overflow of the squares (``sqrt(1 + x**2)``
     is inf for ``x > 1.3e154``); all three give the same values at +-inf. sympy's
-    ``optims_c99`` is not used wholesale: its ``log1p_opt`` factors first and loses accuracy,
-    and ``expm1_opt`` turns ``exp(x) - exp(-x)`` into a product that overflows to nan
-    (``reference/sympy.md`` F6.7).
+    ``optims_c99`` is not used wholesale: its ``log1p_opt`` factors first and loses accuracy
+    (sympy 1.14 turns Cauchy's ``log(x**2/2 + 1)`` into ``log(x**2 + 2) - log(2)``, which
+    cancels near 0), and ``expm1_opt`` turns ``exp(x) - exp(-x)`` into a product that
+    overflows to nan.
     """
     e = e.replace(_is_log_of_one_plus, _log1p_rule)
     e = e.replace(_has_exp_minus_one, _expm1_rule)

@@ -1,11 +1,12 @@
 """Conditions of a piecewise definition, normalised for printing.
 
-sympy stores ``Abs(x) < beta`` as written but canonicalises many relations with the residual
-on the right (``beta > Abs(x)`` after ``Piecewise`` evaluation, ``x > 1`` first in an ``Or``)
-and prints ``And`` as ``\\wedge`` (``reference/sympy.md`` F5.1). A textbook writes the residual
-on the left, chains two bounds (``-1 < x < 1``), writes ``|x| > 1`` for ``x < -1 or x > 1``,
-and says "otherwise" for the catch-all piece. :func:`normalise` turns a condition into that
-form once; the LaTeX and plain-text printers only choose symbols (:func:`render`).
+sympy stores ``Abs(x) < beta`` as written but canonicalises many relations with the residual on
+the right (``beta > Abs(x)`` after ``Piecewise`` evaluation, ``x > 1`` first in an ``Or``) and
+prints ``And`` as ``\\wedge`` (``x > -1 \\wedge x < 1``, sympy 1.14). A textbook writes the
+residual on the left, chains two bounds (``-1 < x < 1``), writes ``|x| > 1`` for
+``x < -1 or x > 1``, and says "otherwise" for the catch-all piece. :func:`normalise` turns a
+condition into that form once; the LaTeX and plain-text printers only choose symbols
+(:func:`render`).
 
 Solving a relation for the residual is purely structural: ``lhs - rhs`` is split into
 ``a*g(x) + b`` with ``a`` and ``b`` free of ``x`` (``as_independent``), and the relation

@@ -1,7 +1,7 @@
 r"""Textbook LaTeX for losses and their derivatives.
 
-sympy's own LaTeX for a piecewise loss reads like a computer wrote it
-(``reference/sympy.md`` F5.1)::
+sympy's own LaTeX for a piecewise loss reads like a computer wrote it (``sympy.latex`` of
+smooth L1, sympy 1.14: the residual on the right, ``\text{for}\:``, ``\left|{x}\right|``)::
 
     \begin{cases} \frac{x^{2}}{2 \beta} & \text{for}\: \beta > \left|{x}\right| \\
     - \frac{\beta}{2} + \left|{x}\right| & \text{otherwise} \end{cases}

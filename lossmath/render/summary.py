@@ -66,7 +66,7 @@ def report_dict(loss: Loss) -> dict[str, Any]:
         "growth": r.growth,
         "value_at_zero": _s(r.value_at_zero),
         "minimum_at_zero": r.minimum_at_zero,
-        **_issue12_dict(r),
+        **_property_dict(r),
         "conditions": {k: _s(v) for k, v in r.conditions.items()},
         "decided": "numeric" if r.numeric else "symbolic",
         "notes": list(r.notes),
@@ -76,9 +76,10 @@ def report_dict(loss: Loss) -> dict[str, Any]:
     return out
 
 
-#: issue 12's properties: (key, kind) with kind "flag" (true/false/null or a condition
-#: string) or "constant" (a sympy string, "oo", or null; ``KEY_decided`` says how)
-PROPERTIES_12 = (
+#: the properties of the whole function beyond smoothness: (key, kind) with kind "flag"
+#: (true/false/null or a condition string) or "constant" (a sympy string, "oo", or null;
+#: ``KEY_decided`` says how)
+GLOBAL_PROPERTIES = (
     ("strictly_convex", "flag"),
     ("strong_convexity", "constant"),
     ("lipschitz", "constant"),
@@ -94,9 +95,9 @@ def _flag(v: object) -> object:
     return v if v is None or isinstance(v, bool) else _s(v)
 
 
-def _issue12_dict(r: LossReport) -> dict[str, Any]:
+def _property_dict(r: LossReport) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for key, kind in PROPERTIES_12:
+    for key, kind in GLOBAL_PROPERTIES:
         value = getattr(r, key)
         if kind == "flag":
             out[key] = _flag(value)
@@ -188,7 +189,7 @@ def report_text(loss: Loss, derivatives: int = 2) -> str:
     lines.append(
         f"  f(0)           {_t(r.value_at_zero)}" + ("  (the minimum)" if r.minimum_at_zero else "")
     )
-    lines += _issue12_lines(r)
+    lines += _property_lines(r)
     for note in r.notes:
         lines.append(f"  note: {note}")
     if loss.conventions:
@@ -199,7 +200,7 @@ def report_text(loss: Loss, derivatives: int = 2) -> str:
     return "\n".join(lines) + "\n"
 
 
-_LABELS_12 = {
+_PROPERTY_LABELS = {
     "strictly_convex": "strictly convex",
     "strong_convexity": "inf f\u2033 (strong convexity)",
     "lipschitz": "Lipschitz constant of f",
@@ -210,9 +211,9 @@ _LABELS_12 = {
 }
 
 
-def _issue12_lines(r: LossReport) -> list[str]:
+def _property_lines(r: LossReport) -> list[str]:
     rows = []
-    for key, kind in PROPERTIES_12:
+    for key, kind in GLOBAL_PROPERTIES:
         value = getattr(r, key)
         if kind == "flag":
             text = _yn_or_when(value)
@@ -226,7 +227,7 @@ def _issue12_lines(r: LossReport) -> list[str]:
                 n == "strong_convexity: f is not convex" for n in r.notes
             ):
                 text = "not convex"
-        rows.append((_LABELS_12[key], text))
+        rows.append((_PROPERTY_LABELS[key], text))
     width = max(len(a) for a, _ in rows)
     return [f"  {a:<{width}}  {b}" for a, b in rows]
 

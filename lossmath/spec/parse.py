@@ -47,7 +47,6 @@ from __future__ import annotations
 import ast
 import inspect
 import keyword
-import math
 import re
 import sys
 import time
@@ -57,10 +56,8 @@ from fractions import Fraction
 from types import FrameType
 from typing import Any, NoReturn
 
-import mpmath
 import sympy
-from sympy.functions.elementary.miscellaneous import MinMaxBase
-from sympy.logic.boolalg import Boolean, BooleanFunction
+from sympy.logic.boolalg import Boolean
 
 from lossmath.base.limits import (  # the bounds on input, shared with Loss.subs
     MAX_ARGS,
@@ -74,6 +71,15 @@ from lossmath.base.limits import (  # the bounds on input, shared with Loss.subs
     MAX_POWER_BITS,
     MAX_ROOT_BITS,
 )
+from lossmath.spec.sizes import Reject, check_power, check_sizes, safe_exp, safe_sqrt, short
+
+#: The limits are :mod:`lossmath.base.limits`' and the size checks :mod:`lossmath.spec.sizes`';
+#: the limits stay importable from here, where the docstring above names them.
+__all__ = [
+    "CONSTANTS", "FUNCTIONS", "MAX_ARGS", "MAX_AST_DEPTH", "MAX_BITS", "MAX_DEPTH",
+    "MAX_DIGITS", "MAX_EXPONENT", "MAX_LENGTH", "MAX_NODES", "MAX_POWER_BITS", "MAX_ROOT_BITS",
+    "MAX_SECONDS", "ParseError", "parse_condition", "parse_expression",
+]
 
 MAX_SECONDS = 0.5  # enforced by _run_with_deadline: the costs the limits above miss
 
@@ -94,10 +100,6 @@ class ParseError(ValueError):
         super().__init__(message)
         self.text = text
         self.position = position
-
-
-class _Reject(Exception):
-    """A size check failed; the walker adds the offending snippet and column."""
 
 
 _RESUMABLE = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR
@@ -142,74 +144,15 @@ def _run_with_deadline(function: Callable[[], Any], deadline: float) -> Any:
         sys.setprofile(None)
 
 
-def _bits(number: sympy.Rational) -> float:
-    return math.log2(max(abs(int(number.p)), 1)) + math.log2(int(number.q))
-
-
-def _check_exponent(exponent: sympy.Expr) -> None:
-    """Bound the constants in a symbolic exponent or an ``exp`` argument.
-
-    sympy's assumption and polynomial code splits ``b**(x - c)`` into ``b**x*b**-c``
-    and builds polynomials of degree ``c`` (``c = 2**64`` hangs it); and it rewrites
-    ``exp(c*log(b))`` and ``a**(c*log(b)/log(a))`` to ``b**c`` behind
-    :func:`_check_power`'s back, so there the constants' product is bounded too.
-    """
-    product = 1
-    for node in sympy.preorder_traversal(exponent):
-        if node.is_Rational:
-            size = max(abs(int(node.p)), int(node.q))
-            if size > MAX_EXPONENT:
-                raise _Reject(f"constant {_short(node)} in an exponent is too large "
-                              f"(numerator and denominator must be at most {MAX_EXPONENT})")
-            product *= size
-    if product > MAX_EXPONENT and exponent.has(sympy.log):
-        raise _Reject(f"constants in an exponent containing log multiply to more than "
-                      f"{MAX_EXPONENT}")
-
-
-def _check_power(base: sympy.Expr, exponent: sympy.Expr) -> None:
-    """Refuse a power sympy would spend unbounded time or memory evaluating."""
-    if not exponent.is_Number:
-        return _check_exponent(exponent)
-    if not exponent.is_Rational:
-        raise _Reject(f"exponent {_short(exponent)} is not an exact number")
-    p, q = abs(int(exponent.p)), int(exponent.q)
-    if p > MAX_EXPONENT or q > MAX_EXPONENT:
-        raise _Reject(f"exponent {_short(exponent)} is too large (numerator and denominator "
-                      f"must be at most {MAX_EXPONENT})")
-    # Numbers in the base are raised too ((A*x)**n -> A**n*x**n); exponents in the
-    # base are only multiplied ((x**a)**n -> x**(a*n)), which check_sizes bounds.
-    size, stack = 0.0, [base]
-    while stack:
-        node = stack.pop()
-        size = max(size, _bits(node)) if node.is_Rational else size
-        stack.extend([node.base] if node.is_Pow else node.args)
-    if size * p / q > MAX_POWER_BITS:
-        raise _Reject(f"the power would have about {size * p / q:.0f} bits "
-                      f"(limit {MAX_POWER_BITS})")
-    if q > 1 and size > MAX_ROOT_BITS:
-        raise _Reject(f"root of a number of about {size:.0f} bits (limit {MAX_ROOT_BITS})")
-
-
-def _safe_exp(u: sympy.Expr) -> sympy.Expr:
-    _check_exponent(u)
-    return sympy.exp(u)
-
-
-def _safe_sqrt(u: sympy.Expr) -> sympy.Expr:
-    _check_power(u, sympy.S.Half)
-    return sympy.sqrt(u)
-
-
 # name -> (implementation, minimum arity, maximum arity).  One place to extend.
 FUNCTIONS: dict[str, tuple[Callable[..., sympy.Expr], int, int]] = {
     "abs": (sympy.Abs, 1, 1),
     "sign": (sympy.sign, 1, 1),
-    "sqrt": (_safe_sqrt, 1, 1),
-    "exp": (_safe_exp, 1, 1),
+    "sqrt": (safe_sqrt, 1, 1),
+    "exp": (safe_exp, 1, 1),
     "log": (sympy.log, 1, 1),
     "log1p": (lambda u: sympy.log(1 + u), 1, 1),
-    "expm1": (lambda u: _safe_exp(u) - 1, 1, 1),
+    "expm1": (lambda u: safe_exp(u) - 1, 1, 1),
     "sin": (sympy.sin, 1, 1),
     "cos": (sympy.cos, 1, 1),
     "tan": (sympy.tan, 1, 1),
@@ -240,59 +183,10 @@ _KINDS = {"Attribute": "attribute access", "Subscript": "subscript", "Slice": "s
           "YieldFrom": "yield", "List": "list display", "Tuple": "tuple",
           "Set": "set display", "Dict": "dict display", "Call": "call"}
 _UNCOUNTED = (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
-_UNDEFINED = frozenset({sympy.nan, sympy.zoo, sympy.oo, -sympy.oo})
-_WIDE = (BooleanFunction, MinMaxBase, sympy.Piecewise)
 _DECIMAL = re.compile(r"(?P<int>\d*)(?:\.(?P<frac>\d*))?(?:[eE](?P<exp>[+-]?\d+))?")
-
-# Private mpmath context (the global mpmath.mp belongs to everyone) for estimating
-# the magnitude of symbol-free subexpressions before sympy evaluates them.
-_MP = mpmath.MPContext()
-_MP.prec = 53
-_MP_CONSTANTS = {sympy.pi: _MP.pi, sympy.E: _MP.e, sympy.I: _MP.mpc(0, 1)}
-_MP_FUNCTIONS: dict[type, Callable[..., Any]] = {
-    sympy.exp: _MP.exp, sympy.log: _MP.log, sympy.sin: _MP.sin, sympy.cos: _MP.cos,
-    sympy.tan: _MP.tan, sympy.atan: _MP.atan, sympy.sinh: _MP.sinh, sympy.cosh: _MP.cosh,
-    sympy.tanh: _MP.tanh, sympy.Abs: abs, sympy.sign: _MP.sign, sympy.re: _MP.re,
-    sympy.im: _MP.im, sympy.Min: min, sympy.Max: max}
-
-
-def _approximate(node: sympy.Basic, memo: dict[sympy.Basic, Any]) -> Any:
-    """Value of a symbol-free expression at double precision; None if it has symbols."""
-    if node in memo:
-        return memo[node]
-    if node.is_Rational:
-        value = _MP.mpf(int(node.p)) / int(node.q)
-    elif node in _MP_CONSTANTS:
-        value = _MP_CONSTANTS[node]
-    elif not isinstance(node, sympy.Expr) or node.is_Symbol:
-        value = None
-    else:
-        args = [_approximate(arg, memo) for arg in node.args]
-        if any(arg is None for arg in args):
-            value = None
-        elif node.is_Add:
-            value = _MP.fsum(args)
-        elif node.is_Mul:
-            value = _MP.fprod(args)
-        elif node.is_Pow:  # power() multiplies out a huge integral exponent for seconds
-            base, exponent = args
-            value = (_MP.power(base, exponent) if node.exp.is_Rational
-                     else _MP.exp(exponent * _MP.log(base)))
-        elif type(node) in _MP_FUNCTIONS:
-            value = _MP_FUNCTIONS[type(node)](*args)
-        else:  # a new sympy rewrite; refuse rather than let sympy evaluate it blind
-            raise _Reject(f"cannot check the size of {type(node).__name__}")
-    memo[node] = value
-    return value
-
 
 def _too_slow() -> str:
     return f"took more than {MAX_SECONDS} s of CPU time to evaluate"
-
-
-def _short(value: object, limit: int = 40) -> str:
-    text = str(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 class _Walker:
@@ -302,7 +196,7 @@ class _Walker:
         self.text, self.lead, self.names, self.what = text, lead, names, what
         self.source = text[lead:]  # what ast.parse saw; node offsets index into it
         self.seen: set[sympy.Basic] = set()  # subtrees already size-checked
-        self.values: dict[sympy.Basic, Any] = {}  # memo for _approximate
+        self.values: dict[sympy.Basic, Any] = {}  # memo for check_sizes
         # CPU time of this thread, so a busy machine does not reject good input
         self.deadline = time.thread_time() + MAX_SECONDS
 
@@ -315,7 +209,7 @@ class _Walker:
 
     def where(self, node: ast.AST) -> str:
         snippet = self.source[node.col_offset:node.end_col_offset]
-        return f"{_short(snippet)!r} at column {self.pos(node) + 1}"
+        return f"{short(snippet)!r} at column {self.pos(node) + 1}"
 
     def too_many(self, count: int, kind: str, node: ast.AST) -> None:
         if count > MAX_ARGS:
@@ -328,15 +222,15 @@ class _Walker:
             self.fail(f"{kind} {self.where(node)} is not allowed", self.pos(node))
         try:
             result = handler(node)
-            self.check_sizes(result)
+            check_sizes(result, self.seen, self.values)
         except ParseError:
             raise
-        except _Reject as exc:
+        except Reject as exc:
             self.fail(f"{self.where(node)}: {exc}", self.pos(node))
         except Exception as exc:  # whatever sympy raises, the caller gets a ParseError
             # e.g. sympy refusing to compare non-real numbers, or tripping over its own
             # bugs (atan(tan(sinh(999))) raises AttributeError); keep it to one line
-            reason = _short(" ".join(str(exc).split()) or type(exc).__name__, 100)
+            reason = short(" ".join(str(exc).split()) or type(exc).__name__, 100)
             self.fail(f"cannot evaluate {self.where(node)}: {reason}", self.pos(node))
         except _Timeout:
             # An interrupted assumption query leaves None ("unknown") in the objects'
@@ -346,35 +240,6 @@ class _Walker:
         if time.thread_time() > self.deadline:  # in case sympy swallowed the _Timeout
             self.fail(f"{self.where(node)}: {_too_slow()}", self.pos(node))
         return result
-
-    def check_sizes(self, expr: sympy.Basic) -> None:
-        """Reject undefined, oversized or overly wide parts of a freshly built ``expr``."""
-        stack = [expr]
-        while stack:
-            node = stack.pop()
-            if node in self.seen:  # built from checked parts: only new nodes cost time
-                continue
-            self.seen.add(node)
-            if node in _UNDEFINED:
-                raise _Reject("the value is undefined or infinite (division by zero?)")
-            if node.is_Rational and _bits(node) > MAX_BITS:
-                raise _Reject(f"a number of about {_bits(node):.0f} bits is too large")
-            if node.is_Pow and node.exp.is_Rational:
-                if max(abs(int(node.exp.p)), int(node.exp.q)) > MAX_EXPONENT:
-                    raise _Reject(f"exponent {_short(node.exp)} is too large")
-                if node.base.is_Rational and _bits(node.base) > MAX_ROOT_BITS:
-                    raise _Reject(f"root of a number of about {_bits(node.base):.0f} bits")
-            elif node.is_Pow or isinstance(node, sympy.exp):  # 10*(x - 999) is 10*x - 9990
-                _check_exponent(node.exp)
-            if isinstance(node, _WIDE) and len(node.args) > MAX_ARGS:
-                # e.g. min(min(a, b), c) flattened; caught before it can grow further
-                raise _Reject(f"{type(node).__name__} of {len(node.args)} terms is too wide "
-                              f"(limit {MAX_ARGS})")
-            value = _approximate(node, self.values)
-            if value is not None and (not _MP.isfinite(value) or (
-                    value != 0 and abs(_MP.mag(value)) > MAX_BITS)):
-                raise _Reject(f"a value beyond 2**{MAX_BITS} or 2**-{MAX_BITS} in magnitude")
-            stack.extend(node.args)
 
     def value(self, node: ast.AST) -> sympy.Expr:
         result = self.build(node)
@@ -448,7 +313,7 @@ class _Walker:
             self.fail(f"operator {symbol!r} at column {at + 1} is not allowed{hint}", at)
         left, right = self.value(node.left), self.value(node.right)
         if symbol == "**":
-            _check_power(left, right)  # before sympy evaluates 9**(9**9)
+            check_power(left, right)  # before sympy evaluates 9**(9**9)
         return _ARITHMETIC[symbol](left, right)
 
     def do_UnaryOp(self, node: ast.UnaryOp) -> sympy.Basic:
