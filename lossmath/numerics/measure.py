@@ -274,10 +274,14 @@ def errors(
 @dataclass(frozen=True, order=True)
 class Score:
     """How a form fares on a sample (smaller is better, compared in this order): spurious
-    inf/nan, points beyond the bound, the mean bits of error (``log2(1 + ulp)``, Herbie's
+    inf/nan, the bits of the worst error beyond the bound, points beyond the bound, the mean
+    bits of error (``log2(1 + ulp)``, Herbie's
     measure), the worst ulp error."""
 
     spurious: int
+    #: 0 within the bound, else the bits of the worst error: one catastrophic point
+    #: (softplus(x) - log(2) as logcosh(x/2) + x/2 at -1e20) outweighs many near misses
+    worst_bits: int
     over: int
     bits: float
     worst: float
@@ -290,9 +294,12 @@ def score(per_dtype: Mapping[object, tuple[np.ndarray, int]], bound: float) -> S
     spurious = sum(s for _, s in per_dtype.values())
     errs = np.concatenate([e for e, _ in per_dtype.values()])
     finite = np.where(np.isfinite(errs), errs, 2.0**64)
+    over = int(np.sum(errs > bound))
+    worst = float(np.max(finite)) if len(finite) else 0.0
     return Score(
         spurious,
-        int(np.sum(errs > bound)),
+        math.ceil(math.log2(1.0 + worst)) if over else 0,
+        over,
         round(float(np.mean(np.log2(1.0 + finite))), 6),
         round(float(np.max(finite)), 3) if len(finite) else 0.0,
     )

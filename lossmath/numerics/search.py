@@ -275,7 +275,7 @@ def search(piece: sp.Expr, start: Plan, domain: Domain, target: float = TARGETS[
         regimes = series_regimes(piece, best_plan, bench)
         if regimes is not None:
             plan, s = regimes
-            if (s.spurious, s.over) < (best.spurious, best.over):
+            if (s.spurious, s.worst_bits, s.over) < (best.spurious, best.worst_bits, best.over):
                 best_plan, best = plan, s
                 series = (
                     f"below |x| = {plan[0].upto} a Taylor polynomial of degree "
