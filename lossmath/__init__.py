@@ -110,12 +110,15 @@ def compile(  # noqa: A001 - the public name shadows the builtin on purpose
     loss: Loss | str | Sequence[Loss | str],
     target: str = "numpy",
     params: Mapping[str, object] | None = None,
+    **options: str,
 ):
     """The generated module of ``loss`` for ``target`` ("numpy", "torch", "jax",
-    "array-api", "numba"), in memory; see :func:`lossmath.emit.targets.compile`."""
+    "array-api", "numba", "statsmodels", "least-squares", "gbdt"), in memory; ``options``
+    are the target's own (``hessian="bound"`` for gbdt); see
+    :func:`lossmath.emit.targets.compile`."""
     from lossmath.emit.targets import compile as _compile
 
-    return _compile(loss, target, params)
+    return _compile(loss, target, params, **options)
 
 
 def loss_latex(loss: Loss, form: str = "pieces") -> str:

@@ -524,13 +524,13 @@ def test_cli_check_finds_a_stale_file_and_writes_nothing(tmp_path, capsys):
 
 
 def test_cli_generates_a_spec_once_its_unknowns_are_solved(tmp_path, capsys):
-    spec = str(ROOT / "examples" / "wing.toml")
+    spec = str(ROOT / "lossmath" / "examples" / "wing.toml")
     path = tmp_path / "wing.py"
     code, _, err = _run(capsys, "codegen", spec, "-o", str(path))
     assert code == 2 and "unknowns left unsolved: C" in err and not path.exists()
     code, _, _ = _run(capsys, "codegen", spec, "--solve", "-o", str(path))
     # The spec inside the repository is named relative to its root, however it was typed.
-    assert code == 0 and "codegen examples/wing.toml --target numpy --solve -o wing.py\n" \
+    assert code == 0 and "codegen lossmath/examples/wing.toml --target numpy --solve -o wing.py\n" \
         in path.read_text()
     wing = load(path)
     c = 10.0 - 10.0 * math.log1p(10.0 / 2.0)  # C = w - w*log(1 + w/epsilon) joins the pieces

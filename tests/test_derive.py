@@ -40,7 +40,7 @@ def sources(tmp_path) -> Path:
 def test_no_name_builds_the_smooth_l1_vs_l2_document_twice_identically(tmp_path, capsys):
     _pdflatex()
     out = tmp_path / "docs"
-    assert main(["derive", "-o", str(out)]) == 0
+    assert main(["derive", "-q", "-o", str(out)]) == 0
     first = _snapshot(out)
     assert sorted(first) == [
         "figures/smooth_l1_vs_l2-losses.pdf",
@@ -52,10 +52,10 @@ def test_no_name_builds_the_smooth_l1_vs_l2_document_twice_identically(tmp_path,
     ]
     assert first["smooth_l1_vs_l2.pdf"].startswith(b"%PDF")
     capsys.readouterr()
-    assert main(["derive", "-o", str(out)]) == 0
+    assert main(["derive", "-q", "-o", str(out)]) == 0
     assert "0 file(s) written, 6 unchanged" in capsys.readouterr().out
     shutil.rmtree(out)
-    assert main(["derive", "-o", str(out)]) == 0
+    assert main(["derive", "-q", "-o", str(out)]) == 0
     assert _snapshot(out) == first  # a fresh build is byte-identical, PDF included
 
 
@@ -132,7 +132,7 @@ def test_check_flags_a_pdf_built_from_an_older_tex(tmp_path, sources, capsys):
 
 
 def test_missing_files_are_stale(tmp_path, capsys):
-    assert main(["derive", "--check", "-o", str(tmp_path / "nowhere")]) == 1
+    assert main(["derive", "--check", "--all", "-q", "-o", str(tmp_path / "nowhere")]) == 1
     err = capsys.readouterr().err
     assert "(missing)" in err and "regenerate with: lossmath derive atlas smooth_l1_beta_huber " \
         "smooth_l1_vs_l2 -o" in err
@@ -142,7 +142,7 @@ def test_missing_files_are_stale(tmp_path, capsys):
 def test_committed_docs_are_up_to_date(monkeypatch, capsys):
     """What CI runs: the documents under docs/ match their sources."""
     monkeypatch.chdir(REPO)
-    code = main(["derive", "--check"])
+    code = main(["derive", "--check", "--all"])
     assert code == 0, capsys.readouterr().err
 
 
@@ -172,7 +172,7 @@ def test_a_failing_derivation_is_one_line_and_nothing_is_written(tmp_path, sourc
         "def build(doc):\n    doc.title = 'x'\n    raise ZeroDivisionError('boom')\n"
     )
     out = tmp_path / "docs"
-    assert main(["derive", "broken", "-o", str(out), "--sources", str(sources)]) == 2
+    assert main(["derive", "broken", "-q", "-o", str(out), "--sources", str(sources)]) == 2
     assert capsys.readouterr().err == (
         "lossmath: error: derivation broken failed at broken.py:3: ZeroDivisionError: boom\n"
     )
@@ -185,10 +185,10 @@ def test_unbalanced_latex_is_refused_before_pdflatex_and_leaves_nothing(tmp_path
         "def build(doc):\n    doc.title = 'x'\n    doc.equation(r'\\frac{1}{')\n"
     )
     out = tmp_path / "docs"
-    assert main(["derive", "badtex", "-o", str(out), "--sources", str(sources)]) == 2
+    assert main(["derive", "badtex", "-q", "-o", str(out), "--sources", str(sources)]) == 2
     assert capsys.readouterr().err == (
         "lossmath: error: internal error: derivation badtex: badtex.tex: \\end{equation*} on "
-        "line 25 closes nothing open (near '\\\\end{equation*}'); nothing was written\n"
+        "line 27 closes nothing open (near '\\\\end{equation*}'); nothing was written\n"
     )
     assert not out.exists()  # not even the Markdown, which was fine
 
@@ -200,7 +200,7 @@ def test_latex_that_does_not_compile_leaves_nothing_behind(tmp_path, sources, ca
         "def build(doc):\n    doc.title = 'x'\n    doc.equation(r'\\undefinedmacro{1}')\n"
     )
     out = tmp_path / "docs"
-    assert main(["derive", "badtex", "-o", str(out), "--sources", str(sources)]) == 2
+    assert main(["derive", "badtex", "-q", "-o", str(out), "--sources", str(sources)]) == 2
     assert capsys.readouterr().err.startswith("lossmath: error: pdflatex failed: ")
     assert not out.exists()  # not even the Markdown, which was fine
 
@@ -208,7 +208,7 @@ def test_latex_that_does_not_compile_leaves_nothing_behind(tmp_path, sources, ca
 def test_missing_pdflatex_skips_the_pdf_with_one_line(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(derive, "engine_path", lambda engine: None)
     out = tmp_path / "docs"
-    assert main(["derive", "-o", str(out)]) == 0
+    assert main(["derive", "-q", "-o", str(out)]) == 0
     assert sorted(p.name for p in out.iterdir()) == [
         "figures", "smooth_l1_vs_l2.md", "smooth_l1_vs_l2.tex"
     ]
@@ -269,7 +269,7 @@ def test_every_folder_of_python_under_lossmath_is_a_package_that_find_installs()
 def test_derive_says_where_it_wrote(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(derive, "engine_path", lambda engine: None)  # no PDF: faster
     out = tmp_path / "docs"
-    assert main(["derive", "-o", str(out)]) == 0
+    assert main(["derive", "-q", "-o", str(out)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[-2].endswith(f"file(s) written, 0 unchanged, in {out}{os.sep}")
     assert lines[-1] == f"  {out / 'smooth_l1_vs_l2.md'}, {out / 'smooth_l1_vs_l2.tex'}"
@@ -282,9 +282,9 @@ def test_check_without_tex_checks_the_rest_and_says_the_pdf_was_not_checked(
     finds stale text; asked for explicitly, the PDF is checked (and missing)."""
     monkeypatch.setattr(derive, "engine_path", lambda engine: None)
     out = tmp_path / "docs"
-    assert main(["derive", "-o", str(out)]) == 0
+    assert main(["derive", "-q", "-o", str(out)]) == 0
     capsys.readouterr()
-    assert main(["derive", "smooth_l1_vs_l2", "--check", "-o", str(out)]) == 0
+    assert main(["derive", "smooth_l1_vs_l2", "--check", "-q", "-o", str(out)]) == 0
     stdout, err = capsys.readouterr()
     assert "1 document up to date (PDF not checked)" in stdout
     assert err == ("lossmath derive --check: PDF not checked: pdflatex not found (install "

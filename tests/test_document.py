@@ -210,7 +210,7 @@ def test_pdflatex_errors_are_reported_in_one_line():
 
 
 def test_missing_pdflatex_is_a_clear_error(monkeypatch):
-    monkeypatch.setattr("lossmath.docs.document.pdflatex_path", lambda: None)
+    monkeypatch.setattr("lossmath.docs.pdf.pdflatex_path", lambda: None)
     with pytest.raises(PdfUnavailable, match="pdflatex not found"):
         build_pdf(_small().latex(), {})
 

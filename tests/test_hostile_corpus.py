@@ -40,7 +40,7 @@ from lossmath.io.escape import UNSAFE, visible
 
 WORKER = Path(__file__).with_name("hostile_worker.py")
 ROOT = Path(__file__).resolve().parents[1]
-WING = ROOT / "examples" / "wing.toml"
+WING = ROOT / "lossmath" / "examples" / "wing.toml"
 REFUSAL_SECONDS = 2.0
 RSS_GROWTH_KIB = 300 * 1024
 
@@ -283,7 +283,8 @@ CASES = [
          setup=write("s.toml", spec_text(params={"import": 1}))),
     Case("name-codegen-flag", ["codegen", "--expr", "x**2", "--name", "a;import os"], 2,
          "is not a valid name"),
-    Case("name-derive-path", ["derive", "--expr", "x**2", "--name", "../evil", "-o", "out"], 2,
+    Case("name-derive-path", ["derive", "-q", "--expr", "x**2", "--name", "../evil", "-o", "out"],
+         2,
          "is not a valid name", then=_no_dir("out")),
     Case("name-too-long", ["codegen", "--expr", "x", "--name", "a" * 65], 2,
          "is not a valid name"),

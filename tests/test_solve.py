@@ -13,7 +13,7 @@ from lossmath.analysis.solve import solve_best, solve_unknowns
 from lossmath.cli.main import main
 from lossmath.spec.toml import load_spec
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[1] / "lossmath" / "examples"
 w, epsilon, beta = (sp.Symbol(n, positive=True) for n in ("w", "epsilon", "beta"))
 alpha, gamma = sp.Symbol("alpha", positive=True), sp.Symbol("gamma", positive=True)
 

@@ -28,7 +28,7 @@ def test_license_is_the_mit_license_pyproject_declares():
 def _project_files() -> list[Path]:
     """The project's text files (not a git query: CI may run from an unpacked archive)."""
     files = [p for p in ROOT.iterdir() if p.is_file() and p.name != ".git"]  # a worktree link
-    for top in ("lossmath", "tests", "benchmarks", "examples", "docs", ".ci"):
+    for top in ("lossmath", "tests", "benchmarks", "docs", ".ci"):
         files += [p for p in (ROOT / top).rglob("*") if p.is_file()
                   and "__pycache__" not in p.parts]
     return [p for p in files if p.suffix in {".py", ".md", ".toml", ".yaml", ".tex", ""}]

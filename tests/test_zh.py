@@ -76,7 +76,10 @@ def test_both_editions_show_the_same_computed_mathematics(both_editions):
 
     assert [drawn(f) for f in figs[0]] == [drawn(f) for f in figs[1]]
     assert {f.spec.titles for f in figs[1]} == {("损失函数", "一阶导数")}
-    assert en.references == zh.references
+    # The same sources in the same order; a source written in Chinese (the Zhihu answer
+    # the derivation follows) is cited in each edition's script, so only its link agrees.
+    assert [r.link() for r in en.references] == [r.link() for r in zh.references]
+    assert all(a == b for a, b in zip(en.references, zh.references) if b.title.isascii())
 
 
 def test_the_descent_table_is_the_same_in_both_editions(editions):

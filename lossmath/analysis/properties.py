@@ -75,6 +75,15 @@ def _nonzero_somewhere(d: sp.Expr, lo: sp.Expr, hi: sp.Expr, samples) -> sp.Expr
     return None
 
 
+def _solve_or_none(e: sp.Expr, s: sp.Symbol) -> list:
+    """``sp.solve``, or no roots where sympy has no method (it raises NotImplementedError for
+    ``-c**2 + c**2*exp(-1/c**2) - 1``: "multiple generators")."""
+    try:
+        return sp.solve(e, s)
+    except NotImplementedError:
+        return []
+
+
 def _not_symmetric(d: sp.Expr, t: sp.Expr) -> tuple[bool | None, str]:
     """``f(x) - f(-x) = d`` is nonzero at ``x = t`` for the first sample: False if it is
     nonzero there for every parameter value, else undecided (it depends on them)."""
@@ -86,7 +95,7 @@ def _not_symmetric(d: sp.Expr, t: sp.Expr) -> tuple[bool | None, str]:
     free = sorted(at.free_symbols, key=str)
     cond = ""
     if len(free) == 1:
-        roots = budget.attempt(lambda: sp.solve(at, free[0]), 2.0, [])
+        roots = budget.attempt(lambda: _solve_or_none(at, free[0]), 2.0, [])
         if roots:
             cond = f" (f(x) = f(-x) at x = {t} only when " + " or ".join(
                 f"{free[0]} = {r}" for r in roots

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import weakref
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
@@ -78,6 +78,39 @@ class LossReport:
     #: property -> sympy Boolean in the parameter under which it holds (for gradient_bound,
     #: lipschitz, curvature_bound: under which it is finite); see :mod:`.parametric`
     conditions: dict = field(default_factory=dict)
+    #: The loss analysed, held weakly (the cache of :func:`analyse` is keyed weakly on it):
+    #: :meth:`to_dict` needs it.
+    _loss: weakref.ref | None = field(default=None, init=False, repr=False, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as plain data: exactly the object ``lossmath check --json`` prints
+        (expressions as sympy's ``str()``)."""
+        from lossmath.analysis.payload import report_payload
+
+        loss = self._loss() if self._loss is not None else None
+        if loss is None:
+            raise ValueError("this report is not attached to a loss (make it with "
+                             "lossmath.analyse(loss), and keep the loss)")
+        return report_payload(loss, self)
+
+    def __repr__(self) -> str:
+        """One line: the loss, its class and the main verdicts (the fields: :meth:`to_dict`)."""
+        loss = self._loss() if self._loss is not None else None
+        yes = {True: "yes", False: "no", None: "undecided"}
+        parts = [f"class={self.cls if self.exact else 'at least ' + self.cls}",
+                 f"breakpoints={len(self.breakpoints)}",
+                 f"convex={yes.get(self.convex, str(self.convex))}",
+                 f"symmetric={yes.get(self.symmetric, str(self.symmetric))}",
+                 f"sup|f'|={'undecided' if self.gradient_bound is None else self.gradient_bound}"]
+        name = f"{loss.name}: " if loss is not None else ""
+        return f"<LossReport {name}{', '.join(parts)}>"
+
+    def _repr_html_(self) -> str:
+        """A table for notebooks: one row per entry of :meth:`to_dict`, breakpoints as a
+        nested table; every value HTML-escaped."""
+        from lossmath.analysis.payload import payload_html
+
+        return payload_html(self.to_dict())
 
     @property
     def order(self) -> float:
@@ -121,6 +154,7 @@ def analyse(loss: Loss, timeout: float | None = None) -> LossReport:
         return cached
     with budget.deadline(timeout, f"analysing {loss.label}"):
         report = _analyse(loss)
+    object.__setattr__(report, "_loss", weakref.ref(loss))
     _CACHE[loss] = report
     return report
 

@@ -45,8 +45,7 @@ BARRON_2019 = Reference(
     venue="CVPR",
     year=2019,
     arxiv="1701.03077",
-    note="arXiv id checked (jonbarron/robust_loss_pytorch README); equation numbers "
-    "UNVERIFIED; formula as robust_loss_pytorch/general.py lossfun",
+    note="formula as robust_loss_pytorch/general.py lossfun",
 )
 
 _alpha = Param("alpha", default=1, assume="real", extended=True,

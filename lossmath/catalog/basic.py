@@ -11,9 +11,9 @@ from lossmath.core.plaintext import described
 LEGENDRE_1805 = Reference(
     authors=("Adrien-Marie Legendre",),
     title="Nouvelles methodes pour la determination des orbites des cometes",
-    venue="Firmin Didot, Paris (appendix: the method of least squares)",
+    venue="Courcier, Paris",
     year=1805,
-    note="UNVERIFIED: not checked; the historical source of least squares",
+    note="the historical source of least squares",
 )
 
 ESL_2009 = Reference(
@@ -22,8 +22,7 @@ ESL_2009 = Reference(
     venue="Springer, 2nd edition",
     year=2009,
     doi="10.1007/978-0-387-84858-7",
-    note="UNVERIFIED: DOI not checked; the standard text for squared and absolute error "
-    "(and the margin losses)",
+    note="the standard text for squared and absolute error (and the margin losses)",
 )
 
 l2 = Loss.deferred(

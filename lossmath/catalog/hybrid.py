@@ -21,7 +21,6 @@ OWEN_2007 = Reference(
     venue="Contemporary Mathematics 443:59-71",
     year=2007,
     doi="10.1090/conm/443/08555",
-    note="UNVERIFIED: DOI not checked",
 )
 
 LAINA_2016 = Reference(
@@ -31,7 +30,6 @@ LAINA_2016 = Reference(
     venue="3DV",
     year=2016,
     arxiv="1606.00373",
-    note="UNVERIFIED: arXiv id not checked; uses berHu with c = max residual / 5",
 )
 
 PANG_2019 = Reference(
@@ -41,8 +39,8 @@ PANG_2019 = Reference(
     venue="CVPR",
     year=2019,
     arxiv="1904.02701",
-    note="equation numbers UNVERIFIED (believed Eqs. 7-9); the formula as in mmdetection "
-    "mmdet/models/losses/balanced_l1_loss.py with beta = 1",
+    note="the formula as in mmdetection mmdet/models/losses/balanced_l1_loss.py with "
+    "beta = 1",
 )
 
 _c = Param("c", default=1, description="breakpoint between the L1 and the quadratic zone")

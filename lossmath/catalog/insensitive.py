@@ -19,7 +19,6 @@ VAPNIK_1995 = Reference(
     venue="Springer",
     year=1995,
     doi="10.1007/978-1-4757-2440-0",
-    note="UNVERIFIED: DOI not checked (the DOI may be of the 1995 or the 2000 edition)",
 )
 
 _eps = Param("epsilon", default=0.1,

@@ -21,7 +21,6 @@ CORTES_VAPNIK_1995 = Reference(
     venue="Machine Learning 20(3):273-297",
     year=1995,
     doi="10.1007/BF00994018",
-    note="UNVERIFIED: DOI not checked",
 )
 
 RENNIE_SREBRO_2005 = Reference(
@@ -29,8 +28,8 @@ RENNIE_SREBRO_2005 = Reference(
     title="Loss Functions for Preference Levels: Regression with Discrete Ordered Labels",
     venue="IJCAI Multidisciplinary Workshop on Advances in Preference Handling",
     year=2005,
-    note="UNVERIFIED: not checked (the smooth hinge with gamma = 1); the gamma form is "
-    "LossFunctions.jl's SmoothedL1HingeLoss (checked)",
+    note="the smooth hinge (gamma = 1) is Eq. (6); the gamma form is LossFunctions.jl's "
+    "SmoothedL1HingeLoss",
 )
 
 ZHANG_2004 = Reference(
@@ -39,9 +38,7 @@ ZHANG_2004 = Reference(
     "Risk Minimization",
     venue="Annals of Statistics 32(1):56-85",
     year=2004,
-    doi="10.1214/aos/1079899196",
-    note="UNVERIFIED: DOI not checked; the form as scikit-learn's and LossFunctions.jl's "
-    "ModifiedHuberLoss (checked)",
+    note="the form as scikit-learn's and LossFunctions.jl's ModifiedHuberLoss",
 )
 
 FHT_2000 = Reference(
@@ -50,7 +47,6 @@ FHT_2000 = Reference(
     venue="Annals of Statistics 28(2):337-407",
     year=2000,
     doi="10.1214/aos/1016218223",
-    note="UNVERIFIED: DOI not checked",
 )
 
 FREUND_SCHAPIRE_1997 = Reference(
@@ -60,7 +56,6 @@ FREUND_SCHAPIRE_1997 = Reference(
     venue="Journal of Computer and System Sciences 55(1):119-139",
     year=1997,
     doi="10.1006/jcss.1997.1504",
-    note="UNVERIFIED: DOI not checked",
 )
 
 ROSENBLATT_1958 = Reference(
@@ -70,7 +65,6 @@ ROSENBLATT_1958 = Reference(
     venue="Psychological Review 65(6):386-408",
     year=1958,
     doi="10.1037/h0042519",
-    note="UNVERIFIED: DOI not checked",
 )
 
 BJM_2006 = Reference(
@@ -79,7 +73,6 @@ BJM_2006 = Reference(
     venue="Journal of the American Statistical Association 101(473):138-156",
     year=2006,
     doi="10.1198/016214505000000907",
-    note="UNVERIFIED: DOI not checked",
 )
 
 

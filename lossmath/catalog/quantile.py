@@ -19,7 +19,6 @@ KOENKER_BASSETT_1978 = Reference(
     venue="Econometrica 46(1):33-50",
     year=1978,
     doi="10.2307/1913643",
-    note="UNVERIFIED: DOI and equation not checked",
 )
 
 _tau = Param("tau", default=0.5,

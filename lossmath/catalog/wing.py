@@ -1,7 +1,7 @@
 """Wing loss for facial landmark localisation: logarithmic near 0, linear outside ``|x| < w``.
 
 ``C = w - w*ln(1 + w/epsilon)`` is the constant that makes the two pieces meet at ``±w``;
-``lossmath solve examples/wing.toml`` derives it. It makes *only the value* continuous: the
+``lossmath solve lossmath/examples/wing.toml`` derives it. It makes *only the value* continuous: the
 slope jumps from ``w/(w + epsilon)`` to 1 there, for every C, so Wing is C0 and not C1 at
 ``±w`` (implementations that call C "the constant that smoothly links" the pieces overstate it).
 """
@@ -68,7 +68,7 @@ WANG_2019 = Reference(
     venue="ICCV",
     year=2019,
     arxiv="1904.07399",
-    note="equation numbers UNVERIFIED; formula and defaults as in open-mmlab/mmpose "
+    note="formula and defaults as in open-mmlab/mmpose "
     "mmpose/models/losses/heatmap_loss.py AdaptiveWingLoss",
 )
 

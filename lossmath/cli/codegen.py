@@ -5,7 +5,7 @@
     lossmath codegen smooth_l1 huber --target numpy -o losses.py
     lossmath codegen smooth_l1 --param smooth_l1.beta=1/9 -o losses.py
     lossmath codegen smooth_l1 huber -o losses.py --check --diff
-    lossmath codegen examples/wing.toml --solve -o wing.py
+    lossmath codegen lossmath/examples/wing.toml --solve -o wing.py
     lossmath codegen --expr "x**2 if x < 1 else 2*x - 1" --name my_loss -o my_loss.py
 
 ``--param NAME.k=v`` (or ``k=v`` for every loss that has ``k``) sets the default of the
@@ -26,7 +26,7 @@ from lossmath import catalog
 from lossmath.catalog.resolve import require_solved
 from lossmath.cli import main as cli
 from lossmath.cli.commands import SUMMARIES
-from lossmath.core.loss import Loss
+from lossmath.core.loss import Loss, LossError
 from lossmath.emit import targets
 from lossmath.io.outputs import check_target, display_path, stale, unified_diff, write_files
 
@@ -101,6 +101,8 @@ def _command(args: argparse.Namespace, header: bool = False) -> str:
         parts += ["--solve"] if args.solve == "best" else ["--solve", args.solve]
     for item in args.param or ():
         parts += ["--param", item]
+    if args.hessian is not None:
+        parts += ["--hessian", args.hessian]
     if args.output:
         parts += ["-o", spell(args.output)]
     return shlex.join(parts)
@@ -127,8 +129,14 @@ def run(args: argparse.Namespace) -> int:
     elif args.name != "expr":
         raise cli.UsageError("--name only names an --expr loss")
     params = parse_param_items(args.param, losses)
-    generate = targets.get(args.target).generator()
-    text = generate(losses, params=params, command=_command(args, header=True))
+    target = targets.get(args.target)
+    options = {} if args.hessian is None else {"hessian": args.hessian}
+    try:
+        targets.check_options(target, options)
+    except LossError as exc:
+        raise cli.UsageError(f"--hessian: {exc}") from None
+    generate = target.generator()
+    text = generate(losses, params=params, command=_command(args, header=True), **options)
     if not args.output:
         sys.stdout.write(text)
         return cli.EXIT_OK
@@ -153,9 +161,11 @@ def register(sub) -> None:
         "codegen",
         help=SUMMARIES["codegen"],
         description=(
-            "Write one self-contained Python module (it imports only numpy) defining, for "
+            "Write one self-contained Python module for a --target (default numpy; also "
+            f"{', '.join(t for t in targets.names() if t != 'numpy')}) defining, for "
             "each loss NAME, NAME(x), NAME_grad(x), NAME_hess(x) and "
-            "NAME_value_and_grad(x), with the loss's parameters as keyword-only arguments."
+            "NAME_value_and_grad(x), with the loss's parameters as keyword-only arguments. "
+            "The numpy module imports only numpy; the others import their library."
         ),
         epilog="Exit codes: 0 written or current, 1 --check found the file stale, 2 usage or "
         "input error (the existing file is left untouched).",
@@ -179,6 +189,9 @@ def register(sub) -> None:
                    "PARAM=VALUE sets it for every loss that has it (repeatable)")
     p.add_argument("--solve", nargs="?", const="best", metavar="CLASS",
                    help="solve SPEC.toml unknowns first, for CLASS (default: the smoothest)")
+    p.add_argument("--hessian", choices=("majorize", "exact", "bound"),
+                   help="--target gbdt: the Hessian: the sharpest proved majorizer (default), "
+                   "the exact f'' (only where f'' > 0 is proved) or the constant sup |f''|")
     p.add_argument("--check", action="store_true",
                    help="write nothing; exit 1 if FILE is not what would be written")
     p.add_argument("--diff", action="store_true", help="with --check: show the difference")

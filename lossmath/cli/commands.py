@@ -20,7 +20,10 @@ SUMMARIES: dict[str, str] = {
     "check": "smoothness class; exit 1 when --require fails",
     "solve": "solve a spec's unknowns so the pieces join; exit 1 when impossible",
     "derive": "build derivation documents (Markdown, LaTeX, figures, PDF); --check for CI",
-    "codegen": "write a numpy module with each loss's value, gradient and Hessian",
+    # Every target of lossmath.emit.targets (not imported here: it needs sympy); a test
+    # keeps the list complete.
+    "codegen": "write a module (numpy, torch, jax, array-api, numba, statsmodels, "
+               "least-squares or gbdt) with each loss's value, gradient and Hessian",
 }
 
 #: Module names under ``lossmath.cli``, in the order they appear in ``--help``.

@@ -38,8 +38,11 @@ How ``--check`` decides staleness (it writes nothing and never runs matplotlib o
   was not checked (exit 0 when the rest is current). With ``--format pdf`` it checks the
   PDF's fingerprint all the same.
 
-Without NAME, ``--check`` checks every derivation (the committed ``docs/``); loss reports are
-checked only when named (``lossmath derive huber --check -o DIR``).
+Without NAME, ``--check`` checks every derivation that has a file in the output directory
+(the default document when none has; the others are named on stderr), so ``lossmath derive``
+then ``lossmath derive --check`` agree in any directory; ``--check --all`` checks every
+derivation (what CI runs on the committed ``docs/``). Loss reports are checked only when named
+(``lossmath derive huber --check -o DIR``).
 
 Exit codes: 0 done / up to date, 1 ``--check`` found stale files, 2 usage or input error
 (unknown derivation or loss, unsolved unknowns, a parameter without a value, unwritable
@@ -51,14 +54,11 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import importlib.util
 import os
 import shlex
 import sys
-import traceback
 from dataclasses import dataclass, replace
 from pathlib import Path
-from types import ModuleType
 
 from lossmath import catalog
 from lossmath.analysis import parse_class
@@ -80,17 +80,17 @@ from lossmath.docs.document import (
     build_pdf,
     engine_missing,
     engine_path,
-    languages,
     pdf_is_current,
     tex_engine,
 )
+from lossmath.docs.files import Built, current_figures
 from lossmath.docs.loss_document import loss_document
+from lossmath.docs.sources import DerivationError, available, failure, languages, load
 from lossmath.i18n.words import LANGUAGES
+from lossmath.io import progress
 from lossmath.io.escape import check_tex
 from lossmath.io.outputs import display_path, read_bounded, stale, unified_diff, write_files
-from lossmath.render.plot import FORMATS as FIGURE_FORMATS
-from lossmath.render.plot import figure_files, has_fingerprint
-from lossmath.render.plot_grid import GridSpec
+from lossmath.render.plot import has_fingerprint
 from lossmath.spec.toml import NAME_RE, SpecError
 
 __all__ = [
@@ -108,54 +108,6 @@ __all__ = [
 #: The document ``lossmath derive`` builds when no name is given.
 DEFAULT = "smooth_l1_vs_l2"
 FORMATS = ("md", "tex", "pdf")
-
-
-class DerivationError(ValueError):
-    """A derivation source is missing or fails; the message names it and where."""
-
-
-# -- finding and running derivation sources ---------------------------------------------
-
-
-def _package_dir() -> Path | None:
-    """Where ``lossmath.derivations`` lives."""
-    import lossmath.derivations as pkg
-
-    return Path(next(iter(pkg.__path__)))
-
-
-def available(sources: str | Path | None = None) -> dict[str, Path]:
-    """Derivation names and their source files, sorted by name."""
-    root = Path(sources) if sources is not None else _package_dir()
-    if root is None or not root.is_dir():
-        where = f"directory {root}" if sources is not None else "package lossmath.derivations"
-        raise DerivationError(f"no derivation sources: {where} not found")
-    return {p.stem: p for p in sorted(root.glob("*.py")) if not p.name.startswith("_")}
-
-
-def _load(name: str, path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"lossmath_derivation_{name}", path)
-    if spec is None or spec.loader is None:  # pragma: no cover - a .py file always loads
-        raise DerivationError(f"cannot load derivation {name} from {path}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # as an import would (dataclasses, pickling need it)
-    try:
-        spec.loader.exec_module(module)
-    except Exception as exc:  # a broken source is bad input: one line, not a traceback
-        del sys.modules[spec.name]
-        raise DerivationError(_failure(name, path, exc)) from exc
-    if not callable(getattr(module, "build", None)):
-        raise DerivationError(f"derivation {name} ({path}) defines no build(doc) function")
-    return module
-
-
-def _failure(name: str, path: Path, exc: BaseException) -> str:
-    where = ""
-    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if Path(frame.filename).resolve() == path.resolve():
-            where = f" at {path.name}:{frame.lineno}"
-            break
-    return f"derivation {name} failed{where}: {type(exc).__name__}: {exc}"
 
 
 def build(name: str, sources: str | Path | None = None, lang: str = "en",
@@ -177,7 +129,8 @@ def build(name: str, sources: str | Path | None = None, lang: str = "en",
     if lang not in editions:
         raise UsageError(f"derivation {name} has no {lang} edition (editions: "
                          f"{', '.join(editions)})")
-    module = _load(name, path)
+    progress.step(f"loading {path.name}" + (f" ({lang})" if lang != "en" else ""))
+    module = load(name, path)
     regenerate = f"lossmath derive --lang {lang} {name}" if lang != "en" else ""
     doc = Document(name, source=f"lossmath/derivations/{name}.py", regenerate=regenerate, lang=lang)
     if timeout is None:
@@ -188,7 +141,7 @@ def build(name: str, sources: str | Path | None = None, lang: str = "en",
     except OutOfTime:
         raise
     except Exception as exc:
-        raise DerivationError(_failure(name, path, exc)) from exc
+        raise DerivationError(failure(name, path, exc)) from exc
     if not doc.title:
         raise DerivationError(f"derivation {name} ({path}) sets no doc.title")
     return doc
@@ -235,11 +188,13 @@ def _targets(args: argparse.Namespace, known: dict[str, Path]) -> list[Target]:
         except ValueError as exc:
             raise UsageError(f"--solve {args.solve!r}: {exc}; --solve takes an optional "
                              "CLASS, so write it after the NAME") from None
-    # --check without names checks every derivation: CI must catch any stale one.
+    editions = [n for n, p in known.items() if args.lang in languages(p)]
     if args.names:
         names = list(dict.fromkeys(args.names))
-    elif args.all or (args.check and args.expr is None):
-        names = [n for n, p in known.items() if args.lang in languages(p)]
+    elif args.all:
+        names = editions
+    elif args.check and args.expr is None:
+        names = _present(editions, _out_dir(args))
     else:
         names = [] if args.expr is not None else [DEFAULT]
     targets = [Target(n, n in known) for n in names]
@@ -263,6 +218,29 @@ def _targets(args: argparse.Namespace, known: dict[str, Path]) -> list[Target]:
     return targets
 
 
+def _out_dir(args: argparse.Namespace) -> Path:
+    """Each language's edition in its own directory: DIR for English, DIR/zh for Chinese."""
+    return Path(args.output) if args.lang == "en" else Path(args.output) / args.lang
+
+
+def _present(names: list[str], out: Path) -> list[str]:
+    """What ``--check`` without names checks: the derivations that have a file in ``out``
+    (what ``lossmath derive`` built there), or the default document when none has.
+
+    So ``lossmath derive`` then ``lossmath derive --check`` agree in any directory; the
+    derivations left out are named on stderr, with the command that checks them too.
+    """
+    here = [n for n in names if any((out / f"{n}.{fmt}").exists() for fmt in FORMATS)]
+    if not here:
+        here = [DEFAULT] if DEFAULT in names else names
+    skipped = [n for n in names if n not in here]
+    if skipped:
+        print(f"lossmath derive --check: not checked (no files in {out}): "
+              f"{', '.join(skipped)}; 'lossmath derive --check --all' checks every "
+              "derivation", file=sys.stderr)
+    return here
+
+
 def _command(tokens: list[str], args: argparse.Namespace, output: bool) -> str:
     """The ``lossmath derive`` command line that builds ``tokens`` (NAMEs) with the run's
     loss options; with ``output``, also its ``-o`` and ``--sources``."""
@@ -274,6 +252,8 @@ def _command(tokens: list[str], args: argparse.Namespace, output: bool) -> str:
         parts += ["--lang", args.lang]
     if args.expr is not None:
         parts += ["--expr", args.expr] + (["--name", args.name] if args.name else [])
+        for item in args.declare or ():
+            parts += ["--declare", item]
     for item in args.param or ():
         parts += ["--param", item]
     if output and args.output != "docs":
@@ -288,7 +268,8 @@ def _command(tokens: list[str], args: argparse.Namespace, output: bool) -> str:
 def build_loss(target: Target, args: argparse.Namespace) -> Document:
     """The report on the loss ``target`` names, with the run's ``--param``/``--solve``."""
     if target.arg is None:
-        loss = load_loss(None, args.param, expr=args.expr, solve=args.solve)
+        loss = load_loss(None, args.param, expr=args.expr, solve=args.solve,
+                         declare=args.declare)
         if args.name is not None:
             if not NAME_RE.fullmatch(args.name):
                 raise SpecError(f"--name {args.name!r} is not a valid name (letters, digits "
@@ -303,46 +284,6 @@ def build_loss(target: Target, args: argparse.Namespace) -> Document:
 
 
 # -- outputs ----------------------------------------------------------------------------
-
-
-@dataclass
-class Built:
-    """The text outputs of one document, and where everything goes; ``target`` is the
-    NAME that builds it (empty for ``--expr``)."""
-
-    doc: Document
-    out: Path
-    markdown: str
-    latex: str
-    target: str = ""
-
-    @property
-    def md_path(self) -> Path:
-        return self.out / f"{self.doc.name}.md"
-
-    @property
-    def tex_path(self) -> Path:
-        return self.out / f"{self.doc.name}.tex"
-
-    @property
-    def pdf_path(self) -> Path:
-        return self.out / f"{self.doc.name}.pdf"
-
-    def figure_paths(self) -> dict[Path, tuple[str, str]]:
-        """Every figure file -> (figure stem, fingerprint)."""
-        return {
-            self.out / "figures" / f"{f.stem}.{fmt}": (f.stem, f.digest)
-            for f in self.doc.figures
-            for fmt in FIGURE_FORMATS
-        }
-
-    def figure_contents(self) -> dict[Path, bytes]:
-        files: dict[Path, bytes] = {}
-        for f in self.doc.figures:
-            made = f.spec.files() if isinstance(f.spec, GridSpec) else figure_files(f.spec)
-            for fname, content in made.items():
-                files[self.out / "figures" / f"{f.stem}.{fname.rsplit('.', 1)[1]}"] = content
-        return files
 
 
 def _parse_formats(text: str | None) -> tuple[tuple[str, ...], bool]:
@@ -428,6 +369,12 @@ def _check(
 
 
 def run(args: argparse.Namespace) -> int:
+    # Each step on stderr as it starts (a bar on a terminal, lines on a pipe; -q: none).
+    with progress.reporting("lossmath derive", quiet=args.quiet):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     formats, explicit = _parse_formats(args.format)
     known = available(args.sources)
     if args.list:
@@ -439,8 +386,7 @@ def run(args: argparse.Namespace) -> int:
     if args.all and args.names:
         raise UsageError("give derivation names or --all, not both")
     targets = _targets(args, known)
-    # Each language's edition in its own directory: docs/ for English, docs/zh/ for Chinese.
-    out = Path(args.output) if args.lang == "en" else Path(args.output) / args.lang
+    out = _out_dir(args)
 
     if args.check:
         return _check(_build_all(targets, args, out, known), formats, args, explicit)
@@ -458,7 +404,11 @@ def run(args: argparse.Namespace) -> int:
     names = [b.doc.name for b in built]
     files: dict[Path, str | bytes] = {}
     for b in built:
-        figures = b.figure_contents()
+        figures = current_figures(b, args.rebuild)
+        if figures is None:
+            if b.doc.figures:
+                progress.step(f"{b.doc.name}: drawing {len(b.doc.figures)} figure(s)")
+            figures = b.figure_contents()
         if "md" in formats:
             files[b.md_path] = b.markdown
         if "tex" in formats:
@@ -468,6 +418,11 @@ def run(args: argparse.Namespace) -> int:
         if want_pdf:
             inputs = {str(p.relative_to(out)): c for p, c in figures.items()
                       if p.suffix == ".pdf"}
+            existing = read_bounded(b.pdf_path)
+            if not args.rebuild and pdf_is_current(existing, b.latex):
+                files[b.pdf_path] = existing  # see _current_figures: kept, not rebuilt
+                continue
+            progress.step(f"{b.doc.name}: compiling the PDF ({engine})")
             try:
                 files[b.pdf_path] = build_pdf(b.latex, inputs, engine=engine)
             except PdfUnavailable as exc:  # pragma: no cover - checked above
@@ -495,16 +450,17 @@ def _build_all(
 ) -> list[Built]:
     """Every target's document as text (nothing is written); names must not collide."""
     built: list[Built] = []
-    for t in targets:
+    for i, t in enumerate(targets, 1):
         # --timeout bounds each document, not the whole run (``cli.main``); without it a
         # derivation gets its own budget (build) and a loss report the default.
         timeout = getattr(args, "timeout", None)
-        if t.derivation:
-            doc = build(t.arg, args.sources, args.lang, timeout=timeout)
-        else:
-            seconds = budget.DEFAULT_SECONDS if timeout is None else timeout
-            with budget.deadline(seconds, f"building {t.arg or '--expr'}"):
-                doc = build_loss(t, args)
+        with progress.task(t.arg or "--expr", i, len(targets)):
+            if t.derivation:
+                doc = build(t.arg, args.sources, args.lang, timeout=timeout)
+            else:
+                seconds = budget.DEFAULT_SECONDS if timeout is None else timeout
+                with budget.deadline(seconds, f"building {t.arg or '--expr'}"):
+                    doc = build_loss(t, args)
         what = "derivation" if t.derivation else "loss"
         clash = next((b for b in built if b.doc.name == doc.name), None)
         if clash is not None or (not t.derivation and doc.name in known):
@@ -534,8 +490,10 @@ NAME may also be any loss: a catalog loss (see 'lossmath list') or a SPEC.toml, 
 every breakpoint, properties, conventions, a figure at the parameters' defaults), named
 after the loss. A derivation wins over a catalog loss of the same name.
 
---check writes nothing and exits 1 if any committed document is out of date (every
-derivation when no NAME is given; a loss report only when named). It compares .md and .tex
+--check writes nothing and exits 1 if any document is out of date: the NAMEs given, every
+derivation with --all, and with neither, every derivation that has a file in DIR (the
+default document when none has), so 'derive' then 'derive --check' agree anywhere; a loss
+report only when named. It compares .md and .tex
 byte for byte; figures and PDFs carry a fingerprint of what they show (figures: the plotted
 loss tables, labels and limits; PDF: the .tex it was built from) and are current when the
 fingerprint matches, so a newer matplotlib or TeX on the checking machine does not make
@@ -550,10 +508,11 @@ rest and says the PDF was not checked.
 examples:
   lossmath derive                      # docs/smooth_l1_vs_l2.{md,tex,pdf} + figures
   lossmath derive --all                # every derivation
-  lossmath derive --check --diff       # what CI runs, with a diff of stale text
+  lossmath derive --check              # the documents in docs/ are current
+  lossmath derive --check --all --diff # what CI runs: every derivation, with a diff
   lossmath derive --lang zh            # the Chinese edition: docs/zh/smooth_l1_vs_l2.*
   lossmath derive huber -o out         # a report on a catalog loss: out/huber.{md,tex,pdf}
-  lossmath derive examples/wing.toml --solve -o out
+  lossmath derive lossmath/examples/wing.toml --solve -o out
   lossmath derive --expr "x**2 if x < 1 else x" --name mine -o out
 """
 
@@ -569,14 +528,16 @@ def register(sub) -> None:
     p.add_argument("names", nargs="*", metavar="NAME",
                    help=f"derivation(s) to build (default {DEFAULT}; see --list), or losses: "
                         "a catalog name or a SPEC.toml")
-    p.add_argument("--all", action="store_true", help="build every derivation")
+    p.add_argument("--all", action="store_true",
+                   help="build (with --check: check) every derivation")
     p.add_argument("-o", "--output", default="docs", metavar="DIR",
                    help="output directory (default: docs)")
     p.add_argument("--format", metavar="LIST",
                    help="comma-separated subset of md,tex,pdf (default: all; the PDF is "
                         "skipped with a message when pdflatex is missing, unless asked for)")
     p.add_argument("--check", action="store_true",
-                   help="write nothing; exit 1 if any output is out of date")
+                   help="write nothing; exit 1 if any output is out of date (without NAME "
+                        "or --all: the derivations that have files in DIR)")
     p.add_argument("--diff", action="store_true", help="with --check: show the text changes")
     p.add_argument("--sources", metavar="DIR",
                    help="build from derivation sources in DIR instead of the installed ones")
@@ -584,12 +545,20 @@ def register(sub) -> None:
     p.add_argument("--lang", choices=LANGUAGES, default="en",
                    help="the edition: en (default, in DIR) or zh, Simplified Chinese (in "
                         "DIR/zh, PDF with XeLaTeX and ctex); derivations only")
+    p.add_argument("--rebuild", action="store_true",
+                   help="redraw the figures and recompile the PDF even when the files carry "
+                        "the current fingerprint (by default those are kept byte for byte)")
+    p.add_argument("-q", "--quiet", action="store_true",
+                   help="report no progress on stderr (by default each step is reported as "
+                        "it starts: a bar on a terminal, one line per step on a pipe)")
     add_output_options(p)
     # The loss options of show/check (cli.add_loss_arguments), for the loss reports.
     p.add_argument("--expr", metavar="TEXT",
                    help='a report on an inline loss, e.g. "x**2 if x < 1 else x"')
     p.add_argument("--name", metavar="NAME",
                    help="with --expr: the report's name and file stem (default: expr)")
+    p.add_argument("--declare", action="append", metavar="NAME[>0][=DEFAULT]",
+                   help="with --expr: declare a parameter, e.g. --declare 'beta>0=1'")
     p.add_argument("--param", action="append", metavar="NAME=VALUE",
                    help="substitute a loss parameter's value, e.g. --param delta=2 "
                         "(repeatable; the figure uses defaults for the rest)")

@@ -60,6 +60,7 @@ def load_loss(
     *,
     expr: str | None = None,
     solve: str | None = None,
+    declare: Sequence[str] | None = None,
 ) -> Loss:
     """The loss a command works on: a catalog name, a ``.toml`` spec or ``--expr`` text;
     with ``--solve`` its unknowns solved first, then ``--param`` values substituted."""
@@ -68,8 +69,11 @@ def load_loss(
     if expr is not None:
         from lossmath.spec.toml import loss_from_expr
 
-        loss = loss_from_expr(expr)
+        loss = loss_from_expr(expr, declare=tuple(declare or ()))
     else:
+        if declare:
+            raise UsageError("--declare goes with --expr (a NAME or SPEC.toml declares its own "
+                             "parameters)")
         from lossmath.catalog.resolve import resolve
 
         loss = resolve(name)
@@ -97,6 +101,13 @@ def add_loss_arguments(p: argparse.ArgumentParser) -> None:
         "--expr",
         metavar="TEXT",
         help='define the loss inline, e.g. "0.5*x**2 if abs(x) < 1 else abs(x) - 0.5"',
+    )
+    p.add_argument(
+        "--declare",
+        action="append",
+        metavar="NAME[>0][=DEFAULT]",
+        help="with --expr: declare a parameter, e.g. --declare 'beta>0=1' (>0 positive, "
+        ">=0 nonnegative, none: real; repeatable)",
     )
     p.add_argument(
         "--param",
@@ -130,7 +141,8 @@ def report_outcome(outcome) -> None:
 
 
 def loss_from_args(args: argparse.Namespace) -> Loss:
-    return load_loss(args.name, args.param, expr=args.expr, solve=args.solve)
+    return load_loss(args.name, args.param, expr=args.expr, solve=args.solve,
+                     declare=args.declare)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -322,24 +334,29 @@ def _main(argv: Sequence[str] | None) -> int:
     # The budget covers the whole command, unless the command applies it per item itself
     # (derive: per document, since building several PDFs legitimately takes longer).
     whole = getattr(args, "budget_scope", "command") == "command"
+
+    def fail(kind: str, message: str, code: int) -> int:
+        """One line on stderr; under --json also the JSON object a program reads, on
+        stdout (where the result would have been)."""
+        print(f"lossmath: {kind}: {message}", file=sys.stderr)
+        if getattr(args, "json", False):
+            print(json.dumps({"error": {"kind": kind, "message": message}, "exit": code},
+                             ensure_ascii=False))
+        return code
+
     try:
         with budget.deadline(args.timeout if whole else None):
             return args.func(args)
     except OutOfTime as exc:
-        print(f"lossmath: undecided: {exc} (raise --timeout to allow more)", file=sys.stderr)
-        return EXIT_UNDECIDED
+        return fail("undecided", f"{exc} (raise --timeout to allow more)", EXIT_UNDECIDED)
     except Undecided as exc:
-        print(f"lossmath: undecided: {exc}", file=sys.stderr)
-        return EXIT_UNDECIDED
+        return fail("undecided", str(exc), EXIT_UNDECIDED)
     except MemoryError:
-        print("lossmath: undecided: ran out of memory", file=sys.stderr)
-        return EXIT_UNDECIDED
+        return fail("undecided", "ran out of memory", EXIT_UNDECIDED)
     except (UsageError, LossError, ValueError, OSError) as exc:
-        print(f"lossmath: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return fail("error", str(exc), EXIT_USAGE)
     except RecursionError:  # a last resort: the spec and parser limits should come first
-        print("lossmath: error: input nested too deeply to process", file=sys.stderr)
-        return EXIT_USAGE
+        return fail("error", "input nested too deeply to process", EXIT_USAGE)
     except (Interrupted, KeyboardInterrupt) as exc:
         # Interrupted: a signal during a write, whose temporaries are already removed.
         signum = getattr(exc, "signum", signal.SIGINT)

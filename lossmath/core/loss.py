@@ -219,7 +219,7 @@ class Reference:
     arxiv: str | None = None
     doi: str | None = None
     url: str | None = None
-    note: str = ""  # e.g. "Eq. (3)"; say UNVERIFIED when it was not checked
+    note: str = ""  # e.g. "Eq. (3)"; printed in documents, so only what was checked
 
     def cite(self) -> str:
         """One-line citation: ``Girshick, "Fast R-CNN", ICCV, 2015, arXiv:1504.08083``."""

@@ -5,6 +5,20 @@ equation and table numbers), and returns document markup; constants are fixed te
 Chinese edition, ``_smooth_l1_vs_l2_zh.py``, defines the same names.
 """
 
+from lossmath.core.loss import Reference
+
+#: The answer this document follows (the author's name romanised, the question translated:
+#: the English edition is typeset by pdflatex, without Chinese fonts). Its link, author and
+#: date: the answer page, https://www.zhihu.com/question/58200555/answer/621174180.
+ORIGIN = Reference(
+    authors=("Yang Zhibei",),
+    title="Answer to: Why do Faster R-CNN and SSD use the smooth L1 loss, and how does it "
+    "differ from L2? (in Chinese)",
+    venue="Zhihu",
+    year=2019,
+    url="https://www.zhihu.com/question/58200555/answer/621174180",
+)
+
 # (The LaTeX title ties its last two words, so it never ends with "L1" alone on a line.)
 TITLE = "Smooth $L_1$ versus $L_2$: why box regression uses smooth $L_1$"
 
@@ -39,6 +53,18 @@ def intro(v):
         "$L_2$. The reason is an argument about gradients, which this document derives. Let "
         "$x$ be the elementwise difference between a predicted box coordinate and its ground "
         "truth. We want the loss's gradient to be limited in two ways:"
+    )
+
+
+def origin(v):
+    return (
+        f"This argument, its three losses, their derivatives and the figure follow the "
+        f"answer by Yang Zhibei on Zhihu (2019) {v.cite_origin} to the question why Faster "
+        "R-CNN and SSD use smooth $L_1$, which started the lossmath project. This document "
+        "adds: every formula and number computed and checked by lossmath rather than "
+        "typed; the derivative of $L_1$ at its kink; gradient descent with one fixed "
+        "learning rate on all three losses, and the step sizes $\\eta < 2/L$ that converge; "
+        "and the smoothness of smooth $L_1$ where its pieces meet, with its class."
     )
 
 

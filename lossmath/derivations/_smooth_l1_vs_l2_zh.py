@@ -6,6 +6,17 @@ technical Chinese in the voice of the original Q&A (损失函数, 梯度, 导数
 as a sentence-by-sentence translation. Inline math stands between spaces, as in that Q&A.
 """
 
+from lossmath.core.loss import Reference
+
+#: 本文所沿用的知乎回答（作者、问题、日期与链接均核对自回答页面）。
+ORIGIN = Reference(
+    authors=("杨指北",),
+    title="请问 faster RCNN 和 SSD 中为什么用 smooth L1 loss，和 L2 有什么区别？（回答）",
+    venue="知乎",
+    year=2019,
+    url="https://www.zhihu.com/question/58200555/answer/621174180",
+)
+
 TITLE = "Smooth $L_1$ 与 $L_2$：边框回归为什么用 smooth $L_1$"
 
 AIMS = [
@@ -35,6 +46,17 @@ def intro(v):
         "在边框回归中都用 smooth $L_1$ 损失，而不用平方误差 $L_2$。原因在于梯度，本文把这个"
         "论证完整地推导一遍。记 $x$ 为预测框与 ground truth 之间 elementwise 的差异，"
         "我们希望从两个方面限制损失函数的梯度："
+    )
+
+
+def origin(v):
+    return (
+        f"本文的论证、三个损失函数、它们的导数和函数图像沿用杨指北 2019 年在知乎上的回答 "
+        f"{v.cite_origin}（问题：请问 faster RCNN 和 SSD 中为什么用 smooth L1 loss，和 L2 "
+        "有什么区别？），lossmath 项目正是从这个回答开始的。本文补充的内容：所有公式和数值都由 "
+        "lossmath 计算并验证，而不是手写；$L_1$ 在尖点处的导数；同一个固定学习率下三个损失函数"
+        "的梯度下降，以及保证收敛的步长 $\\eta < 2/L$；smooth $L_1$ 在分段衔接处的光滑性及其"
+        "光滑类。"
     )
 
 

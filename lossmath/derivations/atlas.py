@@ -18,6 +18,7 @@ from lossmath import catalog
 from lossmath.crosscheck.anchor_check import ANALYSIS_SECONDS, compare_all, report_of
 from lossmath.crosscheck.anchors import ANCHORS, LIBRARIES, TRAITS
 from lossmath.docs.document import Document, claim, class_latex, literal
+from lossmath.io import progress
 from lossmath.render.latex import expr_latex, loss_latex
 from lossmath.render.plot import default_xlim
 from lossmath.render.plot_grid import GridSpec, Panel
@@ -42,10 +43,19 @@ def _yes_no(value) -> str:
     return f"${expr_latex(value)}$"  # a condition on the parameters
 
 
-def _value(value, loss, method: str | None = None) -> str:
+#: A constant with more operations than this is too wide for its column (it would be shrunk
+#: below a readable size): the table names it, and the list after the table shows it.
+LONG_VALUE_OPS = 12
+
+
+def _value(value, loss, method: str | None = None, long: list | None = None,
+           what: str = "") -> str:
     if value is None:
         return UNDECIDED
     mark = NUMERIC if method == "numeric" else ""
+    if long is not None and sp.count_ops(value) > LONG_VALUE_OPS:
+        long.append((loss, what, value))
+        return f"see ({len(long)})" + mark
     return f"${expr_latex(value, loss)}$" + mark
 
 
@@ -61,7 +71,7 @@ def _class(report) -> str:
     return text + (NUMERIC if any(b.numeric for b in report.breakpoints) else "")
 
 
-def _row(doc: Document, loss) -> list[str]:
+def _row(doc: Document, loss, long: list) -> list[str]:
     r = report_of(loss)
     ref = doc.cite(loss.references[0]) if loss.references else NOT_APPLICABLE
     name = f"`{loss.name}`"
@@ -70,15 +80,16 @@ def _row(doc: Document, loss) -> list[str]:
         out = f"out of time ({ANALYSIS_SECONDS:g} s)"
         return [name, formula, _breakpoints(loss), out] + [UNDECIDED] * 10 + [ref]
     strong = (NOT_APPLICABLE if r.convex is False
-              else _value(r.strong_convexity, loss, r.strong_convexity_method))
+              else _value(r.strong_convexity, loss, r.strong_convexity_method, long,
+                          "\\inf f''"))
     calibrated = NOT_APPLICABLE if loss.kind != "margin" else _yes_no(r.calibrated)
     return [
         name, formula, _breakpoints(loss), _class(r),
         _yes_no(r.convex), _yes_no(r.strictly_convex), strong,
-        _value(r.lipschitz, loss, r.lipschitz_method),
-        _value(r.curvature_bound, loss, r.curvature_bound_method),
+        _value(r.lipschitz, loss, r.lipschitz_method, long, "\\text{Lipschitz}"),
+        _value(r.curvature_bound, loss, r.curvature_bound_method, long, "L"),
         _yes_no(r.bounded), _yes_no(r.redescending), calibrated, _yes_no(r.symmetric),
-        _value(r.gradient_bound, loss, r.gradient_bound_method), ref,
+        _value(r.gradient_bound, loss, r.gradient_bound_method, long, "\\sup |f'|"), ref,
     ]
 
 
@@ -142,11 +153,18 @@ def build(doc: Document) -> None:
     header = ["loss", "$f(x)$", "breakpoints", "class", "convex", "strictly convex",
               "$\\inf f''$", "Lipschitz", "$L$ of $f'$", "bounded", "redesc.",
               "calibr.", "even", "$\\sup \\vert f' \\vert$", "ref."]
-    rows = [_row(doc, loss) for loss in losses]
+    rows, long = [], []
+    for i, loss in enumerate(losses, 1):
+        progress.step(f"analysing {loss.name}", i, len(losses))
+        rows.append(_row(doc, loss, long))
     colspec = ("p{3.6cm}p{5.3cm}p{1.6cm}p{1.1cm}p{0.9cm}p{0.9cm}p{1.2cm}p{1.4cm}p{1.4cm}"
                "p{1.1cm}p{1.1cm}p{1.0cm}p{0.6cm}p{1.4cm}p{0.6cm}")
     doc.table(header, rows, "Computed properties of every catalog loss.", long=True,
               colspec=colspec)
+    if long:
+        doc.paragraph("The values too long for the table:")
+        doc.bullets([f"({k}) `{loss.name}`: ${what} = {expr_latex(value, loss)}$"
+                     for k, (loss, what, value) in enumerate(long, 1)])
 
     # -- figures ---------------------------------------------------------------------------
     doc.heading("Figures")
@@ -228,7 +246,7 @@ def build(doc: Document) -> None:
                "formula at", "note"], mapping,
               "Each library's loss and the catalog loss it is: theirs = scale $\\times$ ours.",
               long=True,
-              colspec="p{2.3cm}p{3.6cm}p{3.3cm}p{2.3cm}p{0.8cm}p{2.5cm}p{3.4cm}p{5.2cm}")
+              colspec="p{2.3cm}p{4.0cm}p{3.3cm}p{2.3cm}p{0.8cm}p{2.5cm}p{4.6cm}p{5.2cm}")
 
     # -- every declaration (no heading of its own: the landscape table starts a page) -------
     doc.table(["library", "loss", "trait", "declared", "lossmath", "", "where"],

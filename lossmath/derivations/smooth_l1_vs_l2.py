@@ -1,10 +1,10 @@
 """Why Fast R-CNN regresses boxes with smooth L1 and not L2: the classic gradient argument.
 
-Reproduces the well-known answer (definitions and derivatives of L2, L1 and smooth L1, the
-argument about their gradients, the figure) with every formula, number and table computed
-by lossmath, and adds what that answer leaves implicit: the derivative of L1 at its kink,
-gradient descent with one fixed learning rate on all three losses, and the smoothness check
-at |x| = 1.
+Follows the Zhihu answer by 杨指北 (2019) that started lossmath (definitions and derivatives
+of L2, L1 and smooth L1, the argument about their gradients, the figure) with every
+formula, number and table computed by lossmath, and adds what that answer leaves
+implicit: the derivative of L1 at its kink, gradient descent with one fixed learning
+rate on all three losses, and the smoothness check at |x| = 1.
 
 The prose is in ``_smooth_l1_vs_l2_en.py`` and ``_smooth_l1_vs_l2_zh.py`` (the Chinese
 edition, ``lossmath derive --lang zh``); this file computes what both editions show.
@@ -50,15 +50,16 @@ SSD = Reference(
     arxiv="1512.02325",
 )
 
-NESTEROV_2004 = Reference(
+#: Checked against the book's text (Theorem 2.1.14 states the fixed-step condition 0 < h < 2/L
+#: for f in F_L^{1,1}) and its copyright page (DOI, series and volume).
+NESTEROV = Reference(
     authors=("Yurii Nesterov",),
-    title="Introductory Lectures on Convex Optimization: A Basic Course",
-    venue="Kluwer Academic Publishers",
-    year=2004,
-    doi="10.1007/978-1-4419-8853-9",
+    title="Lectures on Convex Optimization",
+    venue="Springer Optimization and Its Applications 137, 2nd edition",
+    year=2018,
+    doi="10.1007/978-3-319-91578-4",
     note="Theorem 2.1.14: gradient descent with a fixed step 0 < h < 2/L converges on a "
-    "convex function whose gradient is L-Lipschitz (UNVERIFIED: theorem number and DOI "
-    "from memory, not checked against the book)",
+    "convex function whose gradient is L-Lipschitz",
 )
 
 #: Gradient descent illustration: start far from the optimum, one fixed learning rate.
@@ -106,6 +107,10 @@ def build(doc: Document) -> None:
         doc.cite(girshick), doc.cite(FASTER_RCNN), doc.cite(SSD))
     doc.paragraph(m.intro(v))
     doc.bullets(m.AIMS)
+    # The answer this document follows, and that started lossmath; each edition cites it in
+    # its own script (pdflatex typesets no Chinese).
+    v.cite_origin = doc.cite(m.ORIGIN)
+    doc.paragraph(m.origin(v))
     doc.paragraph(m.computed(v))
 
     # -- definitions and derivatives ------------------------------------------------------
@@ -195,7 +200,7 @@ def build(doc: Document) -> None:
     claim(RATE > safe2 and RATE < safes, "the table's rate is beyond L2's safe steps and "
           "within smooth L1's")
     claim(safe2 == l2_limit, "L2 diverges exactly beyond 2/L")
-    v.cite_nesterov = doc.cite(NESTEROV_2004)
+    v.cite_nesterov = doc.cite(NESTEROV)
     v.L_l2, v.L_l1, v.L_sl1 = (expr_latex(r.curvature_bound) for r in (r2, r1, rs))
     v.safe_l2, v.safe_sl1 = expr_latex(safe2), expr_latex(safes)
     v.L_family = expr_latex(family_report.curvature_bound, sl1_family)

@@ -33,18 +33,17 @@ import re
 from lossmath.analysis import LossReport, analyse
 from lossmath.catalog.resolve import require_solved, resolve
 from lossmath.core.loss import Loss, LossError, Param
-from lossmath.docs.document import (
-    Document,
-    DocumentError,
-    _join_words,
+from lossmath.docs.markup import DocumentError, literal
+from lossmath.docs.model import Document
+from lossmath.docs.prose import (
     class_latex,
     convention_markup,
     derivative_name,
     derivative_symbol,
-    literal,
     smoothness_sentence,
     smoothness_table,
 )
+from lossmath.i18n.sentences import join_words
 from lossmath.render.latex import condition_latex, expr_latex, loss_latex, piece_rows
 from lossmath.render.plot import Curve, FigureSpec, default_xlim, drawable
 from lossmath.spec.toml import NAME_RE
@@ -184,7 +183,7 @@ def _definition(doc: Document, loss: Loss) -> None:
     e0 = doc.equation(f"{_lhs(loss, 0)} = {loss_latex(loss)}")
     bps = loss.table.breakpoints
     if bps:
-        points = _join_words([f"$x = {expr_latex(b.at, loss)}$" for b in bps])
+        points = join_words([f"$x = {expr_latex(b.at, loss)}$" for b in bps])
         doc.paragraph(
             f"The definition ({e0}) has {len(bps)} breakpoint{'s' * (len(bps) > 1)}, {points}: "
             "there the expression changes, or is not differentiable."
@@ -201,7 +200,7 @@ def _definition(doc: Document, loss: Loss) -> None:
             rhs.append(by_interval)
         numbers.append(f"({doc.equation(f'{_lhs(loss, n)} = ' + ' = '.join(rhs))})")
     doc.paragraph(
-        f"In {_join_words(numbers)} the first form differentiates the pieces as written; "
+        f"In {join_words(numbers)} the first form differentiates the pieces as written; "
         "where it reads differently, the second gives one row per interval, with $|x|$ and "
         r"$\operatorname{sign}(x)$ resolved and each breakpoint assigned to the row whose "
         "expression takes the breakpoint's value."
@@ -290,13 +289,13 @@ def _figure(doc: Document, loss: Loss) -> None:
         return
     values = ", ".join(f"${_symbol(p)} = {_default(p)}$" for p in loss.params)
     spec = FigureSpec(FIGURE, (Curve(numeric, loss.name),), orders=orders, xlim=xlim)
-    shown = _join_words([f"${derivative_symbol(n)}$" for n in orders])
+    shown = join_words([f"${derivative_symbol(n)}$" for n in orders])
     number = doc.figure(
         spec,
-        f"The loss's {_join_words([derivative_name(n) for n in orders])} ({shown})"
+        f"The loss's {join_words([derivative_name(n) for n in orders])} ({shown})"
         + (f" at {values}" if values else "")
         + ". Dots mark the value at a breakpoint; open circles mark one-sided limits where "
         "the function jumps.",
     )
     if left_out:
-        doc.paragraph(f"Figure {number} leaves out {_join_words(left_out)}.")
+        doc.paragraph(f"Figure {number} leaves out {join_words(left_out)}.")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 import sympy as sp
 
@@ -18,7 +19,7 @@ from lossmath.core.loss import Loss
 from lossmath.emit import docs
 from lossmath.emit.arrays import SCALAR_MATH, Namespace, Printer, primitive_source
 from lossmath.emit.forms import Form
-from lossmath.emit.numpy_runtime import RUNTIME as NUMPY_RUNTIME
+from lossmath.emit.numpy_runtime import param_checks
 from lossmath.emit.plan import (
     Spec,
     float_literal,
@@ -29,13 +30,12 @@ from lossmath.emit.plan import (
 )
 from lossmath.io import escape
 
-__all__ = ["PARAMS", "assemble", "kernels", "name_check", "signature", "camel"]
-
-_NUMPY = NUMPY_RUNTIME.format(block=0)
+__all__ = ["PARAMS", "ArrayTarget", "assemble", "camel", "generate", "kernels", "name_check",
+           "signature"]
 
 #: Parameter checks every array module carries: the numpy target's ``_DOMAINS`` and
 #: ``_param`` (the same text), then the float32 rounding of parameters for float32 work.
-PARAMS = "\n" + _NUMPY[_NUMPY.index("_DOMAINS = {"):_NUMPY.index("def _fits")] + '''
+PARAMS = "\n" + param_checks() + '''
 def _round32(v):
     """The float32 nearest to the Python float v (inf beyond float32's range)."""
     try:
@@ -182,18 +182,49 @@ def resolve(
     return resolve_losses(losses, dict(params or {}), name_check(extra_reserved))
 
 
-def command_text(target: str, names: Sequence[str],
-                 params: Mapping[str, Mapping[str, object]] | None) -> str:
-    parts = ["lossmath", "codegen", *names, "--target", target]
-    for loss, values in (params or {}).items():
-        for k, v in values.items():
-            parts += ["--param", f"{loss}.{k}={v}"]
-    return " ".join(parts)
-
-
 def param_names(spec: Spec) -> list[str]:
     return [p.name for p in spec.loss.params]
 
 
 def sstr(e) -> str:
     return sp.sstr(e)
+
+
+@dataclass(frozen=True)
+class ArrayTarget:
+    """What one array target adds to the shared module: its name (``codegen --target``), its
+    namespace, imports, runtime text and module docstring (``doc(specs)``), and ``functions
+    (spec, forms, has3) -> (code lines, public names)``: its calling conventions around the
+    kernels ``_NAME_k0..k3``. ``third``: whether it asks for the third derivative (the
+    Hessian's own derivative, for autodiff)."""
+
+    name: str
+    ns: Namespace
+    imports: tuple[str, ...]
+    runtime: str
+    doc: Callable[[Sequence[Spec]], list[str]]
+    functions: Callable[[Spec, tuple[Form, ...], bool], tuple[list[str], list[str]]]
+    third: bool = True
+
+
+def generate(
+    target: ArrayTarget,
+    losses: Sequence[Loss | str],
+    params: Mapping[str, Mapping[str, object]] | None = None,
+    command: str | None = None,
+) -> str:
+    """The text of one array target's module: the kernels of each loss, the target's
+    functions around them, and the shared assembly; the same inputs give the same text."""
+    specs = resolve(losses, params)
+    command = command or docs.command(target.name, [s.name for s in specs], params)
+    code: list[str] = []
+    public: list[str] = []
+    for spec in specs:
+        fs, kernel_lines, has3 = kernels(spec, target.ns, third=target.third)
+        functions, names = target.functions(spec, fs, has3)
+        code += kernel_lines + functions
+        public += names
+    return assemble(
+        specs, command=command, doc_head=target.doc(specs), imports=target.imports,
+        runtime=target.runtime, ns=target.ns, public=public, code=code,
+    )

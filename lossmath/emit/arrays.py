@@ -5,8 +5,9 @@ expressions are printed against a namespace prefix (``torch.``, ``jnp.``, ``xp.`
 table of known functions, with a few overrides per target (:class:`Namespace`), in the manner
 of sympy's printers. What is computed comes from the plan (:mod:`lossmath.emit.plan`: the
 recognised forms, the stable rewrites, the owners of breakpoints, the limits and the safe
-points); the order of the floating-point operations is the numpy target's (its
-``_steps``), so both round alike wherever the libraries' functions do.
+points); the order of the floating-point operations is the target-neutral schedule of
+:mod:`lossmath.emit.lower`, the numpy target's, so both round alike wherever the libraries'
+functions do.
 
 How a form becomes array code:
 
@@ -26,12 +27,12 @@ How a form becomes array code:
   defines; a target without float64, JAX without x64, computes in float32).
 
 The stable primitives (softplus, logcosh, ...) have one array implementation each
-(:data:`PRIMITIVES`), the numpy kernels' formulas and regimes written with ``where``.
+(:mod:`lossmath.emit.kernels.array_kernels`), the numpy kernels' formulas and regimes written
+with ``where``.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -41,19 +42,27 @@ from sympy.codegen.cfunctions import hypot
 
 from lossmath.base.symbols import x
 from lossmath.emit.forms import Clip, Form, HuberLike, Masked, Run, Single, Steps
-from lossmath.emit.numpy import _ACC, _UFUNCS, _rounds_more_than_once, _scalar, _steps
-from lossmath.emit.plan import UnsupportedExpression, float_literal, safe_points
-from lossmath.numerics.regimes import DtypeBound, Plan, single
+from lossmath.emit.kernels import array_kernels
+from lossmath.emit.lower import (
+    ACC,
+    ELEMENTWISE,
+    PRIMITIVES,
+    has_x,
+    plan_of,
+    rounds_more_than_once,
+    steps,
+)
+from lossmath.emit.plan import UnsupportedExpression, safe_points
+from lossmath.emit.scalar import ARRAYS, Constants
+from lossmath.numerics.regimes import Plan
 from lossmath.numerics.rewrite import stabilise
 
-__all__ = ["Namespace", "Printer", "PRIMITIVES", "SCALAR_MATH", "primitive_source"]
+__all__ = ["Namespace", "Printer", "SCALAR_MATH", "primitive_source"]
 
-#: numpy function names (as the numpy target's ``_steps`` spells them) -> array API names
-_API: dict[str, str] = {
-    name: name.removeprefix("np.").replace("arc", "a") for name in _UFUNCS.values()
-}
-_API.update({"np.sqrt": "sqrt", "np.square": "square"})
-_BINARY = {"np.add": "+", "np.subtract": "-", "np.multiply": "*", "np.divide": "/"}
+#: neutral operation (:mod:`lossmath.emit.lower`) -> the array API's function name
+_API: dict[str, str] = {op: op.replace("arc", "a") for op in ELEMENTWISE.values()}
+_API.update({"sqrt": "sqrt", "square": "square"})
+_BINARY = {"add": "+", "subtract": "-", "multiply": "*", "divide": "/"}
 
 
 @dataclass(frozen=True)
@@ -82,71 +91,17 @@ class Namespace:
         return "xp, " if self.takes_xp else ""
 
 
-def _has_x(e: sp.Expr) -> bool:
-    return x in e.free_symbols
-
-
-class _Constants:
-    """Parameter-only subexpressions, computed once per call as Python floats (in double,
-    from the parameters as the kernel receives them), by the numpy target's scalar printer
-    with its numpy calls turned into ``_m`` (:data:`SCALAR_MATH`: ``math`` that returns
-    inf/NaN instead of raising)."""
-
-    def __init__(self, params: Sequence[sp.Symbol], ns: Namespace):
-        self.ns = ns
-        self.params = {p: p.name for p in params}
-        self.defs: list[tuple[str, str]] = []
-        self.names: dict[object, str] = {}
-
-    def _new(self, key: object, code: str) -> str:
-        if key not in self.names:
-            name = f"_c{len(self.defs)}"
-            self.defs.append((name, code))
-            self.names[key] = name
-        return self.names[key]
-
-    def ref(self, e: sp.Expr) -> str:
-        e = sp.sympify(e)
-        if e is sp.nan or e.has(sp.nan):
-            return "math.nan"
-        if e in (sp.oo, -sp.oo):
-            return "math.inf" if e == sp.oo else "-math.inf"
-        if e.is_number:
-            return float_literal(e)
-        if e in self.params:
-            return self.params[e]
-        if -e in self.params:
-            return f"(-{self.params[-e]})"
-        code = _scalar(stabilise(e)).replace("np.", "_m.")
-        return self._new(e, code)
-
-    def bound(self, b: sp.Expr | DtypeBound) -> str:
-        """A regime bound; a :class:`DtypeBound` depends on the precision of the kernel's
-        input ``x`` (as in the numpy target)."""
-        if not isinstance(b, DtypeBound):
-            return self.ref(b)
-        e64, e32 = 1024, 128  # float64's and float32's maxexp
-        code = (
-            f"2.0 ** {(e64 - b.margin) // b.power} if _double({self.ns.xp}x) "
-            f"else 2.0 ** {(e32 - b.margin) // b.power}"
-        )
-        return self._new(("dtype", b), code)
-
-    def prologue(self) -> list[str]:
-        return [f"{name} = {code}" for name, code in self.defs]
-
-
 class _Expressions:
     """Expressions in ``x`` as array code: the numpy target's operations in its order (one
     rounding each, the same sequence), printed infix; a node used more than once is
     computed once, into ``_eK``."""
 
-    def __init__(self, ns: Namespace, consts: _Constants, lines: list[str], names: Counter):
+    def __init__(self, ns: Namespace, consts: Constants, lines: list[str], names: Counter):
         self.ns, self.consts, self.lines, self.names = ns, consts, lines, names
 
     def compile(self, e: sp.Expr, src: str) -> str:
         e = stabilise(e)
-        if not _has_x(e):
+        if not has_x(e):
             return self.consts.ref(e)
         refs: Counter = Counter()
         self._count(e, refs, set())
@@ -154,7 +109,7 @@ class _Expressions:
         return self._code(e, src, refs, memo)
 
     def _count(self, e: sp.Expr, refs: Counter, seen: set) -> None:
-        if e == x or not _has_x(e):
+        if e == x or not has_x(e):
             return
         for s in self._operands(e):
             refs[s] += 1
@@ -164,13 +119,13 @@ class _Expressions:
 
     def _operands(self, e: sp.Expr) -> list[sp.Expr]:
         if isinstance(e, hypot):
-            return [a for a in e.args if _has_x(a)]
-        return [s for _, args in _steps(e) for kind, s in args if kind == "op"]
+            return [a for a in e.args if has_x(a)]
+        return [s for _, args in steps(e) for kind, s in args if kind == "op"]
 
     def _code(self, e: sp.Expr, src: str, refs: Counter, memo: dict) -> str:
         if e == x:
             return src
-        if not _has_x(e):
+        if not has_x(e):
             return self.consts.ref(e)
         if e in memo:
             return memo[e]
@@ -180,14 +135,14 @@ class _Expressions:
             code = f"_hypot({ns.xp}{a}, {b})"
         else:
             code = ""
-            for fn, args in _steps(e):
+            for fn, args in steps(e):
                 parts = [
-                    code if kind is _ACC
+                    code if kind is ACC
                     else self._code(s, src, refs, memo) if kind == "op"
                     else self.consts.ref(s)
                     for kind, s in args
                 ]
-                kinds = ["op" if kind is _ACC else kind for kind, _ in args]
+                kinds = ["op" if kind is ACC else kind for kind, _ in args]
                 code = self._apply(fn, parts, kinds, e)
         if refs[e] > 1:
             name = f"_e{self.names['e']}"
@@ -201,21 +156,21 @@ class _Expressions:
         ns = self.ns
         if fn in _BINARY:
             return f"({parts[0]} {_BINARY[fn]} {parts[1]})"
-        if fn == "np.negative":
+        if fn == "negative":
             return f"(-{parts[0]})"
-        if fn == "np.power":
+        if fn == "power":
             return f"({parts[0]} ** {parts[1]})"
-        if fn in ("np.maximum", "np.minimum"):
+        if fn in ("maximum", "minimum"):
             if kinds[0] == "const":
                 parts, kinds = parts[::-1], kinds[::-1]
             if kinds[1] == "const":
-                side = "min" if fn == "np.maximum" else "max"
+                side = "min" if fn == "maximum" else "max"
                 return ns.fn("clip", parts[0], f"{side}={parts[1]}")
-            return ns.fn(fn.removeprefix("np."), *parts)
+            return ns.fn(fn, *parts)
         if fn in _API:
             return ns.fn(_API[fn], *parts)
-        if fn.startswith("__"):  # a stable primitive (lossmath.numerics.primitives)
-            return f"{fn[1:]}({ns.xp}{', '.join(parts)})"
+        if fn in PRIMITIVES.values():  # a stable primitive (lossmath.numerics.primitives)
+            return f"_{fn}({ns.xp}{', '.join(parts)})"
         raise UnsupportedExpression(
             f"cannot emit {type(e).__name__} for {ns.name} (in {sp.sstr(e)})"
         )
@@ -229,7 +184,7 @@ class Printer:
         self.ns = ns
 
     def kernel(self, fname: str, form: Form, params: Sequence[sp.Symbol], doc: str) -> list[str]:
-        consts = _Constants(params, self.ns)
+        consts = Constants(params, ARRAYS, self.ns.xp)
         lines: list[str] = []
         names: Counter = Counter()
         result = self._form(form, consts, lines, names)
@@ -243,7 +198,7 @@ class Printer:
 
     # -- forms ----------------------------------------------------------------------------
 
-    def _form(self, form: Form, consts: _Constants, lines: list[str], names: Counter) -> str:
+    def _form(self, form: Form, consts: Constants, lines: list[str], names: Counter) -> str:
         if isinstance(form, Clip):
             return self._clip(form, "x", consts)
         if isinstance(form, HuberLike):
@@ -261,7 +216,7 @@ class Printer:
             return _Expressions(self.ns, consts, lines, names).compile(form.expr, "x")
         return self._masked(form, consts, lines, names)
 
-    def _clip(self, form: Clip, src: str, consts: _Constants) -> str:
+    def _clip(self, form: Clip, src: str, consts: Constants) -> str:
         """``clip(a*(src - x0), lo, hi)`` with the numpy target's operations: subtract x0,
         negate, multiply by the numerator, divide by the denominator (x/beta is exactly 1
         at x = beta; x*(1/beta) need not be)."""
@@ -283,7 +238,7 @@ class Printer:
             bounds.append(f"max={consts.ref(form.hi)}")
         return self.ns.fn("clip", code, *bounds)
 
-    def _steps(self, form: Steps, consts: _Constants, lines: list[str]) -> str:
+    def _steps(self, form: Steps, consts: Constants, lines: list[str]) -> str:
         """Nested ``where``: the constant of each interval, the owner's value at a breakpoint
         that has its own, NaN kept. Starts from ``zeros_like(x)`` so the result has x's
         dtype whatever the constants."""
@@ -310,7 +265,7 @@ class Printer:
                 lines.append(f"_r = {ns.fn('where', f'x == {ref(b)}', ref(v), '_r')}")
         return ns.fn("where", ns.fn("isnan", "x"), "x", "_r")
 
-    def _run_mask(self, run: Run, guard: tuple[bool, bool], consts: _Constants) -> str | None:
+    def _run_mask(self, run: Run, guard: tuple[bool, bool], consts: Constants) -> str | None:
         ref = consts.ref
         if run.lo is not None and run.lo == run.hi:
             return f"(x == {ref(run.lo)})"
@@ -327,12 +282,12 @@ class Printer:
             return None
         return " & ".join(conds) if len(conds) == 1 else f"({' & '.join(conds)})"
 
-    def _masked(self, form: Masked, consts: _Constants, lines: list[str], names: Counter) -> str:
+    def _masked(self, form: Masked, consts: Constants, lines: list[str], names: Counter) -> str:
         ns = self.ns
         guard = (not form.safe[0], not form.safe[1])
         safe = safe_points(form)
         (piece0, runs0), *others = form.regions
-        plan0 = self._plan(form, piece0)
+        plan0 = plan_of(form, piece0)
         if (not others and len(runs0) == 1 and runs0[0].lo is None and runs0[0].hi is None
                 and len(plan0) == 1):
             # One piece on the whole line whose IEEE value at +-inf is not its limit: on x
@@ -345,16 +300,16 @@ class Printer:
             return self._limits(form, (True, True), consts, lines)
         joined: list[tuple[str, str]] = []
         for piece, runs in form.regions:
-            plan = self._plan(form, piece)
+            plan = plan_of(form, piece)
             masks = [self._run_mask(r, guard, consts) for r in runs]
             mname = f"_m{piece}"
             lines.append(f"{mname} = {' | '.join(m or '(x == x)' for m in masks)}")
-            if len(plan) == 1 and not _has_x(plan[0].expr):
+            if len(plan) == 1 and not has_x(plan[0].expr):
                 joined.append((mname, consts.ref(plan[0].expr)))
                 continue
             src = f"_x{piece}"
             lines.append(f"{src} = {ns.fn('where', mname, 'x', consts.ref(safe[piece]))}")
-            wide = any(_rounds_more_than_once(r.expr) for r in plan)
+            wide = any(rounds_more_than_once(r.expr) for r in plan)
             if wide:  # float32: in float64, rounded once (the numpy target's rule)
                 lines.append(f"{src} = _wide({ns.xp}{src})")
             value = self._regimes(plan, src, safe[piece], form.table.samples, consts, lines,
@@ -370,11 +325,7 @@ class Printer:
         lines.append(f"_r = {code}")
         return self._limits(form, guard, consts, lines)
 
-    @staticmethod
-    def _plan(form: Masked, piece: int) -> Plan:
-        return single(form.table.pieces[piece][0]) if form.plans is None else form.plans[piece]
-
-    def _limits(self, form: Masked, guard: tuple[bool, bool], consts: _Constants,
+    def _limits(self, form: Masked, guard: tuple[bool, bool], consts: Constants,
                 lines: list[str]) -> str:
         for side, (inf, flag) in enumerate((("-math.inf", guard[0]), ("math.inf", guard[1]))):
             if flag:
@@ -382,7 +333,7 @@ class Printer:
                 lines.append(f"_r = {self.ns.fn('where', f'x == {inf}', lim, '_r')}")
         return "_r"
 
-    def _regimes(self, plan: Plan, src: str, safe: sp.Expr, samples, consts: _Constants,
+    def _regimes(self, plan: Plan, src: str, safe: sp.Expr, samples, consts: Constants,
                  lines: list[str], names: Counter) -> str:
         """The plan on ``src``: each regime of ``|x|`` on its own elements, the others on a
         point of the regime (its lower bound, with the sign of the piece's safe point)."""
@@ -398,7 +349,7 @@ class Printer:
             hi = None if regime.upto is None else consts.bound(regime.upto)
             conds = ([] if lo is None else [f"({ra} >= {lo})"]) + (
                 [] if hi is None else [f"({ra} < {hi})"])
-            if not _has_x(regime.expr):
+            if not has_x(regime.expr):
                 codes.append((hi, consts.ref(regime.expr)))
             else:
                 at = consts.ref(safe) if lo is None else f"({'-' if sign < 0 else ''}{lo})"
@@ -418,136 +369,11 @@ class Printer:
 
 # -- the stable primitives, written once for every array namespace ----------------------------
 
-#: Array implementations of the stable primitives, with the numpy kernels' formulas and
-#: regimes (``lossmath.numerics.primitives``): each regime evaluated on a safe input, joined
-#: by ``where``; float32 computed in float64 (``_wide``) and rounded once, as numpy does.
-#: ``xp.`` is the namespace prefix and ``XP`` the namespace argument of array API kernels.
-PRIMITIVES: dict[str, str] = {
-    "_softplus": '''
-def _softplus(XPu):
-    """log(1 + exp(u)) = max(u, 0) + log1p(exp(-|u|)): what numpy's logaddexp(0, u) computes,
-    without its comparison (which warns on NaN)."""
-    w = _wide(XPu)
-    r = xp.clip(w, min=0.0) + xp.log1p(xp.exp(-xp.abs(w)))
-    return _narrow(XPr, u.dtype)
-''',
-    "_sigmoid": '''
-def _sigmoid(XPu):
-    """1/(1 + exp(-u)) as 1/(1 + e) (u >= 0) or e/(1 + e) (u < 0), e = exp(-|u|)."""
-    w = _wide(XPu)
-    e = xp.exp(-xp.abs(w))
-    return _narrow(XPxp.where(w >= 0, 1.0, e) / (1.0 + e), u.dtype)
-''',
-    "_sech": '''
-def _sech(XPu):
-    """1/cosh(u); cosh overflows to inf where sech underflows to 0."""
-    w = _wide(XPu)
-    return _narrow(XP1.0 / xp.cosh(w), u.dtype)
-''',
-    "_logcosh": '''
-def _logcosh(XPu):
-    """log(cosh(u)): log1p(2*sinh(a/2)**2) for a = |u| < T, a - log 2 + log1p(exp(-2a))
-    beyond; T = -log(eps)/2, where exp(-2a) < eps."""
-    w = _wide(XPu)
-    a = xp.abs(w)
-    t = -0.5 * math.log(float(xp.finfo(w.dtype).eps))
-    small = a < t
-    s = xp.sinh(xp.where(small, a, 0.0) * 0.5)
-    b = xp.where(small, t, a)
-    big = (b - 0.6931471805599453) + xp.log1p(xp.exp(-2.0 * b))
-    r = xp.where(small, xp.log1p(2.0 * (s * s)), big)
-    return _narrow(XPr, u.dtype)
-''',
-    "_hypotm": '''
-def _hypotm(XPu, q):
-    """sqrt(u**2 + q**2) - q as a*(a/(hypot(a, q) + q)), a = |u|: no cancellation near 0,
-    no overflow of u**2; inf at +-inf."""
-    w = _wide(XPu)
-    a = xp.abs(w)
-    r = a * (a / (_hypot(XPa, q) + q))
-    return _narrow(XPxp.where(xp.isinf(a), a, r), u.dtype)
-''',
-    "_hypotm1": '''
-def _hypotm1(XPu, q):
-    """u/sqrt(u**2 + q**2) as u/hypot(u, q); sign(u) at +-inf."""
-    w = _wide(XPu)
-    inf = xp.isinf(w)
-    r = xp.where(inf, 0.0, w) / _hypot(XPxp.abs(w), q)
-    return _narrow(XPxp.where(inf, xp.sign(w), r), u.dtype)
-''',
-    "_hypotm2": '''
-def _hypotm2(XPu, q):
-    """q**2/(u**2 + q**2)**1.5 as (1 + t*t)**-1.5/q, t = |u/q|; where t**3 may overflow,
-    ((1/q)/t)/t/t instead (the 1 in 1 + t*t is below the rounding there)."""
-    w = _wide(XPu)
-    t = xp.abs(w / q)
-    big = t >= 2.0 ** (((1024 if _double(XPw) else 128) - 8) // 3)
-    tb = xp.where(big, t, 1.0)
-    ts = xp.where(big, 1.0, t)
-    r = xp.where(big, ((1.0 / q) / tb) / tb / tb, ((ts * ts) + 1.0) ** -1.5 / q)
-    return _narrow(XPr, u.dtype)
-''',
-    "_log1p_sq": '''
-def _log1p_sq(XPu, k):
-    """log(1 + k*u**2): log1p(k*(u*u)) for |u| < 2**((emax - 4)//2), beyond it
-    2*log|u| + log(k) + log1p(1/(k*(u*u))) (u*u may overflow there: the last term is 0)."""
-    w = _wide(XPu)
-    a = xp.abs(w)
-    small = a < 2.0 ** (((1024 if _double(XPw) else 128) - 4) // 2)
-    s = xp.where(small, a, 1.0)
-    b = xp.where(small, 1.0, a)
-    big = (2.0 * xp.log(b) + math.log(k)) + xp.log1p(1.0 / (k * (b * b)))
-    return _narrow(XPxp.where(small, xp.log1p((s * s) * k), big), u.dtype)
-''',
-    "_entr1p": '''
-def _entr1p(XPy):
-    """(1 + y)*log1p(y) - y for y >= 0: for y < 5, with z = y/(2 + y), the series
-    y*y/(2 + y) + (1 + z)*(2 + y)*z**3*sum_k z**(2k)/(2k + 3) of positive terms, as many as the
-    dtype needs; the written form beyond; inf at inf."""
-    w = _wide(XPy)
-    small = w < 5.0
-    s = xp.where(small, w, 1.0)
-    d = 2.0 + s
-    z = s / d
-    zz = z * z
-    n = math.ceil(math.log(float(xp.finfo(w.dtype).eps)) / math.log(25.0 / 49.0))
-    p = xp.full_like(s, 1.0 / (2 * n + 3))
-    for k in range(n - 1, -1, -1):
-        p = p * zz + 1.0 / (2 * k + 3)
-    b = xp.where(small, 5.0, w)
-    big = xp.where(xp.isinf(b), b, (1.0 + b) * xp.log1p(b) - b)
-    return _narrow(XPxp.where(small, s * s / d + ((1.0 + z) * d) * (z * zz * p), big), y.dtype)
-''',
-    "_xmlog1p": '''
-def _xmlog1p(XPy):
-    """y - log1p(y) for y >= 0, as the numpy kernel: for y < 3, with z = y/(2 + y),
-    y*z - 2*z**3*sum_k z**(2k)/(2k + 3) (z**2 < 0.36), as many terms as the dtype needs; the
-    written form beyond; inf at inf."""
-    w = _wide(XPy)
-    small = w < 3.0
-    s = xp.where(small, w, 1.0)
-    z = s / (2.0 + s)
-    zz = z * z
-    n = math.ceil(math.log(float(xp.finfo(w.dtype).eps)) / math.log(0.36))
-    p = xp.full_like(s, 1.0 / (2 * n + 3))
-    for k in range(n - 1, -1, -1):
-        p = p * zz + 1.0 / (2 * k + 3)
-    b = xp.where(small, 3.0, w)
-    big = xp.where(xp.isinf(b), b, b - xp.log1p(b))
-    return _narrow(XPxp.where(small, s * z - 2.0 * (z * zz * p), big), y.dtype)
-''',
-}
-
 
 def primitive_source(code: str, ns: Namespace) -> str:
-    """The definitions of the primitives ``code`` calls, printed for ``ns``, in a fixed
-    order."""
-    out = []
-    for name, text in PRIMITIVES.items():
-        if f"{name}(" in code:
-            text = text.replace("XP", ns.xp)
-            out.append(re.sub(r"\bxp\.(\w+)", lambda m: _prefixed(ns, m.group(1)), text))
-    return "".join(out)
+    """The definitions of the primitives ``code`` calls
+    (:mod:`lossmath.emit.kernels.array_kernels`), printed for ``ns``, in a fixed order."""
+    return array_kernels.source(code, ns.xp, lambda name: _prefixed(ns, name))
 
 
 def _prefixed(ns: Namespace, name: str) -> str:
@@ -556,10 +382,10 @@ def _prefixed(ns: Namespace, name: str) -> str:
     return f"{ns.prefix}{name}"
 
 
-#: Python-float math for parameter-only constants, pasted into every array module: the
-#: numpy target's scalar printer calls ``np.sqrt``... on Python floats; here ``_m.sqrt``,
-#: which returns inf or NaN where ``math`` would raise (as numpy does), so no parameter value
-#: the checks admit makes a call raise.
+#: Python-float math for parameter-only constants, pasted into every array module: the scalar
+#: printer (:mod:`lossmath.emit.scalar`, style ``ARRAYS``) calls ``_m.sqrt``... (numpy's names)
+#: on Python floats, which return inf or NaN where ``math`` would raise (as numpy does), so no
+#: parameter value the checks admit makes a call raise.
 SCALAR_MATH = '''
 class _m:
     """math on Python floats that returns inf/nan where math raises, as numpy would."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import sympy as sp
 from sympy.codegen.cfunctions import expm1, hypot, log1p
@@ -292,3 +292,245 @@ def breakpoints_and_limits(specs: Sequence[Spec]) -> list[str]:
         lines += ["", "Stated conventions of the losses", "--------------------------------"]
         lines += stated
     return lines
+
+
+# -- the numpy and numba modules --------------------------------------------------------------
+
+
+def command(target: str, names: Sequence[str],
+            params: Mapping[str, Mapping[str, object]] | None) -> str:
+    """The ``lossmath codegen`` command that regenerates a module (the header's line)."""
+    parts = ["lossmath", "codegen", *names, "--target", target]
+    for loss, values in (params or {}).items():
+        for k, v in values.items():
+            parts += ["--param", f"{loss}.{k}={v}"]
+    return " ".join(parts)
+
+
+def numpy_function(spec: Spec, n: int | None, forms: tuple[Form, ...],
+                   threads: int | None = None) -> list[str]:
+    """A numpy-API function's docstring (numpy and numba targets); ``threads``: the numba
+    target's smallest piece per thread, documenting its ``threads=`` argument."""
+    lines = summary(spec, n, forms)
+    lines += ["", "Parameters", "----------", "x : array_like",
+              "    Residuals, any shape; float16/32/64 keep their dtype, integers become float64."]
+    lines += param_doc(spec)
+    if n is None:
+        lines += ["out : tuple of two ndarrays, optional",
+                  "    Where to write (value, grad): arrays of x's shape and the result dtype."]
+    else:
+        lines += ["out : ndarray, optional",
+                  "    Where to write the result: an array of x's shape and the result dtype; "
+                  "it may be x itself."]
+    if threads is not None:
+        lines += [
+            "threads : int, keyword-only",
+            "    Threads to run on (default 1): x is cut into that many contiguous pieces of at "
+            f"least {threads} elements; the results do not depend on it.",
+        ]
+    if n is None:
+        lines += ["", "Returns", "-------", "value, grad : ndarray or numpy scalar",
+                  "    Of x's shape and float dtype; numpy scalars for scalar input."]
+    else:
+        lines += ["", "Returns", "-------", "ndarray or numpy scalar",
+                  "    Of x's shape and float dtype; a numpy scalar for scalar input."]
+    return lines
+
+
+def _numpy_conventions(numba: bool) -> list[str]:
+    dtype = (
+        "- dtype: float16, float32 and float64 are kept; float16 is computed in float32 and "
+        "rounded once. bool and integer input (and Python numbers) give float64. Complex, "
+        "longdouble and non-numeric input raise TypeError."
+    ) if numba else (
+        "- dtype: float16, float32 and float64 (and longdouble) are kept; float16 is computed in "
+        "float32 and rounded once. bool and integer input (and Python numbers) give float64. "
+        "Complex and non-numeric input raise TypeError."
+    )
+    lines = [
+        "Conventions (every function)",
+        "----------------------------",
+        "- Elementwise on array_like x of any shape; a scalar in gives a numpy scalar out.",
+        dtype,
+        "- Parameters are Python or numpy real numbers, validated on every call (ValueError "
+        "naming the parameter). They enter the arithmetic as Python floats, so float32 input "
+        "stays float32; a value that changes domain when rounded to the precision x is "
+        "computed in (beta=1e-50 for float32) raises ValueError.",
+        "- NaN in gives NaN out, in the value and in every derivative (also where a derivative "
+        "is constant).",
+        "- +-inf give the limits of the function (listed below; NaN where there is none).",
+        "- At a breakpoint every function returns the value of the piece that owns the point "
+        "(the piece whose condition holds there), for the loss and for its derivatives alike; "
+        "at a kink the derivative is that piece's derivative at the point, e.g. sign(0) = 0 "
+        "for Abs(x). The values are listed below.",
+        "- float32 (and float16) input: the parameters are rounded to float32; a piece that "
+        "takes more than one rounding is computed in float64 and rounded to float32 once.",
+        "- A piece is never evaluated outside its interval, and no function emits a "
+        "floating-point warning: overflow to +-inf and underflow are the correctly rounded "
+        "results and are not reported.",
+        "- out=: an optional output array of x's shape and the result dtype (value_and_grad "
+        "takes a pair); it may be x itself.",
+        "- Zero results may carry either sign (-0.0 == 0.0); every function gives at -0.0 what "
+        "it gives at 0.0, up to that sign.",
+    ]
+    if numba:
+        lines += [
+            "- threads=k (keyword-only, default 1) cuts x into k contiguous pieces computed side "
+            "by side; every element is computed by the same code, so the results do not depend "
+            "on k.",
+            "- Each loop is compiled on its first call per dtype (float32, float64) and cached "
+            "next to this file (or in NUMBA_CACHE_DIR) for later processes.",
+        ]
+    return lines + [""]
+
+
+def _losses_line(specs: Sequence[Spec]) -> str:
+    names = ", ".join(s.name for s in specs)
+    return (f"Losses: {names}. For each NAME: NAME(x), NAME_grad(x), NAME_hess(x) (the second "
+            "derivative) and NAME_value_and_grad(x) -> (value, grad). Parameters are "
+            "keyword-only.")
+
+
+def numpy_module(specs: Sequence[Spec]) -> list[str]:
+    """The numpy target's module docstring."""
+    return [
+        "Elementwise losses and their exact first two derivatives, in plain numpy.",
+        "",
+        f"Generated by lossmath {__version__} from the losses' interval tables (the header names "
+        "the command that regenerates this file). It imports only numpy and the standard "
+        "library.",
+        "",
+        _losses_line(specs),
+        "",
+        *_numpy_conventions(numba=False),
+        *breakpoints_and_limits(specs),
+    ]
+
+
+def numba_module(specs: Sequence[Spec]) -> list[str]:
+    """The numba target's module docstring: the numpy API, each function a fused loop."""
+    return [
+        "Elementwise losses and their exact first two derivatives, each a fused numba loop.",
+        "",
+        "Generated by lossmath from the losses' interval tables (the header names the "
+        "command that regenerates this file). It imports only numpy, numba and the standard "
+        "library; without numba, importing it raises ImportError saying how to install it.",
+        "",
+        _losses_line(specs),
+        "",
+        "The numpy target's API and results: the same argument handling (this module carries "
+        "its code), and each function one pass over memory computing, element by element, the "
+        "same planned pieces with the same operations in the same order and precision. "
+        "Transcendental functions come from the C library here, and may differ from numpy's "
+        "SIMD ones by an ulp or so.",
+        "",
+        *_numpy_conventions(numba=True),
+        *breakpoints_and_limits(specs),
+    ]
+
+
+# -- the array modules (torch, JAX, array API) ------------------------------------------------
+
+
+def torch_module(specs: Sequence[Spec]) -> list[str]:
+    """The torch target's module docstring (before the breakpoints and limits)."""
+    names = ", ".join(s.name for s in specs)
+    return [
+        "Elementwise losses with exact first, second (and third) derivatives, for PyTorch.",
+        "",
+        "Generated by lossmath from the losses' interval tables (the header names the command "
+        "that regenerates this file). It imports only torch and the standard library.",
+        "",
+        f"Losses: {names}. For each NAME: NAME(input, target=None, *, params, "
+        "reduction='mean', weight=None) in torch.nn.functional's conventions, NAME_grad(x) and "
+        "NAME_hess(x) elementwise, and an nn.Module class (CamelCase). Parameters are "
+        "keyword-only.",
+        "",
+        "Conventions (every function)",
+        "----------------------------",
+        "- Autograd: the backward of NAME is NAME_grad, whose backward is NAME_hess (double "
+        "backward and Hessian-vector products are exact), whose backward is the third "
+        "derivative (where it could be generated; else NotImplementedError). Parameters are "
+        "Python numbers, not differentiated.",
+        "- dtype: float32 and float64 are kept; float16 and bfloat16 are computed in float32 "
+        "and rounded once; other dtypes raise TypeError. Devices: any (nothing leaves the "
+        "input's device).",
+        "- float32 (and half) input: the parameters are rounded to float32; a piece that takes "
+        "more than one rounding, and every stable primitive, is computed in float64 and "
+        "rounded once, as in the numpy target.",
+        "- NaN in gives NaN out; +-inf give the limits (listed below; NaN where there is none).",
+        "- At a breakpoint every function returns the value of the piece that owns the point, "
+        "as the numpy target does (torch's own huber_loss sends |x| = delta to the linear "
+        "branch in its backward).",
+        "- Each piece is evaluated on its own elements and, elsewhere, on a point inside its "
+        "interval (the 'double where' trick): an unused singular piece never gives inf or NaN, "
+        "in values or in gradients.",
+        "- Works under torch.compile and torch.func (vmap rules are generated).",
+        "",
+    ]
+
+
+def jax_module(specs: Sequence[Spec]) -> list[str]:
+    """The JAX target's module docstring (before the breakpoints and limits)."""
+    names = ", ".join(s.name for s in specs)
+    return [
+        "Elementwise losses with exact derivatives of every order, for JAX (custom_jvp).",
+        "",
+        "Generated by lossmath from the losses' interval tables (the header names the command "
+        "that regenerates this file). It imports only jax and the standard library.",
+        "",
+        f"Losses: {names}. For each NAME: NAME(predictions, targets=None, *, params) in optax's "
+        "conventions (elementwise), NAME_grad(x) and NAME_hess(x). Parameters are keyword-only "
+        "Python numbers.",
+        "",
+        "Conventions (every function)",
+        "----------------------------",
+        "- custom_jvp: the jvp of NAME is NAME_grad, of NAME_grad is NAME_hess, of NAME_hess "
+        "the third derivative (where it could be generated; else NotImplementedError): grad, "
+        "jit, vmap and hessian work, and jax.hessian gives NAME_hess exactly.",
+        "- dtype: float32 and float64 are kept; float16 and bfloat16 are computed in float32 "
+        "and rounded once; integers and bool give JAX's default float.",
+        "- float32 input: the parameters are rounded to float32; with jax_enable_x64 a piece "
+        "that takes more than one rounding, and every stable primitive, is computed in float64 "
+        "and rounded once, as in the numpy target; without x64 it stays in float32.",
+        "- NaN in gives NaN out; +-inf give the limits (listed below; NaN where there is none).",
+        "- At a breakpoint every function returns the value of the piece that owns the point.",
+        "- Each piece is evaluated on its own elements and, elsewhere, on a point inside its "
+        "interval (the 'double where' trick).",
+        "",
+    ]
+
+
+def array_api_module(specs: Sequence[Spec]) -> list[str]:
+    """The array-API target's module docstring (before the breakpoints and limits)."""
+    names = ", ".join(s.name for s in specs)
+    return [
+        "Elementwise losses and their exact first two derivatives, for any array API library.",
+        "",
+        "Generated by lossmath from the losses' interval tables (the header names the command "
+        "that regenerates this file). It imports only array_api_compat and the standard "
+        "library; each function works in the namespace of its input "
+        "(array_api_compat.array_namespace): numpy, CuPy, torch, JAX, Dask, array_api_strict.",
+        "",
+        f"Losses: {names}. For each NAME: NAME(x), NAME_grad(x), NAME_hess(x) (the second "
+        "derivative) and NAME_value_and_grad(x) -> (value, grad). Parameters are keyword-only.",
+        "",
+        "Conventions (every function)",
+        "----------------------------",
+        "- Elementwise on an array of any shape; the result is an array of the same library "
+        "(a Dask array stays lazy, with x's chunks). No out=: the standard has none.",
+        "- dtype: float16, float32 and float64 are kept; float16 is computed in float32 and "
+        "rounded once. bool and integer input give float64 (float32 for JAX without x64).",
+        "- float32 input: the parameters are rounded to float32; a piece that takes more than "
+        "one rounding, and every stable primitive, is computed in float64 and rounded once, as "
+        "in the numpy target (JAX without x64 has no float64: there it stays float32).",
+        "- NaN in gives NaN out; +-inf give the limits (listed below; NaN where there is none).",
+        "- At a breakpoint every function returns the value of the piece that owns the point.",
+        "- Each piece is evaluated on its own elements and, elsewhere, on a point inside its "
+        "interval (the 'double where' trick): an unused singular piece never gives inf or NaN, "
+        "neither in the values nor in an autodiff of them (jax.grad, torch.autograd).",
+        "- numpy-backed namespaces (numpy, Dask, array_api_strict) report overflow to inf "
+        "with numpy's RuntimeWarning, as any numpy expression does (numpy.errstate silences "
+        "it); the values are the correctly rounded infinities.",
+        "",
+    ]

@@ -10,7 +10,9 @@ and the standard library, so these are copied into it rather than imported.
 
 from __future__ import annotations
 
-__all__ = ["FINITE_IN", "RUNTIME"]
+import re
+
+__all__ = ["FINITE_IN", "RESERVED", "RESERVED_RE", "RUNTIME", "arguments", "param_checks"]
 
 RUNTIME = '''
 _BLOCK = {block}
@@ -158,3 +160,29 @@ def _finite_in(dtype, value, what, params):
         f"finite x would give inf or nan; {given} is out of range for {dtype}"
     )
 '''
+
+
+def arguments() -> str:
+    """The argument handling alone (``_ERRSTATE``, ``_DOMAINS``, ``_param``, ``_fits``,
+    ``_outputs``, ``_run``; not the block loop): the numba modules carry it as it is."""
+    text = RUNTIME.format(block=0)
+    return text[text.index("# Floating-point conditions"): text.index("\n\n\ndef _wide(")]
+
+
+def param_checks() -> str:
+    """``_DOMAINS`` and ``_param``: the parameter checks every array module carries too."""
+    text = RUNTIME.format(block=0)
+    return text[text.index("_DOMAINS = {"): text.index("def _fits")]
+
+
+#: Names the generated numpy (and numba) module uses at module level or inside functions;
+#: losses and parameters may not take them.
+RESERVED = {
+    "np", "math", "numbers", "annotations", "x", "out", "xb", "xs", "ob", "vb", "gb", "value",
+    "grad", "kernel", "func", "params", "ra", "rv", "rk", "xr",
+}
+# NAME where the module defines _NAME (a runtime helper: a loss called "run" would make its
+# kernel _run replace the runtime's _run), read off the runtime's source so the two agree.
+RESERVED |= set(re.findall(r"^(?:def )?_([A-Za-z]\w*)\b", RUNTIME + FINITE_IN, re.M))
+#: the generated scratch names: constants c0, registers t0/s0, masks m0
+RESERVED_RE = re.compile(r"^[ctsm]\d+$")

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from lossmath.core.loss import Loss, LossError
 
-__all__ = ["Target", "compile", "get", "names", "register"]
+__all__ = ["Target", "check_options", "compile", "get", "names", "register"]
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,8 @@ class Target:
     requires: tuple[str, ...]
     suffix: str = ".py"
     summary: str = ""
+    #: generation options this target takes beyond ``params`` (``{"hessian": ("exact", ...)}``)
+    options: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def generator(self) -> Callable[..., str]:
         module, _, func = self.generate.partition(":")
@@ -65,6 +67,24 @@ register(Target("array-api", "array_api:generate", ("array_api_compat",),
                 summary="one module for numpy, torch, JAX, Dask, CuPy, array_api_strict"))
 register(Target("numba", "numba:generate", ("numpy", "numba"),
                 summary="the numpy API, each function one fused loop (lossmath[numba])"))
+register(Target("statsmodels", "statsmodels:generate", ("numpy", "statsmodels"),
+                summary="a RobustNorm subclass per loss for sm.RLM"))
+register(Target("least-squares", "least_squares:generate", ("numpy",),
+                summary="rho(z) of z = r**2 for scipy.optimize.least_squares(loss=...)"))
+register(Target("gbdt", "gbdt:generate", ("numpy",),
+                summary="(grad, hess) objectives for XGBoost and LightGBM (--hessian)",
+                options=(("hessian", ("majorize", "exact", "bound")),)))
+
+def check_options(target: Target, options: Mapping[str, object]) -> None:
+    """Refuse an option the target does not take, or a value it does not know."""
+    known = dict(target.options)
+    for key, value in options.items():
+        if key not in known:
+            raise LossError(f"target {target.name} takes no option {key!r}"
+                            + (f" (it takes: {', '.join(known)})" if known else ""))
+        if value not in known[key]:
+            raise LossError(f"{key}={value!r}: expected one of {', '.join(known[key])}")
+
 
 _serial = itertools.count()
 
@@ -73,6 +93,7 @@ def compile(  # noqa: A001 - the public name the issue asks for (lossmath.compil
     loss: Loss | str | Sequence[Loss | str],
     target: str = "numpy",
     params: Mapping[str, object] | Mapping[str, Mapping[str, object]] | None = None,
+    **options: str,
 ) -> types.ModuleType:
     """The generated module of ``loss`` for ``target``, in memory: what ``lossmath codegen
     --target TARGET`` writes, executed as a module object whose attributes are the callables
@@ -82,13 +103,15 @@ def compile(  # noqa: A001 - the public name the issue asks for (lossmath.compil
     them. ``params`` sets the generated defaults: ``{"beta": 0.5}`` for one loss,
     ``{"smooth_l1": {"beta": 0.5}}`` per loss for several. Only text lossmath generated (its
     own, escaped) is executed; the module is checked to compile before it is returned.
+    ``options`` are the target's generation options (``hessian="bound"`` for ``gbdt``).
     """
     spec = get(target)
+    check_options(spec, options)
     losses = [loss] if isinstance(loss, (Loss, str)) else list(loss)
     if params and isinstance(loss, (Loss, str)):
         name = loss.name if isinstance(loss, Loss) else _canonical(loss)
         params = {name: dict(params)}
-    text = spec.generator()(losses, params=params or None)
+    text = spec.generator()(losses, params=params or None, **options)
     serial = next(_serial)
     module = types.ModuleType(f"lossmath_compiled_{serial}")
     filename = f"<lossmath.compile {target} #{serial}>"

@@ -4,7 +4,7 @@ Target-neutral: everything here is sympy in and sympy out. The data flow is
 interval table -> :func:`rewrite.plan_pieces` (per piece: the value, gradient and Hessian,
 each a :data:`regimes.Plan` of sympy expressions that may use the primitives of
 :mod:`primitives`, every one proved equal to the table's piece) -> a printer, which prints
-each primitive with its own stable kernel (``lossmath/emit/numpy_primitives.py``).
+each primitive with its own stable kernel (``lossmath/emit/kernels/``).
 """
 
 from __future__ import annotations

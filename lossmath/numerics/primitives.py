@@ -10,7 +10,7 @@ Each primitive is an ordinary sympy ``Function`` with
   ``+-oo`` (the limits), so analysis, limits and LaTeX keep working;
 * ``_latex``: the textbook formula, so documents never show an invented name.
 
-Every target prints each primitive with its own stable kernel (``emit/numpy_primitives.py``
+Every target prints each primitive with its own stable kernel (``emit/kernels/numpy_kernels.py``
 for numpy); the formulas those kernels use, and their regimes, are in the docstrings here.
 """
 

@@ -306,13 +306,39 @@ def _style(cjk: bool = False) -> ExitStack:
     return stack
 
 
-def render(spec: FigureSpec):
-    """The figure as a :class:`matplotlib.figure.Figure` (no pyplot; safe headless)."""
-    from matplotlib.figure import Figure
+_FIGURE_CLASS: list[type] = []
 
+
+def figure_class() -> type:
+    """A :class:`matplotlib.figure.Figure` that shows itself in a notebook.
+
+    Jupyter shows a plain Figure made without pyplot only as ``<Figure size ... with 3
+    Axes>`` unless ``%matplotlib inline`` ran first (IPython registers its PNG formatter for
+    Figure when a backend is activated). IPython also asks any object for ``_repr_png_``,
+    so this subclass draws itself to PNG (at the documents' 100 dpi) in a fresh kernel.
+    Made on first use: matplotlib is imported only when a figure is drawn.
+    """
+    if not _FIGURE_CLASS:
+        from matplotlib.figure import Figure
+
+        class LossFigure(Figure):
+            """A Figure of a loss that displays itself inline in Jupyter (``_repr_png_``)."""
+
+            def _repr_png_(self) -> bytes:
+                buf = io.BytesIO()
+                self.savefig(buf, format="png")
+                return buf.getvalue()
+
+        _FIGURE_CLASS.append(LossFigure)
+    return _FIGURE_CLASS[0]
+
+
+def render(spec: FigureSpec):
+    """The figure as a :class:`matplotlib.figure.Figure` (no pyplot; safe headless) that
+    displays itself in a notebook (:func:`figure_class`)."""
     cjk = _needs_cjk(spec)
     with _style(cjk):
-        fig = Figure(figsize=_SIZE, layout="constrained")
+        fig = figure_class()(figsize=_SIZE, layout="constrained")
         axes = fig.subplots(1, len(spec.orders), sharex=True, squeeze=False)[0]
         for k, (ax, n) in enumerate(zip(axes, spec.orders)):
             for i, curve in enumerate(spec.curves):

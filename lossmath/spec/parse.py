@@ -45,6 +45,7 @@ roots of numbers of at most :data:`MAX_ROOT_BITS` bits.  After each step: no rat
 from __future__ import annotations
 
 import ast
+import difflib
 import inspect
 import keyword
 import re
@@ -160,10 +161,26 @@ FUNCTIONS: dict[str, tuple[Callable[..., sympy.Expr], int, int]] = {
     "sinh": (sympy.sinh, 1, 1),
     "cosh": (sympy.cosh, 1, 1),
     "tanh": (sympy.tanh, 1, 1),
+    "asinh": (sympy.asinh, 1, 1),
+    "acosh": (sympy.acosh, 1, 1),
+    "atanh": (sympy.atanh, 1, 1),
+    "erf": (sympy.erf, 1, 1),
+    "erfc": (sympy.erfc, 1, 1),
+    "log2": (lambda u: sympy.log(u, 2), 1, 1),
+    "log10": (lambda u: sympy.log(u, 10), 1, 1),
     "min": (sympy.Min, 2, MAX_ARGS),
     "max": (sympy.Max, 2, MAX_ARGS),
 }
 CONSTANTS: dict[str, sympy.Expr] = {"pi": sympy.pi, "e": sympy.E}
+#: Other libraries' spellings of our functions (numpy, sympy, C, the textbooks), for the
+#: "did you mean" of an unknown name; close misspellings are found by difflib.
+SPELLINGS: dict[str, str] = {
+    "ln": "log", "fabs": "abs", "Abs": "abs", "absolute": "abs", "arcsin": "asin",
+    "arctan": "atan", "arcsinh": "asinh", "arccosh": "acosh", "arctanh": "atanh",
+    "Max": "max", "Min": "min", "maximum": "max", "minimum": "min", "signum": "sign",
+    "sgn": "sign", "Heaviside": "(1 + sign(x))/2", "pow": "**", "power": "**",
+    "E": "e", "PI": "pi", "Pi": "pi",
+}
 
 _BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**",
            ast.FloorDiv: "//", ast.Mod: "%", ast.MatMult: "@", ast.BitAnd: "&",
@@ -189,12 +206,71 @@ def _too_slow() -> str:
     return f"took more than {MAX_SECONDS} s of CPU time to evaluate"
 
 
+_KEYWORDS_BEFORE_OPERAND = ("if", "else", "and", "or", "not")
+
+
+def _bars(source: str) -> tuple[str, list[int]]:
+    """``|u|`` as ``abs(u)``, as the papers (and the Q&A that started lossmath) write it.
+
+    Returns the rewritten source and, for each of its characters (and its end), the index
+    of the character of ``source`` it came from, so that errors keep the user's columns.
+    A bar closes the innermost open bar when it follows an operand (a name, a number, a
+    closing bracket or bar) that is not a keyword (``if |x| < 1``); otherwise it opens one.
+    Unpaired bars leave the source as it was, for the walker to refuse with a hint.
+    """
+    if "|" not in source:
+        return source, list(range(len(source) + 1))
+    out: list[str] = []
+    origin: list[int] = []
+    depth = 0
+    for i, char in enumerate(source):
+        if char != "|":
+            out.append(char)
+            origin.append(i)
+            continue
+        before = "".join(out).rstrip()
+        word = re.search(r"[A-Za-z_][A-Za-z0-9_]*$", before)
+        operand = bool(before) and (before[-1].isalnum() or before[-1] in "_.)") and not (
+            word and word.group(0) in _KEYWORDS_BEFORE_OPERAND)
+        if depth and operand:
+            depth -= 1
+            out.append(")")
+            origin.append(i)
+        else:
+            depth += 1
+            out.extend("abs(")
+            origin.extend([i] * 4)
+    if depth:
+        return source, list(range(len(source) + 1))
+    origin.append(len(source))
+    return "".join(out), origin
+
+
+def _suggest(name: str, known: list[str]) -> str:
+    """``; did you mean 'abs'?`` for a known other spelling or a close misspelling."""
+    if name in SPELLINGS:
+        return f"; did you mean {SPELLINGS[name]!r}?"
+    folded = {k.lower(): k for k in known}
+    if name.lower() in folded:
+        return f"; did you mean {folded[name.lower()]!r}?"
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+#: How to declare a parameter, for an unknown name that is not a misspelling.
+DECLARE_HINT = ("; to use a parameter, declare it: with --expr, --declare 'NAME>0=1' "
+                "(positive, default 1); in a SPEC.toml, under [params] (see "
+                "lossmath/examples/)")
+
+
 class _Walker:
     """Builds sympy objects from a whitelisted syntax tree (one per parse)."""
 
     def __init__(self, text: str, lead: int, names: Mapping[str, sympy.Symbol], what: str):
         self.text, self.lead, self.names, self.what = text, lead, names, what
-        self.source = text[lead:]  # what ast.parse saw; node offsets index into it
+        # What ast.parse sees (|u| written abs(u)); node offsets index into it, and
+        # origin maps them back to the user's text.
+        self.source, self.origin = _bars(text[lead:])
         self.seen: set[sympy.Basic] = set()  # subtrees already size-checked
         self.values: dict[sympy.Basic, Any] = {}  # memo for check_sizes
         # CPU time of this thread, so a busy machine does not reject good input
@@ -205,10 +281,13 @@ class _Walker:
         raise ParseError(f"{self.what}: {message}", self.text, position) from None
 
     def pos(self, node: ast.AST) -> int:
-        return self.lead + node.col_offset
+        return self.lead + self.origin[min(node.col_offset, len(self.origin) - 1)]
 
     def where(self, node: ast.AST) -> str:
-        snippet = self.source[node.col_offset:node.end_col_offset]
+        end = node.end_col_offset if node.end_col_offset is not None else node.col_offset
+        start = self.origin[min(node.col_offset, len(self.origin) - 1)]
+        stop = self.origin[min(end, len(self.origin) - 1)]
+        snippet = self.text[self.lead + start:self.lead + stop]
         return f"{short(snippet)!r} at column {self.pos(node) + 1}"
 
     def too_many(self, count: int, kind: str, node: ast.AST) -> None:
@@ -259,7 +338,8 @@ class _Walker:
 
     def operator_at(self, left: ast.AST, right: ast.AST, symbol: str) -> int:
         found = self.source.find(symbol, left.end_col_offset, right.col_offset)
-        return self.lead + (found if found >= 0 else left.end_col_offset)
+        at = found if found >= 0 else left.end_col_offset
+        return self.lead + self.origin[min(at, len(self.origin) - 1)]
 
     def do_Constant(self, node: ast.Constant) -> sympy.Expr:
         value, column = node.value, self.pos(node) + 1
@@ -302,13 +382,15 @@ class _Walker:
             self.fail(f"function {node.id!r} at column {column} must be called, e.g. "
                       f"{node.id}(x)", self.pos(node))
         allowed = ", ".join([*self.names, *CONSTANTS])
-        self.fail(f"unknown name {node.id!r} at column {column} (allowed: {allowed})",
-                  self.pos(node))
+        hint = _suggest(node.id, [*self.names, *CONSTANTS, *FUNCTIONS]) or DECLARE_HINT
+        self.fail(f"unknown name {node.id!r} at column {column} (allowed: {allowed})"
+                  + hint, self.pos(node))
 
     def do_BinOp(self, node: ast.BinOp) -> sympy.Expr:
         symbol = _BINARY.get(type(node.op), type(node.op).__name__)
         if symbol not in _ARITHMETIC:
-            hint = " (use ** for powers)" if symbol == "^" else ""
+            hint = {"^": " (use ** for powers)",
+                    "|": " (write |u| with the bars in pairs, or abs(u))"}.get(symbol, "")
             at = self.operator_at(node.left, node.right, symbol)
             self.fail(f"operator {symbol!r} at column {at + 1} is not allowed{hint}", at)
         left, right = self.value(node.left), self.value(node.right)
@@ -368,8 +450,9 @@ class _Walker:
         column = self.pos(func) + 1
         if func.id not in FUNCTIONS:
             kind = "variable" if func.id in self.names or func.id in CONSTANTS else "function"
+            hint = "" if kind == "variable" else _suggest(func.id, list(FUNCTIONS))
             self.fail(f"unknown {kind} {func.id!r} called at column {column} "
-                      f"(allowed functions: {functions})", self.pos(func))
+                      f"(allowed functions: {functions})" + hint, self.pos(func))
         if node.keywords:
             self.fail(f"keyword argument {self.where(node.keywords[0])} is not allowed",
                       self.pos(node.keywords[0]))
@@ -430,9 +513,12 @@ def _parse(text: str, names: Mapping[str, sympy.Symbol], what: str, want: str) -
             warnings.simplefilter("ignore")
             tree = ast.parse(walker.source, mode="eval")
     except SyntaxError as exc:  # offset 0 or None means the end of the input
-        offset = exc.offset if exc.offset and exc.offset > 0 else len(text) - lead + 1
-        position = min(lead + offset - 1, len(text))
-        walker.fail(f"syntax error at column {position + 1}: {exc.msg}", position)
+        offset = exc.offset if exc.offset and exc.offset > 0 else len(walker.source) + 1
+        at = walker.origin[min(offset - 1, len(walker.origin) - 1)]
+        position = min(lead + at, len(text))
+        hint = (" (write |u| with the bars in pairs, or abs(u))"
+                if "|" in walker.source else "")
+        walker.fail(f"syntax error at column {position + 1}: {exc.msg}{hint}", position)
     except (RecursionError, MemoryError, ValueError):
         walker.fail("too deeply nested for Python's parser", None)
     count, stack = 0, [(tree.body, 1)]

@@ -102,7 +102,9 @@ _MP_FUNCTIONS: dict[type, Callable[..., Any]] = {
     sympy.exp: _MP.exp, sympy.log: _MP.log, sympy.sin: _MP.sin, sympy.cos: _MP.cos,
     sympy.tan: _MP.tan, sympy.atan: _MP.atan, sympy.sinh: _MP.sinh, sympy.cosh: _MP.cosh,
     sympy.tanh: _MP.tanh, sympy.Abs: abs, sympy.sign: _MP.sign, sympy.re: _MP.re,
-    sympy.im: _MP.im, sympy.Min: min, sympy.Max: max}
+    sympy.im: _MP.im, sympy.Min: min, sympy.Max: max, sympy.asinh: _MP.asinh,
+    sympy.acosh: _MP.acosh, sympy.atanh: _MP.atanh, sympy.erf: _MP.erf,
+    sympy.erfc: _MP.erfc}
 
 
 def approximate(node: sympy.Basic, memo: dict[sympy.Basic, Any]) -> Any:

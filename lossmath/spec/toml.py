@@ -88,11 +88,40 @@ def _check_text(value: object, what: str) -> str:
     return value
 
 
-def loss_from_expr(text: str, name: str = "expr") -> Loss:
-    """A loss from one inline expression in ``x`` (no parameters), e.g.
-    ``"0.5*x**2 if abs(x) < 1 else abs(x) - 0.5"``."""
-    expr = parse_expression(text, {"x": x}, what="--expr")
-    return Loss(_check_name(name, "name"), expr, description=f"user expression: {text}")
+#: ``--declare`` items: NAME, then an optional sign (``>0`` positive, ``>=0`` nonnegative,
+#: ``<0``, ``<=0``; none: real), then an optional ``=DEFAULT``.
+_DECLARE = re.compile(r"(?P<name>[A-Za-z][A-Za-z0-9_]*)\s*(?P<sign>[<>]=?\s*0)?"
+                      r"\s*(?:=\s*(?P<default>\S.*))?")
+_SIGNS = {">0": "positive", ">=0": "nonnegative", "<0": "negative", "<=0": "nonpositive",
+          None: "real"}
+
+
+def declared_param(item: str) -> Param:
+    """A parameter from a ``--declare`` item: ``beta>0=1`` (positive, default 1),
+    ``c>=0``, ``t=0.5`` (real)."""
+    m = _DECLARE.fullmatch(item.strip())
+    if m is None:
+        raise SpecError(f"--declare {item!r}: write NAME, NAME>0, NAME>=0, NAME<0 or NAME<=0, "
+                        "optionally followed by =DEFAULT (e.g. --declare 'beta>0=1')")
+    default, sign = m.group("default"), m.group("sign")
+    return _param(m.group("name"), {"default": default.strip() if default else None,
+                                    "assume": _SIGNS[sign and "".join(sign.split())]})
+
+
+def loss_from_expr(text: str, name: str = "expr", declare: tuple[str, ...] = ()) -> Loss:
+    """A loss from one inline expression in ``x``, e.g.
+    ``"0.5*x**2 if abs(x) < 1 else abs(x) - 0.5"``; ``declare`` items add parameters
+    (:func:`declared_param`: ``("beta>0=1",)`` makes ``beta*x**2`` a loss)."""
+    params = [declared_param(item) for item in declare]
+    names = {"x": x, **{p.name: p.symbol for p in params}}
+    if len(names) != len(params) + 1:
+        raise SpecError("--declare: a parameter is declared twice (or named x)")
+    expr = parse_expression(text, names, what="--expr")
+    try:
+        return Loss(_check_name(name, "name"), expr, params=tuple(params),
+                    description=f"user expression: {text}")
+    except LossError as exc:
+        raise SpecError(str(exc)) from None
 
 
 def _param(name: str, spec: Any) -> Param:

@@ -1,22 +1,26 @@
-"""numpy kernels of the stable primitives, pasted into a generated module when it uses them.
+"""numpy kernels of the stable primitives, pasted into a generated numpy module that uses them.
 
 One function per primitive of :mod:`lossmath.numerics.primitives` (and ``sech``), each
-``_name(u, [q,] out=None)``, elementwise on 1-d arrays of the working dtype. Their formulas
+``__name(u, [q,] out=None)``, elementwise on 1-d arrays of the working dtype. Their formulas
 and regimes are documented with the primitives; thresholds come from ``np.finfo`` of the
 array's dtype. Constants inside are Python floats, so float32 stays float32 (NEP 50); none of
 them warns (the callers run under ``np.errstate`` ignoring everything).
+
+These are real functions, linted and unit-tested against mpmath
+(``tests/test_emit_kernels.py``); :func:`source` gives their text, as ``inspect.getsource``
+reads it, for the generated module (which imports only numpy and the standard library).
 """
 
 from __future__ import annotations
 
-import sympy as sp
+import inspect
+import math
 
-from lossmath.numerics import primitives as P
+import numpy as np
 
-__all__ = ["HELPERS", "helper_name", "helper_source"]
+__all__ = ["KERNELS", "source"]
 
-_SOURCES: dict[str, str] = {
-    "__wide": '''
+
 def __wide(fn, out, u, *args):
     """fn on float32 input, computed in float64 and rounded once: float32's SIMD exp and
     log, and a float32 chain of operations, lose up to a few ulp that float64 does not."""
@@ -27,15 +31,15 @@ def __wide(fn, out, u, *args):
         return r.astype(np.float32)
     np.copyto(out, r, casting="same_kind")
     return out
-''',
-    "__softplus": '''
+
+
 def __softplus(u, out=None):
     """log(1 + exp(u)): logaddexp(0, u) = max(u, 0) + log1p(exp(-|u|))."""
     if u.dtype == np.float32:
         return __wide(__softplus, out, u)
     return np.logaddexp(0.0, u, out=out)
-''',
-    "__sigmoid": '''
+
+
 def __sigmoid(u, out=None):
     """1/(1 + exp(-u)) as 1/(1 + e) (u >= 0) or e/(1 + e) (u < 0), e = exp(-|u|)."""
     if u.dtype == np.float32:
@@ -43,16 +47,16 @@ def __sigmoid(u, out=None):
     e = np.exp(-np.abs(u))
     top = np.where(u >= 0, 1.0, e)
     return np.divide(top, 1.0 + e, out=out)
-''',
-    "__sech": '''
+
+
 def __sech(u, out=None):
     """1/cosh(u); cosh overflows to inf where sech underflows to 0."""
     if u.dtype == np.float32:
         return __wide(__sech, out, u)
     r = np.cosh(u, out=out)
     return np.divide(1.0, r, out=r)
-''',
-    "__logcosh": '''
+
+
 def __logcosh(u, out=None):
     """log(cosh(u)): log1p(2*sinh(a/2)**2) for a = |u| < T, a - log 2 + log1p(exp(-2a))
     beyond; T = -log(eps)/2, where exp(-2a) < eps."""
@@ -70,8 +74,8 @@ def __logcosh(u, out=None):
     b = a[big]
     r[big] = (b - 0.6931471805599453) + np.log1p(np.exp(-2.0 * b))
     return r
-''',
-    "__norm": '''
+
+
 def __norm(a, q):
     """hypot(a, q) for a >= 0 and a constant q > 0: sqrt(a*a + q*q), SIMD, redone with the
     (scalar, 25x slower) np.hypot where a*a overflowed or when q*q is not normal."""
@@ -83,8 +87,8 @@ def __norm(a, q):
     if big.any():
         h[big] = np.hypot(a[big], q)
     return h
-''',
-    "__hypotm": '''
+
+
 def __hypotm(u, q, out=None):
     """sqrt(u**2 + q**2) - q as a*(a/(hypot(a, q) + q)), a = |u|: no cancellation near 0,
     no overflow of u**2; inf at +-inf."""
@@ -97,8 +101,8 @@ def __hypotm(u, q, out=None):
     r = np.multiply(a, h, out=out)
     np.copyto(r, a, where=np.isinf(a))
     return r
-''',
-    "__hypotm1": '''
+
+
 def __hypotm1(u, q, out=None):
     """u/sqrt(u**2 + q**2) as u/hypot(u, q); sign(u) at +-inf."""
     if u.dtype == np.float32:
@@ -109,8 +113,8 @@ def __hypotm1(u, q, out=None):
     if inf.any():
         r[inf] = np.sign(u[inf])
     return r
-''',
-    "__hypotm2": '''
+
+
 def __hypotm2(u, q, out=None):
     """q**2/(u**2 + q**2)**1.5 as (1 + t*t)**-1.5/q, t = u/q: neither q**2 nor q**3 is formed
     (delta = 1e20 in float32). Where t**3 may overflow, ((1/q)/t)/t/t instead (the 1 in
@@ -127,8 +131,8 @@ def __hypotm2(u, q, out=None):
         b = t[big]
         r[big] = ((1.0 / q) / b) / b / b
     return r
-''',
-    "__log1p_sq": '''
+
+
 def __log1p_sq(u, k, out=None):
     """log(1 + k*u**2): log1p(k*(u*u)) for |u| < 2**((emax - 4)//2), beyond it
     2*log|u| + log(k) + log1p(1/(k*(u*u))) (u*u may overflow there: the last term is 0)."""
@@ -145,8 +149,8 @@ def __log1p_sq(u, k, out=None):
     b = a[big]
     r[big] = (2.0 * np.log(b) + math.log(k)) + np.log1p(1.0 / (k * (b * b)))
     return r
-''',
-    "__entr1p": '''
+
+
 def __entr1p(y, out=None):
     """(1 + y)*log1p(y) - y for y >= 0. For y < 5, with z = y/(2 + y):
     y*y/(2 + y) + (1 + z)*(2 + y)*z**3*sum_k z**(2k)/(2k + 3), every term positive, as many
@@ -171,8 +175,8 @@ def __entr1p(y, out=None):
     v = (1.0 + b) * np.log1p(b) - b
     r[big] = np.where(np.isinf(b), b, v)
     return r
-''',
-    "__xmlog1p": '''
+
+
 def __xmlog1p(y, out=None):
     """y - log1p(y) for y >= 0. For y < 3, with z = y/(2 + y): y*z - 2*z**3*sum_k
     z**(2k)/(2k + 3) (log1p(y) = 2*atanh(z)), as many terms as the dtype needs (z**2 < 0.36);
@@ -195,35 +199,35 @@ def __xmlog1p(y, out=None):
     v = b - np.log1p(b)
     r[big] = np.where(np.isinf(b), b, v)
     return r
-''',
+
+
+#: operation name (:data:`lossmath.emit.lower.PRIMITIVES`) -> its kernel, in the order the
+#: generated module defines them.
+KERNELS = {
+    "softplus": __softplus,
+    "sigmoid": __sigmoid,
+    "sech": __sech,
+    "logcosh": __logcosh,
+    "hypotm": __hypotm,
+    "hypotm1": __hypotm1,
+    "hypotm2": __hypotm2,
+    "log1p_sq": __log1p_sq,
+    "entr1p": __entr1p,
+    "xmlog1p": __xmlog1p,
 }
 
-#: sympy heads -> the helper that evaluates them (and the helpers each one calls).
-HELPERS: dict[type, str] = {
-    P.softplus: "__softplus",
-    P.sigmoid: "__sigmoid",
-    P.logcosh: "__logcosh",
-    P.hypotm: "__hypotm",
-    P.hypotm1: "__hypotm1",
-    P.hypotm2: "__hypotm2",
-    P.log1p_sq: "__log1p_sq",
-    P.entr1p: "__entr1p",
-    P.xmlog1p: "__xmlog1p",
-    sp.sech: "__sech",
-}
-
+_ORDER = (__wide, __softplus, __sigmoid, __sech, __logcosh, __norm, __hypotm, __hypotm1,
+          __hypotm2, __log1p_sq, __entr1p, __xmlog1p)
 _NEEDS = {"__hypotm": ("__norm",), "__hypotm1": ("__norm",)}
 
 
-def helper_name(e: sp.Basic) -> str | None:
-    return HELPERS.get(type(e))
-
-
-def helper_source(code: str) -> str:
-    """The definitions of the helpers that ``code`` calls, in a fixed order."""
-    used = {name for name in _SOURCES if f"{name}(" in code}
+def source(code: str) -> str:
+    """The definitions of the kernels that ``code`` calls (and those they call, and
+    ``__wide`` with any), in a fixed order."""
+    names = [f.__name__ for f in _ORDER]
+    used = {name for name in names if f"{name}(" in code}
     for name in list(used):
         used.update(_NEEDS.get(name, ()))
     if used:
         used.add("__wide")
-    return "".join(_SOURCES[name] for name in _SOURCES if name in used)
+    return "".join("\n" + inspect.getsource(f) for f in _ORDER if f.__name__ in used)

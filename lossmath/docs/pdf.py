@@ -1,0 +1,105 @@
+"""The PDF backend: compile a document's LaTeX with pdflatex or XeLaTeX, and tell whether a
+PDF was built from the current LaTeX (its info dictionary carries the LaTeX's fingerprint)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Mapping
+
+from lossmath.docs.latex import DOCUMENT_PREFIX
+from lossmath.docs.markup import DocumentError
+from lossmath.docs.model import ENGINE_PACKAGES, PdfUnavailable
+from lossmath.io.outputs import scratch_dir, write_files
+
+__all__ = ["build_pdf", "compile_tex", "document_fingerprint", "engine_missing", "engine_path",
+           "pdf_is_current", "pdflatex_path"]
+
+
+def document_fingerprint(tex: str) -> str | None:
+    """The fingerprint a LaTeX file from :meth:`Document.latex` carries (None if none)."""
+    m = re.search(re.escape(DOCUMENT_PREFIX) + r"([0-9a-f]{64})", tex)
+    return m.group(1) if m else None
+
+
+def pdf_is_current(pdf: bytes | None, tex: str) -> bool:
+    """Was ``pdf`` compiled from exactly this LaTeX? (Its info dictionary says so.)"""
+    digest = document_fingerprint(tex)
+    return pdf is not None and digest is not None and (
+        (DOCUMENT_PREFIX + digest).encode("ascii") in pdf
+    )
+
+
+def pdflatex_path() -> str | None:
+    return shutil.which("pdflatex")
+
+
+def engine_path(engine: str = "pdflatex") -> str | None:
+    """Where ``engine`` (pdflatex, xelatex) is installed, or None."""
+    return shutil.which(engine)
+
+
+def engine_missing(engine: str) -> str:
+    """The message for a missing TeX engine: what to install."""
+    return (f"{engine} not found (install TeX, e.g. apt-get install "
+            f"{ENGINE_PACKAGES[engine]})")
+
+
+def build_pdf(
+    tex: str, files: Mapping[str, bytes], timeout: float = 120, engine: str = "pdflatex"
+) -> bytes:
+    """Compile ``tex`` with ``engine`` (pdflatex or xelatex); return the PDF
+    (:func:`compile_tex`)."""
+    return compile_tex(tex, files, timeout, engine)[0]
+
+
+def compile_tex(
+    tex: str, files: Mapping[str, bytes], timeout: float = 120, engine: str = "pdflatex"
+) -> tuple[bytes, str]:
+    """Compile ``tex`` with ``engine`` (pdflatex or xelatex) in a private temporary
+    directory; return the PDF and TeX's log (overfull boxes, for the tests).
+
+    ``files`` are the other inputs by relative path (``figures/x.pdf``). Dates come from
+    ``SOURCE_DATE_EPOCH=0``; nothing is written outside the temporary directory.
+    Raises :class:`PdfUnavailable` when the engine is not installed and
+    :class:`DocumentError` with TeX's first error message when compilation fails.
+    """
+    if engine not in ENGINE_PACKAGES:
+        raise DocumentError(f"unknown TeX engine {engine!r} (use pdflatex or xelatex)")
+    exe = pdflatex_path() if engine == "pdflatex" else engine_path(engine)
+    if exe is None:
+        raise PdfUnavailable(engine_missing(engine))
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "0", "FORCE_SOURCE_DATE": "1"}
+    # A private directory, removed on SIGTERM/SIGINT too; a later build removes the ones
+    # that killed runs left (lossmath.io.outputs.scratch_dir).
+    with scratch_dir() as root:
+        write_files({root / "doc.tex": tex, **{root / k: v for k, v in files.items()}},
+                    parents=True)
+        cmd = [exe, "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape",
+               "doc.tex"]
+        try:
+            proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, timeout=timeout,
+                                  stdin=subprocess.DEVNULL, check=False)
+        except subprocess.TimeoutExpired as exc:
+            raise DocumentError(f"{engine} took longer than {timeout:g} s") from exc
+        pdf = root / "doc.pdf"
+        if proc.returncode != 0 or not pdf.exists():
+            log = (root / "doc.log").read_text("utf-8", "replace") if (root / "doc.log").exists() \
+                else proc.stdout.decode("utf-8", "replace")
+            raise DocumentError(f"{engine} failed: {_first_tex_error(log)}")
+        log_path = root / "doc.log"
+        log = log_path.read_text("utf-8", "replace") if log_path.exists() else ""
+        return pdf.read_bytes(), log
+
+
+def _first_tex_error(log: str) -> str:
+    lines = log.splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("!"):
+            context = " ".join(s.strip() for s in lines[i + 1 : i + 3] if s.strip())
+            return f"{line[1:].strip()} {context}".strip()
+    return "see the pdflatex log (no error line found)"
+
+

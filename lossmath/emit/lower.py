@@ -1,0 +1,283 @@
+"""The target-neutral lowering: an expression in x as a schedule of elementwise operations.
+
+Every printer computes an expression the same way, operation for operation, so that targets
+round alike wherever their functions do: :func:`steps` gives the operations that compute one
+node from its operands, with neutral names (:data:`ELEMENTWISE`, :data:`PRIMITIVES`,
+``add``/``subtract``/``multiply``/``divide``/``negative``/``square``/``sqrt``/``power``/
+``maximum``/``minimum``/``heaviside``/``hypot``); each printer maps a name to its own call
+(``np.add``, ``+``, ``torch.clip``). The order is numpy's three-address code: the first step
+reads operands only, later steps read :data:`ACC` (the node's own result so far) and one more
+operand.
+
+:func:`rounds_more_than_once` is the float32 rule every target applies: a planned piece that
+takes more than one rounding is computed in float64 and rounded once.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import sympy as sp
+from sympy.codegen.cfunctions import expm1, hypot, log1p
+from sympy.functions.elementary.miscellaneous import MinMaxBase
+
+from lossmath.base.symbols import x
+from lossmath.emit.forms import Masked
+from lossmath.emit.plan import UnsupportedExpression
+from lossmath.numerics import primitives as P
+from lossmath.numerics.regimes import Plan, single
+from lossmath.numerics.rewrite import stabilise
+
+__all__ = [
+    "ACC", "ELEMENTWISE", "PRIMITIVES", "Step", "has_x", "hypot_args", "operand", "plan_of",
+    "primitive", "rounds_more_than_once", "steps", "unsupported",
+]
+
+#: sympy functions of one argument -> the neutral name of their elementwise operation
+#: (numpy's spelling: ``arctan``, not ``atan``).
+ELEMENTWISE: dict[type, str] = {
+    sp.exp: "exp",
+    sp.log: "log",
+    sp.Abs: "abs",
+    sp.sign: "sign",
+    sp.sin: "sin",
+    sp.cos: "cos",
+    sp.tan: "tan",
+    sp.sinh: "sinh",
+    sp.cosh: "cosh",
+    sp.tanh: "tanh",
+    sp.atan: "arctan",
+    sp.asin: "arcsin",
+    sp.acos: "arccos",
+    sp.asinh: "arcsinh",
+    sp.acosh: "arccosh",
+    sp.atanh: "arctanh",
+    log1p: "log1p",
+    expm1: "expm1",
+}
+
+#: sympy heads of the stable primitives (:mod:`lossmath.numerics.primitives`, and ``sech``)
+#: -> their operation name; every target has one kernel per name (``lossmath.emit.kernels``).
+PRIMITIVES: dict[type, str] = {
+    P.softplus: "softplus",
+    P.sigmoid: "sigmoid",
+    P.logcosh: "logcosh",
+    P.hypotm: "hypotm",
+    P.hypotm1: "hypotm1",
+    P.hypotm2: "hypotm2",
+    P.log1p_sq: "log1p_sq",
+    P.entr1p: "entr1p",
+    P.xmlog1p: "xmlog1p",
+    sp.sech: "sech",
+}
+
+#: An argument of a step that is "the accumulator": the node's own result so far.
+ACC = object()
+
+
+class Step(NamedTuple):
+    """One operation: ``op`` (a neutral name) on ``args``, each ``("op", expr)`` (an
+    expression in x, computed before), ``("const", expr)`` (free of x) or ``(ACC, None)``."""
+
+    op: str
+    args: list
+
+
+def has_x(e: sp.Expr) -> bool:
+    return x in e.free_symbols
+
+
+def operand(e: sp.Expr) -> tuple[str, sp.Expr]:
+    """``("op", e)`` for an expression in x, ``("const", e)`` for one free of it."""
+    return ("op", e) if has_x(e) else ("const", e)
+
+
+def primitive(e: sp.Basic) -> str | None:
+    """The primitive's operation name when ``e`` is one, else None."""
+    return PRIMITIVES.get(type(e))
+
+
+def unsupported(e: sp.Basic, target: str = "numpy") -> UnsupportedExpression:
+    return UnsupportedExpression(f"cannot emit {type(e).__name__} for {target} (in {sp.sstr(e)})")
+
+
+def hypot_args(e: sp.Expr) -> tuple[sp.Expr | None, sp.Expr]:
+    """``(c, u)`` for ``hypot(c, u)`` with ``c`` free of x, else ``(None, e)``."""
+    a, b = e.args
+    if not has_x(a):
+        return a, b
+    if not has_x(b):
+        return b, a
+    return None, e
+
+
+def _negative_term(t: sp.Expr) -> bool:
+    coef, _ = t.as_coeff_Mul()
+    return coef.is_Number and coef < 0
+
+
+def steps(e: sp.Expr) -> list[Step]:
+    """The operations that compute node ``e`` from its operands.
+
+    The first step reads operands only; later steps read :data:`ACC` (the destination) and
+    one more operand. That is what lets the destination reuse a dying operand's buffer.
+    """
+    if e.is_Add:
+        return _add_steps(e)
+    if e.is_Mul:
+        return _mul_steps(e)
+    if e.is_Pow:
+        base, exp = e.as_base_exp()
+        if not has_x(exp):
+            if exp == 2:
+                return [Step("square", [operand(base)])]
+            if exp == sp.S.Half:
+                return [Step("sqrt", [operand(base)])]
+            if exp == -1:
+                return [Step("divide", [("const", sp.S.One), operand(base)])]
+            if exp == -sp.S.Half:
+                return [
+                    Step("sqrt", [operand(base)]),
+                    Step("divide", [("const", sp.S.One), (ACC, None)]),
+                ]
+        return [Step("power", [operand(base), operand(exp)])]
+    if isinstance(e, MinMaxBase):
+        fn = "maximum" if isinstance(e, sp.Max) else "minimum"
+        args = sorted(e.args, key=lambda a: (not has_x(a), sp.default_sort_key(a)))
+        out = [Step(fn, [operand(args[0]), operand(args[1])])]
+        out += [Step(fn, [(ACC, None), operand(a)]) for a in args[2:]]
+        return out
+    if isinstance(e, sp.Heaviside):
+        h0 = e.args[1] if len(e.args) > 1 else sp.S.Half
+        return [Step("heaviside", [operand(e.args[0]), ("const", h0)])]
+    if isinstance(e, hypot):
+        c, u = hypot_args(e)
+        if c is None:
+            return [Step("hypot", [operand(e.args[0]), operand(e.args[1])])]
+        # sqrt(c**2 + u**2) with SIMD square/add/sqrt (np.hypot is a scalar libm loop, about
+        # 25x slower); the rare elements where u**2 overflows are redone with hypot.
+        return [
+            Step("square", [operand(u)]),
+            Step("add", [(ACC, None), ("const", c**2)]),
+            Step("sqrt", [(ACC, None)]),
+        ]
+    if type(e) in ELEMENTWISE:
+        return [Step(ELEMENTWISE[type(e)], [operand(e.args[0])])]
+    name = primitive(e)
+    if name is not None:
+        return [Step(name, [operand(a) for a in e.args])]
+    raise unsupported(e)
+
+
+def _add_steps(e: sp.Expr) -> list[Step]:
+    const = sp.Add(*[t for t in e.args if not has_x(t)])
+    terms = [t for t in e.args if has_x(t)]
+    seq = [("+", t) for t in terms if not _negative_term(t)]
+    seq += [("-", -t) for t in terms if _negative_term(t)]
+    fn = {"+": "add", "-": "subtract"}
+    sign0, t0 = seq[0]
+    out: list[Step] = []
+    rest = seq[1:]
+    if sign0 == "+" and rest:
+        sign1, t1 = rest.pop(0)
+        out.append(Step(fn[sign1], [operand(t0), operand(t1)]))
+    elif sign0 == "+":
+        neg = const.could_extract_minus_sign()
+        c = ("const", -const if neg else const)
+        out.append(Step(fn["-" if neg else "+"], [operand(t0), c]))
+        const = sp.S.Zero
+    elif const != 0:
+        out.append(Step("subtract", [("const", const), operand(t0)]))
+        const = sp.S.Zero
+    else:
+        out.append(Step("negative", [operand(t0)]))
+    for sign, t in rest:
+        out.append(Step(fn[sign], [(ACC, None), operand(t)]))
+    if const != 0:
+        neg = const.could_extract_minus_sign()
+        c = ("const", -const if neg else const)
+        out.append(Step(fn["-" if neg else "+"], [(ACC, None), c]))
+    return out
+
+
+def _mul_steps(e: sp.Expr) -> list[Step]:
+    coef = sp.Mul(*[f for f in e.args if not has_x(f)])
+    factors = [f for f in e.args if has_x(f)]
+    num = [f for f in factors if not (f.is_Pow and f.exp.is_Integer and f.exp < 0)]
+    # exp(-x**2/2) first: it underflows to 0 where a polynomial factor overflows, and
+    # 0*finite is 0 where inf*0 would be nan (Welsch's f'' at 1e200)
+    num.sort(key=lambda f: not isinstance(f, sp.exp))
+    den = []
+    for f in factors:
+        if f.is_Pow and f.exp.is_Integer and f.exp < 0:
+            # 1/b**n as n divisions by b: b**n overflows (to a 0 result) long before
+            # the quotient underflows, gradually, as it should
+            n = -int(f.exp)
+            den += [f.base] * n if n <= 4 else [f.base**n]
+    cn, cd = sp.fraction(sp.together(coef))
+    negate = cn.could_extract_minus_sign()
+    if negate:
+        cn = -cn
+    if num:
+        acc = [operand(num[0])]
+        pending = [("multiply", operand(f)) for f in num[1:]]
+    else:
+        acc = [("const", cn)]
+        cn = sp.S.One
+        pending = []
+        first_den, *den = den
+        pending.append(("divide", operand(first_den)))
+    # w*sign(x)/(eps + |x|): multiply by the constant before dividing, so an exact
+    # product leaves one rounding (10/3, not (1/3)*10).
+    if cn != 1:
+        pending.append(("multiply", ("const", -cn if negate else cn)))
+        negate = False
+    pending += [("divide", operand(d)) for d in den]
+    if cd != 1:
+        pending.append(("divide", ("const", cd)))
+    if negate:
+        pending.append(("negative", None))
+    out = []
+    for i, (fn, arg) in enumerate(pending):
+        first = acc if i == 0 else [(ACC, None)]
+        out.append(Step(fn, first + ([arg] if arg is not None else [])))
+    return out
+
+
+_EXACT = (sp.Abs, sp.sign)
+
+
+def rounds_more_than_once(e: sp.Expr) -> bool:
+    """Whether the planned form ``e`` takes more than one rounding in floating point (its
+    operations, not counting |x|, sign(x), negation and scaling by a power of 2): then a
+    float32 kernel evaluates it in float64 and rounds once, at the end."""
+    e = stabilise(e)
+    count = 0
+    for node in sp.preorder_traversal(e):
+        if node.is_Atom or isinstance(node, _EXACT) or not has_x(node):
+            continue
+        if node.is_Mul:
+            coeff, rest = node.as_coeff_Mul()
+            # no numeric coefficient (as_coeff_Mul gives 1, not among the args): every
+            # factor is a rounding (a*sin(x/a) is two, not one)
+            exact = coeff != 1 and coeff.is_Rational and _pow2_or_unit(coeff)
+            count += len(node.args) - 1 - (1 if exact else 0)
+        elif node.is_Add:
+            count += len(node.args) - 1
+        else:  # a power, a function: at least one rounding
+            count += 1
+        if count > 1:
+            return True
+    return False
+
+
+def _pow2_or_unit(q: sp.Rational) -> bool:
+    q = abs(q)
+    return q.p & (q.p - 1) == 0 and q.q & (q.q - 1) == 0
+
+
+def plan_of(form: Masked, piece: int) -> Plan:
+    """The numerics stage's plan (regimes by |x|) of one piece of a masked form."""
+    if form.plans is None:
+        return single(form.table.pieces[piece][0])
+    return form.plans[piece]

@@ -1,0 +1,113 @@
+"""The golden generated modules: every target's module for a set of losses that reaches every
+path of the printers, written to ``tests/data/golden/`` and compared byte for byte by
+``tests/test_golden_modules.py``.
+
+The set: every catalog loss (Barron's shape fixed at its default, as the ulp harness does: with
+alpha free the limits at +-inf are refused), user ``--expr`` losses that the stable rewrites
+turn into each primitive and regime (logcosh, softplus, hypot forms, log1p_sq, sigmoid-like,
+entr1p, xmlog1p, sech, a Tukey with float literals, steps), a solved TOML spec of examples/, and
+parameter overrides. A refactor of the printers must leave every file unchanged; a deliberate
+change is rewritten with ``--update`` and explained in the commit.
+
+    python tests/support/write_goldens.py            # check: exit 1 naming the files that differ
+    python tests/support/write_goldens.py --update   # rewrite the files
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+GOLDEN = ROOT / "tests" / "data" / "golden"
+
+#: user losses (name -> --expr text): each reaches a primitive or a regime of the rewrites
+USER_TEXT = {
+    "logcosh_user": "log(cosh(x))",
+    "logcosh_exp": "log((exp(x) + exp(-x))/2)",
+    "softplus_user": "log(1 + exp(x))",
+    "softplus_neg": "log(1 + exp(-x))",
+    "sqrt1pm1": "sqrt(1 + x**2) - 1",
+    "charbonnier_user": "sqrt(x**2 + 1e-6) - 1e-3",
+    "cauchy_user": "log(1 + x**2/2)",
+    "geman_mcclure_user": "2*x**2/(x**2 + 4)",
+    "welsch_user": "1 - exp(-x**2/2)",
+    "xtanh": "x*tanh(x)",
+    "sech_user": "1/cosh(x)",
+    "fair_user": "abs(x) - log(1 + abs(x))",
+    "entr_user": "(1 + abs(x))*log(1 + abs(x)) - abs(x)",
+    "tukey_user": "(4.685**2/6)*(1 - (1 - (x/4.685)**2)**3) if abs(x) <= 4.685 else 4.685**2/6",
+    "steps_user": "0 if x < -1 else (1 if x <= 2 else 3)",
+    "andrews_user": "1 - cos(x) if abs(x) <= pi else 2",
+}
+
+TARGETS = ("numpy", "numba", "torch", "jax", "array-api")
+
+
+def cases():
+    """(file stem, losses, params, command) for every golden module of each target."""
+    from lossmath import catalog
+    from lossmath.analysis.solve import solve_best
+    from lossmath.spec.toml import load_spec, loss_from_expr
+
+    losses = []
+    for name in catalog.names():
+        loss = catalog.get(name)
+        if name == "barron":
+            loss = loss.subs(alpha=loss.defaults["alpha"])
+        losses.append(loss)
+    users = [loss_from_expr(text, name) for name, text in USER_TEXT.items()]
+    wing = solve_best(load_spec(ROOT / "examples" / "wing.toml")).loss
+    return [
+        ("catalog", losses, None, None),
+        ("user", users, None, None),
+        ("spec_wing", [wing], None, None),
+        ("params", ["smooth_l1", "pseudo_huber", "huber"],
+         {"smooth_l1": {"beta": "1/9"}, "pseudo_huber": {"delta": 2.5}}, None),
+        ("one_expr", [loss_from_expr("sqrt(1+x**2)-1", "expr")], None,
+         "lossmath codegen --expr 'sqrt(1+x**2)-1' --target TARGET"),
+    ]
+
+
+def generate_all() -> dict[str, str]:
+    """file name -> text, for every case and target.
+
+    Generated in the calling thread, as ``lossmath codegen`` does. lossmath's wall-clock
+    budgets (``budget.attempt`` around a sympy step, enforced in the main thread) can change
+    the text on a heavily loaded machine: at a load of 13 on 2 cores, x*tanh(x)'s third
+    derivative was once left out of the torch and JAX modules. Running without budgets (a
+    worker thread) is no cure: steps that always time out then run for minutes.
+    """
+    from lossmath.emit import targets
+
+    out = {}
+    for stem, losses, params, command in cases():
+        for target in TARGETS:
+            cmd = command.replace("TARGET", target) if command else None
+            text = targets.get(target).generator()(losses, params=params, command=cmd)
+            out[f"{stem}.{target.replace('-', '_')}.py.txt"] = text
+    return out
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--update", action="store_true", help="rewrite the golden files")
+    args = ap.parse_args(argv)
+    texts = generate_all()
+    if args.update:
+        GOLDEN.mkdir(parents=True, exist_ok=True)
+        for name, text in texts.items():
+            (GOLDEN / name).write_text(text, encoding="utf-8", newline="\n")
+        print(f"wrote {len(texts)} files to {GOLDEN.relative_to(ROOT)}")
+        return 0
+    bad = [n for n, t in texts.items()
+           if not (GOLDEN / n).is_file() or (GOLDEN / n).read_text(encoding="utf-8") != t]
+    for n in bad:
+        print(f"differs: {n}")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    sys.exit(main())
