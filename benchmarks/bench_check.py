@@ -5,7 +5,7 @@
   analysing or building any table (``FLOOR`` below), measured in the same run;
 - **warm**: ``analyse`` of a freshly constructed, equal ``Loss`` in a process that has
   analysed it once (imports done, sympy's caches warm), best of ``--rounds``;
-- **corpus**: warm in-process time of every case of ``tests/verdict_corpus.py`` (when it
+- **corpus**: warm in-process time of every case of ``tests/support/verdict_corpus.py`` (when it
   exists): median and slowest.
 
 Goal: warm ``check`` of any catalog loss under 0.1 s.
@@ -71,7 +71,7 @@ def catalog_table(rounds: int) -> None:
 
 
 def _corpus_cases():
-    path = ROOT / "tests" / "verdict_corpus.py"
+    path = ROOT / "tests" / "support" / "verdict_corpus.py"
     if not path.exists():
         return None
     spec = importlib.util.spec_from_file_location("verdict_corpus", path)
@@ -84,7 +84,7 @@ def _corpus_cases():
 def corpus_table() -> None:
     cases = _corpus_cases()
     if not cases:
-        print("corpus: tests/verdict_corpus.py not found")
+        print("corpus: tests/support/verdict_corpus.py not found")
         return
     times = []
     for case in cases:

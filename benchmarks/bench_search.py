@@ -1,7 +1,7 @@
 """What the measured search's accurate plans cost against the naive form, per user form.
 
 For each loss of ``tests/data/user_forms.toml`` (and the catalog extremes of
-``tests/user_forms.py``), the generated numpy value, gradient and Hessian against
+``tests/support/user_forms.py``), the generated numpy value, gradient and Hessian against
 ``sympy.lambdify`` of the same table (the definition as written: the naive form, inf/nan
 included), timed in one run on one input ``default_rng(12345).normal(0, 2, N)`` per dtype,
 each implementation once per round in a shuffled order (``bench_stable.time_rows``). The
@@ -20,14 +20,14 @@ from pathlib import Path
 import numpy as np
 import sympy as sp
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import ulp_harness as H  # noqa: E402
-import user_forms as U  # noqa: E402
 from bench_stable import time_rows  # noqa: E402
 
 from lossmath import x  # noqa: E402
+from tests.support import ulp_harness as H  # noqa: E402
+from tests.support import user_forms as U  # noqa: E402
 
 SUFFIX = ("", "_grad", "_hess")
 

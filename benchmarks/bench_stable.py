@@ -24,13 +24,13 @@ from pathlib import Path
 import numpy as np
 import sympy as sp
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import ulp_harness as H  # noqa: E402
 from bench_numpy import stats, torch_threads  # noqa: E402
 
 from lossmath import x  # noqa: E402
+from tests.support import ulp_harness as H  # noqa: E402
 
 try:
     import torch

@@ -1,6 +1,6 @@
 """The ulp harness's grid, side by side: lossmath's generated numpy against other libraries.
 
-For every loss of ``tests/ulp_harness.py`` (the catalog and the twelve user-written forms)
+For every loss of ``tests/support/ulp_harness.py`` (the catalog and the twelve user-written forms)
 and each implementation that has it:
 
 * ``lossmath``: the generated numpy module;
@@ -36,11 +36,10 @@ import numpy as np
 import scipy.special
 import sympy as sp
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-
-import ulp_harness as H  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from lossmath import x  # noqa: E402
+from tests.support import ulp_harness as H  # noqa: E402
 
 try:
     import torch

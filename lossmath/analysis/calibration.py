@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 
 import sympy as sp
 
+from lossmath.analysis.notes import NOT_MARGIN, Note
 from lossmath.analysis.signs import nonnegative_on
 from lossmath.analysis.smoothness import BreakpointReport
 from lossmath.base.errors import Undecided
@@ -129,7 +130,7 @@ def calibrated(
 ) -> tuple[bool | None, str]:
     """``(verdict, note)`` for a loss of ``kind`` ("distance" or "margin")."""
     if kind != "margin":
-        return None, "calibrated: not a margin loss"
+        return None, Note(NOT_MARGIN, "calibrated: not a margin loss")
     if convex is True:
         return _convex_case(table, d1, bps)
     if convex is None:

@@ -17,11 +17,14 @@ from dataclasses import dataclass
 import mpmath
 import sympy as sp
 
+from lossmath.analysis.notes import NUMERIC, Note
 from lossmath.analysis.signs import symbolic_sign
 from lossmath.base import budget
 from lossmath.base.errors import Undecided
 from lossmath.base.symbols import x
 from lossmath.core.table import Interval, IntervalTable
+from lossmath.exact.certify import NotCertified, enclose
+from lossmath.exact.certify import sign_on as certified_sign_on
 from lossmath.exact.certify import sup_abs as certified_sup
 from lossmath.exact.roots import InfiniteRoots, real_roots_in
 from lossmath.exact.sampling import numeric
@@ -43,12 +46,12 @@ class Bound:
     value: sp.Expr | None
     method: str | None = "symbolic"
     enclosure: tuple[float, float] | None = None
-    note: str = ""
+    note: str | Note = ""
 
 
 def _abs_value(v: sp.Expr) -> sp.Expr:
     a = sp.Abs(v)
-    return budget.attempt(lambda: sp.simplify(a), 2.0, a)
+    return budget.attempt(lambda: sp.simplify(a), budget.STEP, a)
 
 
 def _inside_at_samples(c: sp.Expr, iv: Interval, samples: Sequence[Sample]) -> bool:
@@ -110,7 +113,7 @@ def _max(values: list[sp.Expr], samples: Sequence[Sample]) -> sp.Expr:
         kept = [k for k in kept if not sp.cancel(v - k).is_nonnegative] + [v]
     if not kept:
         return sp.S.Zero
-    return budget.attempt(lambda: sp.simplify(sp.Max(*kept)), 2.0, sp.Max(*kept))
+    return budget.attempt(lambda: sp.simplify(sp.Max(*kept)), budget.STEP, sp.Max(*kept))
 
 
 #: where a tail begins, beyond the finite ends of an infinite interval
@@ -122,8 +125,10 @@ def _tail(g: sp.Expr, start: sp.Expr, end: sp.Expr) -> mpmath.mpf | None:
     (``g'`` of one sign, proved or certified) and has a limit: ``max(|g(start)|, |lim|)``."""
     lo, hi = (start, end) if end == sp.oo else (end, start)
     dg = sp.diff(g, x)
-    monotone = any(symbolic_sign(sign * dg, lo, hi) is True for sign in (1, -1))
-    if not monotone:
+    # interval arithmetic factor by factor first: milliseconds, where sympy's sign of a
+    # tail takes millions of calls and rarely succeeds for transcendental g
+    if not _factors_of_one_sign(dg, lo, hi) and not any(
+            symbolic_sign(sign * dg, lo, hi) is True for sign in (1, -1)):
         return None
     try:
         lim = one_sided(g, end, "")
@@ -138,14 +143,51 @@ def _tail(g: sp.Expr, start: sp.Expr, end: sp.Expr) -> mpmath.mpf | None:
     return mpmath.mpf(str(max(at, limit)))
 
 
-#: seconds the certified numeric bound of one interval may take
-NUMERIC_SECONDS = 3.0
+def _factors_of_one_sign(e: sp.Expr, lo: sp.Expr, hi: sp.Expr) -> bool:
+    """Whether ``e`` keeps one sign on ``[lo, hi]`` (an end may be infinite), certified
+    factor by factor by interval arithmetic: the whole expression's enclosure on a tail
+    loses to the dependency problem (``(1 - tanh(x)**2)*(1 - x*tanh(x))`` is ``[0, tiny] *
+    [-oo, -29]`` only once factored; unfactored, ``x*tanh(x)**2`` against ``x`` is ``oo - oo``)."""
+    form = budget.attempt(lambda: sp.factor(sp.together(e)), budget.STEP, None)
+    if form is None:
+        return False
+    num, den = sp.fraction(form)
+    for f in (*sp.Mul.make_args(num), *sp.Mul.make_args(den)):
+        base, k = (f.base, f.exp) if f.is_Pow and f.exp.is_Integer else (f, sp.S.One)
+        if k.is_even:
+            continue  # an even power is >= 0 wherever it is defined
+        if x not in base.free_symbols:
+            v = certified_value(base)
+            if v is None or v == 0:
+                return False
+            continue
+        if _one_sign(base, lo, hi):
+            continue
+        if not any(certified_sign_on(sign * base, lo, hi, strict=False)[0] is True
+                   for sign in (1, -1)):
+            return False
+    return True
+
+
+def _one_sign(e: sp.Expr, lo: sp.Expr, hi: sp.Expr) -> bool:
+    """One enclosure of ``e`` over the whole of ``[lo, hi]`` shows a single sign."""
+    a = -mpmath.inf if lo == -sp.oo else mpmath.mpf(sp.N(lo, 30))
+    b = mpmath.inf if hi == sp.oo else mpmath.mpf(sp.N(hi, 30))
+    try:
+        v = enclose(e, mpmath.iv.mpf([a, b]))
+    except NotCertified:
+        return False
+    return bool(v.a >= 0 or v.b <= 0)
+
+
+#: the work (function calls) the certified numeric bound of one interval may take
+NUMERIC_WORK = 2 * budget.STEP
 
 
 def _numeric_sup(g: sp.Expr, iv: Interval, why: str, name: str) -> Bound:
     slow = Bound(None, None, note=f"sup |{name}| on ({iv.lo}, {iv.hi}) is undecided: {why}, and "
-                 f"no certified bound was found within {NUMERIC_SECONDS:g} s")
-    return budget.attempt(lambda: _certified_sup(g, iv, why, name), NUMERIC_SECONDS, slow)
+                 f"no certified bound was found within {NUMERIC_WORK:,} function calls")
+    return budget.attempt(lambda: _certified_sup(g, iv, why, name), NUMERIC_WORK, slow)
 
 
 def _certified_sup(g: sp.Expr, iv: Interval, why: str, name: str) -> Bound:
@@ -173,10 +215,10 @@ def _certified_sup(g: sp.Expr, iv: Interval, why: str, name: str) -> Bound:
     if upper == mpmath.inf:
         return Bound(None, None, note=f"sup |{name}| on ({iv.lo}, {iv.hi}) could not be bounded")
     value = sp.Float(mpmath.nstr((lower + upper) / 2, 12), 12)
-    return Bound(value, "numeric", (float(lower), float(upper)),
-                 f"sup |{name}| on ({iv.lo}, {iv.hi}) certified numerically in "
+    return Bound(value, "numeric", (float(lower), float(upper)), Note(
+                 NUMERIC, f"sup |{name}| on ({iv.lo}, {iv.hi}) certified numerically in "
                  f"[{mpmath.nstr(lower, 12)}, {mpmath.nstr(upper, 12)}] "
-                 "(interval arithmetic" + (", monotone tails)" if tails else ")"))
+                 "(interval arithmetic" + (", monotone tails)" if tails else ")")))
 
 
 def gradient_bound(
@@ -203,7 +245,7 @@ def sup_abs_table(
         return Bound(sp.oo)
     undecided = [p for p in parts if p.value is None]
     if undecided:
-        return Bound(None, None, note="; ".join(p.note for p in undecided))
+        return Bound(None, None, note="; ".join(str(p.note) for p in undecided))
     numeric_parts = [p for p in parts if p.method == "numeric"]
     if not numeric_parts:
         values = [p.value for p in parts]
@@ -227,7 +269,7 @@ def _min(values: list[sp.Expr]) -> sp.Expr:
         if any(sp.cancel(v - k).is_nonnegative for k in kept):
             continue
         kept = [k for k in kept if not sp.cancel(k - v).is_nonnegative] + [v]
-    return budget.attempt(lambda: sp.simplify(sp.Min(*kept)), 2.0, sp.Min(*kept))
+    return budget.attempt(lambda: sp.simplify(sp.Min(*kept)), budget.STEP, sp.Min(*kept))
 
 
 def inf_on_table(
@@ -270,4 +312,4 @@ def inf_on_table(
             cands.append(iv.expr)
     if not cands:
         return Bound(None, None, note=f"inf {name}: no candidate value was found")
-    return Bound(_min([budget.attempt(lambda v=v: sp.simplify(v), 2.0, v) for v in cands]))
+    return Bound(_min([budget.attempt(lambda v=v: sp.simplify(v), budget.STEP, v) for v in cands]))

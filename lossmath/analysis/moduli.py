@@ -26,6 +26,7 @@ import sympy as sp
 
 from lossmath.analysis.continuity import continuous_to
 from lossmath.analysis.extremes import Bound, inf_on_table, sup_abs_table
+from lossmath.analysis.notes import NOT_CONVEX, Note
 from lossmath.analysis.smoothness import BreakpointReport
 from lossmath.core.table import IntervalTable
 from lossmath.exact.zeros import is_zero
@@ -109,7 +110,7 @@ def strong_convexity(
     """``inf f''`` over the pieces for a convex ``f`` (0: convex, not strongly convex);
     None when ``f`` is not convex or that is undecided (the note says which)."""
     if convex is False:
-        return Bound(None, None, note="strong_convexity: f is not convex")
+        return Bound(None, None, note=Note(NOT_CONVEX, "strong_convexity: f is not convex"))
     if convex is None:
         return Bound(None, None, note="strong_convexity: convexity is undecided")
     if _affine_piece(d2) is True:

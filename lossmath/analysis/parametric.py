@@ -46,7 +46,7 @@ from lossmath.base import budget
 from lossmath.base.errors import LossError, OutOfTime, Undecided
 from lossmath.base.symbols import x
 from lossmath.core.table import IntervalTable
-from lossmath.exact.asymptotics import NoLeadingTerm, limit_kind
+from lossmath.exact.asymptotics import NoLeadingTerm, limit_kind, signed_limit_kind
 from lossmath.exact.roots import InfiniteRoots, real_roots
 from lossmath.exact.sampling import inside
 from lossmath.exact.zeros import certified_value, is_zero, singular_at
@@ -201,11 +201,12 @@ def _nonnegative_everywhere(e: sp.Expr, sign: _Signs) -> tuple[bool, bool]:
     raise NoLeadingTerm(f"the sign of the polynomial {q} on the line")
 
 
-def _kinds(t: IntervalTable, sign: _Signs) -> list[str]:
-    """The limit kinds of ``t`` at ``-oo`` and ``+oo``, and at each finite end (substituted:
-    the pieces must be analytic there)."""
-    kinds = [limit_kind(t.intervals[0].expr, -sp.oo, sign),
-             limit_kind(t.intervals[-1].expr, sp.oo, sign)]
+def _kinds(t: IntervalTable, sign: _Signs, signed: bool = False) -> list[str]:
+    """The limit kinds of ``t`` at ``-oo`` and ``+oo`` (``signed``: ``"+infinite"`` and
+    ``"-infinite"`` apart), and at each finite end (substituted: the pieces must be analytic
+    there)."""
+    kind = signed_limit_kind if signed else limit_kind
+    kinds = [kind(t.intervals[0].expr, -sp.oo, sign), kind(t.intervals[-1].expr, sp.oo, sign)]
     for k, b in enumerate(t.breakpoints):
         for iv in t.neighbours(k):
             if singular_at(iv.expr, b.at, t.samples):
@@ -232,8 +233,11 @@ def _decide(tables: Sequence[IntervalTable], sign: _Signs, continuity: tuple) ->
         except (NoLeadingTerm, Undecided, ValueError, TypeError, sp.PolynomialError):
             return None
 
-    bounded = [attempt(lambda t=t: all(k != "infinite" for k in _kinds(t, sign)))
-               for t in (f, d1, d2)]
+    # f: bounded above (sup f < oo, the report's meaning); f', f'': |f'|, |f''| bounded
+    bounded = [attempt(lambda: all(k not in ("infinite", "+infinite")
+                                   for k in _kinds(f, sign, signed=True)))]
+    bounded += [attempt(lambda t=t: all(k != "infinite" for k in _kinds(t, sign)))
+                for t in (d1, d2)]
     out["bounded"] = bounded[0]
     out["gradient_bound"] = bounded[1]
     cont0, cont1 = continuity
@@ -292,7 +296,7 @@ def _at_point(loss, p: sp.Symbol, v: sp.Expr, analyse) -> Verdicts | None:
         dict.fromkeys(CONDITIONED)
     if all(v is not None for v in out.values()):
         return out
-    report = budget.attempt(lambda: analyse(point), 3.0, None)
+    report = budget.attempt(lambda: analyse(point), 2 * budget.STEP, None)
     if report is None:
         return out
     if tables[0].breakpoints:

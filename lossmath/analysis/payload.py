@@ -59,7 +59,10 @@ def report_payload(loss: Loss, r: LossReport) -> dict[str, Any]:
         **_property_dict(r),
         "conditions": {k: _s(v) for k, v in r.conditions.items()},
         "decided": "numeric" if r.numeric else "symbolic",
-        "notes": list(r.notes),
+        "notes": [n.text for n in r.notes],
+        # False when the time guard fired: the properties not finished are null, each with
+        # an "out of time" note (a definite answer is never what a slow machine printed)
+        "complete": r.complete,
     }
     if r.gradient_bound_enclosure is not None:
         out["gradient_bound_enclosure"] = [repr(v) for v in r.gradient_bound_enclosure]

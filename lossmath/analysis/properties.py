@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 
 import sympy as sp
 
+from lossmath.analysis.notes import NUMERIC, Note
 from lossmath.analysis.signs import nonnegative_on
 from lossmath.analysis.smoothness import BreakpointReport
 from lossmath.analysis.tails import SignDepends, assumed_sign
@@ -90,12 +91,12 @@ def _not_symmetric(d: sp.Expr, t: sp.Expr) -> tuple[bool | None, str]:
     at = d.xreplace({x: t})
     if not (at.free_symbols - {x}):
         return False, ""
-    if budget.attempt(lambda: sp.simplify(at).is_zero, 2.0, None) is False:
+    if budget.attempt(lambda: sp.simplify(at).is_zero, budget.STEP, None) is False:
         return False, ""
     free = sorted(at.free_symbols, key=str)
     cond = ""
     if len(free) == 1:
-        roots = budget.attempt(lambda: _solve_or_none(at, free[0]), 2.0, [])
+        roots = budget.attempt(lambda: _solve_or_none(at, free[0]), budget.STEP, [])
         if roots:
             cond = f" (f(x) = f(-x) at x = {t} only when " + " or ".join(
                 f"{free[0]} = {r}" for r in roots
@@ -160,7 +161,8 @@ def convex(
             verdict = None
             notes.append(f"convexity: {s.note}")
         elif s.method == "numeric":
-            notes.append(f"convexity: f'' >= 0 on ({iv.lo}, {iv.hi}) certified numerically")
+            notes.append(Note(NUMERIC, f"convexity: f'' >= 0 on ({iv.lo}, {iv.hi}) certified "
+                              "numerically"))
     for k, bp in enumerate(d1.breakpoints):
         left, right = d1.neighbours(k)
         try:
@@ -185,6 +187,21 @@ def convex(
 
 
 _GROWTH = {0: "bounded", 1: "linear", 2: "quadratic", 3: "cubic", 4: "quartic"}
+
+
+def growth_name(d: sp.Expr, logs: sp.Expr = sp.S.Zero) -> str:
+    """The name of the growth scale ``|x|**d * log|x|**logs`` (``d > 0``, or ``d = 0`` and
+    ``logs > 0``): ``"linear"``, ``"quadratic"``, ``"power 3/2"``, ``"logarithmic"``, and
+    with a log factor the scale itself, ``"x*log(x)"`` or ``"x**2/log(x)"`` (neither is
+    linear nor quadratic: ``x*log(x)/x -> oo``, ``(x**2/log(x))/x**2 -> 0``)."""
+    if logs == 0:
+        if d == 0:
+            return "logarithmic"  # never reached: d = 0 with no log factor is bounded
+        return _GROWTH.get(int(d), f"power {d}") if d.is_Integer else f"power {d}"
+    if d == 0 and logs == 1:
+        return "logarithmic"
+    t = sp.Symbol("x", positive=True)
+    return sp.sstr(t**d * sp.log(t)**logs)
 
 
 def _rational_growth(expr: sp.Expr) -> str | None:
@@ -213,16 +230,12 @@ def _lead_growth(expr: sp.Expr, direction: sp.Expr) -> str | None:
             return "bounded"
         if lead.exp_arg != 0:
             return "superpolynomial"
-        d = sp.expand(lead.exponent)
-        if d == 0:
-            return "logarithmic"
+        d, logs = sp.expand(lead.exponent), sp.expand(lead.logs)
     except SignDepends as exc:
         raise Undecided(f"the growth depends on the parameters ({exc})") from None
     except NoLeadingTerm:
         return None
-    if d.is_Integer:
-        return _GROWTH.get(int(d), f"power {d}")
-    return f"power {d}"
+    return growth_name(d, logs)
 
 
 def _growth_side(expr: sp.Expr, direction: sp.Expr) -> str:
@@ -239,16 +252,37 @@ def _growth_side(expr: sp.Expr, direction: sp.Expr) -> str:
         return "bounded"
     t = sp.Dummy("t", positive=True)
     e = sp.Abs(expr.xreplace({x: t if direction == sp.oo else -t}))
-    p = budget.attempt(lambda: sp.limit(sp.log(e) / sp.log(t), t, sp.oo), 2.0, None)
+    p = budget.attempt(lambda: sp.limit(sp.log(e) / sp.log(t), t, sp.oo), budget.STEP, None)
     if p is None or p.has(sp.Limit):
         raise Undecided("the growth rate could not be found")
-    if p == 0:
-        return "logarithmic"
     if p == sp.oo:
         return "superpolynomial"
     if p.is_number:
-        return _GROWTH.get(int(p), f"power {p}") if p.is_integer else f"power {p}"
+        return _scale(e, t, p)
     return f"power {p}"
+
+
+def _scale(e: sp.Expr, t: sp.Symbol, p: sp.Expr) -> str:
+    """The growth scale of ``e > 0`` as ``t -> oo`` when ``log e / log t -> p``: ``t**p``
+    itself only when ``e / t**p`` has a finite nonzero limit, else ``t**p * log(t)**q``
+    with ``q`` from ``log(e / t**p) / log(log t)``, verified the same way (``t log t`` and
+    ``t**2 / log t`` have ``p = 1``, ``2`` and are neither linear nor quadratic)."""
+
+    def lim(g: sp.Expr) -> sp.Expr | None:
+        v = budget.attempt(lambda: sp.limit(g, t, sp.oo), budget.STEP, None)
+        return None if v is None or v.has(sp.Limit) else v
+
+    def scale_of(q: sp.Expr) -> bool:
+        r = lim(e / (t**p * sp.log(t)**q))
+        return r is not None and bool(r.is_positive) and bool(r.is_finite)
+
+    if p != 0 and scale_of(sp.S.Zero):
+        return growth_name(p)
+    q = lim(sp.log(e / t**p) / sp.log(sp.log(t)))
+    if q is None or not q.is_number or not q.is_finite or q == 0 or not scale_of(q):
+        raise Undecided(f"|f| grows like |x|**{p} up to a factor slower than any power, "
+                        "and its scale could not be found")
+    return growth_name(p, q)
 
 
 def growth(table: IntervalTable) -> tuple[str | None, str]:
@@ -286,6 +320,11 @@ def minimum_at_zero(
         return None, ["f(0) could not be evaluated"]
     z = is_zero(v0, table.samples)
     if z.value is False:
+        if z.method == "numeric" and v0.free_symbols and not v0.is_nonzero and (
+                z.condition or len(v0.free_symbols) > 1):
+            # nonzero at the samples only: for some allowed values f(0) = 0 (log(c) at c = 1)
+            where = f" ({z.condition})" if z.condition else ""
+            return None, [f"minimum at 0: f(0) = {v0} is 0 for some parameter values{where}"]
         return False, []
     verdict: bool | None = True if z.value else None
     notes: list[str] = []

@@ -7,23 +7,27 @@ what could not be decided and why). A class that is only a lower bound says so
 
 from __future__ import annotations
 
+import contextvars
 import math
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
+from lossmath.analysis import notes as kinds
+from lossmath.analysis.boundary import interior, with_boundaries
 from lossmath.analysis.calibration import calibrated
 from lossmath.analysis.continuity import continuous_to
 from lossmath.analysis.extremes import Bound, gradient_bound
 from lossmath.analysis.moduli import curvature_bound, lipschitz, strictly_convex, strong_convexity
+from lossmath.analysis.notes import Note, as_note
 from lossmath.analysis.parametric import conditions
 from lossmath.analysis.properties import convex, growth, minimum_at_zero, symmetric
 from lossmath.analysis.smoothness import BreakpointReport, breakpoint_report, class_name
 from lossmath.analysis.tails import Limits, bounded_table, redescending
 from lossmath.base import budget
-from lossmath.base.errors import Undecided
+from lossmath.base.errors import OutOfTime, Undecided
 
 if TYPE_CHECKING:
     from lossmath.core.loss import Loss
@@ -51,8 +55,13 @@ class LossReport:
       when f jumps or ``f'`` is unbounded);
     - ``curvature_bound``: the Lipschitz constant of ``f'`` (``sup |f''|`` over the pieces
       when f is C1, ``oo`` when ``f'`` jumps or ``f''`` is unbounded);
-    - ``bounded``: f is bounded on the line; ``redescending``: ``f' -> 0`` at ``±oo``;
+    - ``bounded``: f is bounded above on the line (``sup f < oo``); ``redescending``:
+      ``f' -> 0`` at ``±oo``;
     - ``calibrated``: classification calibration of a margin loss (None for distance losses).
+
+    ``notes`` are :class:`~lossmath.analysis.notes.Note` objects (a kind and a text).
+    ``complete`` is False when the time guard (``analyse(loss, timeout=...)``, ``--timeout``)
+    fired: the properties it did not finish are None with an "out of time" note.
     """
 
     breakpoints: tuple[BreakpointReport, ...]
@@ -62,7 +71,7 @@ class LossReport:
     growth: str | None
     value_at_zero: sp.Expr
     minimum_at_zero: bool | None
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[Note, ...] = field(default=())
     gradient_bound_method: str | None = "symbolic"
     gradient_bound_enclosure: tuple[float, float] | None = None
     strictly_convex: bool | None = None
@@ -78,6 +87,10 @@ class LossReport:
     #: property -> sympy Boolean in the parameter under which it holds (for gradient_bound,
     #: lipschitz, curvature_bound: under which it is finite); see :mod:`.parametric`
     conditions: dict = field(default_factory=dict)
+    complete: bool = True
+    #: the lowest class over the allowed parameter values when a boundary value (0 for a
+    #: nonnegative parameter) is less smooth than the generic ones (:mod:`.boundary`)
+    family_order: float = math.inf
     #: The loss analysed, held weakly (the cache of :func:`analyse` is keyed weakly on it):
     #: :meth:`to_dict` needs it.
     _loss: weakref.ref | None = field(default=None, init=False, repr=False, compare=False)
@@ -114,7 +127,8 @@ class LossReport:
 
     @property
     def order(self) -> float:
-        return min((b.order for b in self.breakpoints), default=math.inf)
+        return min(min((b.order for b in self.breakpoints), default=math.inf),
+                   self.family_order)
 
     @property
     def exact(self) -> bool:
@@ -135,57 +149,91 @@ class LossReport:
             any(b.numeric for b in self.breakpoints)
             or "numeric" in (self.gradient_bound_method, self.lipschitz_method,
                              self.curvature_bound_method, self.strong_convexity_method)
-            or any("numerically" in n for n in self.notes)
+            or any(n.kind in (kinds.JUMP_NUMERIC, kinds.NUMERIC) for n in self.notes)
         )
 
 
 _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+#: the properties of the analysis in progress (innermost) that ran out of time
+_RUN: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("lossmath_run",
+                                                                         default=None)
 
 
-def analyse(loss: Loss, timeout: float | None = None) -> LossReport:
+def analyse(loss: Loss, timeout: float | None = None, partial: bool | None = None) -> LossReport:
     """Smoothness at every breakpoint and the global properties of ``loss``.
 
-    The report is cached per loss object. ``timeout`` (seconds) bounds the work; when it runs
-    out :class:`~lossmath.base.errors.OutOfTime` is raised (the command line reports it as
-    undecided, exit 3).
+    The report is cached per loss object. What decides each verdict is counted in work
+    (:mod:`lossmath.base.budget`), so the report is the same on any machine. ``timeout``
+    (seconds) is only a guard, and works in any thread: when it fires, the properties not
+    finished are None with an "out of time" note and ``complete`` is False; when it fires
+    before the breakpoints are decided, :class:`~lossmath.base.errors.OutOfTime` is raised
+    (the command line reports either as undecided, exit 3).
+
+    ``partial`` (by default: when ``timeout`` is given) returns such an incomplete report;
+    otherwise an outer guard's firing (a command's ``--timeout`` around a document) raises
+    :class:`~lossmath.base.errors.OutOfTime`, so that no document or module is ever
+    written from half a report.
     """
     cached = _CACHE.get(loss)
     if cached is not None:
         return cached
-    with budget.deadline(timeout, f"analysing {loss.label}"):
-        report = _analyse(loss)
+    outer = _RUN.get()
+    token = _RUN.set([])
+    try:
+        with budget.deadline(timeout, f"analysing {loss.label}"):
+            inner = interior(loss)  # nonnegative parameters: positive here, 0 apart
+            report = _analyse(inner)
+            if report.complete and inner is not loss:
+                report = _undecided_on_failure(
+                    "the parameters' boundary values",
+                    lambda: with_boundaries(loss, report, analyse),
+                    lambda note: replace(report, notes=(*report.notes, note)))
+                report = replace(report, complete=not _RUN.get())
+            if not report.complete and outer is not None:
+                # a nested analysis (a parameter value's) half done would decide the outer
+                # property from missing facts: the outer property is out of time instead
+                raise OutOfTime(f"analysing {loss.label}", 0.0)
+    finally:
+        _RUN.reset(token)
     object.__setattr__(report, "_loss", weakref.ref(loss))
-    _CACHE[loss] = report
+    if report.complete:
+        _CACHE[loss] = report
+    elif not (timeout is not None if partial is None else partial):
+        raise OutOfTime(f"analysing {loss.label}", timeout or 0.0)
     return report
 
 
 def _analyse(loss: Loss) -> LossReport:
     table = loss.table
-    notes: list[str] = list(table.notes)
+    notes: list[Note | str] = [Note(kinds.DEFINITION, n) for n in table.notes]
     bps = []
     for k, bp in enumerate(table.breakpoints):
         with budget.stage(f"deciding the class at x = {bp.at}"):
             bps.append(breakpoint_report(table, k))
     notes += [
-        f"assumed {a} < {b}: true at the sampled parameter values, but sympy could not prove it"
+        Note(kinds.ASSUMED_ORDER, f"assumed {a} < {b}: true at the sampled parameter values, "
+             "but sympy could not prove it")
         for a, b in table.assumed_order
     ]
     for b in bps:
         if not b.exact:
-            notes.append(f"at x = {b.at}: the class is at least {b.cls} ({b.reason})")
+            notes.append(Note(kinds.CLASS_LOWER_BOUND,
+                              f"at x = {b.at}: the class is at least {b.cls} ({b.reason})"))
         for t in b.tests:
             if t.method == "numeric" and t.value is False:
-                notes.append(
+                notes.append(Note(
+                    kinds.JUMP_NUMERIC,
                     f"at x = {b.at}: a jump was proved nonzero numerically (by its certified "
                     "value at sampled parameter values)"
                     + (f"; it vanishes when {t.condition}" if t.condition else "")
-                )
+                ))
     notes += _unknown_conditions(loss, bps)
     d1, d2 = table.diff(1), table.diff(2)
     limit = Limits(table.samples)  # one-sided limits, shared by the properties below
     # conditions on a real parameter first: what they decide is not decided again
     conds, cond_notes = _undecided_on_failure(
-        "conditions on the parameter", lambda: _conditions(loss, bps, d1, d2), _with_notes)
+        "conditions on the parameter", lambda: _conditions(loss, bps, d1, d2),
+        lambda note: ({}, [note]))
     notes += cond_notes
     sym, note = _undecided_on_failure("symmetry", lambda: symmetric(table), _with_note)
     notes += [note] if note else []
@@ -224,11 +272,12 @@ def _analyse(loss: Loss) -> LossReport:
         grow,
         v0,
         minimum,
-        tuple(dict.fromkeys(notes)),
+        tuple(dict.fromkeys(as_note(n, kinds.UNDECIDED) for n in notes)),
         bound.method,
         bound.enclosure,
         **extra,
         conditions=conds,
+        complete=not _RUN.get(),
     )
 
 
@@ -252,19 +301,21 @@ def _conditions(loss: Loss, bps, d1, d2) -> tuple[dict, list[str]]:
         return {}, []
     cont = (continuous_to(bps, 0), continuous_to(bps, 1))
     out = budget.attempt(
-        lambda: conditions(loss, p, cont, analyse, (loss.table, d1, d2)), CONDITION_SECONDS, None
+        lambda: conditions(loss, p, cont, analyse, (loss.table, d1, d2)), CONDITION_WORK, None
     )
     if out is None:
-        return {}, [f"conditions on {p}: gave up after {CONDITION_SECONDS:g} s"]
-    return out.conditions, list(out.notes)
+        return {}, [f"conditions on {p}: gave up after {CONDITION_WORK:,} function calls"]
+    return out.conditions, [as_note(n, kinds.CONDITION) for n in out.notes]
 
 
-#: seconds the conditions on a parameter may take (the rest of the budget is the report's)
-CONDITION_SECONDS = 6.0
+#: the work (function calls) the conditions on a parameter may take
+CONDITION_WORK = 5 * budget.STEP
 
 
 def _bound_or_undecided(what: str):
-    return lambda why: Bound(None, None, note=f"{what}: {why}")
+    # the undecided reason repeats the property's name, as the committed documents show it
+    return lambda note: Bound(None, None, note=Note(note.kind, f"{what}: {note.text}")
+                              if note.kind == kinds.UNDECIDED else note)
 
 
 def _global_properties(
@@ -294,8 +345,8 @@ def _global_properties(
 
     strict = flag("strict convexity", lambda: strictly_convex(conv, d2), "strictly_convex")
     if isinstance(conds.get("convex"), sp.Basic) and not isinstance(_flag(conds["convex"]), bool):
-        strong = Bound(None, None, note=f"strong_convexity: f is convex only when "
-                       f"{sp.sstr(conds['convex'])}")
+        strong = Bound(None, None, note=Note(kinds.CONDITION, "strong_convexity: f is convex "
+                       f"only when {sp.sstr(conds['convex'])}"))
         notes.append(strong.note)
     else:
         strong = constant("strong_convexity", lambda: strong_convexity(conv, d2, d3, limit))
@@ -305,7 +356,7 @@ def _global_properties(
         _undecided_on_failure("bounded f''", lambda: bounded_table(d2, limit, "f''"), _with_note)
     grad_bounded = grad_bounded if isinstance(grad_bounded, bool) else None
     curv_bounded = curv_bounded if isinstance(curv_bounded, bool) else None
-    bounded = flag("bounded", lambda: bounded_table(table, limit), "bounded")
+    bounded = flag("bounded", lambda: bounded_table(table, limit, above=True), "bounded")
     lip = constant("lipschitz", lambda: lipschitz(bps, grad, d1, d2, grad_bounded, limit))
     curv = constant("curvature_bound", lambda: curvature_bound(bps, d2, d3, curv_bounded, limit))
     redesc = flag("redescending", lambda: redescending(d1, limit), "redescending")
@@ -327,12 +378,28 @@ def _global_properties(
 
 def _undecided_on_failure(what: str, decide, undecided):
     """Run one property's decision under its own budget stage; an :class:`Undecided` from
-    inside it makes that property undecided (``undecided(reason)``), not the whole report."""
+    inside it makes that property undecided (``undecided(note)``), not the whole report.
+    When the time guard has fired (or fires inside), the property is "out of time" and the
+    report incomplete."""
+    run = _RUN.get()
+    late = Note(kinds.OUT_OF_TIME, f"{what}: out of time")
+    if budget.expired() and run is not None:
+        run.append(what)
+        return undecided(late)
     try:
         with budget.stage(f"deciding {what}"):
             return decide()
     except Undecided as exc:
-        return undecided(f"{what}: {exc}")
+        return undecided(Note(kinds.UNDECIDED, f"{what}: {exc}"))
+    except NotImplementedError as exc:  # sympy has no algorithm for a step: undecided
+        reason = " ".join(str(exc).split()) or "no algorithm"
+        return undecided(Note(kinds.UNDECIDED, f"{what}: sympy cannot decide it ({reason})"))
+    except OutOfTime:
+        if run is None or not budget.expired():
+            raise  # not this thread's guard (or no report to mark incomplete)
+        budget.acknowledge()
+        run.append(what)
+        return undecided(late)
 
 
 def _with_note(why: str):
@@ -343,7 +410,7 @@ def _with_notes(why: str):
     return None, [why]
 
 
-def _unknown_conditions(loss: Loss, bps: list[BreakpointReport]) -> list[str]:
+def _unknown_conditions(loss: Loss, bps: list[BreakpointReport]) -> list[Note]:
     """For a spec with unsolved unknowns: the values that would close each jump."""
     unknowns = [p.symbol for p in loss.params if p.name in loss.unknowns]
     notes = []
@@ -359,10 +426,11 @@ def _unknown_conditions(loss: Loss, bps: list[BreakpointReport]) -> list[str]:
             sols = []
         if sols:
             values = ", ".join(f"{k_} = {v}" for k_, v in sols[0].items())
-            notes.append(
+            notes.append(Note(
+                kinds.JUMP_VANISHES,
                 f"at x = {b.at}: f{chr(39) * k} jumps by {jump}; it vanishes when {values} "
                 "(lossmath solve finds the values for every breakpoint at once)"
-            )
+            ))
     return notes
 
 

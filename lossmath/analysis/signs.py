@@ -84,7 +84,7 @@ def symbolic_sign(expr: sp.Expr, lo: sp.Expr, hi: sp.Expr) -> bool | None:
         try:
             # the assumption queries themselves can be slow (they isolate real roots of
             # the expanded numerator), so they share the time slice of the rewrite
-            verdict = budget.attempt(lambda g=form: _assumed_sign(g(e)), 2.0, None)
+            verdict = budget.attempt(lambda g=form: _assumed_sign(g(e)), budget.STEP, None)
         except (NotImplementedError, TypeError, ValueError, RecursionError):
             verdict = None
         if verdict is not None:
@@ -146,7 +146,7 @@ def nonnegative_on(
         # negative at some parameter sample: false for every parameter value only if sympy
         # proves it at that relative position of the interval
         at = expr.xreplace({x: pos})
-        neg = budget.attempt(lambda: sp.simplify(at).is_negative, 2.0, None)
+        neg = budget.attempt(lambda: sp.simplify(at).is_negative, budget.STEP, None)
         if neg:
             return Sign(False, witness=pos)
         return Sign(

@@ -4,6 +4,9 @@
   one-sided limit at both ends of every interval (``±oo`` included), is bounded on the line
   (and its values at the breakpoints are finite numbers). An infinite limit anywhere
   disproves it. A missing limit (oscillation) leaves it undecided.
+  The report's ``bounded`` means **bounded above** (``sup f < oo``: a loss that saturates;
+  ``|x| - x**2`` has ``sup f = 1/4``), so there a limit ``-oo`` disproves nothing
+  (``above=True``); ``f'`` and ``f''`` are asked whether ``|f'|``, ``|f''|`` are bounded.
 - **Redescending** (Hampel's term for M-estimators whose influence function ``psi = f'``
   returns to 0): ``f'(x) -> 0`` as ``x -> -oo`` and as ``x -> +oo``.
 
@@ -91,9 +94,10 @@ def _infinite(v: sp.Expr) -> bool:
 
 
 def bounded_table(
-    table: IntervalTable, limit: Callable, name: str = "f"
+    table: IntervalTable, limit: Callable, name: str = "f", above: bool = False
 ) -> tuple[bool | None, str]:
-    """Is the function of ``table`` bounded on the line? ``(verdict, note)``."""
+    """Is the function of ``table`` bounded on the line (``above``: bounded above)?
+    ``(verdict, note)``."""
     undecided = ""
     for iv in table.intervals:
         for end, side in ((iv.lo, "+"), (iv.hi, "-")):
@@ -104,8 +108,12 @@ def bounded_table(
                 continue
             if v is NO_LIMIT:
                 undecided = f"whether {name} is bounded: {name} has no limit at x = {end}"
-            elif _infinite(v):
+            elif above and v == -sp.oo:
+                continue  # tends to -oo: bounded above near this end
+            elif v == sp.oo or (_infinite(v) and not above):
                 return False, ""
+            elif _infinite(v):
+                undecided = f"whether {name} is bounded above: its limit at x = {end} is {v}"
     for b in table.breakpoints:
         if _infinite(b.value) or b.value.has(sp.nan):
             return None, f"whether {name} is bounded: {name}({b.at}) = {b.value}"

@@ -1,26 +1,31 @@
-"""Time budgets: every analysis finishes or gives up, never hangs.
+"""Budgets: what decides a verdict is counted in work; the clock is only an outer guard.
 
-sympy has super-linear paths no size limit foresees (``simplify`` of a triple exponential,
-``limit`` of a high power), so the analysis runs under a wall-clock budget. A budget is a
-``with`` block; blocks nest, and the innermost deadline that has passed raises
-:class:`~lossmath.base.errors.OutOfTime` at the next Python bytecode.
+A verdict must be a function of its input, the same on a fast and a slow machine, so no
+clock decides one. Two kinds of budget:
 
-- :func:`deadline` is the budget of a whole command (``--timeout``, default 10 s): when it
-  runs out the command reports "undecided" (exit 3).
-- :func:`attempt` gives one expensive, optional step (a ``simplify``, a ``limit``) a share of
-  what is left; when the share runs out the step's answer is "undecided" and the analysis
-  goes on.
+- **Work** (:func:`attempt`, :func:`work_limit`): one expensive, optional step (a
+  ``simplify``, a ``limit``, a ``solve``) may start at most ``work`` Python function calls
+  (sympy is pure Python, so the number of calls it makes is its effort, counted the same on
+  every machine). When the share runs out the step's answer is "undecided" and the analysis
+  goes on. The count is kept by a profile hook (:func:`sys.setprofile`) of the thread doing
+  the work, installed only while a work budget is open, so it works in any thread.
+- **Time** (:func:`deadline`): the guard of a whole command (``--timeout``) or call
+  (``analyse(loss, timeout=...)``). When it fires, the work in progress stops with
+  :class:`~lossmath.base.errors.OutOfTime`, and whatever it did not finish is reported as
+  "out of time" (never as a different-looking answer). A watchdog thread raises it in the
+  guarded thread (``PyThreadState_SetAsyncExc``), so it needs no signal and works in a worker
+  thread and beside a process's own signal handlers.
 
-The timer is ``SIGALRM`` (``setitimer``), which costs nothing while it does not fire. Signals
-reach only the main thread: elsewhere (a worker thread of a notebook server) budgets are not
-enforced, and :func:`enforced` says so.
+Under a foreign profiler (cProfile) work is not counted: the steps run to completion.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
-import signal
+import inspect
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -28,20 +33,40 @@ from typing import TypeVar
 
 from lossmath.base.errors import OutOfTime
 
-__all__ = ["DEFAULT_SECONDS", "attempt", "deadline", "enforced", "remaining", "stage"]
+__all__ = [
+    "DEFAULT_SECONDS", "STEP", "acknowledge", "attempt", "deadline", "enforced", "expired",
+    "WorkSpent", "over", "spent", "stage", "work_limit",
+]
 
-DEFAULT_SECONDS = 10.0
+#: the default outer guard of a command, in seconds (it never decides a verdict)
+DEFAULT_SECONDS = 60.0
+#: the work share of one optional sympy step, in function calls (about 1 s on a 2024 laptop;
+#: ``simplify`` of a quotient of two exponential sums takes ~10^5, a hopeless ``limit`` 10^8+)
+STEP = 1_500_000
 
 T = TypeVar("T")
 
-# (deadline on the monotonic clock, token, what, seconds), outermost first
-_stack: list[tuple[float, object, str, float]] = []
-_stage: list[str] = ["analysing the loss"]
+
+# -- work ------------------------------------------------------------------------------------
+
+class _WorkOut(BaseException):
+    """Raised by the profile hook when a work share runs out; a ``BaseException`` so that
+    sympy's own ``except Exception`` handlers do not swallow it."""
+
+    def __init__(self, token: object) -> None:
+        super().__init__("work share spent")
+        self.token = token
 
 
-def enforced() -> bool:
-    """Whether budgets can interrupt work here (only in the main thread, on POSIX)."""
-    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+class _Work(threading.local):
+    def __init__(self) -> None:
+        self.calls = 0
+        self.limits: list[tuple[int, object]] = []  # (call count at which it ends, token)
+        self.nearest = 0
+
+
+_work = _Work()
+_RESUMABLE = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR
 
 
 def _swallowed(frame) -> bool:
@@ -56,53 +81,174 @@ def _swallowed(frame) -> bool:
     return False
 
 
-def _fire(signum: int, frame) -> None:
-    if _swallowed(frame):
-        signal.setitimer(signal.ITIMER_REAL, 0.01)  # try again just after it returns
+def _count(frame, event: str, arg: object) -> None:
+    if event != "call":
         return
-    now = time.monotonic()
-    for when, token, what, seconds in _stack:  # outermost expired budget wins
-        if when <= now:
-            raise OutOfTime(_stage[-1] if what == "" else what, seconds, token)
-    _arm()  # woken early (the timer is coarse): wait for the nearest deadline again
+    w = _work
+    w.calls += 1
+    # raise only when an ordinary function starts: a resumed generator may be the garbage
+    # collector closing it, where an exception would be lost (the next call raises instead)
+    if w.calls < w.nearest or frame.f_code.co_flags & _RESUMABLE or _swallowed(frame):
+        return
+    token = min(w.limits, key=lambda lt: lt[0])[1]
+    raise _WorkOut(token)  # CPython removes the hook; attempt() reinstalls it
 
 
-def _arm() -> None:
-    if not _stack:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        return
-    left = min(d for d, *_ in _stack) - time.monotonic()
-    signal.setitimer(signal.ITIMER_REAL, max(left, 1e-4))
+def _rearm() -> None:
+    w = _work
+    if w.limits:
+        w.nearest = min(end for end, _ in w.limits)
+        sys.setprofile(_count)
+    else:
+        sys.setprofile(None)
 
 
 @contextlib.contextmanager
-def _budget(seconds: float, what: str) -> Iterator[object | None]:
-    """Push a deadline ``seconds`` from now; yield its token (None when an outer deadline
-    comes first, which then fires with its own token)."""
-    when = time.monotonic() + seconds
-    if _stack and min(d for d, *_ in _stack) <= when:
+def work_limit(work: int) -> Iterator[object | None]:
+    """Count the calls the block makes; past ``work`` of them raise an internal exception
+    that :func:`attempt` (or the caller, via :func:`spent`) turns into its default. Yields a
+    token (None when a foreign profiler is installed: nothing is counted)."""
+    w = _work
+    foreign = sys.getprofile()
+    if foreign is not None and foreign is not _count:
         yield None
         return
     token = object()
-    outermost = not _stack
-    if outermost:
-        # a caller's own alarm (a test's watchdog) is suspended, and restored after
-        previous = signal.signal(signal.SIGALRM, _fire)
-        pending, started = signal.getitimer(signal.ITIMER_REAL)[0], time.monotonic()
-    _stack.append((when, token, what, seconds))
+    w.limits.append((w.calls + max(work, 1), token))
+    _rearm()
     try:
-        _arm()
         yield token
     finally:
-        _stack.pop()
-        if _stack:
-            _arm()
-        else:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous or signal.SIG_DFL)
-            if pending:
-                left = pending - (time.monotonic() - started)
-                signal.setitimer(signal.ITIMER_REAL, max(left, 1e-3))
+        w.limits.remove(next(lt for lt in w.limits if lt[1] is token))
+        _rearm()
+
+
+def spent(exc: BaseException, token: object | None) -> bool:
+    """Whether ``exc`` is the end of the work share ``token`` (from :func:`work_limit`)."""
+    return token is not None and isinstance(exc, _WorkOut) and exc.token is token
+
+
+def over(token: object | None) -> bool:
+    """Whether the open work share ``token`` is spent (also when its end was raised and
+    swallowed by the code it interrupted)."""
+    return any(t is token and _work.calls >= end for end, t in _work.limits)
+
+
+WorkSpent = _WorkOut  # for callers that catch the end of their own share (see :func:`spent`)
+
+
+def attempt(fn: Callable[[], T], work: int, default: T) -> T:
+    """``fn()`` if it finishes within ``work`` function calls, else ``default``.
+
+    Only this attempt's own share is caught: an outer share or the outer time guard
+    propagates. A step sympy has no algorithm for (``NotImplementedError``, as ``solve``
+    raises for ``exp(a/7) - exp(-a/7) = 2a/7``) is an attempt that gives up too.
+    """
+    token = None
+    try:
+        with work_limit(work) as token:
+            return fn()
+    except _WorkOut as exc:
+        if spent(exc, token):
+            return default
+        raise
+    except NotImplementedError:
+        return default
+
+
+# -- time (the outer guard) --------------------------------------------------------------------
+
+class _Alarm(OutOfTime):
+    """What the watchdog raises in the guarded thread (instantiated by CPython without
+    arguments); :func:`deadline` turns it into an :class:`OutOfTime` naming the guard."""
+
+    def __init__(self, *args: object) -> None:
+        BaseException.__init__(self, "out of time")
+        self.what, self.seconds, self.token = "the work", 0.0, None
+
+
+class _Guard:
+    def __init__(self, seconds: float, what: str) -> None:
+        self.when = time.monotonic() + seconds
+        self.seconds, self.what = seconds, what
+        self.thread = threading.get_ident()
+        self.fired = self.done = self.acknowledged = False
+        self.last_shot = 0.0
+
+
+_lock = threading.Condition()
+_guards: list[_Guard] = []
+_watchdog: threading.Thread | None = None
+_RESHOOT = 0.1  # seconds after which an alarm nobody has seen (lost in a __del__) is raised again
+
+
+def _raise_in(thread: int, exc: type[BaseException]) -> None:
+    # never called with NULL to cancel: CPython 3.11 then leaves its "async exception
+    # pending" flag set, and a thread with a profile hook stalls at its next call
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), ctypes.py_object(exc))
+
+
+def _absorb() -> None:
+    """Let an alarm raised in this thread but not yet delivered land here, harmlessly
+    (CPython delivers it at the next backward jump)."""
+    try:
+        for _ in range(64):
+            pass
+    except _Alarm:
+        pass
+
+
+def _watch() -> None:
+    with _lock:
+        while True:
+            now = time.monotonic()
+            wait = None
+            for g in _guards:
+                if g.done or g.acknowledged:
+                    continue
+                if g.when <= now and now - g.last_shot >= _RESHOOT:
+                    g.fired, g.last_shot = True, now
+                    _raise_in(g.thread, _Alarm)
+                nxt = g.last_shot + _RESHOOT if g.fired else g.when
+                wait = nxt - now if wait is None else min(wait, nxt - now)
+            _lock.wait(None if wait is None else max(wait, 1e-3))
+
+
+def enforced() -> bool:
+    """Whether the time guard can interrupt work here (CPython)."""
+    return hasattr(ctypes, "pythonapi") and hasattr(ctypes.pythonapi,
+                                                    "PyThreadState_SetAsyncExc")
+
+
+def _close(g: _Guard) -> None:
+    while True:  # an alarm delivered while closing is retried, not leaked
+        try:
+            with _lock:
+                g.done = True
+                if g in _guards:
+                    _guards.remove(g)
+            if g.fired:
+                _absorb()  # one raised but not yet delivered
+            return
+        except _Alarm:
+            continue
+
+
+def _drop_lost_alarms() -> None:
+    """An alarm delivered inside a ``__del__`` or a garbage-collector callback is printed by
+    Python as "Exception ignored in ..." and dropped; the watchdog raises it again
+    (:data:`_RESHOOT`), so the lost copy is expected: keep it off stderr. Every other
+    unraisable exception goes to the hook that was installed."""
+    hook = sys.unraisablehook
+    if getattr(hook, "_lossmath_drops_alarms", False):
+        return
+
+    def drop(unraisable, _next=hook):
+        if not isinstance(unraisable.exc_value, _Alarm):
+            _next(unraisable)
+
+    drop._lossmath_drops_alarms = True
+    sys.unraisablehook = drop
 
 
 @contextlib.contextmanager
@@ -110,43 +256,69 @@ def deadline(seconds: float | None, what: str = "") -> Iterator[None]:
     """Run the block within ``seconds`` of wall time, or raise :class:`OutOfTime`.
 
     ``None`` means no limit. ``what`` names the work in the message (by default the current
-    :func:`stage`). A nested block never extends an outer deadline.
+    :func:`stage`). A nested block never extends an outer deadline. Work inside that catches
+    the alarm and reports what is left as "out of time" calls :func:`acknowledge`; the block
+    then ends normally (its result says it is incomplete).
     """
+    global _watchdog
     if seconds is None or not enforced():
         yield
         return
-    with _budget(seconds, what):
+    g = _Guard(seconds, what or _stage[-1])
+    _drop_lost_alarms()
+    with _lock:
+        if any(o.thread == g.thread and not o.done and o.when <= g.when for o in _guards):
+            g = None  # an outer guard comes first
+        else:
+            _guards.append(g)
+            if _watchdog is None or not _watchdog.is_alive():
+                _watchdog = threading.Thread(target=_watch, name="lossmath-deadline",
+                                             daemon=True)
+                _watchdog.start()
+            _lock.notify_all()
+    if g is None:
         yield
-
-
-def remaining() -> float | None:
-    """Seconds left in the innermost budget, or None when there is none."""
-    if not _stack:
-        return None
-    return max(0.0, min(d for d, *_ in _stack) - time.monotonic())
-
-
-def attempt(fn: Callable[[], T], seconds: float, default: T) -> T:
-    """``fn()`` if it finishes within ``seconds`` (and the outer budget), else ``default``.
-
-    Only this attempt's own deadline is caught: when the outer budget runs out first, its
-    :class:`OutOfTime` propagates. Without an enforceable timer, ``fn()`` runs unbounded.
-    """
-    if not enforced():
-        return fn()
-    token = None
+        return
     try:
-        with _budget(seconds, "") as token:
-            return fn()
-    except OutOfTime as exc:
-        if token is not None and exc.token is token:
-            return default
-        raise
+        yield
+    except _Alarm:
+        _close(g)
+        raise OutOfTime(g.what, g.seconds) from None
+    finally:
+        _close(g)
+
+
+def expired() -> bool:
+    """Whether a time guard of this thread has fired (the work left is "out of time")."""
+    me = threading.get_ident()
+    with _lock:
+        return any(g.thread == me and g.fired for g in _guards)
+
+
+def acknowledge() -> None:
+    """The caller has caught this thread's alarm and reports the rest as "out of time":
+    stop raising it again."""
+    me = threading.get_ident()
+    while True:
+        try:
+            with _lock:
+                for g in _guards:
+                    if g.thread == me and g.fired:
+                        g.acknowledged = True
+            _absorb()
+            return
+        except _Alarm:
+            continue
+
+
+# -- messages --------------------------------------------------------------------------------
+
+_stage: list[str] = ["analysing the loss"]
 
 
 @contextlib.contextmanager
 def stage(what: str) -> Iterator[None]:
-    """Name the current step, for the message when the budget runs out there."""
+    """Name the current step, for the message when the guard runs out there."""
     _stage.append(what)
     try:
         yield

@@ -29,7 +29,8 @@ class OutOfTime(BaseException):
     """
 
     def __init__(self, what: str, seconds: float, token: object | None = None) -> None:
-        super().__init__(f"gave up after {seconds:g} s while {what}")
+        super().__init__(f"gave up after {seconds:g} s while {what}" if seconds > 0
+                         else f"out of time while {what}")
         self.what = what
         self.seconds = seconds
         self.token = token

@@ -23,7 +23,7 @@ formula is 0/0 at ``alpha = 2``, divides by zero at ``alpha = 0`` and has no val
 
 ``Loss.subs`` consults :func:`special_case` through the loss's ``special`` hook, so
 ``lossmath check barron --param alpha=0`` analyses Cauchy's form and ``alpha=-oo`` Welsch's.
-``tests/test_barron.py`` proves each named case equal to its catalog loss.
+``tests/catalog/test_barron.py`` proves each named case equal to its catalog loss.
 """
 
 from __future__ import annotations

@@ -9,7 +9,10 @@
     lossmath codegen --expr "x**2 if x < 1 else 2*x - 1" --name my_loss -o my_loss.py
 
 ``--param NAME.k=v`` (or ``k=v`` for every loss that has ``k``) sets the default of the
-generated keyword argument. ``--check`` writes nothing and exits 1 when the file would change.
+generated keyword argument; ``--fix NAME.k=v`` substitutes the value before analysis and
+generation (``lossmath codegen barron --fix alpha=1/2``: Barron's limits at infinity depend on
+the sign of alpha, so it generates only with alpha fixed). ``--check`` writes nothing and
+exits 1 when the file would change.
 Exit codes: 0 written or current, 1 stale (``--check``), 2 usage or input error; the existing
 file is never half-written (``lossmath.io.outputs``).
 """
@@ -28,6 +31,7 @@ from lossmath.cli import main as cli
 from lossmath.cli.commands import SUMMARIES
 from lossmath.core.loss import Loss, LossError
 from lossmath.emit import targets
+from lossmath.io.escape import field, python_bytes
 from lossmath.io.outputs import check_target, display_path, stale, unified_diff, write_files
 
 __all__ = ["register", "parse_param_items"]
@@ -39,7 +43,7 @@ def _resolve(name: str, solve: str | None) -> Loss:
 
 
 def parse_param_items(
-    items: Sequence[str] | None, losses: Sequence[Loss]
+    items: Sequence[str] | None, losses: Sequence[Loss], option: str = "--param"
 ) -> dict[str, dict[str, str]]:
     """``["smooth_l1.beta=0.5", "delta=2"]`` -> ``{"smooth_l1": {"beta": "0.5"}, "huber": ...}``.
 
@@ -53,14 +57,15 @@ def parse_param_items(
         key, value = key.strip(), value.strip()
         if not sep or not key or not value:
             raise cli.UsageError(
-                f"malformed --param {item!r} (expected NAME.PARAM=VALUE, e.g. smooth_l1.beta=0.5)"
+                f"malformed {option} {item!r} (expected NAME.PARAM=VALUE, e.g. "
+                "smooth_l1.beta=0.5)"
             )
         loss_name, dot, pname = key.rpartition(".")
         if dot:
             target = loss_name if loss_name in names else _canonical(loss_name)
             if target not in names:
                 raise cli.UsageError(
-                    f"--param {item}: {loss_name!r} is not one of the losses being generated "
+                    f"{option} {item}: {loss_name!r} is not one of the losses being generated "
                     f"({', '.join(names)})"
                 )
             targets = [target]
@@ -68,12 +73,30 @@ def parse_param_items(
             targets = [n for n, loss in names.items() if pname in {p.name for p in loss.params}]
             if not targets:
                 raise cli.UsageError(
-                    f"--param {item}: no loss being generated has a parameter {pname!r}"
+                    f"{option} {item}: no loss being generated has a parameter {pname!r}"
                 )
         for t in targets:
             if pname in out.get(t, {}):
-                raise cli.UsageError(f"--param {t}.{pname} given twice")
+                raise cli.UsageError(f"{option} {t}.{pname} given twice")
             out.setdefault(t, {})[pname] = value
+    return out
+
+
+def fix_params(items: Sequence[str] | None, losses: Sequence[Loss]) -> list[Loss]:
+    """The losses with the ``--fix`` parameters substituted (``Loss.subs``: exact values,
+    a singular value such as Barron's alpha = 0 giving its limit), before any analysis or
+    generation; a value outside a parameter's domain is a usage error naming it."""
+    fixed = parse_param_items(items, losses, "--fix")
+    out = []
+    for loss in losses:
+        values = fixed.get(loss.name)
+        if not values:
+            out.append(loss)
+            continue
+        try:
+            out.append(loss.subs(values))
+        except LossError as exc:
+            raise cli.UsageError(f"--fix: {exc}") from None
     return out
 
 
@@ -99,6 +122,8 @@ def _command(args: argparse.Namespace, header: bool = False) -> str:
         parts += ["--expr", args.expr] + (["--name", args.name] if args.name != "expr" else [])
     if args.solve is not None:
         parts += ["--solve"] if args.solve == "best" else ["--solve", args.solve]
+    for item in args.fix or ():
+        parts += ["--fix", item]
     for item in args.param or ():
         parts += ["--param", item]
     if args.hessian is not None:
@@ -128,6 +153,7 @@ def run(args: argparse.Namespace) -> int:
         losses.append(loss_from_expr(args.expr, name=args.name))
     elif args.name != "expr":
         raise cli.UsageError("--name only names an --expr loss")
+    losses = fix_params(args.fix, losses)
     params = parse_param_items(args.param, losses)
     target = targets.get(args.target)
     options = {} if args.hessian is None else {"hessian": args.hessian}
@@ -138,21 +164,23 @@ def run(args: argparse.Namespace) -> int:
     generate = target.generator()
     text = generate(losses, params=params, command=_command(args, header=True), **options)
     if not args.output:
-        sys.stdout.write(text)
+        cli.write_stdout_bytes(python_bytes(text))  # the checked bytes, whatever the locale
         return cli.EXIT_OK
     if args.check:
         if stale({args.output: text}).changed:
             if args.diff:
                 sys.stdout.write(unified_diff(args.output, text))
-            print(f"lossmath: {args.output} is stale; regenerate with: {_command(args)}",
+            print(f"lossmath: {field(args.output)} is stale; regenerate with: "
+                  f"{field(_command(args))}",
                   file=sys.stderr)
             return cli.EXIT_FAIL
-        print(f"{args.output} is current")
+        print(f"{field(args.output)} is current")
         return cli.EXIT_OK
     outcome = write_files({args.output: text}, inputs=inputs, force=args.force,
                           parents=args.parents)
     cli.report_outcome(outcome)
-    print(f"wrote {args.output}" if outcome.changed else f"{args.output} is current")
+    out = field(args.output)  # one line: a newline in the name cannot forge a report line
+    cli.note(f"wrote {out}" if outcome.changed else f"{out} is current")
     return cli.EXIT_OK
 
 
@@ -187,6 +215,11 @@ def register(sub) -> None:
     p.add_argument("--param", action="append", metavar="NAME.PARAM=VALUE",
                    help="default of a generated parameter, e.g. smooth_l1.beta=1/9; "
                    "PARAM=VALUE sets it for every loss that has it (repeatable)")
+    p.add_argument("--fix", action="append", metavar="NAME.PARAM=VALUE",
+                   help="substitute a parameter's value before analysis and generation, e.g. "
+                   "barron.alpha=1/2 (the parameter leaves the generated signature; a loss "
+                   "whose limits depend on a parameter generates only so); PARAM=VALUE fixes "
+                   "it for every loss that has it (repeatable)")
     p.add_argument("--solve", nargs="?", const="best", metavar="CLASS",
                    help="solve SPEC.toml unknowns first, for CLASS (default: the smoothest)")
     p.add_argument("--hessian", choices=("majorize", "exact", "bound"),

@@ -22,8 +22,9 @@ SUMMARIES: dict[str, str] = {
     "derive": "build derivation documents (Markdown, LaTeX, figures, PDF); --check for CI",
     # Every target of lossmath.emit.targets (not imported here: it needs sympy); a test
     # keeps the list complete.
-    "codegen": "write a module (numpy, torch, jax, array-api, numba, statsmodels, "
-               "least-squares or gbdt) with each loss's value, gradient and Hessian",
+    "codegen": "write a module (numpy, torch, torch-fused, jax, array-api, numba, "
+               "statsmodels, least-squares or gbdt) with each loss's value, gradient and "
+               "Hessian",
 }
 
 #: Module names under ``lossmath.cli``, in the order they appear in ``--help``.

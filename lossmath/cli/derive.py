@@ -88,7 +88,7 @@ from lossmath.docs.loss_document import loss_document
 from lossmath.docs.sources import DerivationError, available, failure, languages, load
 from lossmath.i18n.words import LANGUAGES
 from lossmath.io import progress
-from lossmath.io.escape import check_tex
+from lossmath.io.escape import check_tex, field
 from lossmath.io.outputs import display_path, read_bounded, stale, unified_diff, write_files
 from lossmath.render.plot import has_fingerprint
 from lossmath.spec.toml import NAME_RE, SpecError
@@ -300,21 +300,23 @@ def _parse_formats(text: str | None) -> tuple[tuple[str, ...], bool]:
     return tuple(f for f in FORMATS if f in items), True
 
 
-def _new_dirs(out: Path, parents: bool) -> set[Path]:
-    """The directories a run may create: its output directory and ``figures/`` in it, when
-    the directory holding it exists (else only with ``--parents``, so that a typo in ``-o``
-    does not make a tree of directories)."""
+def _new_dirs(out: Path, parents: bool, root: Path | None = None) -> set[Path]:
+    """The directories a run may create: the ``-o`` directory ``root``, the edition's
+    directory ``out`` in it (``root/zh`` for Chinese; ``root`` itself for English) and
+    ``figures/`` there, when the directory holding ``root`` exists (else only with
+    ``--parents``, so that a typo in ``-o`` does not make a tree of directories)."""
+    root = out if root is None else root
     probe = out.resolve()
     while not probe.exists() and probe.parent != probe:
         probe = probe.parent
     if not probe.is_dir():
         raise UsageError(f"cannot write to {out}: {probe} is not a directory")
-    if not parents and probe not in (out.resolve(), out.resolve().parent):
-        raise UsageError(f"cannot write to {out}: directory {out.resolve().parent} does not "
+    if not parents and probe not in (out.resolve(), root.resolve(), root.resolve().parent):
+        raise UsageError(f"cannot write to {out}: directory {root.resolve().parent} does not "
                          "exist (pass --parents to create it)")
     if not os.access(probe, os.W_OK | os.X_OK):
         raise UsageError(f"cannot write to {out}: {probe} is not writable")
-    return {out, out / "figures"}
+    return {root, out, out / "figures"}
 
 
 def _check(
@@ -360,12 +362,29 @@ def _check(
               + (" (PDF not checked)" if unchecked else ""))
         return EXIT_OK
     for _, p, why in stale_paths:
-        print(f"stale: {p} ({why})", file=sys.stderr)
+        print(f"stale: {field(str(p))} ({why})", file=sys.stderr)
     docs = {d for d, _, _ in stale_paths}
     tokens = [b.target for b in built if b.doc.name in docs and b.target]
     print(f"lossmath derive --check: {len(stale_paths)} file(s) out of date; regenerate "
           f"with: {_command(tokens, args, output=True)}", file=sys.stderr)
     return EXIT_FAIL
+
+
+def _quiet_matplotlib() -> None:
+    """Import matplotlib with its warnings about an unusable configuration directory (a
+    HOME that is not writable: it then uses a temporary one) kept from the user: they are
+    not about this run's output, which does not depend on that directory. (Here, not in
+    lossmath.render.plot: the figures' fingerprints hash that module's source.)"""
+    import logging
+
+    log = logging.getLogger("matplotlib")
+    level = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        import matplotlib  # noqa: F401
+        import matplotlib.font_manager  # noqa: F401 - builds its cache in the same directory
+    finally:
+        log.setLevel(level)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -391,7 +410,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.check:
         return _check(_build_all(targets, args, out, known), formats, args, explicit)
 
-    new_dirs = _new_dirs(out, args.parents)
+    new_dirs = _new_dirs(out, args.parents, Path(args.output))
     want_pdf = "pdf" in formats
     pdf_skipped = ""
     engine = tex_engine(args.lang)
@@ -400,6 +419,7 @@ def _run(args: argparse.Namespace) -> int:
         if explicit:
             raise UsageError(f"cannot build PDF: {message}")
         want_pdf, pdf_skipped = False, message
+    _quiet_matplotlib()
     built = _build_all(targets, args, out, known)
     names = [b.doc.name for b in built]
     files: dict[Path, str | bytes] = {}
@@ -432,14 +452,14 @@ def _run(args: argparse.Namespace) -> int:
                           new_dirs=new_dirs)
     report_outcome(outcome)
     for p in outcome.changed:
-        print(f"wrote {p}")
+        print(f"wrote {field(str(p))}")
     print(f"lossmath derive: {', '.join(names)}: {len(outcome.changed)} file(s) written, "
           f"{len(outcome.unchanged)} unchanged, in {out}{os.sep}")
     # Where to look: the documents themselves (the figures are next to them).
     for b in built:
         here = [p for p in (b.md_path, b.pdf_path, b.tex_path) if p in files]
         if here:
-            print("  " + ", ".join(str(p) for p in here))
+            print("  " + ", ".join(field(str(p)) for p in here))
     if pdf_skipped:
         print(f"lossmath derive: PDF skipped: {pdf_skipped}", file=sys.stderr)
     return EXIT_OK

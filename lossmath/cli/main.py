@@ -14,6 +14,8 @@ import what they need when they run.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import json
 import math
 import os
@@ -26,6 +28,7 @@ from lossmath._version import __version__
 from lossmath.base import budget
 from lossmath.base.errors import LossError, OutOfTime, Undecided
 from lossmath.cli.commands import SUMMARIES, register_all
+from lossmath.io.escape import field
 
 if TYPE_CHECKING:
     from lossmath.core.loss import Loss
@@ -132,12 +135,35 @@ def add_output_options(p: argparse.ArgumentParser) -> None:
                    help="create missing parent directories of the output (each is named)")
 
 
+def note(text: str) -> None:
+    """Print a line reporting what was done (``wrote FILE``); when stdout is closed or its
+    reader has gone, the line is dropped: the work is done and the exit status says so."""
+    try:
+        print(text)
+        sys.stdout.flush()
+    except OSError:
+        _StdoutGone.gone = True
+
+
 def report_outcome(outcome) -> None:
     """Tell the user about the symlinks followed and the directories made by a write."""
-    for note in outcome.notes:
-        print(f"note: {note}")
+    for text in outcome.notes:
+        note(f"note: {field(text)}")
     for d in outcome.made_dirs:
-        print(f"created directory {d}")
+        note(f"created directory {field(str(d))}")
+
+
+def write_stdout_bytes(data: bytes) -> None:
+    """Write ``data`` to stdout as is (a generated module: its checked bytes, not re-encoded
+    for the locale, nor escaped for a terminal: it holds no unsafe character)."""
+    out = getattr(sys.stdout, "raw", sys.stdout)  # under main's EscapingStream
+    out.flush()
+    buffer = getattr(out, "buffer", None)
+    if buffer is None:
+        out.write(data.decode("utf-8"))
+    else:
+        buffer.write(data)
+        buffer.flush()
 
 
 def loss_from_args(args: argparse.Namespace) -> Loss:
@@ -173,11 +199,12 @@ def requirement(order: float, exact: bool, require: float) -> bool | None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from lossmath.analysis import analyse, class_name
+    from lossmath.analysis import analyse, class_name, notes
     from lossmath.render.summary import class_text, report_dict
 
     loss = loss_from_args(args)
-    report = analyse(loss)
+    # OutOfTime before anything is decided propagates: main prints one object that says so
+    report = analyse(loss, partial=True)
     holds: bool | None = True
     if args.require is not None:
         holds = requirement(report.order, report.exact, args.require)
@@ -194,13 +221,19 @@ def cmd_check(args: argparse.Namespace) -> int:
         line = f"{loss.name}: {class_text(report.order, report.exact)} ({bps or 'no breakpoints'})"
         if loss.unknowns:
             line += f"; unknowns {', '.join(loss.unknowns)} kept symbolic"
-            line += "".join(f"\n  note: {n}" for n in report.notes if "vanishes when" in n)
+            line += "".join(f"\n  note: {n.text}" for n in report.notes
+                            if n.kind in (notes.JUMP_VANISHES, notes.JUMP_NUMERIC))
         if args.require is not None:
             verdict = {True: "holds", False: "does NOT hold", None: "is undecided"}[holds]
             line += f"; requirement {class_name(args.require)} {verdict}"
         if holds is None or not report.exact:
-            line += "".join(f"\n  note: {n}" for n in report.notes if "at least" in n)
+            line += "".join(f"\n  note: {n.text}" for n in report.notes
+                            if n.kind == notes.CLASS_LOWER_BOUND)
         print(line)
+    if not report.complete:
+        print("lossmath: undecided: out of time before every property was decided (raise "
+              "--timeout to allow more)", file=sys.stderr)
+        return EXIT_UNDECIDED
     return {True: EXIT_OK, False: EXIT_FAIL, None: EXIT_UNDECIDED}[holds]
 
 
@@ -307,18 +340,75 @@ def _limit_memory() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (want, hard))
 
 
+class _StdoutGone:
+    """The raw stream of a stdout that was closed before the run (Python sets ``sys.stdout``
+    to None): writing raises the ``OSError`` a closed descriptor gives, so a command whose
+    output is stdout fails with one line and exit 2; :func:`note` drops its lines."""
+
+    gone = False
+    encoding = "utf-8"
+
+    def write(self, s: str) -> int:
+        raise OSError(errno.EBADF, "stdout is closed")
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        raise OSError(errno.EBADF, "stdout is closed")
+
+
+class _StderrGone(_StdoutGone):
+    """The raw stream of a closed stderr: messages have nowhere to go and are dropped."""
+
+    def write(self, s: str) -> int:
+        return len(s)
+
+
+def _quiet_stdout() -> None:
+    """Point fd 1 at /dev/null so that the interpreter's final flush of a stdout whose reader
+    has gone cannot print a traceback and exit 120 (the Python docs' recipe for SIGPIPE)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.close(devnull)
+    except OSError:
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command; everything printed passes :func:`lossmath.io.escape.terminal` last."""
+    """Run the command; everything printed passes :func:`lossmath.io.escape.terminal` last.
+
+    A closed stdout, or one whose reader has gone (``| head``), never gives a traceback: a
+    command whose output was stdout exits 2 with one line on stderr; lines that only report
+    what was done (``wrote FILE``) are dropped and the exit status is the command's own."""
     from lossmath.io.escape import EscapingStream
 
     stdout, stderr = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = EscapingStream(stdout), EscapingStream(stderr)
+    _StdoutGone.gone = False
+    sys.stdout = EscapingStream(stdout if stdout is not None else _StdoutGone())
+    sys.stderr = EscapingStream(stderr if stderr is not None else _StderrGone())
+    code = EXIT_USAGE
     try:
-        return _main(argv)
+        code = _main(argv)
     finally:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        try:
+            sys.stdout.flush()
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                print(f"lossmath: error: cannot write to stdout: {exc.strerror or exc}",
+                      file=sys.stderr)
+            code = EXIT_USAGE
+            _StdoutGone.gone = True
+        with contextlib.suppress(OSError):
+            sys.stderr.flush()
         sys.stdout, sys.stderr = stdout, stderr
+        if _StdoutGone.gone and stdout is not None:
+            _quiet_stdout()
+    return code
 
 
 def _main(argv: Sequence[str] | None) -> int:
@@ -338,10 +428,12 @@ def _main(argv: Sequence[str] | None) -> int:
     def fail(kind: str, message: str, code: int) -> int:
         """One line on stderr; under --json also the JSON object a program reads, on
         stdout (where the result would have been)."""
-        print(f"lossmath: {kind}: {message}", file=sys.stderr)
-        if getattr(args, "json", False):
-            print(json.dumps({"error": {"kind": kind, "message": message}, "exit": code},
-                             ensure_ascii=False))
+        print(f"lossmath: {kind}: {field(message)}", file=sys.stderr)  # one line, always
+        if getattr(args, "json", False) and not _StdoutGone.gone:
+            data = {"error": {"kind": kind, "message": message}, "exit": code}
+            if code == EXIT_UNDECIDED:
+                data["complete"] = False  # the time guard fired before anything was decided
+            print(json.dumps(data, ensure_ascii=False))
         return code
 
     try:
@@ -354,7 +446,10 @@ def _main(argv: Sequence[str] | None) -> int:
     except MemoryError:
         return fail("undecided", "ran out of memory", EXIT_UNDECIDED)
     except (UsageError, LossError, ValueError, OSError) as exc:
-        return fail("error", str(exc), EXIT_USAGE)
+        if isinstance(exc, OSError) and exc.errno in (errno.EPIPE, errno.EBADF):
+            _StdoutGone.gone = True  # the reader of stdout has gone, or it was closed
+            exc = f"cannot write to stdout: {exc.strerror}"  # type: ignore[assignment]
+        return fail("error", field(str(exc)), EXIT_USAGE)
     except RecursionError:  # a last resort: the spec and parser limits should come first
         return fail("error", "input nested too deeply to process", EXIT_USAGE)
     except (Interrupted, KeyboardInterrupt) as exc:
@@ -364,7 +459,8 @@ def _main(argv: Sequence[str] | None) -> int:
               "half-written", file=sys.stderr)
         return 128 + signum
     except Exception as exc:  # a bug: still one line, never a traceback
-        print(f"lossmath: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"lossmath: internal error: {type(exc).__name__}: {field(str(exc))}",
+              file=sys.stderr)
         return EXIT_USAGE
 
 

@@ -101,7 +101,10 @@ class Param:
                     raise LossError(f"parameter {self.name} must be {self.assume}, got {infinite}")
                 return infinite
         if isinstance(value, str):
-            value = parse_param_value(value)
+            try:
+                value = parse_param_value(value)
+            except LossError as exc:  # name the parameter the text was for
+                raise LossError(f"parameter {self.name}: {exc}") from None
         if isinstance(value, float) and not math.isfinite(value):
             raise LossError(f"parameter {self.name} must be finite, got {value}")
         value = exact(value)
@@ -165,7 +168,8 @@ def exact(value: object) -> sp.Expr:
 #: decimal exponents of parameter values are bounded before any number is built, so
 #: ``1e100000000`` is refused at once instead of expanding a 100-million-digit integer
 MAX_DECIMAL_EXPONENT = 400
-_NUMBER = re.compile(r"\s*[+-]?([\d_]*)(?:\.([\d_]*))?(?:[eE]([+-]?[\d_]+))?\s*")
+# ASCII digits only (re.ASCII): Fraction (and float) also read other scripts' digits ("٣").
+_NUMBER = re.compile(r"\s*[+-]?([\d_]*)(?:\.([\d_]*))?(?:[eE]([+-]?[\d_]+))?\s*", re.ASCII)
 
 
 def parse_param_value(text: str) -> sp.Rational:
@@ -386,7 +390,7 @@ class Loss:
 
     def _build_table(self) -> IntervalTable:
         try:
-            return build_table(self.expr, self.params)
+            return build_table(self.expr, self.params, self.unknowns)
         except ValueError as exc:
             raise LossError(f"{self.name}: {exc}") from exc
 

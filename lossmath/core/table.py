@@ -282,7 +282,8 @@ def _singular_at(expr: sp.Expr, point: sp.Expr, samples) -> bool:
     return False
 
 
-def build_table(expr: sp.Expr, params: Sequence[Param]) -> IntervalTable:
+def build_table(expr: sp.Expr, params: Sequence[Param],
+                unknowns: Sequence[str] = ()) -> IntervalTable:
     """Normalise ``expr`` (a Piecewise or a plain expression in ``x``) into an interval table.
 
     Raises ``ValueError`` naming the problem: a part of the real line no piece covers, a
@@ -380,7 +381,8 @@ def build_table(expr: sp.Expr, params: Sequence[Param]) -> IntervalTable:
     notes: list[str] = []
     for iv in merged:
         notes += check_defined(
-            iv.expr, iv.lo, iv.hi, samples, f"piece {iv.piece + 1} ({pieces[iv.piece][0]})"
+            iv.expr, iv.lo, iv.hi, samples, f"piece {iv.piece + 1} ({pieces[iv.piece][0]})",
+            frozenset(p.symbol for p in params if p.name in unknowns),
         )
     for bp in breakpoints:
         for s in samples:

@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from lossmath.crosscheck.anchors import DECLARATIONS, Declaration
 from lossmath.crosscheck.questions import QUESTIONS
 from lossmath.crosscheck.witnesses import (
-    ANALYSIS_SECONDS,
+    ANALYSIS_WORK,
     Comparison,
     Witness,
     anchor_loss,
@@ -44,7 +44,7 @@ from lossmath.crosscheck.witnesses import (
 from lossmath.io import progress
 
 __all__ = [
-    "ANALYSIS_SECONDS",
+    "ANALYSIS_WORK",
     "Comparison",
     "Witness",
     "anchor_loss",

@@ -12,7 +12,7 @@ of them is computed. This module records every such declaration as data, with
   source as a sympy expression in ``x`` and its own parameters, the catalog loss it is, and
   the conversion ``theirs(x; theta) = scale * ours(x; params(theta))``. The traits compared
   are invariant under a positive scale, and the conversion is checked numerically in
-  ``tests/test_anchors.py``;
+  ``tests/crosscheck/test_anchors.py``;
 - the **declaration** (:class:`Declaration`): the trait, the declared value, the file and
   line where it is declared, and the line as written.
 

@@ -126,10 +126,10 @@ def _inf_second_is_zero(loss: Loss) -> bool:
     for iv in d2.intervals:
         for end, side in ((iv.lo, "+"), (iv.hi, "-")):
             if end in (sp.oo, -sp.oo):
-                lim = budget.attempt(lambda e=iv.expr, t=end: sp.limit(e, x, t), 2.0, None)
+                lim = budget.attempt(lambda e=iv.expr, t=end: sp.limit(e, x, t), budget.STEP, None)
             else:
                 lim = budget.attempt(lambda e=iv.expr, t=end, s=side: sp.limit(e, x, t, s),
-                                     2.0, None)
+                                     budget.STEP, None)
             if lim is not None and lim == 0:
                 return True
     return False
@@ -343,7 +343,7 @@ def _redescending(c: Context):
                         f"{interval_text(d1[-1], c.inst)}."), None
     lims = []
     for iv, end in ((ends[0], -sp.oo), (ends[1], sp.oo)):
-        lims.append(budget.attempt(lambda e=iv.expr, t=end: sp.limit(e, x, t), 2.0, None))
+        lims.append(budget.attempt(lambda e=iv.expr, t=end: sp.limit(e, x, t), budget.STEP, None))
     if any(v is None for v in lims):
         return None, "sympy could not take the limits of $\\psi$.", None
     if all(v == 0 for v in lims):

@@ -19,7 +19,7 @@ from lossmath.crosscheck.anchors import AnchorLoss, Declaration
 from lossmath.render.latex import expr_latex
 
 __all__ = [
-    "ANALYSIS_SECONDS",
+    "ANALYSIS_WORK",
     "Comparison",
     "Context",
     "DIGITS",
@@ -59,8 +59,8 @@ DIGITS = 50
 #: witness falls below (any bound would do: the reason says so).
 STEEP = sp.Integer(1000)
 MODULUS = sp.Rational(1, 1000)
-#: Seconds for the analysis of one loss inside the comparison.
-ANALYSIS_SECONDS = 60.0
+#: Work for the analysis of one loss inside the comparison (:mod:`lossmath.base.budget`).
+ANALYSIS_WORK = 40 * budget.STEP
 
 
 @dataclass(frozen=True)
@@ -155,7 +155,7 @@ def report_of(loss: Loss) -> LossReport | None:
         try:
             # Only this loss's own budget is caught: the document's budget (or --timeout)
             # running out propagates, and nothing is cached then.
-            _REPORTS[key] = budget.attempt(lambda: analyse(loss), ANALYSIS_SECONDS, None)
+            _REPORTS[key] = budget.attempt(lambda: analyse(loss), ANALYSIS_WORK, None)
         except NotImplementedError:  # sympy's solve on q**q (DWD with symbolic q)
             _REPORTS[key] = None
     return _REPORTS[key]

@@ -5,7 +5,7 @@ with what lossmath proves.
 Each property in the table is lossmath's own three-valued verdict (:func:`lossmath.analyse`);
 each comparison with an anchor library comes from :mod:`lossmath.crosscheck.anchor_check`, which
 states its reason and a counterexample checked at 50 digits. Every loss is analysed under
-its own time budget (``ANALYSIS_SECONDS``), the whole document under ``BUDGET``.
+its own work budget (``ANALYSIS_WORK``), the whole document under ``BUDGET``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections import Counter
 import sympy as sp
 
 from lossmath import catalog
-from lossmath.crosscheck.anchor_check import ANALYSIS_SECONDS, compare_all, report_of
+from lossmath.crosscheck.anchor_check import ANALYSIS_WORK, compare_all, report_of
 from lossmath.crosscheck.anchors import ANCHORS, LIBRARIES, TRAITS
 from lossmath.docs.document import Document, claim, class_latex, literal
 from lossmath.io import progress
@@ -77,7 +77,7 @@ def _row(doc: Document, loss, long: list) -> list[str]:
     name = f"`{loss.name}`"
     formula = f"${loss_latex(loss)}$"
     if r is None:
-        out = f"out of time ({ANALYSIS_SECONDS:g} s)"
+        out = f"gave up after {ANALYSIS_WORK:,} function calls"
         return [name, formula, _breakpoints(loss), out] + [UNDECIDED] * 10 + [ref]
     strong = (NOT_APPLICABLE if r.convex is False
               else _value(r.strong_convexity, loss, r.strong_convexity_method, long,

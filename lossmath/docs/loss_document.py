@@ -251,7 +251,7 @@ def _properties(doc: Document, loss: Loss, report: LossReport) -> None:
     doc.table(["property", "value"], rows, "Global properties of the loss.")
     if report.notes:
         doc.paragraph("Notes from the analysis:")
-        doc.bullets([literal(note) for note in report.notes])
+        doc.bullets([literal(note.text) for note in report.notes])
 
 
 def _conventions(doc: Document, loss: Loss) -> None:

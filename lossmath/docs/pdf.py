@@ -3,9 +3,11 @@ PDF was built from the current LaTeX (its info dictionary carries the LaTeX's fi
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
+import signal
 import subprocess
 from collections.abc import Mapping
 
@@ -72,22 +74,32 @@ def compile_tex(
     if exe is None:
         raise PdfUnavailable(engine_missing(engine))
     env = {**os.environ, "SOURCE_DATE_EPOCH": "0", "FORCE_SOURCE_DATE": "1"}
-    # A private directory, removed on SIGTERM/SIGINT too; a later build removes the ones
+    # A private directory, removed on every catchable signal too; a later build removes the ones
     # that killed runs left (lossmath.io.outputs.scratch_dir).
     with scratch_dir() as root:
         write_files({root / "doc.tex": tex, **{root / k: v for k, v in files.items()}},
                     parents=True)
         cmd = [exe, "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape",
                "doc.tex"]
+        # In a session of its own, so that on a timeout or a signal (SIGHUP included: the
+        # scratch directory's handler raises) the engine and anything it started are
+        # killed as a group, never left running.
+        proc = subprocess.Popen(cmd, cwd=root, env=env, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                start_new_session=True)
         try:
-            proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, timeout=timeout,
-                                  stdin=subprocess.DEVNULL, check=False)
-        except subprocess.TimeoutExpired as exc:
-            raise DocumentError(f"{engine} took longer than {timeout:g} s") from exc
+            output, _ = proc.communicate(timeout=timeout)
+        except BaseException as exc:
+            with contextlib.suppress(OSError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            if isinstance(exc, subprocess.TimeoutExpired):
+                raise DocumentError(f"{engine} took longer than {timeout:g} s") from exc
+            raise
         pdf = root / "doc.pdf"
         if proc.returncode != 0 or not pdf.exists():
             log = (root / "doc.log").read_text("utf-8", "replace") if (root / "doc.log").exists() \
-                else proc.stdout.decode("utf-8", "replace")
+                else output.decode("utf-8", "replace")
             raise DocumentError(f"{engine} failed: {_first_tex_error(log)}")
         log_path = root / "doc.log"
         log = log_path.read_text("utf-8", "replace") if log_path.exists() else ""

@@ -21,6 +21,25 @@ real functions pasted into the generated files). ``README.md`` here says how to 
 * :mod:`lossmath.emit.targets` -- the registry of targets (``codegen --target``) and
   :func:`~lossmath.emit.targets.compile`, the generated module in memory.
 
+Names in generated code (:mod:`~lossmath.emit.names`): a generated module holds the user's
+names -- each loss's public functions (and, for torch, its ``nn.Module`` class, the loss name
+in CamelCase) and keyword arguments named after its parameters -- and lossmath's. No user name
+may start with ``_``; every identifier a printer introduces besides the target's declared
+interface (its public arguments such as ``x``, ``out`` or ``reduction`` and the modules it
+imports, which user names may not take) starts with ``_``: runtime helpers, the private names
+derived from a loss (``_lm_KIND_NAME``, one-to-one because KIND has no underscore), locals of
+functions that also see the parameters (``_lm_t`` in a JAX jvp rule) and the attributes under
+which an ``nn.Module`` keeps its parameters (``_lm_p_NAME``). User names must be NFKC-normal
+(Python normalises identifiers), and two that meet after CamelCase or lower-casing are
+refused with a message naming both; the finished module is checked to bind each top-level
+name once. New printers, and frameworks taking hyperparameters as tensors, put their own
+identifiers in the same ``_lm_`` space through :func:`~lossmath.emit.names.private` and
+:func:`~lossmath.emit.names.local`.
+
+Line 1 of every generated module declares UTF-8 and line 2 is fixed text, so no spec path in
+the regenerate command (line 3) can choose the source encoding (PEP 263); the module check
+compiles the bytes that are written, decoded as ``import`` decodes them.
+
 Emitters are pure functions of the tables returning text; writing files, ``--check`` and
 ``--diff`` live in :mod:`lossmath.io.outputs`.
 """

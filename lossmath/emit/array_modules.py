@@ -10,7 +10,7 @@ its calling conventions (autograd Functions, ``custom_jvp``, ``array_namespace``
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import sympy as sp
@@ -19,6 +19,7 @@ from lossmath.core.loss import Loss
 from lossmath.emit import docs
 from lossmath.emit.arrays import SCALAR_MATH, Namespace, Printer, primitive_source
 from lossmath.emit.forms import Form
+from lossmath.emit.names import camel, check_module, private
 from lossmath.emit.numpy_runtime import param_checks
 from lossmath.emit.plan import (
     Spec,
@@ -62,23 +63,10 @@ def _fit(func, params, double):
     return tuple(out)
 '''
 
-#: Names the array modules use; losses and parameters may not take them.
-_RESERVED = {
-    "torch", "jax", "jnp", "xp", "math", "numbers", "struct", "functools", "warnings",
-    "annotations", "x", "input", "target", "targets", "predictions", "reduction", "weight",
-    "array_namespace", "ctx", "self", "params",
-}
-
-
-def name_check(extra: Sequence[str] = ()) -> Callable[[str, str], None]:
-    """The identifier check of the array targets (internal names start with ``_``, which
-    loss and parameter names may not)."""
-    return identifier_check(_RESERVED | set(extra), re.compile(r"^$"))
-
-
-def camel(name: str) -> str:
-    """``smooth_l1`` -> ``SmoothL1``: the ``nn.Module`` class of a loss."""
-    return "".join(part[:1].upper() + part[1:] for part in name.split("_") if part)
+def name_check(arguments: Iterable[str], modules: Iterable[str]) -> Callable[[str, str], None]:
+    """The identifier check of an array target (:mod:`lossmath.emit.names`): its public
+    arguments and imported modules; everything else it introduces starts with ``_``."""
+    return identifier_check(arguments, None, modules)
 
 
 def signature(spec: Spec) -> list[str]:
@@ -110,12 +98,12 @@ def kernels(
     lines: list[str] = []
     for n, f in enumerate(fs):
         doc = f"{spec.name}: {what[n]} on an array of the working dtype."
-        lines += ["", ""] + printer.kernel(f"_{spec.name}_k{n}", f, params, doc)
+        lines += ["", ""] + printer.kernel(private(f"k{n}", spec.name), f, params, doc)
     third_f = third_form(spec) if third else None
     has3 = False
     if third_f is not None:
         try:
-            k3 = printer.kernel(f"_{spec.name}_k3", third_f, params,
+            k3 = printer.kernel(private("k3", spec.name), third_f, params,
                                 f"{spec.name}: third derivative (the Hessian's own derivative).")
         except Exception:  # noqa: BLE001 - f''' is optional: its callers say it is missing
             k3 = []
@@ -134,10 +122,13 @@ def assemble(
     runtime: str,
     ns: Namespace,
     public: Sequence[str],
+    modules: Iterable[str],
     code: Sequence[str],
+    error: str = "ValueError",
 ) -> str:
     """One module's text: header, docstring, imports, ``__all__``, runtime, helpers, code;
-    checked to compile (naming the loss fields whose text reached a failing line)."""
+    checked to compile (naming the loss fields whose text reached a failing line). ``error``
+    is the class the parameter checks raise (a ValueError subclass the runtime defines)."""
     out = docs.header(command)
     body = list(doc_head) + docs.breakpoints_and_limits(specs)
     out += ['"""' + docs.doc(body[0])]
@@ -149,11 +140,13 @@ def assemble(
     out.append("]")
     text = "\n".join(code)
     helpers = primitive_source(text, ns)
-    out += (PARAMS + SCALAR_MATH + runtime + helpers).split("\n")
+    checks = PARAMS.replace("raise ValueError(", f"raise {error}(")
+    out += (checks + SCALAR_MATH + runtime + helpers).split("\n")
     out += list(code)
     text = "\n".join(docs.noqa(out)).rstrip("\n") + "\n"
     text = re.sub(r"\n{3,}(?=\S)", "\n\n\n", text)
     escape.check_python(text, docs.text_fields([s.loss for s in specs]), what="module")
+    check_module(text, public, modules)
     return text
 
 
@@ -177,9 +170,13 @@ def docstring(lines: Sequence[str], indent: str) -> list[str]:
 def resolve(
     losses: Sequence[Loss | str],
     params: Mapping[str, Mapping[str, object]] | None,
-    extra_reserved: Sequence[str] = (),
+    *,
+    arguments: Iterable[str],
+    modules: Iterable[str],
 ) -> list[Spec]:
-    return resolve_losses(losses, dict(params or {}), name_check(extra_reserved))
+    """The specs, every loss and parameter name checked against the target's ``arguments``
+    and ``modules`` (and :func:`lossmath.emit.names.check_distinct`)."""
+    return resolve_losses(losses, dict(params or {}), name_check(arguments, modules))
 
 
 def param_names(spec: Spec) -> list[str]:
@@ -196,7 +193,8 @@ class ArrayTarget:
     namespace, imports, runtime text and module docstring (``doc(specs)``), and ``functions
     (spec, forms, has3) -> (code lines, public names)``: its calling conventions around the
     kernels ``_NAME_k0..k3``. ``third``: whether it asks for the third derivative (the
-    Hessian's own derivative, for autodiff)."""
+    Hessian's own derivative, for autodiff). ``error``: the class the parameter checks
+    raise (a ValueError subclass its runtime defines; torch's is a RuntimeError too)."""
 
     name: str
     ns: Namespace
@@ -205,6 +203,11 @@ class ArrayTarget:
     doc: Callable[[Sequence[Spec]], list[str]]
     functions: Callable[[Spec, tuple[Form, ...], bool], tuple[list[str], list[str]]]
     third: bool = True
+    #: the public arguments of its functions and the modules it imports: loss and parameter
+    #: names may not take them (:mod:`lossmath.emit.names`)
+    arguments: tuple[str, ...] = ("x",)
+    modules: tuple[str, ...] = ()
+    error: str = "ValueError"
 
 
 def generate(
@@ -215,7 +218,8 @@ def generate(
 ) -> str:
     """The text of one array target's module: the kernels of each loss, the target's
     functions around them, and the shared assembly; the same inputs give the same text."""
-    specs = resolve(losses, params)
+    modules = ("annotations", *target.modules)
+    specs = resolve(losses, params, arguments=target.arguments, modules=modules)
     command = command or docs.command(target.name, [s.name for s in specs], params)
     code: list[str] = []
     public: list[str] = []
@@ -226,5 +230,6 @@ def generate(
         public += names
     return assemble(
         specs, command=command, doc_head=target.doc(specs), imports=target.imports,
-        runtime=target.runtime, ns=target.ns, public=public, code=code,
+        runtime=target.runtime, ns=target.ns, public=public, modules=modules, code=code,
+        error=target.error,
     )

@@ -81,8 +81,8 @@ class Namespace:
     overrides: Mapping[str, str] = field(default_factory=dict)
 
     def fn(self, name: str, *args: str) -> str:
-        if name in self.overrides:
-            return self.overrides[name].format(*args)
+        if name in self.overrides:  # "{0}".. the arguments, "{args}" all of them
+            return self.overrides[name].format(*args, args=", ".join(args))
         return f"{self.prefix}{name}({', '.join(args)})"
 
     @property
@@ -420,6 +420,7 @@ class _m:
             return math.inf
         return _m._safe(math.pow, a, b)
 
+    float = staticmethod(float)
     maximum = staticmethod(max)
     minimum = staticmethod(min)
     abs = staticmethod(abs)

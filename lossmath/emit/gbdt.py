@@ -9,13 +9,14 @@ is f'(r) (the numpy target's, embedded), and hess follows one policy, fixed at g
 * ``exact``: f''(r), only where f'' > 0 on the whole line is proved (each interval's piece
   nonnegative, without roots in it, and positive at the breakpoints); refused otherwise:
   a boosting leaf's step is -sum(g)/(sum(h) + lambda), and h = 0 (Huber's linear pieces)
-  makes it blow up (xgboost #2602).
+  makes it blow up (https://github.com/dmlc/xgboost/issues/2602).
 * ``bound``: the constant L = sup |f''|, the proved Lipschitz constant of f'
   (:func:`lossmath.analysis.analyse`'s ``curvature_bound``; LightGBM's Huber uses 1); refused
   where L is infinite (f' jumps, or f'' is unbounded). By the descent lemma f(z) <= f(x) +
   f'(x)(z - x) + L/2 (z - x)**2 for all x, z: L majorizes.
-* ``majorize``: the sharpest quadratic majorizer (xgboost #2522). Where f = g + b*x with g even
-  and W(x) = g'(x)/x nonincreasing on x > 0 (each proved: evenness by the analysis'
+* ``majorize``: the sharpest quadratic majorizer
+  (https://github.com/dmlc/xgboost/issues/2522). Where f = g + b*x with g even and
+  W(x) = g'(x)/x nonincreasing on x > 0 (each proved: evenness by the analysis'
   ``symmetric`` on g's table, W' <= 0 on every interval of x > 0 by ``nonnegative_on``, g'
   continuous at the breakpoints x > 0), h(x) = W(|x|) satisfies f(z) <= f(x) + f'(x)(z - x) +
   h(x)/2 (z - x)**2 for all z: with phi(t) = g(sqrt(t)), phi'(t) = W(sqrt(t))/2 is

@@ -6,7 +6,7 @@ It has the numpy target's API and semantics -- ``NAME``, ``NAME_grad``, ``NAME_h
 ``NAME_value_and_grad``, keyword-only parameters, ``out=``, dtypes kept, scalar in gives scalar
 out, NaN and +-inf as documented -- plus a ``threads=`` keyword.
 
-How its results agree with the numpy target's (``tests/test_codegen_numba.py`` measures it):
+How its results agree with the numpy target's (``tests/emit/test_codegen_numba.py`` measures it):
 
 * the Python side is the numpy target's own runtime text (``_param``, ``_outputs``, ``_run``
   from :mod:`lossmath.emit.numpy_runtime`), so argument handling, dtype rules, scalars,
@@ -46,9 +46,10 @@ from lossmath.core.loss import Loss, LossError
 from lossmath.emit import docs
 from lossmath.emit.forms import Clip, HuberLike, Masked, Single
 from lossmath.emit.kernels import numba_kernels
+from lossmath.emit.names import check_module, private
 from lossmath.emit.numba_code import Loop, clip, form_body, huber, masked, single
 from lossmath.emit.numba_runtime import MIN_CHUNK, RUNTIME
-from lossmath.emit.numpy_runtime import FINITE_IN, RESERVED, RESERVED_RE, arguments
+from lossmath.emit.numpy_runtime import FINITE_IN, MODULES, RESERVED, RESERVED_RE, arguments
 from lossmath.emit.plan import (
     Spec,
     UnsupportedExpression,
@@ -64,13 +65,11 @@ __all__ = ["UnsupportedExpression", "generate"]
 
 # -- the generated functions ------------------------------------------------------------------
 
-#: Names at module level or in the loops; loss and parameter names may not take them (nor
-#: NAME where _NAME is a runtime helper).
-_RESERVED = RESERVED | {
-    "numba", "os", "concurrent", "threads", "param", "fits", "outputs", "run", "finite_in",
-    "jit", "loop", "POOLS", "CACHE", "MIN_CHUNK", "ERRSTATE", "DOMAINS",
-}
-_check_name = identifier_check(_RESERVED, RESERVED_RE)
+#: The numpy target's modules, arguments and locals, and the numba module's own (the
+#: runtime's helpers start with ``_``, the loops are ``_lm_loop_NAME`` and ``_lm_fast_NAME``).
+_MODULES = MODULES | {"numba", "os", "concurrent", "sys"}
+_RESERVED = RESERVED | {"threads"}
+_check_name = identifier_check(_RESERVED, RESERVED_RE, _MODULES)
 
 
 def _loop_code(spec: Spec, n: int | None, forms) -> tuple[list[str], list[str]]:
@@ -85,19 +84,19 @@ def _loop_code(spec: Spec, n: int | None, forms) -> tuple[list[str], list[str]]:
     pnames = [p.name for p in spec.loss.params]
     cnames = [name for name, _, _ in consts.defs]
     outs = ["_value", "_grad"] if n is None else ["_out"]
-    code = _loop_def(f"__{public}", spec, public, outs, cnames + pnames, full)
+    code = _loop_def(private("loop", public), spec, public, outs, cnames + pnames, full)
     arrays = "(x, value, grad)" if n is None else "(x, out)"
     values = [*cnames, *pnames]
     tup = f"({values[0]},)" if len(values) == 1 else f"({', '.join(values)})"
     kargs = ", ".join(["x", *(["value", "grad"] if n is None else ["out"]), *pnames])
-    kernel = [f"def _{public}({kargs}, threads=1):"]
+    kernel = [f"def {private('kern', public)}({kargs}, threads=1):"]
     kernel.append(f'    """{public} on 1-d arrays of the working dtype."""')
     kernel += [f"    {c}" for c in consts.prologue(spec.name)]
-    loops = [f"__{public}"]
+    loops = [private("loop", public)]
     if fast[1] != full[1]:  # a rare path: the fast loop first, the full one if it was needed
-        code = _loop_def(f"__{public}_fast", spec, public, outs, cnames + pnames, fast) + [
+        code = _loop_def(private("fast", public), spec, public, outs, cnames + pnames, fast) + [
             "", ""] + code
-        loops.insert(0, f"__{public}_fast")
+        loops.insert(0, private("fast", public))
     for i, name in enumerate(loops):
         head = "if " if i == 0 and len(loops) > 1 else ""
         call = f'{head}_loop("{public}", {name}, threads, {arrays}, {tup})'
@@ -135,7 +134,7 @@ def _loop_body(spec: Spec, n: int | None, forms, loop: Loop):
 
 def _loop_def(name: str, spec: Spec, public: str, outs, args, body) -> list[str]:
     narrow, lines, results = body
-    fast = name.endswith("_fast")
+    fast = name == private("fast", public)
     code = ["@_jit", f"def {name}({', '.join(['_x', *outs, *args])}):"]
     what = ", the rare paths counted, not taken" if fast else ""
     code.append(f'    """{public}: one pass over x{what}."""')
@@ -180,7 +179,8 @@ def _function_code(spec: Spec, n: int | None, forms) -> list[str]:
         lines.append(f'    {p.name} = _param("{fname}", "{p.name}", {p.name}, "{p.assume}")')
         checks.append(f'("{p.name}", {p.name}, "{p.assume}")')
     lines.append(f'    threads = _threads("{fname}", threads)')
-    lines.append(f"    kernel = lambda *a: _{fname}(*a, threads=threads)  # noqa: E731")
+    kname = private("kern", fname)
+    lines.append(f"    kernel = lambda *a: {kname}(*a, threads=threads)  # noqa: E731")
     nout = 2 if n is None else 1
     call = f'    return _run(kernel, "{fname}", x, out, {nout}'
     if not checks:
@@ -245,6 +245,7 @@ def generate(
     text = "\n".join(docs.noqa(out)).rstrip("\n") + "\n"
     text = re.sub(r"\n{3,}(?=\S)", "\n\n\n", text)
     escape.check_python(text, docs.text_fields([s.loss for s in specs]), what="module")
+    check_module(text, public, _MODULES)
     _unique_definitions(text)
     return text
 

@@ -44,6 +44,7 @@ from lossmath.core.loss import Loss
 from lossmath.emit import docs
 from lossmath.emit.forms import Clip, HuberLike, Masked, Single
 from lossmath.emit.kernels import numpy_kernels
+from lossmath.emit.names import check_module, private
 from lossmath.emit.numpy_code import (
     Body,
     clip_body,
@@ -52,7 +53,7 @@ from lossmath.emit.numpy_code import (
     masked_body,
     single_body,
 )
-from lossmath.emit.numpy_runtime import FINITE_IN, RESERVED, RESERVED_RE, RUNTIME
+from lossmath.emit.numpy_runtime import FINITE_IN, MODULES, RESERVED, RESERVED_RE, RUNTIME
 from lossmath.emit.plan import (
     Spec,
     UnsupportedExpression,
@@ -78,7 +79,7 @@ BLOCK = 32768
 # -- the generated module ------------------------------------------------------------------
 
 
-_check_name = identifier_check(RESERVED, RESERVED_RE)
+_check_name = identifier_check(RESERVED, RESERVED_RE, MODULES)
 
 
 # -- text helpers ---------------------------------------------------------------------------
@@ -116,7 +117,7 @@ def _function_code(spec: Spec, n: int | None, forms, kernel: str) -> list[str]:
 def _kernel_code(spec: Spec, n: int | None, forms) -> tuple[str, list[str]]:
     """The block loop of one function: ``_NAME[_grad|_hess|_value_and_grad](x, out..., p)``."""
     names = function_names(spec.name)
-    kname = "_" + (names[3] if n is None else names[n])
+    kname = private("kern", names[3] if n is None else names[n])
     params = [p.symbol for p in spec.loss.params]
     consts = Constants(params)
     body = Body()
@@ -249,6 +250,7 @@ def generate(
     text = re.sub(r"\n{3,}(?=\S)", "\n\n\n", text)
     # The last line of defence: a module that does not compile is never handed out.
     escape.check_python(text, docs.text_fields([s.loss for s in specs]), what="module")
+    check_module(text, public, MODULES)
     return text
 
 

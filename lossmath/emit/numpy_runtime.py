@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["FINITE_IN", "RESERVED", "RESERVED_RE", "RUNTIME", "arguments", "param_checks"]
+__all__ = ["FINITE_IN", "MODULES", "RESERVED", "RESERVED_RE", "RUNTIME", "arguments",
+           "param_checks"]
 
 RUNTIME = '''
 _BLOCK = {block}
@@ -175,14 +176,14 @@ def param_checks() -> str:
     return text[text.index("_DOMAINS = {"): text.index("def _fits")]
 
 
-#: Names the generated numpy (and numba) module uses at module level or inside functions;
-#: losses and parameters may not take them.
+#: The modules the generated numpy (and numba) module imports, and the arguments and locals
+#: of its functions besides the user's parameters (:mod:`lossmath.emit.names`): losses and
+#: parameters may not take them. Every other identifier it introduces starts with ``_``
+#: (a loss's kernel is ``_lm_kern_NAME``, out of reach of the runtime's ``_run``...).
+MODULES = {"np", "math", "numbers", "annotations"}
 RESERVED = {
-    "np", "math", "numbers", "annotations", "x", "out", "xb", "xs", "ob", "vb", "gb", "value",
-    "grad", "kernel", "func", "params", "ra", "rv", "rk", "xr",
+    "x", "out", "xb", "xs", "ob", "vb", "gb", "value", "grad", "kernel", "func", "params",
+    "ra", "rv", "rk", "xr",
 }
-# NAME where the module defines _NAME (a runtime helper: a loss called "run" would make its
-# kernel _run replace the runtime's _run), read off the runtime's source so the two agree.
-RESERVED |= set(re.findall(r"^(?:def )?_([A-Za-z]\w*)\b", RUNTIME + FINITE_IN, re.M))
 #: the generated scratch names: constants c0, registers t0/s0, masks m0
 RESERVED_RE = re.compile(r"^[ctsm]\d+$")

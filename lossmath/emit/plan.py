@@ -13,12 +13,12 @@ its own calling conventions. The docstrings every target shares are in
 
 from __future__ import annotations
 
-import builtins
 import dataclasses
-import keyword
+import math
 import re
+import struct
 import weakref
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import sympy as sp
@@ -36,6 +36,7 @@ from lossmath.emit.forms import (
     recognise,
     regions,
 )
+from lossmath.emit.names import check_distinct, check_user_name
 from lossmath.numerics.regimes import Plan, single
 from lossmath.numerics.rewrite import plan_pieces
 from lossmath.numerics.search import Domain
@@ -90,19 +91,19 @@ def function_names(name: str) -> tuple[str, str, str, str]:
     return (name, f"{name}_grad", f"{name}_hess", f"{name}_value_and_grad")
 
 
-def identifier_check(reserved: set[str], pattern: re.Pattern[str]) -> Callable[[str, str], None]:
-    """A ``check_name`` for :func:`make_spec`: the text must be a Python identifier that is
-    not a keyword, a builtin, private (``_x``), one of ``reserved`` or matched by ``pattern``
-    (the generated code's own names)."""
+def identifier_check(
+    arguments: Iterable[str], pattern: re.Pattern[str] | None = None, modules: Iterable[str] = ()
+) -> Callable[[str, str], None]:
+    """A ``check_name`` for :func:`make_spec`: the rules of
+    :func:`lossmath.emit.names.check_user_name` for a target whose public arguments (and
+    locals not yet in lossmath's ``_`` space) are ``arguments``, whose imported modules are
+    ``modules``, and whose kernel temporaries match ``pattern``."""
+    arguments, modules = frozenset(arguments), frozenset(modules)
 
     def check(text: str, what: str) -> None:
-        if not text.isidentifier() or keyword.iskeyword(text) or text.startswith("_"):
-            raise LossError(
-                f"{what} {text!r} cannot be a Python function or argument name "
-                "(use letters, digits and underscores, not starting with a digit or '_')"
-            )
-        if text in reserved or pattern.match(text) or hasattr(builtins, text):
-            raise LossError(f"{what} {text!r} is reserved in the generated code; rename it")
+        check_user_name(text, what, arguments=arguments, modules=modules)
+        if pattern is not None and pattern.match(text):
+            raise LossError(f"{what} {text!r} is a temporary of the generated code; rename it")
 
     return check
 
@@ -149,6 +150,10 @@ def resolve_losses(
     resolved = [resolve(item) for item in losses]
     if not resolved:
         raise LossError("no losses to generate")
+    check_distinct([(loss.name, f"the loss {loss.name!r}") for loss in resolved])
+    for loss in resolved:
+        check_distinct([(p.name, f"the parameter {p.name!r} of {loss.name}")
+                        for p in loss.params])
     seen: dict[str, str] = {}
     for loss in resolved:
         if loss.name in seen:
@@ -171,16 +176,32 @@ def resolve_losses(
 
 
 def _check_float(name: str, p: Param, value: sp.Expr, given: object) -> None:
-    f = float(value)
-    ok = {
-        "positive": f > 0, "nonnegative": f >= 0, "negative": f < 0, "nonpositive": f <= 0,
-        "real": True,
-    }[p.assume]
-    if not (f == f and abs(f) != float("inf") and ok):
+    """A default must be a finite number in its domain after rounding to float64, and to
+    float32 too: float32 input computes with the parameters rounded to float32 (and JAX
+    computes in float32 by default), so a default outside its domain there would make every
+    such call fail."""
+    if value.is_infinite:
         raise LossError(
-            f"{name}: parameter {p.name} = {given} does not survive rounding to a float64 "
-            f"(it becomes {f!r})"
+            f"{name}: parameter {p.name} = {given}: a generated function takes finite "
+            "parameters; give a finite default"
         )
+    f = float(value)
+    try:
+        f32 = struct.unpack("f", struct.pack("f", f))[0]
+    except OverflowError:
+        f32 = math.copysign(math.inf, f)
+    for width, v in (("float64", f), ("float32", f32)):
+        ok = {
+            "positive": v > 0, "nonnegative": v >= 0, "negative": v < 0, "nonpositive": v <= 0,
+            "real": True,
+        }[p.assume]
+        if not (v == v and abs(v) != math.inf and ok):
+            must = "" if p.assume == "real" else f" {p.assume}"
+            raise LossError(
+                f"{name}: parameter {p.name} = {given} is not a finite{must} number in "
+                f"{width} (it rounds to {v!r}); give a default that is (pass such a value "
+                "per call, with float64 input)"
+            )
 
 
 def resolve(item: Loss | str) -> Loss:

@@ -60,6 +60,9 @@ def scalar_code(e: sp.Expr, module: str = "np") -> str:
 class _Printer:
     def __init__(self, module: str):
         self.m = module
+        # float() of numpy scalars; the array modules' _m.float (a target whose parameters
+        # may be arrays, JAX, makes it the identity on them)
+        self.f = "float" if module == "np" else f"{module}.float"
 
     def atom(self, e: sp.Expr) -> str:
         code = self.code(e)
@@ -83,22 +86,22 @@ class _Printer:
                 return f"{b} * {b}"
             if exp == -1:
                 return f"1.0 / {self.atom(base)}" if base.is_zero is False else (
-                    f"float({m}.divide(1.0, {self.code(base)}))"
+                    f"{self.f}({m}.divide(1.0, {self.code(base)}))"
                 )
             if exp == sp.S.Half:
-                return f"float({m}.sqrt({self.code(base)}))"
-            return f"float({m}.power({self.code(base)}, {self.code(exp)}))"
+                return f"{self.f}({m}.sqrt({self.code(base)}))"
+            return f"{self.f}({m}.power({self.code(base)}, {self.code(exp)}))"
         if isinstance(e, MinMaxBase):
             name = f"{m}.maximum" if isinstance(e, sp.Max) else f"{m}.minimum"
             args = [self.code(a) for a in e.args]
             code = args[0]
             for a in args[1:]:
                 code = f"{name}({code}, {a})"
-            return f"float({code})"
+            return f"{self.f}({code})"
         if isinstance(e, hypot):
-            return f"float({m}.hypot({self.code(e.args[0])}, {self.code(e.args[1])}))"
+            return f"{self.f}({m}.hypot({self.code(e.args[0])}, {self.code(e.args[1])}))"
         if type(e) in ELEMENTWISE:
-            return f"float({m}.{ELEMENTWISE[type(e)]}({self.code(e.args[0])}))"
+            return f"{self.f}({m}.{ELEMENTWISE[type(e)]}({self.code(e.args[0])}))"
         raise unsupported(e)
 
     def _add(self, e: sp.Expr) -> str:
@@ -132,7 +135,7 @@ class _Printer:
             if all(d.is_zero is False for d in den):
                 code = f"{code} / {denominator}"
             else:  # a possibly zero denominator: numpy gives inf instead of raising
-                code = f"float({self.m}.divide({code}, {denominator}))"
+                code = f"{self.f}({self.m}.divide({code}, {denominator}))"
         return code
 
 

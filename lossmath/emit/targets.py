@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from lossmath.core.loss import Loss, LossError
+from lossmath.io import escape
 
 __all__ = ["Target", "check_options", "compile", "get", "names", "register"]
 
@@ -62,6 +63,8 @@ def get(name: str) -> Target:
 register(Target("numpy", "numpy:generate", ("numpy",), summary="plain numpy, blocked, out="))
 register(Target("torch", "torch:generate", ("torch",),
                 summary="autograd Functions, nn.functional API, nn.Module"))
+register(Target("torch-fused", "torch_fused:generate", ("torch", "numba"),
+                summary="the torch module, one fused numba pass per direction on CPU"))
 register(Target("jax", "jax:generate", ("jax",), summary="custom_jvp functions, optax signatures"))
 register(Target("array-api", "array_api:generate", ("array_api_compat",),
                 summary="one module for numpy, torch, JAX, Dask, CuPy, array_api_strict"))
@@ -120,7 +123,9 @@ def compile(  # noqa: A001 - the public name the issue asks for (lossmath.compil
     module.__file__ = filename
     # torch.compile (dynamo) imports a function's module by name to read its globals
     sys.modules[module.__name__] = module
-    exec(builtins.compile(text, filename, "exec"), module.__dict__)  # noqa: S102 - our own text
+    # The bytes a file would hold, decoded as import decodes them (the checked bytes).
+    code = builtins.compile(escape.python_bytes(text), filename, "exec", dont_inherit=True)
+    exec(code, module.__dict__)  # noqa: S102 - our own text
     return module
 
 

@@ -3,7 +3,8 @@
 For a loss ``NAME`` (class name ``Name``, CamelCase) it defines
 
 * ``NAME(input, target=None, *, params..., reduction="mean", weight=None)``, in
-  ``torch.nn.functional``'s conventions: x = input - target (input when target is None), the
+  ``torch.nn.functional``'s conventions: x = input - target (input when target is None; the
+  margin input * target for a loss of ``kind="margin"``, as ``soft_margin_loss``), the
   elementwise loss times ``weight`` (broadcast), reduced by ``"none"``, ``"mean"`` or ``"sum"``;
 * ``NAME_grad(x, *, params...)`` and ``NAME_hess(x, *, params...)``, elementwise;
 * ``class Name(torch.nn.Module)`` with the parameters and ``reduction`` as constructor
@@ -28,6 +29,7 @@ from lossmath.core.loss import Loss
 from lossmath.emit import array_modules as M
 from lossmath.emit import docs
 from lossmath.emit.arrays import Namespace
+from lossmath.emit.names import camel, check_distinct, local, private
 from lossmath.emit.plan import Spec
 
 __all__ = ["NAMESPACE", "generate"]
@@ -58,21 +60,54 @@ def _sign(a):
     return torch.where(torch.isnan(a), a, torch.sign(a))
 
 
-def _residual(func, input, target):
+class _ParamError(ValueError, RuntimeError):
+    """A parameter out of its domain: a ValueError as in the other targets, and a
+    RuntimeError as torch raises (smooth_l1_loss with a negative beta)."""
+
+
+def _residual(func, input, target, margin=False):
+    """x = input - target (a margin loss: the margin x = input * target, labels +-1), and the
+    dtype of the result: float16/bfloat16 input and target
+    are widened to float32 before the subtraction (the residual is not rounded to half
+    first). A target tensor of another size than input warns, as F.mse_loss does."""
     if not isinstance(input, torch.Tensor):
         raise TypeError(f"{func}: input must be a torch.Tensor, got {type(input).__name__}")
-    x = input if target is None else input - target
+    if not input.is_floating_point():
+        raise TypeError(f"{func}: input must be a floating-point tensor, got {input.dtype}")
+    dtype = input.dtype
+    if dtype in (torch.float16, torch.bfloat16):
+        input = input.float()
+        if isinstance(target, torch.Tensor) and target.dtype in (torch.float16, torch.bfloat16):
+            target = target.float()
+    if target is None:
+        return input, dtype
+    if isinstance(target, torch.Tensor) and target.size() != input.size():
+        warnings.warn(
+            f"{func}: Using a target size ({target.size()}) that is different to the input "
+            f"size ({input.size()}). This will likely lead to incorrect results due to "
+            "broadcasting. Please ensure they have the same size.",
+            stacklevel=3,
+        )
+    x = input * target if margin else input - target
     if not x.is_floating_point():
         raise TypeError(f"{func}: input must be a floating-point tensor, got {x.dtype}")
-    return x
+    return x, dtype
 
 
-def _apply(fn, func, x, params):
+def _apply(fn, func, xd, params):
     """fn (an autograd Function) on x in its working dtype: float16/bfloat16 in float32, the
     result rounded back once; the parameters checked against that precision."""
-    if x.dtype in (torch.float16, torch.bfloat16):
-        return fn.apply(x.float(), *_fit(func, params, False)).to(x.dtype)
+    x, dtype = xd
+    fn = _mode(fn)
+    if dtype in (torch.float16, torch.bfloat16):
+        return fn.apply(x.float(), *_fit(func, params, False)).to(dtype)
     return fn.apply(x, *_fit(func, params, x.dtype.itemsize >= 8))
+
+
+def _mode(fn):
+    """fn without jvp under torch.compile (dynamo does not trace a Function with a jvp), with
+    it (forward-mode AD) otherwise."""
+    return fn if torch.compiler.is_compiling() else fn.fwd
 
 
 def _reduce(func, loss, reduction, weight):
@@ -94,27 +129,40 @@ def _missing(name):
 '''
 
 
+#: The target of a margin loss (soft_margin_loss's convention, optax's hinge_loss).
+_MARGIN_TARGET = [
+    "    Labels +1 or -1 multiplying input (broadcast): the loss is of the margin x = input * "
+    "target (torch.nn.functional.soft_margin_loss's convention); None means x = input. A 0 "
+    "label is not mapped to -1: it gives the margin 0 (the loss at 0, neither class); pass "
+    "2*t - 1 for 0/1 labels.",
+]
+
+
 def _function_classes(spec: Spec, has3: bool) -> list[str]:
-    name, cls = spec.name, M.camel(spec.name)
+    """Per derivative a Function without jvp (what torch.compile traces: dynamo refuses a
+    Function that defines jvp) and its subclass with the jvp (forward mode, used outside
+    compilation); :func:`_mode` picks one."""
+    name = spec.name
     params = M.param_names(spec)
     nones = "".join(", None" for _ in params)
     sig = ", ".join(["x", *params])
     out = []
-    for n, suffix in enumerate(("", "Grad", "Hess")):
+    for n in range(3):
         what = ("value", "gradient", "second derivative")[n]
         nxt = ("Grad", "Hess", None)[n]
         pargs = "x, *ctx.params" if params else "x"
-        back = (f"_{cls}{nxt}.apply({pargs})" if nxt is not None
-                else f"_{name}_k3({pargs})" if has3 else None)
-        out += ["", "", f"class _{cls}{suffix}(torch.autograd.Function):",
+        back = (f"_mode({private(f'fn{n + 1}', name)}).apply({pargs})" if nxt is not None
+                else f"{private('k3', name)}({pargs})" if has3 else None)
+        out += ["", "", f"class {private(f'fn{n}', name)}(torch.autograd.Function):",
                 f'    """{name}: the {what}; its backward is the generated derivative."""', "",
                 "    generate_vmap_rule = True", "",
                 "    @staticmethod",
                 f"    def forward({sig}):",
-                f"        return _{name}_k{n}({sig})", "",
+                f"        return {private(f'k{n}', name)}({sig})", "",
                 "    @staticmethod",
                 "    def setup_context(ctx, inputs, output):",
                 "        ctx.save_for_backward(inputs[0])",
+                "        ctx.save_for_forward(inputs[0])",
                 "        ctx.params = inputs[1:]", "",
                 "    @staticmethod",
                 "    def backward(ctx, g):"]
@@ -123,11 +171,23 @@ def _function_classes(spec: Spec, has3: bool) -> list[str]:
         else:
             out += ["        (x,) = ctx.saved_tensors",
                     f"        return g * {back}{nones}"]
+        fn, fwd = private(f"fn{n}", name), private(f"fwd{n}", name)
+        out += ["", "", f"class {fwd}({fn}):",
+                f'    """{name}: the {what} with forward mode: its jvp is the generated '
+                'derivative."""', "",
+                "    @staticmethod",
+                "    def jvp(ctx, t, *_):"]
+        if back is None:
+            out.append(f'        _missing("{name}_hess")')
+        else:
+            out += ["        (x,) = ctx.saved_tensors",
+                    f"        return t * {back}"]
+        out += ["", "", f"{fn}.fwd = {fwd}"]
     return out
 
 
 def _public(spec: Spec, fs, has3: bool) -> list[str]:
-    name, cls = spec.name, M.camel(spec.name)
+    name, cls = spec.name, camel(spec.name)
     kw = M.signature(spec)
     params = M.param_names(spec)
     out: list[str] = []
@@ -135,8 +195,9 @@ def _public(spec: Spec, fs, has3: bool) -> list[str]:
             "    Predictions, any shape, floating point (float16, bfloat16, float32, float64), on "
             "any device.",
             "target : torch.Tensor or number, optional",
-            "    Subtracted from input (broadcast): the loss is of x = input - target; None "
-            "means x = input."]
+            *(_MARGIN_TARGET if spec.loss.kind == "margin" else [
+                "    Subtracted from input (broadcast): the loss is of x = input - target; "
+                "None means x = input."])]
     tail = ["reduction : {'none', 'mean', 'sum'}, keyword-only",
             "    'none': the elementwise loss (input - target's shape); 'mean' (default): its "
             "mean; 'sum': its sum.",
@@ -150,9 +211,12 @@ def _public(spec: Spec, fs, has3: bool) -> list[str]:
     sig = ", ".join(["input", "target=None", "*", *kw, 'reduction="mean"', "weight=None"])
     out += ["", "", f"def {name}({sig}):"] + M.docstring(doc, "    ")
     out += ["    " + t for t in M.checks(spec, name)]
-    out += [f'    x = _residual("{name}", input, target)',
-            f'    return _reduce("{name}", _apply(_{cls}, "{name}", x, _p), reduction, weight)']
-    for n, suffix in ((1, "Grad"), (2, "Hess")):
+    how = ", margin=True" if spec.loss.kind == "margin" else ""
+    xd = local("xd")
+    out += [f'    {xd} = _residual("{name}", input, target{how})',
+            f'    return _reduce("{name}", _apply({private("fn0", name)}, "{name}", {xd}, _p), '
+            "reduction, weight)"]
+    for n in (1, 2):
         fname = f"{name}{('', '_grad', '_hess')[n]}"
         doc = M.function_doc(spec, n, fs, [
             "x : torch.Tensor", "    Residuals, any shape, floating point, on any device."],
@@ -161,9 +225,13 @@ def _public(spec: Spec, fs, has3: bool) -> list[str]:
         sig = ", ".join(["x", *(["*", *kw] if kw else [])])
         out += ["", "", f"def {fname}({sig}):"] + M.docstring(doc, "    ")
         out += ["    " + t for t in M.checks(spec, fname)]
-        out += [f'    x = _residual("{fname}", x, None)',
-                f'    return _apply(_{cls}{suffix}, "{fname}", x, _p)']
-    init = ", ".join(["self", "*", *kw, 'reduction="mean"'])  # reduction: always a keyword
+        out += [f'    {xd} = _residual("{fname}", x, None)',
+                f'    return _apply({private(f"fn{n}", name)}, "{fname}", {xd}, _p)']
+    # The parameters are kept as private attributes (``_lm_p_NAME``), and ``__init__``'s
+    # own first argument is private too: a parameter may be called ``self``, ``forward``,
+    # ``training`` or ``to`` without touching nn.Module's own attributes.
+    me = local("self")
+    init = ", ".join([me, "*", *kw, 'reduction="mean"'])  # reduction: always a keyword
     out += ["", "", f"class {cls}(torch.nn.Module):",
             f'    """The {name} loss as a module: ``{cls}(...)(input, target)`` is '
             f'``{name}(input, target, ...)``."""', "",
@@ -171,18 +239,19 @@ def _public(spec: Spec, fs, has3: bool) -> list[str]:
             "        super().__init__()"]
     out += ["        " + t for t in M.checks(spec, cls)]
     for p in params:
-        out.append(f"        self.{p} = {p}")
+        out.append(f"        {me}.{private('p', p)} = {p}")
     out += ["        if reduction not in ('none', 'mean', 'sum'):",
             f"            raise ValueError(f\"{cls}: reduction must be 'none', 'mean' or 'sum', "
             "got {reduction!r}\")",
-            "        self.reduction = reduction", "",
+            f"        {me}.reduction = reduction", "",
             "    def forward(self, input, target=None, weight=None):"]
-    kwargs = ", ".join([*(f"{p}=self.{p}" for p in params), "reduction=self.reduction",
+    kwargs = ", ".join([*(f"{p}=self.{private('p', p)}" for p in params),
+                        "reduction=self.reduction",
                         "weight=weight"])
     out.append(f"        return {name}(input, target, {kwargs})")
     out += ["", "    def extra_repr(self):"]
     if params:
-        fields = ", ".join(f'f"{p}={{self.{p}!r}}"' for p in params)
+        fields = ", ".join(f'f"{p}={{self.{private("p", p)}!r}}"' for p in params)
         out.append(f"        return ', '.join([{fields}, f\"reduction={{self.reduction!r}}\"])")
     else:
         out.append('        return f"reduction={self.reduction!r}"')
@@ -190,14 +259,22 @@ def _public(spec: Spec, fs, has3: bool) -> list[str]:
 
 
 def _functions(spec: Spec, fs, has3: bool) -> tuple[list[str], list[str]]:
+    functions = [spec.name, f"{spec.name}_grad", f"{spec.name}_hess"]
+    # a loss named Wing or L1 would be its own class: refused, naming both
+    check_distinct([(f, f"the function {f}") for f in functions]
+                   + [(camel(spec.name), f"the nn.Module class of {spec.name}")],
+                   transforms=False)
     code = _function_classes(spec, has3) + _public(spec, fs, has3)
-    return code, [spec.name, f"{spec.name}_grad", f"{spec.name}_hess", M.camel(spec.name)]
+    return code, [*functions, camel(spec.name)]
 
 
 TARGET = M.ArrayTarget(
     "torch", NAMESPACE,
-    imports=("import math", "import numbers", "import struct", "", "import torch"),
-    runtime=_RUNTIME, doc=docs.torch_module, functions=_functions,
+    imports=("import math", "import numbers", "import struct", "import warnings", "",
+             "import torch"),
+    runtime=_RUNTIME, doc=docs.torch_module, functions=_functions, error="_ParamError",
+    arguments=("x", "input", "target", "reduction", "weight"),
+    modules=("math", "numbers", "struct", "warnings", "torch"),
 )
 
 

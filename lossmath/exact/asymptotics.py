@@ -30,7 +30,7 @@ import sympy as sp
 
 from lossmath.base.symbols import x
 
-__all__ = ["Lead", "NoLeadingTerm", "lead", "limit_kind", "limit_value"]
+__all__ = ["Lead", "NoLeadingTerm", "lead", "limit_kind", "limit_value", "signed_limit_kind"]
 
 
 class NoLeadingTerm(Exception):
@@ -143,6 +143,16 @@ def lead(expr: sp.Expr, sign: Sign) -> Lead:
         return lead(expr.elementary(), sign)
     if isinstance(expr, (sp.sinh, sp.cosh, sp.tanh)):
         return lead(expr.rewrite(sp.exp), sign)
+    if isinstance(expr, (sp.asinh, sp.acosh)):  # log(u + sqrt(u**2 ± 1)) ~ log(2u)
+        return lead(expr.rewrite(sp.log), sign)
+    if isinstance(expr, sp.atan):
+        u = lead(expr.args[0], sign)
+        g = _growth_sign(u, sign)
+        if g > 0:  # atan(u) -> ±pi/2
+            return Lead(sp.pi / 2 * sign(u.coeff), sp.S.Zero)
+        if g < 0:  # atan(u) ~ u
+            return u
+        return Lead(sp.atan(u.coeff), sp.S.Zero)
     raise NoLeadingTerm(f"no leading-term rule for {type(expr).__name__}")
 
 
@@ -152,6 +162,17 @@ def limit_kind(expr: sp.Expr, end: sp.Expr, sign: Sign) -> str:
     e = expr if end == sp.oo else expr.xreplace({x: -x})
     g = _growth_sign(lead(e, sign), sign)
     return {1: "infinite", 0: "finite", -1: "zero"}[g]
+
+
+def signed_limit_kind(expr: sp.Expr, end: sp.Expr, sign: Sign) -> str:
+    """As :func:`limit_kind`, with ``"infinite"`` split into ``"+infinite"`` and
+    ``"-infinite"`` by the sign of the leading coefficient."""
+    e = expr if end == sp.oo else expr.xreplace({x: -x})
+    t = lead(e, sign)
+    g = _growth_sign(t, sign)
+    if g > 0:
+        return "+infinite" if sign(t.coeff) > 0 else "-infinite"
+    return {0: "finite", -1: "zero"}[g]
 
 
 def _forms(expr: sp.Expr, end: sp.Expr) -> list[tuple[sp.Expr, sp.Expr]]:

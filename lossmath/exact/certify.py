@@ -126,9 +126,16 @@ def enclose(expr: sp.Expr, box: object) -> object:
         return out
 
     try:
-        return ev(expr)
+        out = ev(expr)
     except (mpmath.libmp.libmpf.ComplexResult, ZeroDivisionError, ValueError) as exc:
         raise NotCertified(str(exc)) from None
+    except TypeError as exc:  # mpmath compares no interval with a NaN end (an inner NaN)
+        raise NotCertified(str(exc)) from None
+    # An enclosure with a NaN end (sin of an unbounded box times 0, say) bounds nothing, and
+    # mpmath's interval comparisons are undefined on it: refuse it here, once, for every caller.
+    if mpmath.isnan(out.a) or mpmath.isnan(out.b):
+        raise NotCertified(f"the enclosure of {expr} over {box} is not a number")
+    return out
 
 
 def _power(base, exponent: sp.Expr, ev):

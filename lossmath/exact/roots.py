@@ -20,8 +20,8 @@ from lossmath.base.symbols import x
 
 __all__ = ["InfiniteRoots", "real_roots", "real_roots_in"]
 
-#: seconds one solveset call may take before its answer counts as "cannot list"
-SOLVE_SECONDS = 2.0
+#: the work (function calls) one solveset call may take before its answer counts as "cannot list"
+SOLVE_WORK = budget.STEP
 
 
 class InfiniteRoots(ValueError):
@@ -106,12 +106,12 @@ def real_roots(u: sp.Expr, domain: sp.Set = sp.S.Reals) -> list[sp.Expr]:
             roots = sorted(set(sp.real_roots(poly)), key=lambda r: sp.N(r, 30))
             return [r for r in roots if domain.contains(r) is not sp.false]
     try:
-        sol = budget.attempt(lambda: sp.solveset(u, x, domain), SOLVE_SECONDS, None)
+        sol = budget.attempt(lambda: sp.solveset(u, x, domain), SOLVE_WORK, None)
     except (NotImplementedError, TypeError, ValueError, AttributeError, RecursionError) as exc:
         # solveset's own "undecidable set membership" TypeError, and the like
         raise Undecided(f"cannot list the real roots of {u} ({exc})") from None
     if sol is None:
-        raise Undecided(f"cannot list the real roots of {u} (solveset took too long)")
+        raise Undecided(f"cannot list the real roots of {u} (solveset ran out of its work share)")
     finite = _finite_part(sol)
     if finite is not None:
         return list(dict.fromkeys(finite))

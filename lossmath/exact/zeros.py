@@ -44,8 +44,8 @@ __all__ = [
 #: the one-sided limit does not exist (the expression oscillates)
 NO_LIMIT = sp.nan
 
-#: seconds one expensive rewrite (``simplify``) or ``limit`` may take
-STEP_SECONDS = 2.0
+#: the work (function calls) one expensive rewrite (``simplify``) or ``limit`` may take
+STEP_WORK = budget.STEP
 #: ``simplify`` is not attempted on larger expressions (it rarely helps, and costs seconds)
 MAX_SIMPLIFY_OPS = 200
 
@@ -94,7 +94,7 @@ def is_zero(expr: sp.Expr, samples: Sequence[Sample] = ()) -> ZeroTest:
             if sp.count_ops(e) > MAX_SIMPLIFY_OPS:
                 break
         try:
-            out = budget.attempt(lambda r=_REWRITES[k], p=e: r(p), STEP_SECONDS, None)
+            out = budget.attempt(lambda r=_REWRITES[k], p=e: r(p), STEP_WORK, None)
         except (NotImplementedError, TypeError, ValueError, RecursionError):
             out = None
         candidates.append(e if out is None else out)
@@ -136,7 +136,7 @@ def _certified_nonzero(expr: sp.Expr, samples: Sequence[Sample]) -> ZeroTest:
         if len(free) == 1:
             solve = lambda: sp.solve(expr, free[0])  # noqa: E731
             try:
-                roots = budget.attempt(solve, STEP_SECONDS, None)
+                roots = budget.attempt(solve, STEP_WORK, None)
             except (NotImplementedError, ValueError, TypeError):  # sympy: q**q - 1 = 0
                 roots = None
             if roots is None:  # the values where it vanishes are unknown: say so
@@ -224,13 +224,13 @@ def _limit(expr: sp.Expr, point: sp.Expr, side: str) -> sp.Expr:
         return sp.limit(expr, x, point, side)
 
     try:
-        value = budget.attempt(run, STEP_SECONDS, None)
+        value = budget.attempt(run, STEP_WORK, None)
     except (NotImplementedError, ValueError, TypeError, RecursionError) as exc:
         raise Undecided(
             f"sympy cannot find the limit of {expr} at x = {point}{side}: {exc}"
         ) from None
     if value is None:
-        raise Undecided(f"the limit of {expr} at x = {point}{side} took too long")
+        raise Undecided(f"the limit of {expr} at x = {point}{side} ran out of its work share")
     if isinstance(value, AccumBounds):
         return NO_LIMIT
     if value.has(sp.Limit) or value.has(AccumBounds):

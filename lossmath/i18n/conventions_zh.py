@@ -4,7 +4,7 @@ Keyed by (loss name, the convention's plain-text topic), each entry is (topic, s
 document markup, in the voice of the Chinese Q&A the project started from. A document in
 Chinese that shows a convention missing here fails to build, naming it
 (:func:`lossmath.docs.document.convention_markup`), so an edition cannot silently fall back to
-English. ``tests/test_zh.py`` checks that the entries still belong to catalog conventions.
+English. ``tests/docs/test_zh.py`` checks that the entries still belong to catalog conventions.
 """
 
 from __future__ import annotations

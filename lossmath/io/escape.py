@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import io
 import re
+import tokenize
 import unicodedata
 import warnings
 from collections.abc import Iterable
@@ -38,7 +39,9 @@ from collections.abc import Iterable
 __all__ = [
     "SinkError",
     "EscapingStream",
+    "PYTHON_CODING",
     "check_python",
+    "python_bytes",
     "check_tex",
     "field",
     "python_comment",
@@ -105,7 +108,12 @@ class EscapingStream(io.TextIOBase):
         self.raw = raw
 
     def write(self, s: str) -> int:
-        self.raw.write(terminal(s))
+        text = terminal(s)
+        try:
+            self.raw.write(text)
+        except UnicodeEncodeError:  # a terminal that is not UTF-8: what it cannot show, escaped
+            enc = self.encoding or "ascii"
+            self.raw.write(text.encode(enc, "backslashreplace").decode(enc))
         return len(s)
 
     def flush(self) -> None:
@@ -150,16 +158,39 @@ def python_docstring_line(text: str) -> str:
     return re.sub(r'"{3,}|"$', lambda m: '\\"' * len(m.group(0)), text)
 
 
-def check_python(source: str, fields: Iterable[tuple[str, str]] = (), what: str = "module") -> None:
-    """Parse and compile ``source`` (nothing runs); raise :class:`SinkError` on failure.
+#: Line 1 of every generated module (PEP 263): the encoding its bytes are written in.
+PYTHON_CODING = "# -*- coding: utf-8 -*-  # noqa: UP009 - so no later line declares another"
 
-    ``fields`` are (name, text) pairs of the untrusted input that went into it: the error
-    names those whose text reaches the failing line, so the user knows what to change.
+
+def python_bytes(source: str) -> bytes:
+    """The bytes of a generated module, as :mod:`lossmath.io.outputs` writes them."""
+    return source.encode("utf-8")
+
+
+def check_python(
+    source: str | bytes, fields: Iterable[tuple[str, str]] = (), what: str = "module"
+) -> None:
+    """Parse and compile the bytes of ``source`` (nothing runs); raise :class:`SinkError` on
+    failure.
+
+    A ``str`` is checked as the UTF-8 bytes written to disk (:func:`python_bytes`), and the
+    bytes are compiled as ``import`` reads them: a source-encoding declaration on line 1 or
+    2 (PEP 263) decides how they are decoded, so the check sees what will run (compiling the
+    ``str`` would ignore a declaration that ``import`` obeys). The encoding Python detects
+    must be UTF-8. ``fields`` are (name, text) pairs of the untrusted input that went into
+    it: the error names those whose text reaches the failing line, so the user knows what to
+    change.
     """
+    data = python_bytes(source) if isinstance(source, str) else source
+    source = data.decode("utf-8", errors="replace")
     try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        if encoding not in ("utf-8", "utf-8-sig"):
+            raise SyntaxError(f"the module would be decoded as {encoding}, not UTF-8", (
+                what, 1, 1, ""))
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # an invalid escape sequence is a failure too
-            compile(source, what, "exec", dont_inherit=True)
+            compile(data, what, "exec", dont_inherit=True)
     except (SyntaxError, ValueError, SyntaxWarning, DeprecationWarning) as exc:
         lineno = getattr(exc, "lineno", None)
         line = source.splitlines()[lineno - 1] if lineno else ""

@@ -18,7 +18,8 @@ and what is written depends on the content only):
   the new content is stale without being read to its end.
 - Writes are atomic: each new content goes to a temporary file next to its target, named
   ``.NAME.lossmath-PID-XXXXXXXX.tmp``, and only when all are written are they renamed over
-  the targets. SIGTERM and SIGINT during a write remove the temporaries (the handler raises
+  the targets. SIGTERM, SIGINT, SIGHUP (each catchable signal that ends a process,
+  :data:`_CAUGHT`) during a write remove the temporaries (the handler raises
   :class:`Interrupted`, so the clean-up runs); after SIGKILL, the next write into that
   directory removes the temporaries of processes that no longer exist.
 
@@ -69,7 +70,8 @@ class OutputError(OSError):
 
 
 class Interrupted(BaseException):  # noqa: N818 - like KeyboardInterrupt, not an error
-    """SIGTERM or SIGINT arrived during a write; the temporaries are already removed."""
+    """A signal of :data:`_CAUGHT` arrived during a write; the temporaries are already
+    removed."""
 
     def __init__(self, signum: int):
         super().__init__(signum)
@@ -295,10 +297,20 @@ def _remove_stale(directory: Path, pattern: re.Pattern[str], tree: bool = False)
             pass
 
 
+#: The signals that end a run with its clean-up (temporaries and scratch directories
+#: removed, a TeX engine killed): every one whose default action ends the process and that
+#: can be caught. SIGKILL cannot; the next run removes what it left.
+_CAUGHT = tuple(getattr(signal, n) for n in (
+    "SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2", "SIGALRM", "SIGXCPU",
+    "SIGVTALRM", "SIGPROF",
+) if hasattr(signal, n))
+
+
 @contextlib.contextmanager
 def _signals_raise() -> Iterator[None]:
-    """While inside, SIGTERM and SIGINT raise :class:`Interrupted` (so ``finally`` clean-up
-    runs); outside the main thread signals cannot be caught, and nothing changes."""
+    """While inside, the signals of :data:`_CAUGHT` raise :class:`Interrupted` (so
+    ``finally`` clean-up runs); outside the main thread signals cannot be caught, and
+    nothing changes."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -306,7 +318,7 @@ def _signals_raise() -> Iterator[None]:
     def handler(signum, frame):
         raise Interrupted(signum)
 
-    old = {s: signal.signal(s, handler) for s in (signal.SIGTERM, signal.SIGINT)}
+    old = {s: signal.signal(s, handler) for s in _CAUGHT}
     try:
         yield
     finally:
@@ -316,8 +328,9 @@ def _signals_raise() -> Iterator[None]:
 
 @contextlib.contextmanager
 def _signals_held() -> Iterator[None]:
-    """Defer SIGTERM/SIGINT (delivered on leaving): renames and clean-up run to the end."""
-    sigs = {signal.SIGTERM, signal.SIGINT}
+    """Defer the signals of :data:`_CAUGHT` (delivered on leaving): renames and clean-up
+    run to the end."""
+    sigs = set(_CAUGHT)
     main = threading.current_thread() is threading.main_thread()
     if not main or not hasattr(signal, "pthread_sigmask"):  # POSIX only
         yield
@@ -335,6 +348,20 @@ def _commit(temps: list[tuple[str, Path]]) -> None:
         for tmp, target in temps:
             os.replace(tmp, target)
         temps.clear()
+
+
+#: The longest file name (in bytes) most file systems take (ext4, XFS, APFS, NTFS: 255).
+NAME_MAX = 255
+
+
+def _tmp_prefix(name: str) -> str:
+    """``.NAME.lossmath-PID-``, NAME shortened (at a character boundary) so the temporary's
+    whole name, with mkstemp's 8 random characters and ``.tmp``, fits :data:`NAME_MAX`: a
+    target whose own name fits can always be written."""
+    tail = f".{_TMP_TAG}-{os.getpid()}-"
+    room = NAME_MAX - len(b".") - len(tail) - 8 - len(".tmp")
+    short = name.encode("utf-8", "surrogateescape")[:room].decode("utf-8", "ignore")
+    return f".{short}{tail}"
 
 
 def write_files(
@@ -380,8 +407,7 @@ def write_files(
                         made.append(d)
                 _remove_stale(plan.real.parent, _TMP_RE)
                 fd, tmp = tempfile.mkstemp(
-                    prefix=f".{plan.real.name}.{_TMP_TAG}-{os.getpid()}-", suffix=".tmp",
-                    dir=plan.real.parent,
+                    prefix=_tmp_prefix(plan.real.name), suffix=".tmp", dir=plan.real.parent,
                 )
                 temps.append((tmp, plan.real))
                 with os.fdopen(fd, "wb") as fh:
@@ -404,8 +430,8 @@ def write_files(
 
 @contextlib.contextmanager
 def scratch_dir(parent: Path | str | None = None) -> Iterator[Path]:
-    """A private temporary directory (for a TeX build), removed on leaving, on SIGTERM and
-    on SIGINT; stale ones left by killed runs are removed first.
+    """A private temporary directory (for a TeX build), removed on leaving and on
+    every signal of :data:`_CAUGHT`; stale ones left by killed runs are removed first.
 
     Named ``lossmath-tex-PID-XXXXXXXX`` in ``parent`` (default: the system's temporary
     directory), so a later run knows which are its own and which process made them.

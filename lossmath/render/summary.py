@@ -11,6 +11,7 @@ from typing import Any
 import sympy as sp
 
 from lossmath.analysis import LossReport, analyse, class_name
+from lossmath.analysis.notes import NOT_CONVEX, NOT_MARGIN
 from lossmath.analysis.payload import GLOBAL_PROPERTIES, report_payload
 from lossmath.core.loss import Loss
 from lossmath.io.escape import field
@@ -30,8 +31,9 @@ def _t(e: sp.Basic) -> str:
 
 
 def report_dict(loss: Loss) -> dict[str, Any]:
-    """The ``check --json`` object (:func:`lossmath.analysis.payload.report_payload`)."""
-    return report_payload(loss, analyse(loss))
+    """The ``check --json`` object (:func:`lossmath.analysis.payload.report_payload`); a
+    report the time guard cut short is printed as such (``"complete": false``)."""
+    return report_payload(loss, analyse(loss, partial=True))
 
 
 def _interval(lo: sp.Expr, hi: sp.Expr) -> str:
@@ -108,7 +110,7 @@ def report_text(loss: Loss, derivatives: int = 2) -> str:
     )
     lines += _property_lines(r)
     for note in r.notes:
-        lines.append(f"  note: {note}")
+        lines.append(f"  note: {note.text}")
     if loss.conventions:
         lines.append("")
         lines.append("Conventions")
@@ -122,7 +124,7 @@ _PROPERTY_LABELS = {
     "strong_convexity": "inf f\u2033 (strong convexity)",
     "lipschitz": "Lipschitz constant of f",
     "curvature_bound": "Lipschitz constant of f\u2032",
-    "bounded": "bounded",
+    "bounded": "bounded above (sup f < ∞)",
     "redescending": "redescending (f\u2032 \u2192 0 at \u00b1\u221e)",
     "calibrated": "classification-calibrated",
 }
@@ -134,14 +136,14 @@ def _property_lines(r: LossReport) -> list[str]:
         value = getattr(r, key)
         if kind == "flag":
             text = _yn_or_when(value)
-            if key == "calibrated" and value is None and "calibrated: not a margin loss" in r.notes:
+            if key == "calibrated" and value is None and any(n.kind == NOT_MARGIN for n in r.notes):
                 text = "not a margin loss"
         else:
             text = "undecided" if value is None else _t(value)
             if value is not None and getattr(r, f"{key}_method") == "numeric":
                 text += " (certified numerically)"
             if key == "strong_convexity" and value is None and any(
-                n == "strong_convexity: f is not convex" for n in r.notes
+                n.kind == NOT_CONVEX for n in r.notes
             ):
                 text = "not convex"
         rows.append((_PROPERTY_LABELS[key], text))

@@ -39,27 +39,24 @@ in a symbolic exponent), integer powers of at most :data:`MAX_POWER_BITS` bits,
 roots of numbers of at most :data:`MAX_ROOT_BITS` bits.  After each step: no rational with more than
 :data:`MAX_BITS` bits, no symbol-free subexpression (estimated with mpmath) beyond
 ``2**MAX_BITS`` or ``2**-MAX_BITS`` in magnitude, and the whole parse within
-:data:`MAX_SECONDS` of CPU time.
+:data:`MAX_WORK` function calls (counted, so a slow machine refuses nothing a fast one accepts).
 """
 
 from __future__ import annotations
 
 import ast
 import difflib
-import inspect
 import keyword
 import re
-import sys
-import time
 import warnings
 from collections.abc import Callable, Mapping
 from fractions import Fraction
-from types import FrameType
 from typing import Any, NoReturn
 
 import sympy
 from sympy.logic.boolalg import Boolean
 
+from lossmath.base import budget
 from lossmath.base.limits import (  # the bounds on input, shared with Loss.subs
     MAX_ARGS,
     MAX_AST_DEPTH,
@@ -79,10 +76,10 @@ from lossmath.spec.sizes import Reject, check_power, check_sizes, safe_exp, safe
 __all__ = [
     "CONSTANTS", "FUNCTIONS", "MAX_ARGS", "MAX_AST_DEPTH", "MAX_BITS", "MAX_DEPTH",
     "MAX_DIGITS", "MAX_EXPONENT", "MAX_LENGTH", "MAX_NODES", "MAX_POWER_BITS", "MAX_ROOT_BITS",
-    "MAX_SECONDS", "ParseError", "parse_condition", "parse_expression",
+    "MAX_WORK", "ParseError", "parse_condition", "parse_expression",
 ]
 
-MAX_SECONDS = 0.5  # enforced by _run_with_deadline: the costs the limits above miss
+MAX_WORK = 400_000  # calls, enforced by _run_with_deadline: the costs the limits above miss
 
 
 class ParseError(ValueError):
@@ -103,46 +100,18 @@ class ParseError(ValueError):
         self.position = position
 
 
-_RESUMABLE = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR
-
-
-class _Timeout(BaseException):
-    """Raised inside sympy by :func:`_run_with_deadline`; a BaseException, so that
-    sympy's own ``except Exception`` handlers do not swallow it."""
-
-
-def _run_with_deadline(function: Callable[[], Any], deadline: float) -> Any:
-    """Return ``function()``, interrupting it with :class:`_Timeout` at ``deadline``
-    (a :func:`time.thread_time` value).
+def _run_with_deadline(function: Callable[[], Any], walker: _Walker) -> Any:
+    """Return ``function()`` within the parse's work share (:data:`MAX_WORK` calls,
+    counted by :func:`lossmath.base.budget.work_limit`; its end is raised as
+    :data:`budget.WorkSpent`).
 
     sympy's automatic evaluation has super-linear paths no whitelist can foresee
     (assumption queries expanding real and imaginary parts, factoring, ...), so the
-    size limits are backed by a profile hook.  Under a profiler or debugger that
-    already uses the hook (cProfile's cannot be reinstalled from Python) there is
-    no watchdog; the per-node deadline check in :meth:`_Walker.build` remains.
+    size limits are backed by a count of the work.  Under a profiler or debugger that
+    already uses the profile hook nothing is counted.
     """
-    if sys.getprofile() is not None:
+    with budget.work_limit(MAX_WORK) as walker.work:
         return function()
-    armed, calls = True, 0
-
-    def check(frame: FrameType, event: str, arg: object) -> None:
-        nonlocal calls
-        if event != "call" or not armed:
-            return
-        calls += 1
-        # Raise only when an ordinary function starts: the garbage collector may
-        # resume a generator or run __del__, where an exception would be lost.
-        if calls & 255 or frame.f_code.co_flags & _RESUMABLE or frame.f_code.co_name == "__del__":
-            return
-        if time.thread_time() > deadline:
-            raise _Timeout  # CPython then removes the hook
-
-    sys.setprofile(check)
-    try:
-        return function()
-    finally:
-        armed = False  # a plain store: the hook cannot fire between here and the reset
-        sys.setprofile(None)
 
 
 # name -> (implementation, minimum arity, maximum arity).  One place to extend.
@@ -203,7 +172,7 @@ _UNCOUNTED = (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop
 _DECIMAL = re.compile(r"(?P<int>\d*)(?:\.(?P<frac>\d*))?(?:[eE](?P<exp>[+-]?\d+))?")
 
 def _too_slow() -> str:
-    return f"took more than {MAX_SECONDS} s of CPU time to evaluate"
+    return f"took more than {MAX_WORK:,} function calls to evaluate"
 
 
 _KEYWORDS_BEFORE_OPERAND = ("if", "else", "and", "or", "not")
@@ -274,7 +243,7 @@ class _Walker:
         self.seen: set[sympy.Basic] = set()  # subtrees already size-checked
         self.values: dict[sympy.Basic, Any] = {}  # memo for check_sizes
         # CPU time of this thread, so a busy machine does not reject good input
-        self.deadline = time.thread_time() + MAX_SECONDS
+        self.work: object | None = None  # the parse's work share (budget.work_limit)
 
     def fail(self, message: str, position: int | None) -> NoReturn:
         # "from None": the message says it all; no internal exception chain to show
@@ -311,12 +280,14 @@ class _Walker:
             # bugs (atan(tan(sinh(999))) raises AttributeError); keep it to one line
             reason = short(" ".join(str(exc).split()) or type(exc).__name__, 100)
             self.fail(f"cannot evaluate {self.where(node)}: {reason}", self.pos(node))
-        except _Timeout:
+        except budget.WorkSpent as exc:
+            if not budget.spent(exc, self.work):
+                raise
             # An interrupted assumption query leaves None ("unknown") in the objects'
             # assumption caches; drop sympy's cache so later parses do not reuse them.
             sympy.core.cache.clear_cache()
             self.fail(f"{self.where(node)}: {_too_slow()}", self.pos(node))
-        if time.thread_time() > self.deadline:  # in case sympy swallowed the _Timeout
+        if budget.over(self.work):  # in case sympy swallowed the end of the share
             self.fail(f"{self.where(node)}: {_too_slow()}", self.pos(node))
         return result
 
@@ -536,8 +507,10 @@ def _parse(text: str, names: Mapping[str, sympy.Symbol], what: str, want: str) -
         stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
     build = walker.value if want == "value" else walker.condition
     try:
-        return _run_with_deadline(lambda: build(tree.body), walker.deadline)
-    except _Timeout:  # fired outside any node, e.g. while returning
+        return _run_with_deadline(lambda: build(tree.body), walker)
+    except budget.WorkSpent as exc:  # fired outside any node, e.g. while returning
+        if not budget.spent(exc, walker.work):
+            raise
         sympy.core.cache.clear_cache()
         walker.fail(_too_slow(), None)
     except (RecursionError, MemoryError):

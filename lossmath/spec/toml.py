@@ -161,10 +161,16 @@ def _reference(i: int, spec: Any) -> Reference:
         title, year = spec["title"], spec["year"]
     except KeyError as exc:
         raise SpecError(f"references[{i}] needs authors, title and year") from exc
+    extra = sorted(set(spec) - {"authors", "title", "year", "venue", "arxiv", "doi"})
+    if extra:  # a key not read (url = ...) would be silently lost
+        raise SpecError(f"references[{i}]: unknown key(s) {', '.join(map(str, extra))} "
+                        "(known: authors, title, year, venue, arxiv, doi)")
     if isinstance(authors, str):
         authors = [authors]
-    if not isinstance(year, int):
-        raise SpecError(f"references[{i}].year must be an integer")
+    if not isinstance(authors, list) or not authors:
+        raise SpecError(f"references[{i}].authors must be a name or a non-empty list of names")
+    if not isinstance(year, int) or isinstance(year, bool) or not 0 < year < 10000:
+        raise SpecError(f"references[{i}].year must be a year (an integer from 1 to 9999)")
     return Reference(
         authors=tuple(_check_text(a, f"references[{i}].authors") for a in authors),
         title=_check_text(title, f"references[{i}].title"),
@@ -243,6 +249,8 @@ def loss_from_toml(data: dict[str, Any], source: str = "spec") -> Loss:
     if not isinstance(refs, list):
         raise SpecError(f"{source}: references must be an array of tables")
     aliases = data.get("aliases", [])
+    if not isinstance(aliases, list):  # a string would iterate into one alias per letter
+        raise SpecError(f'{source}: aliases must be a list of names, e.g. aliases = ["l1_smooth"]')
     return Loss(
         name=name,
         expr=expr,
@@ -283,7 +291,8 @@ def load_spec(path: str | Path) -> Loss:
     if len(raw) > MAX_SPEC_BYTES:
         raise SpecError(f"{p}: more than {MAX_SPEC_BYTES} bytes; the limit is {MAX_SPEC_BYTES}")
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        # A UTF-8 byte order mark (which some Windows editors write) is not TOML: skipped.
+        data = tomllib.loads(raw.decode("utf-8").removeprefix("\ufeff"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise SpecError(f"{p}: not valid TOML: {exc}") from None
     except RecursionError:

@@ -1,11 +1,12 @@
 """The golden generated modules: every target's module for a set of losses that reaches every
 path of the printers, written to ``tests/data/golden/`` and compared byte for byte by
-``tests/test_golden_modules.py``.
+``tests/emit/test_golden_modules.py``.
 
 The set: every catalog loss (Barron's shape fixed at its default, as the ulp harness does: with
 alpha free the limits at +-inf are refused), user ``--expr`` losses that the stable rewrites
 turn into each primitive and regime (logcosh, softplus, hypot forms, log1p_sq, sigmoid-like,
-entr1p, xmlog1p, sech, a Tukey with float literals, steps), a solved TOML spec of examples/, and
+entr1p, xmlog1p, sech, a Tukey with float literals, steps), a solved TOML spec of
+lossmath/examples/, and
 parameter overrides. A refactor of the printers must leave every file unchanged; a deliberate
 change is rewritten with ``--update`` and explained in the commit.
 
@@ -58,7 +59,7 @@ def cases():
             loss = loss.subs(alpha=loss.defaults["alpha"])
         losses.append(loss)
     users = [loss_from_expr(text, name) for name, text in USER_TEXT.items()]
-    wing = solve_best(load_spec(ROOT / "examples" / "wing.toml")).loss
+    wing = solve_best(load_spec(ROOT / "lossmath" / "examples" / "wing.toml")).loss
     return [
         ("catalog", losses, None, None),
         ("user", users, None, None),

@@ -40,7 +40,9 @@ def _softplus(xp, u):
     """log(1 + exp(u)) = max(u, 0) + log1p(exp(-|u|)): what numpy's logaddexp(0, u) computes,
     without its comparison (which warns on NaN)."""
     w = _wide(xp, u)
-    r = xp.clip(w, min=0.0) + xp.log1p(xp.exp(-xp.abs(w)))
+    # where, not clip: the same value (NaN stays NaN through the log1p term), and Dask runs
+    # it one task per chunk (array_api_compat's clip on Dask keeps every chunk in memory)
+    r = xp.where(w > 0, w, 0.0) + xp.log1p(xp.exp(-xp.abs(w)))
     return _narrow(xp, r, u.dtype)
 
 
@@ -108,7 +110,9 @@ def _log1p_sq(xp, u, k):
     small = a < 2.0 ** (((1024 if _double(xp, w) else 128) - 4) // 2)
     s = xp.where(small, a, 1.0)
     b = xp.where(small, 1.0, a)
-    big = (2.0 * xp.log(b) + math.log(k)) + xp.log1p(1.0 / (k * (b * b)))
+    # k is a Python float, or an array where the parameters are (JAX, learned parameters)
+    logk = xp.log(k) if hasattr(k, "dtype") else math.log(k)
+    big = (2.0 * xp.log(b) + logk) + xp.log1p(1.0 / (k * (b * b)))
     return _narrow(xp, xp.where(small, xp.log1p((s * s) * k), big), u.dtype)
 
 

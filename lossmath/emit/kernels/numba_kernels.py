@@ -5,7 +5,7 @@ scalar transcription of :mod:`lossmath.emit.kernels.numpy_kernels`: the same for
 same regimes, the same order of operations. They take and return float64: the numpy kernels
 compute a float32 primitive in float64 and round once (``__wide``), and the numba printer does
 the same by converting around the call. Thresholds are those the numpy kernels read from
-``np.finfo`` of float64, written as numbers (``tests/test_emit_kernels.py`` checks each
+``np.finfo`` of float64, written as numbers (``tests/emit/test_emit_kernels.py`` checks each
 against ``np.finfo``).
 
 Every name has three leading underscores: generated kernels are ``_NAME`` and their loops

@@ -7,7 +7,7 @@ array's dtype. Constants inside are Python floats, so float32 stays float32 (NEP
 them warns (the callers run under ``np.errstate`` ignoring everything).
 
 These are real functions, linted and unit-tested against mpmath
-(``tests/test_emit_kernels.py``); :func:`source` gives their text, as ``inspect.getsource``
+(``tests/emit/test_emit_kernels.py``); :func:`source` gives their text, as ``inspect.getsource``
 reads it, for the generated module (which imports only numpy and the standard library).
 """
 

@@ -1,0 +1,373 @@
+"""The torch-fused target: the torch module plus one fused CPU pass per direction (numba loops).
+
+:func:`generate` writes the torch target's module (:mod:`lossmath.emit.torch`, unchanged: it
+stays the reference and the fallback) followed by a section that rebinds each loss ``NAME``
+to a wrapper. The wrapper runs the fused path when it can -- CPU, contiguous, float32 or
+float64 ``input`` (and ``target`` of the same shape and dtype, or None), no ``weight``,
+hyperparameters that are Python numbers -- and calls the eager ``NAME`` otherwise (CPU
+float16/bfloat16, broadcasting, tensor hyperparameters, ``weight``).
+
+The fused path is a :class:`torch.autograd.Function` over numba loops generated from the same
+plan and scalar schedule as the numba target (:mod:`lossmath.emit.numba_code`):
+
+* forward, ``reduction="mean"``/``"sum"``: one read of input and target, the subtraction and
+  the loss in registers, summed per block of ``_FBLOCK`` elements in float64 (partial sums in
+  a fixed order, so the result does not depend on the thread count);
+* forward, ``"none"``: one pass writing the loss;
+* backward: one pass writing ``g * f'(input - target)`` (g a scalar for mean/sum, a tensor
+  for none); the target's gradient is its negative, made only when asked for;
+* double backward (``create_graph=True``): the backward goes through the eager
+  ``NAME_grad``, whose own backward is the generated Hessian, so higher derivatives are those
+  of the torch target.
+
+CUDA: float16, bfloat16 and float32 tensors take Triton kernels printed from the same plan
+(:mod:`lossmath.emit.torch_triton`) where the loss's kernels fit Triton, the eager path
+otherwise (and without Triton installed).
+
+Threads: ``torch.get_num_threads()`` pieces of at least ``_FMIN`` elements, in a thread pool
+(the loops release the GIL). numba compiles each loop on its first call per dtype (the cost is
+measured in ``benchmarks/bench_fused.py``); nothing is compiled at import.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from lossmath.core.loss import Loss
+from lossmath.emit import array_modules as M
+from lossmath.emit import torch as torch_target
+from lossmath.emit import torch_triton
+from lossmath.emit.kernels import numba_kernels
+from lossmath.emit.names import private
+from lossmath.emit.numba_code import Loop, form_body
+from lossmath.emit.numpy_runtime import FINITE_IN
+from lossmath.emit.plan import Spec
+from lossmath.emit.plan import forms as plan_forms
+from lossmath.emit.scalar import Constants
+from lossmath.io import escape
+
+__all__ = ["generate"]
+
+_RUNTIME = '''
+
+# -- the fused CPU path (numba) --------------------------------------------------------------
+
+import concurrent.futures as _futures  # noqa: E402 (the fused section's own)
+import os as _os  # noqa: E402
+
+try:
+    import numba  # noqa: E402
+    import numpy as np  # noqa: E402
+except ImportError:  # the eager functions above still work
+    numba = None
+
+#: elements summed per partial sum (a fixed order: the sum does not depend on the threads)
+_FBLOCK = 4096
+#: elements below which the fused path runs on one thread
+_FMIN = 1 << 16
+_FPOOLS = {}
+
+
+def _jit(func):
+    """No fastmath (IEEE results, no FMA contraction); error_model="numpy": x/0 is inf."""
+    return numba.njit(func, error_model="numpy", nogil=True) if numba is not None else func
+
+
+def _jit_sum(func):
+    """The block sum alone may reassociate (so it vectorises); the loss is computed without."""
+    if numba is None:
+        return func
+    return numba.njit(func, error_model="numpy", nogil=True, fastmath={"reassoc"})
+
+
+@_jit_sum
+def _fsum(buf, m):
+    s = 0.0
+    for i in range(m):
+        s += buf[i]
+    return s
+
+
+def _fusable(input, target, weight, reduction, params):
+    """Whether the fused path applies: CPU contiguous float32/float64 tensors of one shape,
+    no weight, a known reduction, hyperparameters as Python numbers."""
+    if numba is None or weight is not None or reduction not in ("none", "mean", "sum"):
+        return False
+    if not isinstance(input, torch.Tensor) or input.dtype not in (torch.float32, torch.float64):
+        return False
+    if input.device.type != "cpu" or not input.is_contiguous() or input.numel() == 0:
+        return False
+    if target is not None and not (
+        isinstance(target, torch.Tensor) and target.dtype == input.dtype
+        and target.shape == input.shape and target.device.type == "cpu"
+        and target.is_contiguous()
+    ):
+        return False
+    return all(isinstance(p, numbers.Real) and not isinstance(p, bool) for p in params)
+
+
+def _tfusable(input, target, weight, reduction, params):
+    """Whether the Triton path applies: CUDA float16/bfloat16/float32 tensors of one shape,
+    no weight, hyperparameters as numbers."""
+    if triton is None or weight is not None or reduction not in ("none", "mean", "sum"):
+        return False
+    if not isinstance(input, torch.Tensor) or input.dtype not in (
+            torch.float16, torch.bfloat16, torch.float32) or input.numel() == 0:
+        return False
+    if not input.is_cuda:  # (the tests run _NAME_triton on the CPU under the interpreter)
+        return False
+    if target is not None and not (isinstance(target, torch.Tensor)
+                                   and target.dtype == input.dtype
+                                   and target.shape == input.shape
+                                   and target.device == input.device):
+        return False
+    return all(isinstance(p, numbers.Real) and not isinstance(p, bool) for p in params)
+
+
+def _fcuts(n):
+    k = max(1, min(torch.get_num_threads(), n // _FMIN))
+    blocks = -(-n // _FBLOCK)
+    return [min(n, blocks * j // k * _FBLOCK) for j in range(k + 1)]
+
+
+def _frun(loop, arrays, partials, args):
+    """loop(*arrays[lo:hi], [partials[lo/B:hi/B]], *args) on each piece (inputs and outputs
+    of x's size in arrays), the pieces in threads."""
+    cuts = _fcuts(arrays[0].size)
+    k = len(cuts) - 1
+
+    def piece(j):
+        lo, hi = cuts[j], cuts[j + 1]
+        parts = () if partials is None else (partials[lo // _FBLOCK: -(-hi // _FBLOCK)],)
+        loop(*(a[lo:hi] for a in arrays), *parts, *args)
+
+    if k == 1:
+        piece(0)
+        return
+    if k not in _FPOOLS:
+        _FPOOLS[k] = _futures.ThreadPoolExecutor(k - 1)
+    jobs = [_FPOOLS[k].submit(piece, j) for j in range(1, k)]
+    piece(0)
+    for job in jobs:
+        job.result()
+
+
+def _flat(t):
+    return t.detach().numpy().reshape(-1)
+
+
+class _Fused(torch.autograd.Function):
+    """A loss on (input, target) in one pass per direction; loops: the loss's fused loops,
+    grad: the eager derivative (for double backward)."""
+
+    @staticmethod
+    def forward(input, target, reduction, loops, consts, grad):
+        ab = [_flat(input)] + ([] if target is None else [_flat(target)])
+        j = 1 if target is None else 0
+        if reduction == "none":
+            out = torch.empty_like(input)
+            _frun(loops[0][j], ab + [_flat(out)], None, consts)
+            return out
+        partials = np.empty(-(-ab[0].size // _FBLOCK))
+        _frun(loops[1][j], ab, partials, (_FBLOCK, *consts))
+        s = float(np.sum(partials))
+        return torch.tensor(s / ab[0].size if reduction == "mean" else s, dtype=input.dtype)
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        input, target, reduction, loops, consts, grad = inputs
+        ctx.save_for_backward(input, target)
+        ctx.save_for_forward(input, target)
+        ctx.reduction, ctx.loops, ctx.consts, ctx.grad = reduction, loops, consts, grad
+        ctx.has_target = target is not None
+
+    @staticmethod
+    def jvp(ctx, ga, gb, *_):
+        """Forward-mode AD through the eager derivative (f'(x) times the tangent of x)."""
+        input, target = ctx.saved_tensors
+        x = input if target is None else input - target
+        t = ga if ga is not None else torch.zeros_like(input)
+        if target is not None and gb is not None:
+            t = t - gb
+        d = ctx.grad(x) * t
+        if ctx.reduction == "none":
+            return d
+        return d.sum() / input.numel() if ctx.reduction == "mean" else d.sum()
+
+    @staticmethod
+    def backward(ctx, g):
+        input, target = ctx.saved_tensors
+        wanted = ctx.needs_input_grad[0] or (ctx.has_target and ctx.needs_input_grad[1])
+        if not wanted:
+            return None, None, None, None, None, None
+        if torch.is_grad_enabled():  # create_graph: through the eager derivative
+            x = input if target is None else input - target
+            if ctx.reduction == "mean":
+                g = g / input.numel()
+            d = g * ctx.grad(x)
+        else:
+            ab = [_flat(input)] + ([] if target is None else [_flat(target)])
+            j = 1 if target is None else 0
+            d = torch.empty_like(input)
+            if ctx.reduction == "none":
+                _frun(ctx.loops[3][j], ab + [_flat(g.contiguous()), _flat(d)], None, ctx.consts)
+            else:
+                s = float(g) / (input.numel() if ctx.reduction == "mean" else 1)
+                _frun(ctx.loops[2][j], ab + [_flat(d)], None, (s, *ctx.consts))
+        dt = -d if ctx.has_target and ctx.needs_input_grad[1] else None
+        return d, dt, None, None, None, None
+'''
+
+#: the loops of one loss: (kind, the arrays it reads, its extra arguments, the output line)
+_KINDS = (
+    ("v", "", "_po", "_po[_i] = _r"),
+    ("s", "", "_po, _blk", None),
+    ("gs", "", "_po, _sc", "_po[_i] = _scT * _r"),
+    ("gg", ", _pg", "_po", "_po[_i] = _pg[_i] * _r"),
+)
+
+
+def _loop(spec: Spec, fname: str, n: int, kind, sub: bool, consts: Constants,
+          args: list[str]) -> list[str]:
+    """The loop; where the plan has rare fix-ups (hypot where a*a overflowed), as the numba
+    target: a fast loop that counts them without a call (so it vectorises), the full loop
+    rerun on the piece when the count is not 0, and ``fname`` choosing."""
+    full = _one_loop(spec, fname + "_full", n, kind, sub, consts, args, False)
+    fast = _one_loop(spec, fname + "_fast", n, kind, sub, consts, args, True)
+    if fast[1] == full[1]:
+        return _one_loop(spec, fname, n, kind, sub, consts, args, False)[0]
+    sig = full[0][1][len(f"def {fname}_full("):-2]
+    return fast[0] + ["", ""] + full[0] + ["", "", "@_jit", f"def {fname}({sig}):",
+                                           f"    if {fname}_fast({sig}):",
+                                           f"        {fname}_full({sig})"]
+
+
+def _one_loop(spec: Spec, fname: str, n: int, kind, sub: bool, consts: Constants,
+              args: list[str], fast: bool) -> tuple[list[str], list[str]]:
+    key, reads, extra, store = kind
+    loop = Loop(consts, fast=fast)
+    lines: list[str] = []
+    r = form_body(plan_forms(spec)[n], loop, lines)
+    head = ["_pa", *(["_pb"] if sub else [])]
+    sig = ", ".join(head) + reads + ", " + extra + "".join(f", {a}" for a in args)
+    xi = "_pa[_i] - _pb[_i]" if sub else "_pa[_i]"
+    count = (["_f = 0"], ["_bad += _f"]) if fast else ([], [])
+    body = ["_xi = " + xi, *count[0], *lines, *count[1], f"_r = _T({r})"]
+    code = ["@_jit", f"def {fname}({sig}):", f'    """{spec.name}: a fused loop."""',
+            "    _T = _pa.dtype.type"]
+    code += [f"    {k} = _T({text})" for text, k in loop.narrow.items()]
+    if fast:
+        code.append("    _bad = 0")
+    if key == "gs":
+        code.append("    _scT = _T(_sc)")
+    if key == "s":
+        code += ["    _buf = np.empty(_blk, _pa.dtype)",
+                 "    for _j in range(_po.size):",
+                 "        _lo = _j * _blk",
+                 "        _m = min(_blk, _pa.size - _lo)",
+                 "        for _q in range(_m):",
+                 "            _i = _lo + _q"]
+        code += ["            " + t for t in body]
+        code += ["            _buf[_q] = _r", "        _po[_j] = _fsum(_buf, _m)"]
+    else:
+        code.append("    for _i in range(_pa.size):")
+        code += ["        " + t for t in body + [store]]
+    if fast:
+        code.append("    return _bad")
+    return code, lines
+
+
+def _section(spec: Spec) -> list[str]:
+    name = spec.name
+    eager = private("eager", name)
+    params = [p.symbol for p in spec.loss.params]
+    pnames = [p.name for p in spec.loss.params]
+    consts = Constants(params)
+    loops: list[str] = []
+    names: list[list[str]] = []
+    # two passes: the first registers every constant, the second prints with all names known
+    for _ in range(2):
+        cnames = [c for c, _, _ in consts.defs]
+        args = cnames + pnames
+        loops, names = [], []
+        for kind in _KINDS:
+            n = 0 if kind[0] in ("v", "s") else 1
+            pair = []
+            for sub in (True, False):
+                fname = f"__{name}_f{kind[0]}{'' if sub else '1'}"
+                loops += ["", ""] + _loop(spec, fname, n, kind, sub, consts, args)
+                pair.append(fname)
+            names.append(pair)
+    cnames = [c for c, _, _ in consts.defs]
+    kw = M.signature(spec)
+    sig = ", ".join(["input", "target=None", "*", *kw, 'reduction="mean"', "weight=None"])
+    call = ", ".join(["input", "target", *(f"{p}={p}" for p in pnames),
+                      "reduction=reduction", "weight=weight"])
+    gcall = ", ".join(f"{p}={p}" for p in pnames)
+    tcall = ", ".join(["input", "target", *(f"{p}={p}" for p in pnames), "reduction=reduction"])
+    tup = "".join(f"\n    ({a}, {b})," for a, b in names)
+    vals = ", ".join([*cnames, *pnames])
+    tri, tk = torch_triton.section(spec)
+    pvals = f"({', '.join(pnames)}{',' if len(pnames) == 1 else ''})"
+    grad = (f"lambda x: {name}_grad(x, {gcall})" if pnames else f"{name}_grad")
+    fit = ([f"    {', '.join(pnames)}{',' if len(pnames) == 1 else ''} = "
+            f'_fit("{name}", _p, {{}})'] if pnames else [])
+    if tk is not None:
+        tsig = ", ".join(["input", "target=None", "*", *kw, 'reduction="mean"'])
+        tri += ["", "", f"def _{name}_triton({tsig}):",
+                f'    """{name} in one Triton kernel per direction (float32 work)."""']
+        tri += ["    " + t for t in M.checks(spec, name)]
+        tri += [t.format("False") for t in fit]
+        tri += [f"    return _Tfused.apply(input, target, reduction, {tk}, {pvals}, {grad})"]
+    out = loops + tri + [
+                   "", "", f"_{name}_loops = ({tup}\n)", "", "",
+                   f"def {name}({sig}):",
+                   f'    """{name} (see {eager}), in one fused pass per direction on CPU '
+                   'where it applies."""',
+                   f"    if not _fusable(input, target, weight, reduction, "
+                   f"({', '.join(pnames)}{',' if len(pnames) == 1 else ''})):",
+                   f"        if {tk} is not None and _tfusable(input, target, weight, reduction, "
+                   f"{pvals}):" if tk else None,
+                   f"            return _{name}_triton({tcall})" if tk else None,
+                   f"        return {eager}({call})"]
+    out = [t for t in out if t is not None]
+    out += ["    " + t for t in M.checks(spec, name)]
+    out += [t.format("input.dtype == torch.float64") for t in fit]
+    prologue = consts.prologue(name)
+    if any(re.search(r"\bx\b", t) for t in prologue):  # constants that read x's dtype
+        out += ["    x = input.detach().numpy()"]
+    out += ["    " + t for t in prologue]
+    out += [f"    return _Fused.apply(input, target, reduction, _{name}_loops, "
+            f"({vals}{',' if len(cnames) + len(pnames) == 1 else ''}), {grad})"]
+    return out
+
+
+def generate(
+    losses: Sequence[Loss | str],
+    *,
+    params: Mapping[str, Mapping[str, object]] | None = None,
+    command: str | None = None,
+) -> str:
+    """The torch module of :func:`lossmath.emit.torch.generate` with each loss's function
+    rebound to its fused CPU path (see the module docstring); deterministic text."""
+    base = torch_target.generate(losses, params=params, command=command)
+    # the eager NAME keeps its code under a private name; NAME is the wrapper (bound once)
+    for spec in M.resolve(losses, params, arguments=torch_target.TARGET.arguments,
+                          modules=("annotations", *torch_target.TARGET.modules)):
+        base = base.replace(f"\ndef {spec.name}(", f"\ndef {private('eager', spec.name)}(", 1)
+    tt = torch_target.TARGET
+    specs = M.resolve(losses, params, arguments=tt.arguments,
+                      modules=("annotations", *tt.modules))
+    code: list[str] = []
+    for spec in specs:
+        code += _section(spec)
+    # no docstring in the section spans lines, so every long line is code (a condition chain)
+    lines = "\n".join(code).split("\n")
+    text = "\n".join(t + "  # noqa: E501" if len(t) > 100 else t for t in lines)
+    extra = numba_kernels.source(text) + (FINITE_IN if "_finite_in(" in text else "")
+    extra = extra.replace("\n@_jit", "\n\n@_jit")
+    out = base.rstrip("\n") + "\n" + _RUNTIME + torch_triton.RUNTIME + extra + text
+    out = out.rstrip("\n") + "\n"
+    escape.check_python(out, [], what="module")
+    return out

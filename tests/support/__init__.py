@@ -1,0 +1,2 @@
+"""Helpers of the tests: harnesses, corpora, truths and fixtures' machinery (not collected:
+no module here is named test_*)."""
