@@ -176,39 +176,33 @@ def _eval(e: sp.Expr, xs: np.ndarray):
         f = sp.lambdify(u, elementary(inner), modules="mpmath")
         vals = [float(_converged(f, v)) for v in np.asarray(args[0], np.float64).tolist()]
         return np.array(vals, dtype=np.float64).astype(dt)
-    if e.is_Add or e.is_Mul:
-        acc = None
-        op = np.add if e.is_Add else np.multiply
+    if e.is_Add:
         consts = [a for a in e.args if x not in a.free_symbols]
         terms = [a for a in e.args if x in a.free_symbols]
-        if e.is_Mul:  # exponentials first, as the printers multiply (0*inf never formed)
-            terms.sort(key=lambda a: not isinstance(a, sp.exp))
         if consts:  # one hoisted constant, as the printers fold them
             terms = [*terms, e.func(*consts)]
+        acc = None
         for a in terms:
             v = _eval(a, xs)
-            acc = v if acc is None else op(acc, v)
+            acc = v if acc is None else np.add(acc, v)
         return acc
+    if e.is_Mul:
+        return _mul(e, xs)
     if e.is_Pow:
         base, ex = e.args
         b = _eval(base, xs)
         if x in ex.free_symbols:
             return np.power(b, _eval(ex, xs))
+        # as the printers' lowering (lossmath.emit.lower.steps): square, sqrt, reciprocal,
+        # else one power
+        if ex == 2:
+            return b * b
         if ex == sp.S.Half:
             return np.sqrt(b)
+        if ex == -1:
+            return dt(1) / b
         if ex == -sp.S.Half:
             return dt(1) / np.sqrt(b)
-        if ex.is_Integer:
-            n = int(ex)
-            if n == 2:
-                r = b * b
-            elif 0 < n <= 4:
-                r = b
-                for _ in range(n - 1):
-                    r = r * b
-            else:
-                r = np.power(b, dt(abs(n)))
-            return r if n > 0 else dt(1) / (r if n < 0 else r)
         return np.power(b, _const(ex, dt))
     if isinstance(e, hypot):
         return np.hypot(_eval(e.args[0], xs), _eval(e.args[1], xs))
@@ -217,6 +211,41 @@ def _eval(e: sp.Expr, xs: np.ndarray):
     if isinstance(e, sp.Function) and type(e) in _UFUNCS:
         return _UFUNCS[type(e)](_eval(e.args[0], xs))
     raise Unmeasurable(f"cannot evaluate {type(e).__name__} in a dtype")
+
+
+def _mul(e: sp.Expr, xs: np.ndarray):
+    """A product as the printers' lowering computes it (``lossmath.emit.lower``): the factors
+    in x with exponentials first (0*inf never formed), times the constant numerator, then one
+    division per denominator factor (``1/b**n`` as ``n <= 4`` divisions by ``b``: ``b**n``
+    would overflow long before the quotient underflows), then the constant denominator."""
+    dt = xs.dtype.type
+    coef = sp.Mul(*[f for f in e.args if x not in f.free_symbols])
+    factors = [f for f in e.args if x in f.free_symbols]
+
+    def negative_power(f: sp.Expr) -> bool:
+        return f.is_Pow and f.exp.is_Integer and f.exp < 0
+
+    num = sorted((f for f in factors if not negative_power(f)),
+                 key=lambda f: not isinstance(f, sp.exp))
+    den: list[sp.Expr] = []
+    for f in factors:
+        if negative_power(f):
+            n = -int(f.exp)
+            den += [f.base] * n if n <= 4 else [f.base**n]
+    cn, cd = sp.fraction(sp.together(coef))
+    if num:
+        acc = _eval(num[0], xs)
+        for f in num[1:]:
+            acc = np.multiply(acc, _eval(f, xs))
+        if cn != 1:
+            acc = np.multiply(acc, _const(cn, dt))
+    else:
+        acc = _const(cn, dt)
+    for d in den:
+        acc = np.divide(acc, _eval(d, xs))
+    if cd != 1:
+        acc = np.divide(acc, _const(cd, dt))
+    return acc
 
 
 # -- comparing --------------------------------------------------------------------------------
@@ -288,6 +317,10 @@ class Score:
 
     def good(self) -> bool:
         return self.spurious == 0 and self.over == 0
+
+    def failure(self) -> tuple[int, int, int]:
+        """How badly it fails (spurious, worst bits, points beyond): (0, 0, 0) when good."""
+        return (self.spurious, self.worst_bits, self.over)
 
 
 def score(per_dtype: Mapping[object, tuple[np.ndarray, int]], bound: float) -> Score:

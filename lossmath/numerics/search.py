@@ -265,7 +265,10 @@ def search(piece: sp.Expr, start: Plan, domain: Domain, target: float = TARGETS[
     best_plan, best = start, base
     tried = 0
     for plan in ranked:
-        if not plans[plan] < best or tried >= PROOFS:
+        # only a plan that fails less is worth changing the written form for: one that fails
+        # alike with fewer bits on average (an expanded numerator beside a factored one that
+        # is exact at its roots) is a measurement's noise, not an improvement
+        if not plans[plan].failure() < best.failure() or tried >= PROOFS:
             break
         tried += 1
         if all(r.expr == piece or proved_equal(r.expr, piece) for r in plan):
@@ -275,7 +278,7 @@ def search(piece: sp.Expr, start: Plan, domain: Domain, target: float = TARGETS[
         regimes = series_regimes(piece, best_plan, bench)
         if regimes is not None:
             plan, s = regimes
-            if (s.spurious, s.worst_bits, s.over) < (best.spurious, best.worst_bits, best.over):
+            if s.failure() < best.failure():
                 best_plan, best = plan, s
                 series = (
                     f"below |x| = {plan[0].upto} a Taylor polynomial of degree "
