@@ -2,8 +2,9 @@
 extreme parameters, generated and measured like ``tests/support/ulp_harness.py`` (same truth, grid,
 bounds and backward-error criterion) for any target module.
 
-Run ``python -m tests.support.user_forms [NAME ...]`` for the numpy table (max ulp per order and
-dtype, spurious inf/nan count).
+Run ``python -m tests.support.user_forms [--sparse] [--catalog] [NAME ...]`` for the numpy table
+(per loss and dtype, per order the max ulp and the spurious inf/nan count; ``--catalog`` adds
+every loss of the ulp harness).
 """
 
 from __future__ import annotations
@@ -69,16 +70,56 @@ def run(names=None, per_decade: float = 0.3, dense: int = 40, mod=None):
     return out
 
 
-if __name__ == "__main__":
+def cells_table(results, bounds=H.BOUNDS) -> str:
+    """The closing note's table: one row per loss and dtype, per order the max ulp (with the
+    backward criterion) and the spurious inf/nan count, and whether every order is within
+    ``bounds`` with no spurious value."""
+    lines = ["| loss | dtype | f ulp (inf/nan) | f' ulp (inf/nan) | f'' ulp (inf/nan) | ok |",
+             "|---|---|---|---|---|---|"]
+    names = list(dict.fromkeys(k[0] for k in results))
+    for n in names:
+        for d in ("float64", "float32"):
+            rs = [results[(n, o, d)] for o in range(3)]
+            ok = all(r.accepted <= b and not r.spurious for r, b in zip(rs, bounds))
+            cells = [f"{r.accepted:.3g} ({r.spurious})" for r in rs]
+            lines.append(f"| {n} | {d} | " + " | ".join(cells) + f" | {'yes' if ok else 'NO'} |")
+    return "\n".join(lines)
+
+
+def passing(results, bounds=H.BOUNDS) -> tuple[int, int]:
+    """(losses within ``bounds`` in every order and dtype with no spurious value, losses)."""
+    names = list(dict.fromkeys(k[0] for k in results))
+    good = [n for n in names
+            if all(r.accepted <= bounds[k[1]] and not r.spurious
+                   for k, r in results.items() if k[0] == n)]
+    return len(good), len(names)
+
+
+def main(argv=None) -> int:
+    """``python -m tests.support.user_forms [--sparse] [--catalog] [NAME ...]``: the table for
+    the user forms (``--catalog``: and every loss of the ulp harness, the catalog included)."""
+    import argparse
     import time
 
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("names", nargs="*")
+    ap.add_argument("--sparse", action="store_true", help="the test suite's grid (0.15, 20)")
+    ap.add_argument("--catalog", action="store_true", help="also the ulp harness's losses")
+    args = ap.parse_args(argv)
+    grid = (0.15, 20) if args.sparse else (0.3, 40)
     t = time.time()
-    args = sys.argv[1:]
-    sparse = "--sparse" in args
-    names = [a for a in args if a != "--sparse"] or None
-    res = run(names, *((0.15, 20) if sparse else ()))
-    print(H.table(res))
-    print(f"\n{sum(r.points for r in res.values())} evaluations in {time.time() - t:.0f} s")
+    res = run(args.names or None, *grid)
+    if args.catalog:
+        res.update(H.run(None, *grid))
+    print(cells_table(res))
+    good, total = passing(res)
+    print(f"\n{good}/{total} losses within (4, 4, 8) ulp with no spurious inf/nan; "
+          f"{sum(r.points for r in res.values())} evaluations in {time.time() - t:.0f} s")
     for k, r in res.items():
         if r.accepted > H.BOUNDS[k[1]] or r.spurious:
             print("FAIL", k, r.accepted, r.spurious, r.worst)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
