@@ -120,10 +120,12 @@ def _exponentials_as_hyperbolic(e: sp.Expr) -> list[sp.Expr]:
     """Sums and quotients of exponentials as hyperbolic functions (``(exp(x) - exp(-x))/
     (exp(x) + exp(-x)) = tanh(x)``: inf/inf as written from x = 710), by sympy's
     ``exptrigsimp``."""
-    if not (e.is_Add or e.is_Mul or e.is_Pow) or len(e.atoms(sp.exp)) < 2:
+    if not (e.is_Add or e.is_Mul or e.is_Pow) or e.count(sp.exp) < 2:
         return []
-    h = sp.exptrigsimp(e)
-    return [h] if h != e else []
+    # and of the factored form: a square in the denominator (4*exp(2x)/(exp(4x) + 2*exp(2x)
+    # + 1)) is seen as (exp(2x) + 1)**2, which is 4*exp(2x)*sech(x)**2/(4*exp(2x))
+    out = [sp.exptrigsimp(e), sp.exptrigsimp(sp.factor(e))]
+    return [h for h in dict.fromkeys(out) if h != e]
 
 
 def _softplus_as_logcosh(e: sp.Expr) -> list[sp.Expr]:

@@ -9,15 +9,20 @@ expressions", PLDI 2015), kept inside lossmath's rule that nothing unproved is e
 2. otherwise candidates are generated where the form fails: every identity of
    :mod:`lossmath.numerics.candidates` at every node, each result also passed through the
    rewrite rules (so ``log(cosh(x))`` found by combining logarithms becomes ``logcosh``),
-   for :data:`ROUNDS` rounds from the best few;
+   for :data:`ROUNDS` rounds from the best few (the seeds: the plan, the piece as written and
+   the piece rewritten);
 3. candidates are ranked by their measured :class:`~lossmath.numerics.measure.Score`, then
    by their operation count; the best that sympy proves equal to the piece is kept;
-4. if the error is still concentrated near ``x = 0``, a Taylor polynomial is tried there
+4. where no single candidate is within the bound, two that fail on opposite sides of some
+   magnitude (one only near 0, the other only far out) are used as two regimes split at a
+   power of 2 found by the measurement (:func:`_split_regimes`), each regime proved;
+5. if the error is still concentrated near ``x = 0``, a Taylor polynomial is tried there
    (:mod:`lossmath.numerics.series`: its remainder bounded by interval arithmetic), as a
    regime below a threshold measured from a ladder of powers of 2.
 
-Bounded by work, not time: at most :data:`BUDGET` candidates measured and :data:`PROOFS`
-proofs attempted per piece; the samples are fixed, so the same piece gives the same plan.
+Bounded by work, not time: at most :data:`BUDGET` candidates measured, :data:`MAX_SPLITS`
+split plans and :data:`PROOFS` proofs attempted per piece; the samples are fixed, so the
+same piece gives the same plan.
 """
 
 from __future__ import annotations
@@ -41,7 +46,7 @@ from lossmath.numerics.measure import (
     score,
     truth,
 )
-from lossmath.numerics.regimes import DtypeBound, Plan, single
+from lossmath.numerics.regimes import DtypeBound, Plan, Regime, single
 
 __all__ = ["BUDGET", "TARGETS", "Domain", "Found", "search"]
 
@@ -123,7 +128,13 @@ class _Bench:
         return e.xreplace(self.params)
 
     def plan_score(self, plan: Plan) -> Score:
+        return self.plan_failures(plan)[0]
+
+    def plan_failures(self, plan: Plan) -> tuple[Score, np.ndarray]:
+        """The score of ``plan`` and the magnitudes ``|x|`` of the sample points where it is
+        beyond the bound or spuriously inf/nan (both dtypes)."""
         per = {}
+        failing = []
         for dt, xs, exact in self.data:
             got = np.empty_like(xs)
             lo = 0.0
@@ -140,7 +151,8 @@ class _Bench:
             per[dt] = errors(
                 got, exact, dt, self.target, lambda i, dt=dt, xs=xs: self.near(dt, xs, i)
             )
-        return score(per, self.target)
+            failing.append(np.abs(xs[~(per[dt][0] <= self.target)]).astype(np.float64))
+        return score(per, self.target), np.concatenate(failing)
 
     def fails_near_zero(self, plan: Plan, near: float = 1e-2) -> bool:
         """Whether ``plan`` is beyond the bound somewhere in ``0 < |x| < near``."""
@@ -194,6 +206,36 @@ def _overflow_regimes(e: sp.Expr) -> list[Plan]:
     return out
 
 
+#: the thresholds a split may use: powers of 2 that are normal floats in float32 and float64
+SPLITS = tuple(sp.Integer(2) ** k for k in range(-126, 128))
+#: split plans measured per piece (the pairs of candidates fewest operations first)
+MAX_SPLITS = 6
+
+
+def _split_regimes(pool: Mapping[sp.Expr, Score], fails: Mapping[sp.Expr, np.ndarray]):
+    """Plans of two regimes by ``|x|`` from two measured candidates, where one fails only
+    below some magnitude and the other only above it (``softplus(x) - log(2)`` cancels near
+    0, ``logcosh(x/2) + x/2`` at -1e300): ``low`` below a power of 2 ``t`` with every
+    failure of ``high`` under ``t`` and every failure of ``low`` at or above it. The
+    threshold is found by the measurement; each regime is proved equal to the piece before
+    the plan is used, as every candidate is."""
+    def key(c):
+        return (_cost(c), sp.default_sort_key(c))
+
+    cands = sorted((c for c in pool if len(fails[c])), key=key)
+    out = []
+    for high in cands:
+        top = float(np.max(fails[high]))  # high must be used only above its failures
+        for low in cands:
+            if low == high or len(out) >= MAX_SPLITS:
+                continue
+            bottom = float(np.min(fails[low]))  # low must be used only below its failures
+            t = next((t for t in SPLITS if top < float(t) <= bottom), None)
+            if t is not None:
+                out.append((Regime(t, low), Regime(None, high)))
+    return out[:MAX_SPLITS]
+
+
 def _variants(e: sp.Expr) -> list[sp.Expr]:
     """One identity applied at one node of ``e``, in every way, each also rewritten."""
     from lossmath.numerics.rewrite import rewrite
@@ -224,13 +266,14 @@ def search(piece: sp.Expr, start: Plan, domain: Domain, target: float = TARGETS[
     if base.good():
         return Found(start, base, base, False, target=target)
     pool: dict[sp.Expr, Score] = {}
+    fails: dict[sp.Expr, np.ndarray] = {}
     plans: dict[Plan, Score] = {}
 
     def consider(c: sp.Expr) -> None:
         if c in pool or len(pool) >= BUDGET:
             return
         try:
-            pool[c] = bench.expr_score(c)
+            pool[c], fails[c] = bench.plan_failures(single(c))
         except Unmeasurable:
             return
         plans[single(c)] = pool[c]
@@ -241,8 +284,10 @@ def search(piece: sp.Expr, start: Plan, domain: Domain, target: float = TARGETS[
                 except Unmeasurable:
                     pass
 
+    from lossmath.numerics.rewrite import rewrite
+
     seeds = [r.expr for r in start] if len(start) == 1 else []
-    seeds.append(piece)
+    seeds += [piece, rewrite(piece, factor=False)]
     for s in seeds:
         consider(s)
     frontier = list(dict.fromkeys(seeds))
@@ -261,6 +306,12 @@ def search(piece: sp.Expr, start: Plan, domain: Domain, target: float = TARGETS[
         ]
         if min(plans.values()).good():
             break
+    if not min(plans.values()).good():
+        for plan in _split_regimes(pool, fails):
+            try:
+                plans[plan] = bench.plan_score(plan)
+            except Unmeasurable:
+                continue
     ranked = sorted(plans, key=lambda p: (plans[p], _plan_cost(p), _plan_key(p)))
     best_plan, best = start, base
     tried = 0

@@ -52,6 +52,8 @@ NODES = (
     (sp.exp(x) - sp.exp(-x)) / (sp.exp(x) + sp.exp(-x)),
     softplus(-x) + x / 2 - sp.log(2),
     4 * x**3 * sp.exp(-(x**4)),
+    (sp.exp(2 * x) - 1) / (sp.exp(2 * x) + 1),
+    4 * sp.exp(2 * x) / (sp.exp(4 * x) + 2 * sp.exp(2 * x) + 1),
 )
 
 
@@ -122,6 +124,10 @@ def test_sample_is_fixed_and_inside_the_interval():
         sp.log(1 + sp.sinh(x) ** 2),
         (sp.exp(x) - sp.exp(-x)) / (sp.exp(x) + sp.exp(-x)),
         4 * x**3 * sp.exp(-(x**4)),
+        (sp.exp(2 * x) - 1) / (sp.exp(2 * x) + 1),
+        4 * sp.exp(2 * x) / (sp.exp(4 * x) + 2 * sp.exp(2 * x) + 1),
+        2 * sp.sqrt(1 + sp.Abs(x)) - 2,
+        sp.log(1 + sp.exp(x)) - sp.log(2),
     ],
     ids=str,
 )
@@ -197,3 +203,49 @@ def test_a_bare_norm_generates(text):
 
     f0, _, _ = forms(make_spec(loss_from_expr(text, "norm"), {}))
     assert f0 is not None
+
+
+@pytest.mark.parametrize(
+    "piece", [2 * sp.sqrt(1 + sp.Abs(x)) - 2, sp.log(1 + sp.exp(x)) - sp.log(2)], ids=str
+)
+def test_two_regimes_where_no_single_form_is_accurate(piece):
+    """``2*sqrt(1 + |x|) - 2`` cancels near 0 and its conjugate ``4|x|/(2*sqrt(1 + |x|) + 2)``
+    overflows at the largest floats; ``softplus(x) - log(2)`` cancels near 0 and ``logcosh(x/2)
+    + x/2`` at -1e300: the search splits at a power of 2 found by the measurement, and each
+    regime alone measures beyond the bound (the split is needed), each proved equal."""
+    found = search(piece, single(piece), LINE)
+    assert found.score.good(), found
+    assert len(found.plan) == 2 and found.plan[0].upto is not None
+    for regime in found.plan:
+        assert proved_equal(regime.expr, piece)
+        assert not search(piece, single(regime.expr), LINE).start.good()
+
+
+@pytest.mark.parametrize(
+    "text, points",
+    [
+        # shrunk from the user-form harness: 0 at 3.7e-19 (all digits lost), inf at 1.8e308
+        ("2*(sqrt(1 + abs(x)) - 1)", (3.730995887722339e-19, -1e-300, 0.5, 1e300, 1.7e308)),
+        # 0 at -1.8e308 (true -log 2); 0.5*x lost near 0
+        ("log(1 + exp(x)) - log(2)", (-1.7976931348623157e308, -40.0, 1e-12, -3e-5, 700.0)),
+        # nan at 545 (inf/inf in the gradient's exponential quotient)
+        ("log(exp(x) + exp(-x)) - log(2)", (545.5594781168514, -800.0, 1e-9, 2.0)),
+    ],
+)
+def test_generated_numpy_is_accurate_where_the_written_form_fails(tmp_path, text, points):
+    """The generated numpy functions (value, gradient, Hessian) at the points where the form
+    as written failed, against mpmath at 60 digits of the definition's derivatives: within the
+    ulp harness's bounds (4, 4, 8) in float64."""
+    from lossmath import loss_from_expr
+    from tests.support.codegen import ulps, write_and_load
+
+    loss = loss_from_expr(text, "user")
+    mod = write_and_load(tmp_path, [loss])
+    exprs = [loss.derivative(n).table.pieces[0][0] for n in range(3)]  # one piece each
+    xs = np.array(points)
+    for n, (fn, bound) in enumerate(zip((mod.user, mod.user_grad, mod.user_hess), (4, 4, 8))):
+        got = fn(xs)
+        f = sp.lambdify(x, exprs[n], "mpmath")
+        with mpmath.workdps(60 + 700):  # exp(-x) at -1.8e308 underflows in mpmath's range
+            for xv, gv in zip(points, got.tolist()):
+                assert ulps(gv, f(mpmath.mpf(xv)), np.float64) <= bound, (text, n, xv, gv)
