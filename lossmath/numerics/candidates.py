@@ -22,7 +22,7 @@ spelling cancelled):
 * ``k*sinh(u)**2 + c = k*cosh(u)**2 + (c - k)``; sums and quotients of exponentials as
   hyperbolic functions (``exptrigsimp``); ``softplus(u) = logcosh(u/2) + u/2 + log(2)``;
 * ``u**n * exp(g) = (u*exp(g/n))**n`` (the overflowing power inside the underflowing
-  exponential);
+  exponential); ``sqrt(A) = |x|*sqrt(A/x**2)`` for a quadratic ``A`` in a product;
 * a sum of fractions as one fraction, cancelled (``1 - 1/(1 + x**2) = x**2/(1 + x**2)``).
 """
 
@@ -153,6 +153,35 @@ def _power_into_exponential(mul: sp.Expr) -> list[sp.Expr]:
     inner = sp.Mul(p.base, sp.exp(ex.args[0] / n), evaluate=False)
     rest = [f for f in mul.args if f is not ex and f is not p]
     return [sp.Mul(*rest, sp.Pow(inner, n, evaluate=False), evaluate=False)]
+
+
+def _sqrt_of_quadratic(mul: sp.Expr) -> list[sp.Expr]:
+    """``sqrt(A) = |x|*sqrt(A/x**2)`` for a quadratic ``A`` in a product, a power of x over
+    ``|x|`` lowered (``x**k/|x| = x**(k-1)*sign(x)``): ``x**2/sqrt(1 + x**2) ->
+    x*sign(x)/sqrt(1 + x**-2)``, where ``x**2`` overflows from 1.3e154 and the quotient is finite (the form is
+    used only where it is accurate: for large ``|x|``, a regime of its own)."""
+    if not mul.is_Mul:
+        return []
+    out = []
+    for f in mul.args:
+        if not (f.is_Pow and abs(f.exp) == sp.S.Half and _has_x(f.base)):
+            continue
+        try:
+            poly = sp.Poly(f.base, x)
+        except sp.PolynomialError:
+            continue
+        if poly.degree() != 2 or not poly.LC().is_positive:
+            continue
+        inner = sp.sqrt(sp.expand(f.base / x**2)) ** (2 * f.exp)
+        rest = mul.xreplace({f: sp.S.One})
+        powers = [g for g in sp.Mul.make_args(rest) if g.is_Pow and g.base == x
+                  and g.exp.is_Integer and g.exp >= 1]
+        if f.exp < 0 and powers:  # x**k/|x| = x**(k-1)*sign(x): the power drops, not cancels
+            (p, *_) = powers
+            out.append(rest.xreplace({p: x ** (p.exp - 1) * sp.sign(x)}) * inner)
+        else:
+            out.append(rest * sp.Abs(x) ** (2 * f.exp) * inner)
+    return out
 
 
 def _exp_pairs(add: sp.Expr) -> list[sp.Expr]:
@@ -297,6 +326,7 @@ def alternatives(node: sp.Expr) -> list[sp.Expr]:
     out += _exponentials_as_hyperbolic(node)
     out += _softplus_as_logcosh(node)
     out += _power_into_exponential(node)
+    out += _sqrt_of_quadratic(node)
     out += _log_split(node)
     if isinstance(node, sp.log):
         expanded = sp.expand_log(node, force=True)

@@ -54,6 +54,7 @@ NODES = (
     4 * x**3 * sp.exp(-(x**4)),
     (sp.exp(2 * x) - 1) / (sp.exp(2 * x) + 1),
     4 * sp.exp(2 * x) / (sp.exp(4 * x) + 2 * sp.exp(2 * x) + 1),
+    x**2 / sp.sqrt(1 + x**2),
 )
 
 
@@ -128,6 +129,7 @@ def test_sample_is_fixed_and_inside_the_interval():
         4 * sp.exp(2 * x) / (sp.exp(4 * x) + 2 * sp.exp(2 * x) + 1),
         2 * sp.sqrt(1 + sp.Abs(x)) - 2,
         sp.log(1 + sp.exp(x)) - sp.log(2),
+        x**2 / sp.sqrt(1 + x**2),
     ],
     ids=str,
 )
