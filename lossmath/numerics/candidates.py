@@ -158,8 +158,9 @@ def _power_into_exponential(mul: sp.Expr) -> list[sp.Expr]:
 def _sqrt_of_quadratic(mul: sp.Expr) -> list[sp.Expr]:
     """``sqrt(A) = |x|*sqrt(A/x**2)`` for a quadratic ``A`` in a product, a power of x over
     ``|x|`` lowered (``x**k/|x| = x**(k-1)*sign(x)``): ``x**2/sqrt(1 + x**2) ->
-    x*sign(x)/sqrt(1 + x**-2)``, where ``x**2`` overflows from 1.3e154 and the quotient is finite (the form is
-    used only where it is accurate: for large ``|x|``, a regime of its own)."""
+    x*sign(x)/sqrt(1 + x**-2)``, where ``x**2`` overflows from 1.3e154 and the quotient is
+    finite (the form is used only where it is accurate: for large ``|x|``, a regime of its
+    own)."""
     if not mul.is_Mul:
         return []
     out = []
