@@ -63,6 +63,12 @@ def formula(table: IntervalTable, label: str) -> list[str]:
 
 
 def form_text(form: Form) -> str:
+    text = _form_text(form)
+    note = getattr(form, "note", None)
+    return text if note is None else f"{text} Numerics: {note}."
+
+
+def _form_text(form: Form) -> str:
     if isinstance(form, HuberLike):
         return (
             f"Evaluated as {form.text()}, without branches; sympy proved this equal to the "

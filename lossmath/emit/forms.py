@@ -34,7 +34,7 @@ from lossmath.base.symbols import x
 from lossmath.core.loss import LossError
 from lossmath.core.table import IntervalTable
 from lossmath.exact.zeros import is_zero, one_sided
-from lossmath.numerics.primitives import Primitive
+from lossmath.numerics.primitives import Primitive, elementary
 
 __all__ = [
     "Clip",
@@ -151,8 +151,16 @@ def limit_at(expr: sp.Expr, point: sp.Expr) -> sp.Expr:
     if x not in expr.free_symbols:
         return expr
     params = expr.free_symbols - {x}
+    # the limit of the definition: sympy cannot take limits through codegen's hypot (its
+    # rewrite to Pow has the wrong signature in sympy 1.14), so the stable forms are expanded
+    expr = elementary(expr)
     try:
-        lim = one_sided(expr, point, "", _samples(params))
+        try:
+            lim = one_sided(expr, point, "", _samples(params))
+        except Undecided:
+            if not expr.has(sp.sinh, sp.cosh, sp.tanh):
+                raise
+            lim = _hyperbolic_limit(expr, point, params)
     except Undecided as exc:
         raise UnsupportedExpression(
             f"cannot emit the limit at x = {point}: {exc}; fix the parameters it depends on "
@@ -161,6 +169,15 @@ def limit_at(expr: sp.Expr, point: sp.Expr) -> sp.Expr:
     if lim.has(sp.AccumBounds, sp.zoo, sp.nan, sp.I) or lim.free_symbols & {x}:
         return sp.nan
     return lim
+
+
+def _hyperbolic_limit(expr: sp.Expr, point: sp.Expr, params) -> sp.Expr:
+    """The limit at +-oo of hyperbolic quotients (``1 - sinh(x/2)**2/cosh(x/2)**2``, which
+    exhaust the limit's budget as written): with ``exp(x) = y**-+1`` they are rational in y,
+    and the limit is taken at ``y -> 0+``."""
+    y = -sp.log(x) if point == sp.oo else sp.log(x)
+    e = sp.cancel(sp.powsimp(expr.rewrite(sp.exp).xreplace({x: y}), force=True))
+    return one_sided(e, sp.S.Zero, "+", _samples(params))
 
 
 def at_infinity(expr: sp.Expr, point: sp.Expr) -> tuple[bool, sp.Expr]:
@@ -273,6 +290,8 @@ class Single:
     """One expression, valid on the whole line (kinks included): the only piece, as written."""
 
     expr: sp.Expr
+    #: what the numerics stage measured or proved beyond equality (None: nothing to say)
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -305,6 +324,8 @@ class Masked:
     #: per piece, the numeric regimes the rewrite stage chose (``lossmath.numerics``); None:
     #: every piece as written
     plans: tuple | None = None
+    #: what the numerics stage measured or proved beyond equality (None: nothing to say)
+    note: str | None = None
 
 
 def regions(table: IntervalTable) -> tuple[tuple[int, tuple[Run, ...]], ...]:

@@ -13,6 +13,7 @@ its own calling conventions. The docstrings every target shares are in
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import struct
@@ -38,6 +39,7 @@ from lossmath.emit.forms import (
 from lossmath.emit.names import check_distinct, check_user_name
 from lossmath.numerics.regimes import Plan, single
 from lossmath.numerics.rewrite import plan_pieces
+from lossmath.numerics.search import Domain
 
 __all__ = [
     "SUFFIX",
@@ -219,17 +221,20 @@ def _piece_bound(table: IntervalTable, piece: int) -> sp.Expr | None:
     return his[0] if len(set(his)) == 1 else None
 
 
-def _stable(form: Form, table: IntervalTable, plans: tuple[Plan, ...]) -> Form:
-    """``form`` evaluated with the rewrite stage's plans (one per piece)."""
+def _stable(
+    form: Form, table: IntervalTable, plans: tuple[Plan, ...], note: str | None = None
+) -> Form:
+    """``form`` evaluated with the rewrite stage's plans (one per piece), with the numerics
+    stage's ``note``."""
     if all(p == single(e) for p, (e, _) in zip(plans, table.pieces)):
-        return form
+        return form if note is None else dataclasses.replace(form, note=note)
     if isinstance(form, Single) and len(plans[0]) == 1:
         expr = plans[0][0].expr
         if all(at_infinity(expr, s)[0] for s in (-sp.oo, sp.oo)):
-            return Single(expr)
+            return Single(expr, note)
     limits = (limit_at(table.intervals[0].expr, -sp.oo), limit_at(table.intervals[-1].expr, sp.oo))
     # the rewritten forms' IEEE values at +-inf are not checked: the limits are patched in
-    return Masked(table, regions(table), (False, False), limits, plans)
+    return Masked(table, regions(table), (False, False), limits, plans, note)
 
 
 #: forms() per Loss object (immutable, hashed by identity): every printer in a process asks
@@ -252,13 +257,32 @@ def _forms(spec: Spec) -> tuple[Form, Form, Form]:
     if not any(isinstance(f, (Single, Masked)) for f in forms):
         return tuple(forms)  # type: ignore[return-value]
     per_piece = [
-        plan_pieces([t[n].pieces[i][0] for n in range(3)], _piece_bound(t[0], i))
+        plan_pieces(
+            [t[n].pieces[i][0] for n in range(3)], _piece_bound(t[0], i), _domain(spec, i)
+        )
         for i in range(len(t[0].pieces))
     ]
     for n, f in enumerate(forms):
         if isinstance(f, (Single, Masked)):
-            forms[n] = _stable(f, t[n], tuple(pp.plans[n] for pp in per_piece))
+            notes = [pp.notes[n] for pp in per_piece if pp.notes[n]]
+            note = "; ".join(dict.fromkeys(notes)) if notes else None
+            forms[n] = _stable(f, t[n], tuple(pp.plans[n] for pp in per_piece), note)
     return tuple(forms)  # type: ignore[return-value]
+
+
+def _domain(spec: Spec, piece: int) -> Domain | None:
+    """Where piece ``piece`` is used, at the parameters' defaults, for the numerics stage's
+    measurement (None when a parameter has no default: nothing to measure at)."""
+    params = {p.symbol: p.default for p in spec.loss.params}
+    if any(v is None for v in params.values()):
+        return None
+    spans = []
+    for iv in spec.tables[0].intervals:
+        if iv.piece != piece:
+            continue
+        ends = [float(sp.N(sp.sympify(e).xreplace(params), 30)) for e in (iv.lo, iv.hi)]
+        spans.append((ends[0], ends[1]))
+    return Domain(tuple(spans), tuple(sorted(params.items(), key=lambda kv: kv[0].name)))
 
 
 def plans(loss: Loss | str) -> dict[str, Form]:

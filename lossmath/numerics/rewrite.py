@@ -56,6 +56,7 @@ from lossmath.numerics.primitives import (
     xmlog1p,
 )
 from lossmath.numerics.regimes import Plan, Regime, overflow_bound, single
+from lossmath.numerics.search import Domain, plan_orders
 
 __all__ = ["PiecePlans", "plan_pieces", "proved_equal", "rewrite", "stabilise"]
 
@@ -160,6 +161,14 @@ def proved_equal(new: sp.Expr, old: sp.Expr) -> bool:
             continue
         if d == 0 or d.is_zero is True:
             return True
+    if diff.has(sp.log) and diff.is_real is True:
+        # sums of logarithms (log(cosh(x/2)) - log(1 + exp(-x)) - x/2 + log(2)): a real d
+        # with exp(d) = 1 is 0
+        try:
+            e = sp.simplify(sp.powsimp(sp.exp(diff.rewrite(sp.exp)), force=False))
+        except (NotImplementedError, TypeError, ValueError):  # pragma: no cover - sympy
+            return False
+        return e == 1
     return False
 
 
@@ -475,11 +484,13 @@ def _rational_regimes(e: sp.Expr) -> Plan | None:
 
 @dataclass(frozen=True)
 class PiecePlans:
-    """The plans of one piece for the value, gradient and Hessian, and whether each differs
-    from the piece as written."""
+    """The plans of one piece for the value, gradient and Hessian, whether each differs
+    from the piece as written, and what the measured search says of each (None: nothing to
+    say, or not measured)."""
 
     plans: tuple[Plan, Plan, Plan]
     changed: tuple[bool, bool, bool]
+    notes: tuple[str | None, str | None, str | None] = (None, None, None)
 
 
 def _best(cands: Sequence[sp.Expr], original: sp.Expr) -> sp.Expr:
@@ -562,18 +573,25 @@ def _derivative_candidates(above: sp.Expr, table_piece: sp.Expr) -> list[sp.Expr
     return [from_above, own] if above.has(Primitive, sp.tanh, sp.sech) else [own, from_above]
 
 
-def plan_pieces(pieces: Sequence[sp.Expr], bound: sp.Expr | None = None) -> PiecePlans:
+def plan_pieces(
+    pieces: Sequence[sp.Expr], bound: sp.Expr | None = None, domain: Domain | None = None
+) -> PiecePlans:
     """Plans for one piece: ``pieces`` are its value, gradient and Hessian as the interval
-    tables hold them; ``bound`` is the largest ``|x|`` the piece is used on (None: no bound).
+    tables hold them; ``bound`` is the largest ``|x|`` the piece is used on (None: no bound);
+    ``domain`` its intervals and parameter values, for the measured search.
 
     The value is rewritten; each derivative is the derivative of the rewritten form above it,
     rewritten again, if sympy proves it equal to the table's piece, else the table's piece
-    rewritten, else the table's piece as written.
+    rewritten, else the table's piece as written. With a ``domain``, each plan is then
+    measured and, where it is not accurate, replaced by what :func:`search.search` finds.
     """
     value, grad, hess = pieces
     v = _best([rewrite(value, factor=False)], value)
     g = _best(_derivative_candidates(v, grad), grad)
     h = _best(_derivative_candidates(g, hess), hess)
     plans = (_plan(v, value, bound), _plan(g, grad, bound), _plan(h, hess, bound))
+    found = plan_orders(pieces, plans, domain)
+    plans = tuple(f.plan for f in found)
     changed = tuple(p != single(orig) for p, orig in zip(plans, pieces))
-    return PiecePlans(plans, changed)  # type: ignore[arg-type]
+    notes = tuple(f.note() for f in found)
+    return PiecePlans(plans, changed, notes)  # type: ignore[arg-type]

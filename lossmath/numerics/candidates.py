@@ -1,0 +1,342 @@
+"""Candidate forms of a subexpression: algebraic identities that trade one floating-point
+failure for a stable spelling, each a plain identity of real analysis.
+
+:func:`alternatives` gives, for one node of an expression, the nodes it may be replaced by;
+the search (:mod:`lossmath.numerics.search`) measures every whole expression so obtained and
+has sympy prove the one it keeps equal to the piece (an identity here is only a proposal).
+
+The identities (``k``, ``c`` free of x; each leaves a remainder ``k + c`` that is 0 when the
+spelling cancelled):
+
+* ``k*exp(u) + c = k*expm1(u) + (k + c)`` (``exp(x) - 1`` at 1e-10 keeps 7 digits);
+* ``k*cosh(u) + c = 2k*sinh(u/2)**2 + (k + c)`` (``cosh(x) - 1`` is 0 below 1e-8);
+* ``k*exp(u) + k*exp(-u) = 2k*cosh(u)``;
+* ``k/cosh(u) + c = -k*tanh(u)*tanh(u/2) + (k + c)`` (``1 - sech``: no overflow either);
+* ``k*tanh(u)**2 + c = -k*sech(u)**2 + (k + c)`` and back;
+* ``log(A) = log(a) + log1p((A - a)/a)`` for the constant term ``a > 0`` of the sum A;
+  logarithms combined (``log(2*cosh(x)) - log(2) = log(cosh(x))``) and then recognised as
+  primitives (``logcosh``, ``softplus``, ``log1p_sq``);
+* ``k*sigmoid(u) - k/2 = (k/2)*tanh(u/2)``, ``k*softplus(u) - k*u = k*softplus(-u)``;
+* ``k*sqrt(A) + R = (k**2*A - R**2)/(k*sqrt(A) - R)`` (the conjugate: ``sqrt(1 + |x|) - 1``);
+* ``sinh(u)**a/cosh(u)**b = tanh(u)**m * sinh(u)**(a - m) * sech(u)**(b - m)``;
+* ``k*sinh(u)**2 + c = k*cosh(u)**2 + (c - k)``; sums and quotients of exponentials as
+  hyperbolic functions (``exptrigsimp``); ``softplus(u) = logcosh(u/2) + u/2 + log(2)``;
+* ``u**n * exp(g) = (u*exp(g/n))**n`` (the overflowing power inside the underflowing
+  exponential); ``sqrt(A) = |x|*sqrt(A/x**2)`` for a quadratic ``A`` in a product;
+* a sum of fractions as one fraction, cancelled (``1 - 1/(1 + x**2) = x**2/(1 + x**2)``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sympy as sp
+from sympy.codegen.cfunctions import expm1, log1p
+
+from lossmath.base.symbols import x
+from lossmath.numerics.primitives import logcosh, sigmoid, softplus
+
+__all__ = ["alternatives"]
+
+
+def _has_x(e: sp.Basic) -> bool:
+    return x in e.free_symbols
+
+
+def _split(t: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
+    """``(k, rest)`` with ``t = k*rest``, k the x-free factors."""
+    k, rest = t.as_independent(x, as_Add=False)
+    return k, rest
+
+
+def _constant(add: sp.Expr) -> sp.Expr:
+    return add.as_independent(x, as_Add=True)[0]
+
+
+def _term_rule(match: Callable[[sp.Expr], sp.Expr | None], delta: int = 1):
+    """A rule on sums: for each term ``k*g`` where ``match(g)`` gives ``h`` with
+    ``g = h + delta`` (an identity), the sum with ``k*h`` in place of ``k*g`` and the
+    constant term ``c`` replaced by ``k*delta + c``."""
+
+    def rule(add: sp.Expr) -> list[sp.Expr]:
+        if not add.is_Add:
+            return []
+        c = _constant(add)
+        out = []
+        for t in add.args:
+            if not _has_x(t):
+                continue
+            k, g = _split(t)
+            h = match(g)
+            if h is None:
+                continue
+            others = [a for a in add.args if a is not t and _has_x(a)]
+            rest = k * delta + c
+            out.append(sp.Add(k * h, sp.nsimplify(rest) if rest.is_Float else rest, *others))
+        return out
+
+    return rule
+
+
+def _exp_minus_one(g: sp.Expr) -> sp.Expr | None:
+    return expm1(g.args[0]) if isinstance(g, sp.exp) else None
+
+
+def _cosh_minus_one(g: sp.Expr) -> sp.Expr | None:
+    return 2 * sp.sinh(g.args[0] / 2) ** 2 if isinstance(g, sp.cosh) else None
+
+
+def _sech_minus_one(g: sp.Expr) -> sp.Expr | None:
+    if g.is_Pow and g.exp == -1 and isinstance(g.base, sp.cosh):
+        u = g.base.args[0]
+    elif isinstance(g, sp.sech):
+        u = g.args[0]
+    else:
+        return None
+    return -sp.tanh(u) * sp.tanh(u / 2)
+
+
+def _tanh2_minus_one(g: sp.Expr) -> sp.Expr | None:
+    if g.is_Pow and g.exp == 2 and isinstance(g.base, sp.tanh):
+        return -sp.sech(g.base.args[0]) ** 2
+    return None
+
+
+def _sech2_minus_one(g: sp.Expr) -> sp.Expr | None:
+    if g.is_Pow and g.exp == 2 and isinstance(g.base, sp.sech):
+        return -sp.tanh(g.base.args[0]) ** 2
+    if g.is_Pow and g.exp == -2 and isinstance(g.base, sp.cosh):
+        return -sp.tanh(g.base.args[0]) ** 2
+    return None
+
+
+def _sinh2_plus_one(g: sp.Expr) -> sp.Expr | None:
+    if g.is_Pow and g.exp == 2 and isinstance(g.base, sp.sinh):
+        return sp.cosh(g.base.args[0]) ** 2
+    return None
+
+
+def _exponentials_as_hyperbolic(e: sp.Expr) -> list[sp.Expr]:
+    """Sums and quotients of exponentials as hyperbolic functions (``(exp(x) - exp(-x))/
+    (exp(x) + exp(-x)) = tanh(x)``: inf/inf as written from x = 710), by sympy's
+    ``exptrigsimp``."""
+    if not (e.is_Add or e.is_Mul or e.is_Pow) or e.count(sp.exp) < 2:
+        return []
+    # and of the factored form: a square in the denominator (4*exp(2x)/(exp(4x) + 2*exp(2x)
+    # + 1)) is seen as (exp(2x) + 1)**2, which is 4*exp(2x)*sech(x)**2/(4*exp(2x))
+    out = [sp.exptrigsimp(e), sp.exptrigsimp(sp.factor(e))]
+    return [h for h in dict.fromkeys(out) if h != e]
+
+
+def _softplus_as_logcosh(e: sp.Expr) -> list[sp.Expr]:
+    """``softplus(u) = logcosh(u/2) + u/2 + log(2)``: the terms that cancel against the
+    rest of a sum (``log(1 + exp(-x)) + x/2 - log(2)``) cancel symbolically."""
+    if isinstance(e, softplus):
+        u = e.args[0]
+        return [logcosh(u / 2) + u / 2 + sp.log(2)]
+    return []
+
+
+def _power_into_exponential(mul: sp.Expr) -> list[sp.Expr]:
+    """``u**n * exp(g) -> (u*exp(g/n))**n`` (n >= 2, kept unevaluated): where ``u**n``
+    overflows and ``exp(g)`` underflows (``4*x**3*exp(-x**4)`` at 1e103 is inf*0 = nan),
+    the product inside is 0."""
+    if not mul.is_Mul:
+        return []
+    exps = [f for f in mul.args if isinstance(f, sp.exp) and _has_x(f)]
+    pows = [f for f in mul.args if f.is_Pow and f.exp.is_Integer and f.exp >= 2
+            and _has_x(f.base)]
+    if len(exps) != 1 or not pows:
+        return []
+    (ex,), p = exps, pows[0]
+    n = int(p.exp)
+    inner = sp.Mul(p.base, sp.exp(ex.args[0] / n), evaluate=False)
+    rest = [f for f in mul.args if f is not ex and f is not p]
+    return [sp.Mul(*rest, sp.Pow(inner, n, evaluate=False), evaluate=False)]
+
+
+def _sqrt_of_quadratic(mul: sp.Expr) -> list[sp.Expr]:
+    """``sqrt(A) = |x|*sqrt(A/x**2)`` for a quadratic ``A`` in a product, a power of x over
+    ``|x|`` lowered (``x**k/|x| = x**(k-1)*sign(x)``): ``x**2/sqrt(1 + x**2) ->
+    x*sign(x)/sqrt(1 + x**-2)``, where ``x**2`` overflows from 1.3e154 and the quotient is
+    finite (the form is used only where it is accurate: for large ``|x|``, a regime of its
+    own)."""
+    if not mul.is_Mul:
+        return []
+    out = []
+    for f in mul.args:
+        if not (f.is_Pow and abs(f.exp) == sp.S.Half and _has_x(f.base)):
+            continue
+        try:
+            poly = sp.Poly(f.base, x)
+        except sp.PolynomialError:
+            continue
+        if poly.degree() != 2 or not poly.LC().is_positive:
+            continue
+        inner = sp.sqrt(sp.expand(f.base / x**2)) ** (2 * f.exp)
+        rest = mul.xreplace({f: sp.S.One})
+        powers = [g for g in sp.Mul.make_args(rest) if g.is_Pow and g.base == x
+                  and g.exp.is_Integer and g.exp >= 1]
+        if f.exp < 0 and powers:  # x**k/|x| = x**(k-1)*sign(x): the power drops, not cancels
+            (p, *_) = powers
+            out.append(rest.xreplace({p: x ** (p.exp - 1) * sp.sign(x)}) * inner)
+        else:
+            out.append(rest * sp.Abs(x) ** (2 * f.exp) * inner)
+    return out
+
+
+def _exp_pairs(add: sp.Expr) -> list[sp.Expr]:
+    """``k*exp(u) + k*exp(-u) -> 2k*cosh(u)``."""
+    if not add.is_Add:
+        return []
+    terms = list(add.args)
+    for i, t in enumerate(terms):
+        k, g = _split(t)
+        if not isinstance(g, sp.exp) or not _has_x(g):
+            continue
+        partner = k * sp.exp(-g.args[0])
+        if partner in terms:
+            rest = [a for j, a in enumerate(terms) if j != i and a != partner]
+            return [sp.Add(2 * k * sp.cosh(g.args[0]), *rest)]
+    return []
+
+
+def _log_split(e: sp.Expr) -> list[sp.Expr]:
+    """``log(a + B) = log(a) + log1p(B/a)`` for the constant term ``a > 0``."""
+    if not isinstance(e, sp.log) or not e.args[0].is_Add:
+        return []
+    a = _constant(e.args[0])
+    if a == 0 or a.is_positive is not True:
+        return []
+    rest = sp.expand(e.args[0] - a)
+    head = [] if a == 1 else [sp.log(a)]
+    return [sp.Add(*head, log1p(rest / a))]
+
+
+def _log_combine(add: sp.Expr) -> list[sp.Expr]:
+    """Logarithms of a sum combined: ``log(2*cosh(x)) - log(2) -> log(cosh(x))``."""
+    if not add.is_Add or len(add.atoms(sp.log)) < 1:
+        return []
+    combined = sp.logcombine(add, force=True)
+    if combined == add:
+        return []
+    out = [combined]
+    expanded = sp.expand_log(add, force=True)
+    if expanded != add:
+        out.append(sp.logcombine(expanded, force=True))
+    return out
+
+
+def _sigmoid_half(add: sp.Expr) -> list[sp.Expr]:
+    """``k*sigmoid(u) + c = (k/2)*tanh(u/2) + (c + k/2)``; ``k*softplus(u) - k*u =
+    k*softplus(-u)``."""
+    if not add.is_Add:
+        return []
+    out = []
+    c = _constant(add)
+    for t in add.args:
+        k, g = _split(t)
+        if isinstance(g, sigmoid):
+            others = [a for a in add.args if a is not t and _has_x(a)]
+            out.append(sp.Add(k / 2 * sp.tanh(g.args[0] / 2), c + k / 2, *others))
+        if isinstance(g, softplus):
+            u = g.args[0]
+            partner = sp.expand(-k * u)
+            rest = sp.expand(add - t - partner)
+            if not rest.has(softplus) or rest.count(softplus) < add.count(softplus):
+                out.append(k * softplus(-u) + rest)
+    return out
+
+
+def _conjugate(add: sp.Expr) -> list[sp.Expr]:
+    """``k*sqrt(A) + R -> (k**2*A - R**2)/(k*sqrt(A) - R)`` for the one square-root term."""
+    if not add.is_Add:
+        return []
+    roots = [
+        t for t in add.args
+        if any(f.is_Pow and f.exp == sp.S.Half and _has_x(f.base) for f in sp.Mul.make_args(t))
+    ]
+    if len(roots) != 1:
+        return []
+    (s,) = roots
+    k, r = _split(s)
+    if not (r.is_Pow and r.exp == sp.S.Half):
+        return []
+    rest = add - s
+    num = sp.expand(k**2 * r.base - rest**2)
+    if num.has(sp.sqrt(r.base)) or sp.count_ops(num) > 2 * sp.count_ops(add) + 4:
+        return []
+    return [sp.factor(num) / (s - rest), num / (s - rest)]
+
+
+def _one_fraction(add: sp.Expr) -> list[sp.Expr]:
+    """A sum with a quotient in it as one cancelled fraction."""
+    if not add.is_Add or not any(sp.fraction(t)[1] != 1 for t in add.args if _has_x(t)):
+        return []
+    one = sp.cancel(sp.together(add))
+    return [one] if one != add else []
+
+
+def _hyperbolic_quotient(mul: sp.Expr) -> list[sp.Expr]:
+    """``sinh(u)**a * cosh(u)**b`` (``b < 0``) -> ``tanh(u)**m * sinh(u)**(a - m) *
+    sech(u)**(-b - m)``, ``m = min(a, -b)``: the quotient of two overflowing functions as
+    bounded ones (``sinh(x)/cosh(x)**2`` is inf/inf = nan from x = 710)."""
+    if not mul.is_Mul:
+        return []
+    powers: dict[tuple[type, sp.Expr], tuple[sp.Expr, sp.Expr]] = {}
+    for f in mul.args:
+        base, e = (f.base, f.exp) if f.is_Pow else (f, sp.S.One)
+        if isinstance(base, (sp.sinh, sp.cosh)) and e.is_Integer:
+            powers[(type(base), base.args[0])] = (f, e)
+    for (kind, u), (f, a) in powers.items():
+        if kind is not sp.sinh or a <= 0 or (sp.cosh, u) not in powers:
+            continue
+        g, b = powers[(sp.cosh, u)]
+        if b >= 0:
+            continue
+        m = min(a, -b)
+        rest = [h for h in mul.args if h is not f and h is not g]
+        return [sp.Mul(*rest, sp.tanh(u) ** m, sp.sinh(u) ** (a - m), sp.sech(u) ** (-b - m))]
+    return []
+
+
+_ADD_RULES = (
+    _term_rule(_exp_minus_one),
+    _term_rule(_cosh_minus_one),
+    _term_rule(_sech_minus_one),
+    _term_rule(_tanh2_minus_one),
+    _term_rule(_sech2_minus_one),
+    _term_rule(_sinh2_plus_one, -1),
+    _exp_pairs,
+    _log_combine,
+    _sigmoid_half,
+    _conjugate,
+    _one_fraction,
+)
+
+
+def alternatives(node: sp.Expr) -> list[sp.Expr]:
+    """The nodes that may replace ``node`` (identities above; none when it is free of x)."""
+    if not _has_x(node):
+        return []
+    out: list[sp.Expr] = []
+    if node.is_Add:
+        for rule in _ADD_RULES:
+            out += rule(node)
+    out += _hyperbolic_quotient(node)
+    out += _exponentials_as_hyperbolic(node)
+    out += _softplus_as_logcosh(node)
+    out += _power_into_exponential(node)
+    out += _sqrt_of_quadratic(node)
+    out += _log_split(node)
+    if isinstance(node, sp.log):
+        expanded = sp.expand_log(node, force=True)
+        out += [expanded] if expanded != node else []
+    if isinstance(node, log1p) and node.args[0].is_Add:
+        out += _log_split(sp.log(1 + node.args[0]))
+    seen, unique = set(), []
+    for e in out:
+        if e != node and e not in seen:
+            seen.add(e)
+            unique.append(e)
+    return unique

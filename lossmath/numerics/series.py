@@ -1,0 +1,173 @@
+"""Series regimes: a Taylor polynomial near ``x = 0``, where every closed form cancels.
+
+``exp(x) - 1 - x`` loses all its digits below 1e-8 whichever way it is spelt with ``exp``
+or ``expm1``; its Taylor polynomial ``x**2/2 + x**3/6 + ...`` does not. A series regime is
+used below a threshold ``t`` only when the truncation is *proved* negligible there:
+
+    |f(x) - T(x)| <= M |x|**(n+1) / (n+1)!        (Lagrange, M >= |f^(n+1)| on [-t, t])
+    |T(x)| >= |x|**k * m                          (T = x**k * P, m <= |P| on [-t, t])
+
+so the relative error is at most ``M t**(n+1-k) / ((n+1)! m)``, required below 2**-56 (an
+eighth of float64's rounding unit). ``M`` and ``m`` are enclosures by mpmath's interval
+arithmetic (rigorous: outward rounding), never sampled maxima. Pieces with parameters are
+left alone (the bound would hold at the sampled parameter values only), and so are pieces
+with ``|x|``, ``sign`` or functions the interval arithmetic lacks.
+"""
+
+from __future__ import annotations
+
+import math
+
+import mpmath
+import sympy as sp
+
+from lossmath.base.symbols import x
+from lossmath.numerics.measure import Score, Unmeasurable
+from lossmath.numerics.primitives import elementary
+from lossmath.numerics.regimes import DtypeBound, Plan, Regime
+
+__all__ = ["ORDERS", "series_regimes", "truncation_bound"]
+
+#: polynomial degrees tried, and the thresholds: 2**-1 ... 2**-24
+ORDERS = (4, 6, 8, 12, 16, 20)
+LADDER = tuple(sp.Rational(1, 2**k) for k in range(1, 25))
+RELATIVE = mpmath.mpf(2) ** -56
+#: the size (sympy operations) of f^(n+1) beyond which higher degrees are not tried
+MAX_OPS = 400
+
+_iv = mpmath.iv
+
+
+def _iv_cosh(u):
+    return (_iv.exp(u) + _iv.exp(-u)) / 2
+
+
+def _iv_sinh(u):
+    return (_iv.exp(u) - _iv.exp(-u)) / 2
+
+
+def _iv_tanh(u):
+    return 1 - 2 / (_iv.exp(2 * u) + 1)
+
+
+_IV_NAMES = {
+    "exp": _iv.exp, "log": _iv.log, "sin": _iv.sin, "cos": _iv.cos, "sqrt": _iv.sqrt,
+    "cosh": _iv_cosh, "sinh": _iv_sinh, "tanh": _iv_tanh, "mpf": _iv.mpf, "pi": _iv.pi,
+    "e": _iv.e, "E": _iv.e,
+}
+_ALLOWED = (sp.exp, sp.log, sp.sin, sp.cos, sp.cosh, sp.sinh, sp.tanh)
+
+
+def _enclosure(f, t: sp.Rational) -> tuple[mpmath.mpf, mpmath.mpf] | None:
+    """Ends of an interval containing ``f(x)`` (an interval-arithmetic function) for every
+    ``x`` in ``[-t, t]`` (None where the enclosure is not finite)."""
+    saved = _iv.prec
+    _iv.prec = 120
+    try:
+        r = f(_iv.mpf([-mpmath.mpf(t.p) / t.q, mpmath.mpf(t.p) / t.q]))
+        r = r if isinstance(r, type(_iv.mpf(0))) else _iv.mpf(r)
+        lo, hi = (mpmath.mpf(v) for v in r._mpi_)
+    except (ZeroDivisionError, ValueError, TypeError):
+        return None
+    finally:
+        _iv.prec = saved
+    if not (mpmath.isfinite(lo) and mpmath.isfinite(hi)):
+        return None
+    return lo, hi
+
+
+def _iv_function(e: sp.Expr):
+    return sp.lambdify(x, e, modules=[_IV_NAMES])
+
+
+def truncation_bound(f: sp.Expr, poly: sp.Expr, n: int, t: sp.Rational):
+    """An upper bound of ``|f - poly|/|poly|`` on ``0 < |x| <= t`` for the degree-``n``
+    Taylor polynomial ``poly`` of ``f`` at 0, or None when no finite bound is found."""
+    return _Truncation(f, poly, n).bound(t)
+
+
+class _Truncation:
+    """The two enclosures of the bound, their functions built once per degree."""
+
+    def __init__(self, f: sp.Expr, poly: sp.Expr, n: int, derivative: sp.Expr | None = None):
+        p = sp.Poly(poly, x)
+        self.k = min(m for (m,) in p.monoms())
+        self.n = n
+        d = sp.diff(f, x, n + 1) if derivative is None else derivative
+        self.big = _iv_function(d)
+        self.small = _iv_function(sp.expand(poly / x**self.k))
+
+    def bound(self, t: sp.Rational):
+        big, small = _enclosure(self.big, t), _enclosure(self.small, t)
+        if big is None or small is None or (small[0] <= 0 <= small[1]):
+            return None
+        m = min(abs(small[0]), abs(small[1]))
+        M = max(abs(big[0]), abs(big[1]))
+        tt = mpmath.mpf(t.p) / t.q
+        return M * tt ** (self.n + 1 - self.k) / (math.factorial(self.n + 1) * m)
+
+    def largest(self) -> sp.Rational | None:
+        """The largest threshold of the ladder with a proved bound (bisection: the bound
+        grows with t)."""
+        ok = [i for i in (len(LADDER) - 1,) if self._ok(LADDER[i])]
+        if not ok:
+            return None
+        lo, hi = 0, ok[0]  # LADDER[hi] is proved; find the smallest proved index
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self._ok(LADDER[mid]):
+                hi = mid
+            else:
+                lo = mid + 1
+        return LADDER[hi]
+
+    def _ok(self, t: sp.Rational) -> bool:
+        b = self.bound(t)
+        return b is not None and b <= RELATIVE
+
+
+def _eligible(piece: sp.Expr) -> bool:
+    if piece.free_symbols != {x}:
+        return False
+    funcs = piece.atoms(sp.Function)
+    return all(isinstance(f, _ALLOWED) for f in funcs)
+
+
+def series_regimes(piece: sp.Expr, outer: Plan, bench) -> tuple[Plan, Score] | None:
+    """The best plan ``(T below t, outer beyond)`` over the degrees and thresholds tried,
+    with its score on ``bench``'s sample, or None when no series is proved or the piece is
+    not eligible (see the module docstring) or 0 is not on its intervals."""
+    f = elementary(piece)
+    if not _eligible(f) or not any(lo <= 0 <= hi for lo, hi in bench.intervals):
+        return None
+    # the float constants as the code computes them: the nearest doubles, exactly
+    f = f.xreplace({c: sp.Rational(float(c)) for c in f.atoms(sp.Float)})
+    first = outer[0].upto
+    if first is not None and not isinstance(first, DtypeBound):
+        return None  # a parameter threshold of its own near 0 (Tukey's c/2): left as it is
+    best: tuple[Plan, Score] | None = None
+    derivatives = [f]
+    for n in ORDERS:
+        while len(derivatives) < n + 2:  # f, f', ..., f^(n+1), each from the one before
+            derivatives.append(sp.diff(derivatives[-1], x))
+        if sp.count_ops(derivatives[-1]) > MAX_OPS:
+            break  # the derivatives grow (tanh(x)**2): higher degrees are not tried
+        try:
+            poly = sp.series(f, x, 0, n + 1).removeO()
+        except (NotImplementedError, ValueError, TypeError):  # pragma: no cover - sympy
+            continue
+        if poly == 0 or not poly.is_polynomial(x) or poly.free_symbols != {x}:
+            continue
+        t = _Truncation(f, poly, n, derivatives[n + 1]).largest()
+        if t is None:
+            continue
+        plan = (Regime(t, sp.horner(poly, x)), *outer)
+        try:
+            s = bench.plan_score(plan)
+        except Unmeasurable:
+            continue
+        if best is None or s < best[1]:
+            best = (plan, s)
+        if s.good():
+            break
+    return best
