@@ -17,7 +17,8 @@ pytestmark = pytest.mark.slow
 LOSSES = U.losses()
 
 #: (loss, order, dtype) -> why it fails today (measured by
-#: ``python -m tests.support.user_form_harness --sparse``: max ulp, spurious inf/nan, the worst point as (x, got, true)). What the search
+#: ``python -m tests.support.user_form_harness --sparse``: max ulp, spurious inf/nan, the
+#: worst point as (x, got, true)). What the search
 #: lacks for them: a sech that underflows gradually (1/cosh(711) is 0, sech(711) 3e-309),
 #: cosh(x)/2 without the overflowing cosh (exp(|x| - log 2)), a series regime in |x|, powers
 #: of a quadratic beyond the square root ((1 + x**2)**(3/2) overflows), (1 + u)**p - 1 as
