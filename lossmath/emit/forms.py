@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import sympy as sp
-from sympy.codegen.cfunctions import expm1, log1p
+from sympy.codegen.cfunctions import expm1, hypot, log1p
 from sympy.functions.elementary.miscellaneous import MinMaxBase
 
 from lossmath.base.errors import Undecided
@@ -151,6 +151,9 @@ def limit_at(expr: sp.Expr, point: sp.Expr) -> sp.Expr:
     if x not in expr.free_symbols:
         return expr
     params = expr.free_symbols - {x}
+    # a stable rewrite's hypot (sympy.codegen) as its definition: sympy 1.14's limit calls
+    # hypot's rewrite as Pow with the wrong arguments (a TypeError)
+    expr = expr.replace(hypot, lambda a, b: sp.sqrt(a**2 + b**2))
     try:
         lim = one_sided(expr, point, "", _samples(params))
     except Undecided as exc:

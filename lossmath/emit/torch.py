@@ -52,7 +52,31 @@ def _double(x):
 
 
 def _hypot(a, q):
+    if isinstance(q, torch.Tensor):  # a tensor parameter (broadcast against a)
+        return torch.hypot(a, q.to(a.dtype))
     return torch.hypot(a, torch.full_like(a, q))
+
+
+def _tdispatch(name, scalar):
+    """_m's function on tensors: torch's (the numbers made tensors like the first tensor)."""
+    fn = (lambda a: a) if name == "float" else getattr(torch, {"power": "pow"}.get(name, name))
+
+    def call(*args):
+        ref = next((a for a in args if isinstance(a, torch.Tensor)), None)
+        if ref is None:
+            return scalar(*args)
+        return fn(*(a if isinstance(a, torch.Tensor)
+                    else torch.tensor(a, dtype=ref.dtype, device=ref.device) for a in args))
+    return staticmethod(call)
+
+
+# _m (the parameter-only constants' math) on a tensor parameter calls torch's function, so
+# that the constants follow the parameters' shape and autograd; on Python floats it is the
+# scalar math, as before.
+for _name in ("float", "divide", "log", "power", "maximum", "minimum", "abs", "sign", "sqrt",
+              "exp", "sin", "cos", "tan", "sinh", "cosh", "tanh", "log1p", "expm1", "hypot",
+              "arctan", "arcsin", "arccos", "arcsinh", "arccosh", "arctanh"):
+    setattr(_m, _name, _tdispatch(_name, getattr(_m, _name)))
 
 
 def _sign(a):
@@ -339,7 +363,7 @@ def _public(spec: Spec, fs, has3: bool) -> list[str]:
             f'``{name}(input, target, ...)``."""', "",
             f"    def __init__({init}):",
             "        super().__init__()"]
-    out += ["        " + t for t in M.checks(spec, cls)]
+    out += ["        " + t.replace("= _param(", "= _hyper(") for t in M.checks(spec, cls)]
     for p in params:
         out.append(f"        {me}.{private('p', p)} = {p}")
     out += ["        if reduction not in ('none', 'mean', 'sum'):",
