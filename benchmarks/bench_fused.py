@@ -15,7 +15,8 @@ Method: every implementation is called once first (numba compiles each loop on i
 call per dtype: that first call's time is printed as the load cost), then timed ``--rounds``
 times in alternation; medians; ratios fused / theirs (below 1: fused is faster) and eager /
 fused (above 1: fused is faster). Run ``python benchmarks/bench_fused.py`` (``--n 1000000``
-for a quick look).
+for a quick look; ``--only log_cosh,welsch``, ``--dtypes float32``, ``--threads 1`` to
+narrow it).
 """
 
 from __future__ import annotations
@@ -37,12 +38,20 @@ EAGER = {
 }
 
 
+#: the clock of the timed rounds: wall time, or (``--clock process``) the CPU time of the
+#: process, all its threads together -- on a machine shared with other work, one thread's CPU
+#: time is what an idle machine's wall time would be, where the wall time also counts the
+#: time the scheduler gave to others
+CLOCK = {"wall": time.perf_counter, "process": time.process_time}
+_clock = CLOCK["wall"]
+
+
 def _median(fn, rounds: int) -> float:
     times = []
     for _ in range(rounds):
-        t = time.perf_counter()
+        t = _clock()
         fn()
-        times.append(time.perf_counter() - t)
+        times.append(_clock() - t)
     return statistics.median(times)
 
 
@@ -61,11 +70,24 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=10**7)
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--only", default="", help="comma-separated losses (default: all)")
+    ap.add_argument("--dtypes", default="float32,float64")
+    ap.add_argument("--threads", default="1,2")
+    ap.add_argument("--clock", choices=sorted(CLOCK), default="wall")
+    ap.add_argument("--stat", choices=("median", "min"), default="median",
+                    help="of the loss rows (the copy stays a median): min is the fastest "
+                         "round, what the others' load left untouched")
     args = ap.parse_args()
+    global _clock
+    _clock = CLOCK[args.clock]
+    only = set(filter(None, args.only.split(",")))
     barron = lossmath.get_loss("barron").subs(alpha=1)
     names = ["smooth_l1", "huber", "l1", "l2", "pseudo_huber", "log_cosh", "welsch", "tukey"]
     t0 = time.perf_counter()
-    mod = lossmath.compile([*names, barron], "torch-fused")
+    chosen = [n for n in names if not only or n in only]
+    if not only or "barron" in only:
+        chosen.append(barron)
+    mod = lossmath.compile(chosen, "torch-fused")
     print(f"module: generated and imported in {time.perf_counter() - t0:.2f} s")
     builtin = {"smooth_l1": lambda i, t, r: F.smooth_l1_loss(i, t, reduction=r, beta=1.0),
                "huber": lambda i, t, r: F.huber_loss(i, t, reduction=r, delta=1.0),
@@ -73,19 +95,21 @@ def main() -> None:
                "l2": lambda i, t, r: F.mse_loss(i, t, reduction=r)}
     gen = torch.Generator().manual_seed(12345)
     first: dict[str, float] = {}
-    print(f"n = {args.n}, rounds = {args.rounds}, medians in ms; ratio fused/built-in, "
+    print(f"n = {args.n}, rounds = {args.rounds}, clock = {args.clock}, {args.stat}s in ms; "
+          "ratio fused/built-in, "
           "eager/fused, fused/copy")
     print(f"{'loss':14} {'dtype':8} {'thr':>3} {'red':5} {'fused':>8} {'theirs':>8} "
           f"{'ratio':>6} {'/copy':>6}")
-    for dtype in (torch.float32, torch.float64):
+    for dtype in (getattr(torch, d) for d in args.dtypes.split(",")):
         a = torch.randn(args.n, generator=gen, dtype=torch.float64).mul(2).to(dtype)
         b = torch.randn(args.n, generator=gen, dtype=torch.float64).to(dtype)
         w = torch.rand(args.n, generator=gen, dtype=torch.float64).to(dtype)
-        for threads in (1, 2):
+        for threads in (int(k) for k in args.threads.split(",")):
             torch.set_num_threads(threads)
             copy = _median(lambda a=a: a.clone(), args.rounds)
             cases = [(n, builtin[n], r, "built-in") for n in builtin for r in ("mean", "none")]
             cases += [(n, EAGER[n], "mean", "eager") for n in EAGER]
+            cases = [c for c in cases if not only or c[0] in only]
             for name, ref, red, kind in cases:
                 f = getattr(mod, name)
                 ours = _fwd_bwd(torch, lambda i, t, r, f=f: f(i, t, reduction=r), a, b, red, w)
@@ -102,7 +126,8 @@ def main() -> None:
                 for _ in range(args.rounds):
                     to.append(_median(ours, 1))
                     tt.append(_median(theirs, 1))
-                mo, mt = statistics.median(to), statistics.median(tt)
+                stat = statistics.median if args.stat == "median" else min
+                mo, mt = stat(to), stat(tt)
                 ratio = mo / mt if kind == "built-in" else mt / mo
                 label = "fused/built-in" if kind == "built-in" else "eager/fused"
                 print(f"{name:14} {str(dtype)[6:]:8} {threads:>3} {red:5} {mo * 1e3:8.2f} "

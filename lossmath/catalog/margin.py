@@ -38,6 +38,7 @@ ZHANG_2004 = Reference(
     "Risk Minimization",
     venue="Annals of Statistics 32(1):56-85",
     year=2004,
+    doi="10.1214/aos/1079120130",  # as Project Euclid's page for the article gives it
     note="the form as scikit-learn's and LossFunctions.jl's ModifiedHuberLoss",
 )
 

@@ -7,6 +7,7 @@
     lossmath codegen smooth_l1 huber -o losses.py --check --diff
     lossmath codegen lossmath/examples/wing.toml --solve -o wing.py
     lossmath codegen --expr "x**2 if x < 1 else 2*x - 1" --name my_loss -o my_loss.py
+    lossmath codegen --expr "beta*x**2 if |x| < 1 else beta*(2*|x| - 1)" --declare "beta>0=1"
 
 ``--param NAME.k=v`` (or ``k=v`` for every loss that has ``k``) sets the default of the
 generated keyword argument; ``--fix NAME.k=v`` substitutes the value before analysis and
@@ -120,6 +121,8 @@ def _command(args: argparse.Namespace, header: bool = False) -> str:
     parts = ["lossmath", "codegen", *names, "--target", args.target]
     if args.expr is not None:
         parts += ["--expr", args.expr] + (["--name", args.name] if args.name != "expr" else [])
+    for item in args.declare or ():
+        parts += ["--declare", item]
     if args.solve is not None:
         parts += ["--solve"] if args.solve == "best" else ["--solve", args.solve]
     for item in args.fix or ():
@@ -146,11 +149,12 @@ def run(args: argparse.Namespace) -> int:
     if args.output:  # refuse a bad target before the work
         check_target(args.output, inputs=inputs, force=args.force, parents=args.parents,
                      check=args.check)
+    declared = cli.declarations(args.declare, args.expr)
     losses = [_resolve(name, args.solve) for name in args.names]
     if args.expr is not None:
         from lossmath.spec.toml import loss_from_expr
 
-        losses.append(loss_from_expr(args.expr, name=args.name))
+        losses.append(loss_from_expr(args.expr, name=args.name, declare=declared))
     elif args.name != "expr":
         raise cli.UsageError("--name only names an --expr loss")
     losses = fix_params(args.fix, losses)
@@ -206,6 +210,7 @@ def register(sub) -> None:
                    'abs(x) - 0.5" (defined last)')
     p.add_argument("--name", default="expr", metavar="NAME",
                    help="the --expr loss's name in the module (default: expr)")
+    cli.add_declare_argument(p)
     p.add_argument("--target", choices=targets.names(), default="numpy",
                    help="the code to generate: " + "; ".join(
                        f"{t}: {targets.get(t).summary}" for t in targets.names())

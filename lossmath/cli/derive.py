@@ -69,7 +69,9 @@ from lossmath.cli.main import (
     EXIT_FAIL,
     EXIT_OK,
     UsageError,
+    add_declare_argument,
     add_output_options,
+    declarations,
     load_loss,
     report_outcome,
 )
@@ -182,6 +184,7 @@ def _targets(args: argparse.Namespace, known: dict[str, Path]) -> list[Target]:
     a loss), then the ``--expr`` loss."""
     if args.name is not None and args.expr is None:
         raise UsageError("--name only goes with --expr (a NAME or SPEC.toml names itself)")
+    declarations(args.declare, args.expr)  # refused without --expr, as check and codegen do
     if args.solve not in (None, "best"):
         try:
             parse_class(args.solve)
@@ -577,8 +580,7 @@ def register(sub) -> None:
                    help='a report on an inline loss, e.g. "x**2 if x < 1 else x"')
     p.add_argument("--name", metavar="NAME",
                    help="with --expr: the report's name and file stem (default: expr)")
-    p.add_argument("--declare", action="append", metavar="NAME[>0][=DEFAULT]",
-                   help="with --expr: declare a parameter, e.g. --declare 'beta>0=1'")
+    add_declare_argument(p)
     p.add_argument("--param", action="append", metavar="NAME=VALUE",
                    help="substitute a loss parameter's value, e.g. --param delta=2 "
                         "(repeatable; the figure uses defaults for the rest)")

@@ -69,14 +69,12 @@ def load_loss(
     with ``--solve`` its unknowns solved first, then ``--param`` values substituted."""
     if (name is None) == (expr is None):
         raise UsageError("give a loss NAME (or SPEC.toml) or --expr TEXT, not both or neither")
+    declared = declarations(declare, expr)
     if expr is not None:
         from lossmath.spec.toml import loss_from_expr
 
-        loss = loss_from_expr(expr, declare=tuple(declare or ()))
+        loss = loss_from_expr(expr, declare=declared)
     else:
-        if declare:
-            raise UsageError("--declare goes with --expr (a NAME or SPEC.toml declares its own "
-                             "parameters)")
         from lossmath.catalog.resolve import resolve
 
         loss = resolve(name)
@@ -105,13 +103,7 @@ def add_loss_arguments(p: argparse.ArgumentParser) -> None:
         metavar="TEXT",
         help='define the loss inline, e.g. "0.5*x**2 if abs(x) < 1 else abs(x) - 0.5"',
     )
-    p.add_argument(
-        "--declare",
-        action="append",
-        metavar="NAME[>0][=DEFAULT]",
-        help="with --expr: declare a parameter, e.g. --declare 'beta>0=1' (>0 positive, "
-        ">=0 nonnegative, none: real; repeatable)",
-    )
+    add_declare_argument(p)
     p.add_argument(
         "--param",
         action="append",
@@ -125,6 +117,27 @@ def add_loss_arguments(p: argparse.ArgumentParser) -> None:
         metavar="CLASS",
         help="solve the spec's unknowns first, for CLASS (default: the smoothest reachable)",
     )
+
+
+def add_declare_argument(p: argparse.ArgumentParser) -> None:
+    """``--declare``, a parameter of an ``--expr`` loss: one definition for every command
+    that takes ``--expr`` (check, show, derive, codegen), so that they parse it alike."""
+    p.add_argument(
+        "--declare",
+        action="append",
+        metavar="NAME[>0][=DEFAULT]",
+        help="with --expr: declare a parameter, e.g. --declare 'beta>0=1' (>0 positive, "
+        ">=0 nonnegative, <0, <=0, none: real; repeatable)",
+    )
+
+
+def declarations(declare: Sequence[str] | None, expr: str | None) -> tuple[str, ...]:
+    """The ``--declare`` items, refused without ``--expr`` (a NAME or SPEC.toml declares
+    its own parameters)."""
+    if declare and expr is None:
+        raise UsageError("--declare goes with --expr (a NAME or SPEC.toml declares its own "
+                         "parameters)")
+    return tuple(declare or ())
 
 
 def add_output_options(p: argparse.ArgumentParser) -> None:

@@ -186,14 +186,17 @@ def build(doc: Document) -> None:
         doc.figure(GridSpec(f"losses-{k // PER_FIGURE + 1}", part),
                    f"The losses `{first}` to `{last}` and their derivatives.")
 
-    # -- disagreements ---------------------------------------------------------------------
-    doc.heading("Where hand-declared tables disagree")
+    # -- definitions and mappings ----------------------------------------------------------
+    doc.heading("The libraries' definitions")
+    doc.paragraph("The comparison uses each library's own definition of its traits. The "
+                  "table below counts lossmath's verdicts per library; the three tables after "
+                  "it give the definitions, the catalog loss that each library's loss is, and "
+                  "lossmath's verdict on every declaration.")
     doc.paragraph(
-        "A declaration is disproved only when lossmath proves the opposite, never from an "
-        "undecided verdict. Each proof gives the analytic reason and a counterexample "
-        "point, stated for the library's own function at the parameters named (its "
-        "default, or the value its docstring plots), and checked there at 50 digits "
-        "(the tests check it again with mpmath from the library's formula alone)."
+        "Sources: " + "; ".join(f"{lib}: {literal(where)}" for lib, where in LIBRARIES.items())
+        + ". Each library's loss is transcribed from its source as a function of $x$ and "
+        "compared with the catalog loss it is, up to a positive scale, which changes none "
+        "of the traits compared."
     )
     counts = []
     for lib in libraries:
@@ -203,32 +206,6 @@ def build(doc: Document) -> None:
                        str(mine["not compared"])])
     doc.table(["library", "declarations", "agree", "disproved", "undecided", "not compared"],
               counts, "Declarations per library.", align="lrrrrr")
-    for c in wrong:
-        d = c.declaration
-        doc.paragraph(
-            f"**{d.anchor.library}:** `{d.anchor.name}`, `{d.trait}`. Declared "
-            f"{_declared(d.declared)} ({_where(d.where)}): {literal(d.text)}. lossmath: "
-            f"{_declared(c.verdict)}. "
-            f"*Reason:* {c.reason} *Counterexample:* {c.witness.statement}."
-        )
-    undecided = [c for c in comparisons if c.status == "undecided"]
-    if undecided:
-        doc.paragraph("Undecided comparisons:")
-        doc.bullets([f"{c.declaration.anchor.library}, {literal(c.declaration.anchor.name)}, "
-                     f"{literal(c.declaration.trait)} (declared "
-                     f"{_declared(c.declaration.declared)}): {c.reason}" for c in undecided])
-
-    # -- definitions and mappings ----------------------------------------------------------
-    doc.heading("The libraries' definitions")
-    doc.paragraph("The comparison uses each library's own definition of its traits; the "
-                  "three tables below give those definitions, the catalog loss that each "
-                  "library's loss is, and lossmath's verdict on every declaration.")
-    doc.paragraph(
-        "Sources: " + "; ".join(f"{lib}: {literal(where)}" for lib, where in LIBRARIES.items())
-        + ". Each library's loss is transcribed from its source as a function of $x$ and "
-        "compared with the catalog loss it is, up to a positive scale, which changes none "
-        "of the traits compared."
-    )
     used = {(c.declaration.anchor.library, c.declaration.trait) for c in comparisons}
     doc.table(["library", "trait", "definition", "where"],
               [[lib, literal(t.trait), t.meaning, literal(t.where)]
@@ -248,7 +225,8 @@ def build(doc: Document) -> None:
               long=True,
               colspec="p{2.3cm}p{4.0cm}p{3.3cm}p{2.3cm}p{0.8cm}p{2.5cm}p{4.6cm}p{5.2cm}")
 
-    # -- every declaration (no heading of its own: the landscape table starts a page) -------
+    # -- every declaration: no heading of its own, it follows the two tables above on their
+    # turned pages (the text of the next section fills the page before them) ---------------
     doc.table(["library", "loss", "trait", "declared", "lossmath", "", "where"],
               [[c.declaration.anchor.library, literal(c.declaration.anchor.name),
                 literal(c.declaration.trait), _declared(c.declaration.declared),
@@ -256,3 +234,27 @@ def build(doc: Document) -> None:
                 literal(c.declaration.where)] for c in comparisons],
               "lossmath's verdict on every declaration.", long=True,
               colspec="p{2.6cm}p{4.2cm}p{3.8cm}p{2.6cm}p{2.6cm}p{1.8cm}p{5.2cm}")
+
+    # -- disagreements ---------------------------------------------------------------------
+    doc.heading("Where hand-declared tables disagree")
+    doc.paragraph(
+        "A declaration is disproved only when lossmath proves the opposite, never from an "
+        "undecided verdict. Each proof gives the analytic reason and a counterexample "
+        "point, stated for the library's own function at the parameters named (its "
+        "default, or the value its docstring plots), and checked there at 50 digits "
+        "(the tests check it again with mpmath from the library's formula alone)."
+    )
+    for c in wrong:
+        d = c.declaration
+        doc.paragraph(
+            f"**{d.anchor.library}:** `{d.anchor.name}`, `{d.trait}`. Declared "
+            f"{_declared(d.declared)} ({_where(d.where)}): {literal(d.text)}. lossmath: "
+            f"{_declared(c.verdict)}. "
+            f"*Reason:* {c.reason} *Counterexample:* {c.witness.statement}."
+        )
+    undecided = [c for c in comparisons if c.status == "undecided"]
+    if undecided:
+        doc.paragraph("Undecided comparisons:")
+        doc.bullets([f"{c.declaration.anchor.library}, {literal(c.declaration.anchor.name)}, "
+                     f"{literal(c.declaration.trait)} (declared "
+                     f"{_declared(c.declaration.declared)}): {c.reason}" for c in undecided])

@@ -11,7 +11,7 @@ trailer id and its own version banner, so rebuilding with the same TeX gives the
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 
 from lossmath.docs.markup import DocumentError, one_line, render, safe_link, sentence, tied
 from lossmath.docs.model import (
@@ -42,6 +42,7 @@ def _long_table_packages(doc: Document) -> list[str]:
         return []
     return [
         r"\usepackage{longtable}", r"\usepackage{array}", r"\usepackage{pdflscape}",
+        r"\usepackage{afterpage}",
         # A cell that is one formula wider than its column is scaled down to fit (a
         # formula cannot wrap); anything else wraps as text.
         r"\newsavebox{\lossmathcell}",
@@ -79,8 +80,12 @@ def render_latex(doc: Document) -> str:
         "",
     ]
     body: list[str] = []
-    for b in doc.blocks:
-        body += _tex_block(b, w, uni)
+    for run, deferred in _runs(doc.blocks):
+        if isinstance(run, list):
+            body += _landscape([line for t in run for line in _long_table(t, w, uni)],
+                               deferred)
+        else:
+            body += _tex_block(run, w, uni)
         body.append("")
     if doc.references:
         body += [rf"\section*{{{w['references']}}}", r"\begin{itemize}"]
@@ -265,6 +270,82 @@ def _tex_code(text: str, unicode: bool) -> str:
     return _tex_text(_soft_breaks(text), unicode).replace(r"\_", r"{\char95}")
 
 
+def _runs(blocks: Sequence[Block]) -> Iterator[tuple[Block | list[Table], bool]]:
+    """The blocks, with each run of consecutive long tables as one list (they share the
+    turned pages: a short table no longer fills a page of its own), and whether that run is
+    deferred: a run that has text after it is placed where the page in progress ends
+    (``afterpage``), so that the text flows on and fills the page; otherwise the turned pages,
+    which start a new page, left the page before them half empty. A run that ends the text
+    stays in place (deferred, it would split the references)."""
+    i = 0
+    while i < len(blocks):
+        j = i
+        while j < len(blocks) and _turned(blocks[j]):
+            j += 1
+        if j == i:
+            yield blocks[i], False
+            i += 1
+        else:
+            yield [t for t in blocks[i:j] if isinstance(t, Table)], j < len(blocks)
+            i = j
+
+
+def _turned(b: Block) -> bool:
+    return isinstance(b, Table) and b.long
+
+
+def _landscape(tables: list[str], deferred: bool) -> list[str]:
+    """Long tables on turned pages (pdflscape turns them in the viewer too)."""
+    lines = [
+        # Narrower margins on the turned pages, and the tables inside them: a table that
+        # reached into the margin ran over the page number (printed in the bottom margin,
+        # which the turn puts beside the table's last column).
+        # hmargin: the turned page's top and bottom (room for rows); vmargin: its sides,
+        # where the page number stays.
+        r"\newgeometry{hmargin=1.0cm,vmargin=1.5cm,footskip=0.8cm}",
+        r"\begin{landscape}",
+        *tables,
+        r"\end{landscape}",
+        r"\restoregeometry",
+    ]
+    # \afterpage runs its argument when the page in progress is shipped out; the text
+    # after it fills that page first.
+    return [r"\afterpage{%", *lines, "}"] if deferred else lines
+
+
+def _long_table(b: Table, w: Mapping[str, str], unicode: bool) -> list[str]:
+    """A long table: longtable repeats the header on each page and breaks between rows."""
+    def tex(text: str) -> str:
+        return inline_latex(text, unicode)
+
+    def cell(text: str) -> str:
+        one_formula = text.startswith("$") and text.count("$") == 2 and text.endswith("$")
+        return rf"\fitcell{{{tex(text)}}}" if one_formula else tex(text)
+
+    head = " & ".join(tex(h) for h in b.header) + r" \\"
+    lines = [
+        # In a group: the small type and the columns' settings end with the table.
+        r"\begingroup",
+        r"\scriptsize",
+        r"\setlength{\tabcolsep}{3pt}",
+        r"\setlength{\LTleft}{\fill}",
+        r"\setlength{\LTright}{\fill}",
+        rf"\begin{{longtable}}{{{b.colspec or b.align}}}",
+        rf"\multicolumn{{{len(b.header)}}}{{l}}{{\normalsize\textbf{{"
+        rf"{w['table_label'].format(n=b.number)}}} {tex(b.caption)}}}\\[0.4em]",
+        r"\toprule", head, r"\midrule", r"\endfirsthead",
+        r"\toprule", head, r"\midrule", r"\endhead",
+        r"\bottomrule", r"\endlastfoot",
+    ]
+    # Room below a row with a tall formula (cases, a fraction, a root), which would
+    # otherwise touch the next row; rows of text keep their height.
+    for row in b.rows:
+        cells = [cell(c) for c in row]
+        tall = any(k in c for c in cells for k in (r"\frac", r"\begin{cases}", r"\sqrt"))
+        lines.append(" & ".join(cells) + (r" \\[0.4em]" if tall else r" \\"))
+    return lines + [r"\end{longtable}", r"\endgroup"]
+
+
 def _tex_block(b: Block, w: Mapping[str, str], unicode: bool = False) -> list[str]:
     def tex(text: str) -> str:
         return inline_latex(text, unicode)
@@ -279,41 +360,6 @@ def _tex_block(b: Block, w: Mapping[str, str], unicode: bool = False) -> list[st
                 r"\end{itemize}"]
     if isinstance(b, Equation):
         return [r"\begin{equation*}", f"{b.latex} \\tag{{{b.number}}}", r"\end{equation*}"]
-    if isinstance(b, Table) and b.long:
-        # pdflscape turns the pages (in the viewer too); longtable repeats the header on
-        # each page and breaks between rows.
-        def cell(text: str) -> str:
-            one_formula = text.startswith("$") and text.count("$") == 2 and text.endswith("$")
-            return rf"\fitcell{{{tex(text)}}}" if one_formula else tex(text)
-
-        head = " & ".join(tex(h) for h in b.header) + r" \\"
-        lines = [
-            # Narrower margins on the turned pages, and the table inside them: a table that
-            # reached into the margin ran over the page number (printed in the bottom margin,
-            # which the turn puts beside the table's last column).
-            # hmargin: the turned page's top and bottom (room for rows); vmargin: its sides,
-            # where the page number stays.
-            r"\newgeometry{hmargin=1.0cm,vmargin=1.5cm,footskip=0.8cm}",
-            r"\begin{landscape}",
-            r"\scriptsize",
-            r"\setlength{\tabcolsep}{3pt}",
-            r"\setlength{\LTleft}{\fill}",
-            r"\setlength{\LTright}{\fill}",
-            rf"\begin{{longtable}}{{{b.colspec or b.align}}}",
-            rf"\multicolumn{{{len(b.header)}}}{{l}}{{\normalsize\textbf{{"
-            rf"{w['table_label'].format(n=b.number)}}} {tex(b.caption)}}}\\[0.4em]",
-            r"\toprule", head, r"\midrule", r"\endfirsthead",
-            r"\toprule", head, r"\midrule", r"\endhead",
-            r"\bottomrule", r"\endlastfoot",
-        ]
-        # Room below a row with a tall formula (cases, a fraction, a root), which would
-        # otherwise touch the next row; rows of text keep their height.
-        for row in b.rows:
-            cells = [cell(c) for c in row]
-            tall = any(k in c for c in cells for k in (r"\frac", r"\begin{cases}", r"\sqrt"))
-            lines.append(" & ".join(cells) + (r" \\[0.4em]" if tall else r" \\"))
-        lines += [r"\end{longtable}", r"\end{landscape}", r"\restoregeometry"]
-        return lines
     if isinstance(b, Table):
         # Not a float: the table stays where the prose refers to it, as in the Markdown.
         lines = [

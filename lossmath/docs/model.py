@@ -166,7 +166,9 @@ class Document:
         """A table of text cells (inline markup allowed); returns its number.
 
         ``long``: in LaTeX a ``longtable`` on landscape pages in small type, which breaks
-        across pages, with the LaTeX column specification ``colspec`` (default ``align``).
+        across pages, with the LaTeX column specification ``colspec`` (default ``align``);
+        its pages come where the page in progress ends, the text after it filling that page
+        first, and long tables that follow one another share their pages.
         """
         width = len(header)
         if any(len(r) != width for r in rows):

@@ -19,6 +19,7 @@ from sympy.codegen.cfunctions import hypot
 from lossmath.base.symbols import x
 from lossmath.emit.forms import Clip, Form, HuberLike, Masked, Run, Single, Steps
 from lossmath.emit.kernels.numba_kernels import has_fast
+from lossmath.emit.kernels.numba_vector import SCALAR as VECTOR
 from lossmath.emit.lower import (
     ACC,
     PRIMITIVES,
@@ -68,7 +69,7 @@ class Loop:
     float32 first (NEP 50); in a piece numpy widens to float64 it stays a float64.
     """
 
-    def __init__(self, consts: Constants, fast: bool = False):
+    def __init__(self, consts: Constants, fast: bool = False, vector: bool = False):
         self.consts = consts
         self.narrow: dict[str, str] = {}
         self.count = 0
@@ -76,6 +77,12 @@ class Loop:
         #: taken but counted in ``_bad``, so that the loop has no call and vectorises; the
         #: kernel reruns the full loop when the count is not 0
         self.fast = fast
+        #: vectorisable code (the torch-fused target): exp, expm1, log1p, tanh and logcosh
+        #: through the branch-free float64 kernels of
+        #: :mod:`lossmath.emit.kernels.numba_vector` (rounded once to the working dtype),
+        #: squares and cubes as products, and (with ``fast``) every regime computed and
+        #: selected; the numba target keeps libm's functions and numpy's operations
+        self.vector = vector
 
     def new(self) -> str:
         self.count += 1
@@ -126,6 +133,12 @@ class _Scalar:
                 continue
             codes = [dest if kind is ACC else self.value(s) if kind == "op"
                      else self.const(s) for kind, s in args]
+            if self.loop.vector and fn == "power" and args[1][0] != "op" and (
+                    args[1][1] in (2, 3)):
+                # x*x*x: torch's pow(x, 3) (ATen's pow_tensor_scalar kernel multiplies for
+                # 2 and 3); libm's pow would keep the loop scalar
+                self.lines.append(f"{dest} = {' * '.join([codes[0]] * int(args[1][1]))}")
+                continue
             self.lines.append(f"{dest} = {self._op(fn, codes)}")
         if isinstance(e, hypot) and hypot_args(e)[0] is not None:
             c, u = hypot_args(e)  # sqrt(c**2 + u**2) overflowed: numpy redoes it with hypot
@@ -148,7 +161,9 @@ class _Scalar:
             else:
                 codes.append(self.loop.consts.ref(s))
         name = "___" + primitive(e)
-        if self.loop.fast and has_fast(name):
+        if self.loop.vector and primitive(e) in VECTOR:
+            name = VECTOR[primitive(e)]
+        elif self.loop.fast and has_fast(name):
             self.lines.append(f"{dest}, _b = {name}_fast({', '.join(codes)})")
             self.lines.append("_f += _b")
             if self.ctx != "wide":
@@ -177,6 +192,9 @@ class _Scalar:
             u = a[0]
             return (f"({zero} if {u} < 0 else {one} if {u} > 0 else {a[1]} if {u} == 0 "
                     f"else {u})")
+        if self.loop.vector and fn in VECTOR:
+            call = f"{VECTOR[fn]}({a[0] if self.ctx == 'wide' else f'np.float64({a[0]})'})"
+            return call if self.ctx == "wide" else f"_T({call})"
         if fn in _MATH:
             return f"{_MATH[fn]}({', '.join(a)})"
         raise UnsupportedExpression(f"cannot emit {fn} for numba")  # pragma: no cover
@@ -289,6 +307,15 @@ def _regimes(plan: Plan, loop: Loop, ctx: str, src: str, dest: str, lines: list[
     """``dest`` = the plan's regime for ``|x|``: an ``if`` chain over the bounds."""
     ra = loop.new()
     lines.append(f"{ra} = abs({src})")
+    if loop.fast and loop.vector:  # every regime, then a select (no branch)
+        values = []
+        for regime in plan:
+            values.append(_Scalar(loop, ctx, src, lines).value(stabilise(regime.expr)))
+        select = values[-1]
+        for regime, v in zip(reversed(plan[:-1]), reversed(values[:-1])):
+            select = f"{v} if {ra} < {loop.bound(regime.upto, ctx)} else {select}"
+        lines.append(f"{dest} = {select}")
+        return
     for j, regime in enumerate(plan):
         if regime.upto is None:
             head = "else:" if j else "if True:"

@@ -8,7 +8,15 @@ hyperparameters that are Python numbers -- and calls the eager ``NAME`` otherwis
 float16/bfloat16, broadcasting, tensor hyperparameters, ``weight``).
 
 The fused path is a :class:`torch.autograd.Function` over numba loops generated from the same
-plan and scalar schedule as the numba target (:mod:`lossmath.emit.numba_code`):
+plan and scalar schedule as the numba target (:mod:`lossmath.emit.numba_code`), printed to
+vectorise (``Loop(vector=True)``): exp, expm1, log1p, tanh and logcosh through the branch-free
+float64 kernels of :mod:`lossmath.emit.kernels.numba_vector` instead of libm (one call per
+element kept a loop scalar: log-cosh took 3x the eager formula's time), small integer powers
+as products (x*x*x, as ATen computes pow(x, 3)), and every piece and regime computed and
+selected rather than branched to.
+Outputs (the loss for ``"none"``, the gradients) are numpy arrays seen as tensors: numpy
+asks for huge pages, where a fresh ``torch.empty_like`` of 10**7 floats page-faults 10**4
+times. The loops:
 
 * forward, ``reduction="mean"``/``"sum"``: one read of input and target, the subtraction and
   the loss in registers, summed per block of ``_FBLOCK`` elements in float64 (partial sums in
@@ -31,6 +39,8 @@ measured in ``benchmarks/bench_fused.py``); nothing is compiled at import.
 
 from __future__ import annotations
 
+import ast
+import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 
@@ -38,13 +48,13 @@ from lossmath.core.loss import Loss
 from lossmath.emit import array_modules as M
 from lossmath.emit import torch as torch_target
 from lossmath.emit import torch_triton
-from lossmath.emit.kernels import numba_kernels
-from lossmath.emit.names import private
+from lossmath.emit.kernels import numba_kernels, numba_vector
+from lossmath.emit.names import check_module, local, private
 from lossmath.emit.numba_code import Loop, form_body
 from lossmath.emit.numpy_runtime import FINITE_IN
 from lossmath.emit.plan import Spec
 from lossmath.emit.plan import forms as plan_forms
-from lossmath.emit.scalar import Constants
+from lossmath.emit.scalar import NUMPY, Constants
 from lossmath.io import escape
 
 __all__ = ["generate"]
@@ -118,7 +128,7 @@ def _tfusable(input, target, weight, reduction, params):
     if not isinstance(input, torch.Tensor) or input.dtype not in (
             torch.float16, torch.bfloat16, torch.float32) or input.numel() == 0:
         return False
-    if not input.is_cuda:  # (the tests run _NAME_triton on the CPU under the interpreter)
+    if not input.is_cuda:  # (the tests run _lm_triton_NAME on the CPU under the interpreter)
         return False
     if target is not None and not (isinstance(target, torch.Tensor)
                                    and target.dtype == input.dtype
@@ -163,6 +173,15 @@ def _flat(t):
     return t.detach().numpy().reshape(-1)
 
 
+def _fempty(t):
+    """An uninitialised contiguous tensor like t, in numpy's memory: numpy asks the kernel for
+    huge pages on arrays of 4 MiB and more (madvise MADV_HUGEPAGE, numpy/_core/src/multiarray/
+    alloc.c), so that writing 10**7 floats costs a few page faults where torch.empty_like's
+    fresh mapping costs one per 4 KiB page (measured: about half of a 10**7-element copy)."""
+    return torch.from_numpy(np.empty(t.shape, np.float32 if t.dtype == torch.float32
+                                     else np.float64))
+
+
 class _Fused(torch.autograd.Function):
     """A loss on (input, target) in one pass per direction; loops: the loss's fused loops,
     grad: the eager derivative (for double backward)."""
@@ -172,7 +191,7 @@ class _Fused(torch.autograd.Function):
         ab = [_flat(input)] + ([] if target is None else [_flat(target)])
         j = 1 if target is None else 0
         if reduction == "none":
-            out = torch.empty_like(input)
+            out = _fempty(input)
             _frun(loops[0][j], ab + [_flat(out)], None, consts)
             return out
         partials = np.empty(-(-ab[0].size // _FBLOCK))
@@ -215,13 +234,15 @@ class _Fused(torch.autograd.Function):
         else:
             ab = [_flat(input)] + ([] if target is None else [_flat(target)])
             j = 1 if target is None else 0
-            d = torch.empty_like(input)
+            d = _fempty(input)
             if ctx.reduction == "none":
                 _frun(ctx.loops[3][j], ab + [_flat(g.contiguous()), _flat(d)], None, ctx.consts)
             else:
                 s = float(g) / (input.numel() if ctx.reduction == "mean" else 1)
                 _frun(ctx.loops[2][j], ab + [_flat(d)], None, (s, *ctx.consts))
-        dt = -d if ctx.has_target and ctx.needs_input_grad[1] else None
+        dt = None
+        if ctx.has_target and ctx.needs_input_grad[1]:
+            dt = -d if torch.is_grad_enabled() else torch.neg(d, out=_fempty(d))
         return d, dt, None, None, None, None
 '''
 
@@ -234,25 +255,27 @@ _KINDS = (
 )
 
 
-def _loop(spec: Spec, fname: str, n: int, kind, sub: bool, consts: Constants,
+def _loop(spec: Spec, label: str, n: int, kind, sub: bool, consts: Constants,
           args: list[str]) -> list[str]:
-    """The loop; where the plan has rare fix-ups (hypot where a*a overflowed), as the numba
-    target: a fast loop that counts them without a call (so it vectorises), the full loop
-    rerun on the piece when the count is not 0, and ``fname`` choosing."""
-    full = _one_loop(spec, fname + "_full", n, kind, sub, consts, args, False)
-    fast = _one_loop(spec, fname + "_fast", n, kind, sub, consts, args, True)
-    if fast[1] == full[1]:
-        return _one_loop(spec, fname, n, kind, sub, consts, args, False)[0]
-    sig = full[0][1][len(f"def {fname}_full("):-2]
+    """The loop ``_lm_LABEL_NAME``; where the plan has rare fix-ups (hypot where a*a
+    overflowed), as the numba target: a fast loop that counts them without a call (so it
+    vectorises), the full loop rerun on the piece when the count is not 0, and the loop
+    choosing."""
+    fname, fast_name, full_name = (private(label + v, spec.name) for v in ("", "fast", "full"))
+    full = _one_loop(spec, full_name, n, kind, sub, consts, args, False)
+    fast = _one_loop(spec, fast_name, n, kind, sub, consts, args, True)
+    if not any("_f += " in t for t in fast[1]):  # no rare path: the select form alone
+        return _one_loop(spec, fname, n, kind, sub, consts, args, True)[0]
+    sig = full[0][1][len(f"def {full_name}("):-2]
     return fast[0] + ["", ""] + full[0] + ["", "", "@_jit", f"def {fname}({sig}):",
-                                           f"    if {fname}_fast({sig}):",
-                                           f"        {fname}_full({sig})"]
+                                           f"    if {fast_name}({sig}):",
+                                           f"        {full_name}({sig})"]
 
 
 def _one_loop(spec: Spec, fname: str, n: int, kind, sub: bool, consts: Constants,
               args: list[str], fast: bool) -> tuple[list[str], list[str]]:
     key, reads, extra, store = kind
-    loop = Loop(consts, fast=fast)
+    loop = Loop(consts, fast=fast, vector=True)
     lines: list[str] = []
     r = form_body(plan_forms(spec)[n], loop, lines)
     head = ["_pa", *(["_pb"] if sub else [])]
@@ -289,7 +312,8 @@ def _section(spec: Spec) -> list[str]:
     eager = private("eager", name)
     params = [p.symbol for p in spec.loss.params]
     pnames = [p.name for p in spec.loss.params]
-    consts = Constants(params)
+    # the hoisted constants under lossmath's prefix (_lm_c0): a parameter may be called c0
+    consts = Constants(params, style=dataclasses.replace(NUMPY, prefix=local("c")))
     loops: list[str] = []
     names: list[list[str]] = []
     # two passes: the first registers every constant, the second prints with all names known
@@ -301,9 +325,9 @@ def _section(spec: Spec) -> list[str]:
             n = 0 if kind[0] in ("v", "s") else 1
             pair = []
             for sub in (True, False):
-                fname = f"__{name}_f{kind[0]}{'' if sub else '1'}"
-                loops += ["", ""] + _loop(spec, fname, n, kind, sub, consts, args)
-                pair.append(fname)
+                label = f"f{kind[0]}{'' if sub else '1'}"
+                loops += ["", ""] + _loop(spec, label, n, kind, sub, consts, args)
+                pair.append(private(label, name))
             names.append(pair)
     cnames = [c for c, _, _ in consts.defs]
     kw = M.signature(spec)
@@ -316,18 +340,19 @@ def _section(spec: Spec) -> list[str]:
     vals = ", ".join([*cnames, *pnames])
     tri, tk = torch_triton.section(spec)
     pvals = f"({', '.join(pnames)}{',' if len(pnames) == 1 else ''})"
-    grad = (f"lambda x: {name}_grad(x, {gcall})" if pnames else f"{name}_grad")
+    lx = local("x")
+    grad = (f"lambda {lx}: {name}_grad({lx}, {gcall})" if pnames else f"{name}_grad")
     fit = ([f"    {', '.join(pnames)}{',' if len(pnames) == 1 else ''} = "
             f'_fit("{name}", _p, {{}})'] if pnames else [])
     if tk is not None:
         tsig = ", ".join(["input", "target=None", "*", *kw, 'reduction="mean"'])
-        tri += ["", "", f"def _{name}_triton({tsig}):",
+        tri += ["", "", f"def {private('triton', name)}({tsig}):",
                 f'    """{name} in one Triton kernel per direction (float32 work)."""']
         tri += ["    " + t for t in M.checks(spec, name)]
         tri += [t.format("False") for t in fit]
         tri += [f"    return _Tfused.apply(input, target, reduction, {tk}, {pvals}, {grad})"]
     out = loops + tri + [
-                   "", "", f"_{name}_loops = ({tup}\n)", "", "",
+                   "", "", f"{private('loops', name)} = ({tup}\n)", "", "",
                    f"def {name}({sig}):",
                    f'    """{name} (see {eager}), in one fused pass per direction on CPU '
                    'where it applies."""',
@@ -335,7 +360,7 @@ def _section(spec: Spec) -> list[str]:
                    f"({', '.join(pnames)}{',' if len(pnames) == 1 else ''})):",
                    f"        if {tk} is not None and _tfusable(input, target, weight, reduction, "
                    f"{pvals}):" if tk else None,
-                   f"            return _{name}_triton({tcall})" if tk else None,
+                   f"            return {private('triton', name)}({tcall})" if tk else None,
                    f"        return {eager}({call})"]
     out = [t for t in out if t is not None]
     out += ["    " + t for t in M.checks(spec, name)]
@@ -344,7 +369,7 @@ def _section(spec: Spec) -> list[str]:
     if any(re.search(r"\bx\b", t) for t in prologue):  # constants that read x's dtype
         out += ["    x = input.detach().numpy()"]
     out += ["    " + t for t in prologue]
-    out += [f"    return _Fused.apply(input, target, reduction, _{name}_loops, "
+    out += [f"    return _Fused.apply(input, target, reduction, {private('loops', name)}, "
             f"({vals}{',' if len(cnames) + len(pnames) == 1 else ''}), {grad})"]
     return out
 
@@ -371,9 +396,13 @@ def generate(
     # no docstring in the section spans lines, so every long line is code (a condition chain)
     lines = "\n".join(code).split("\n")
     text = "\n".join(t + "  # noqa: E501" if len(t) > 100 else t for t in lines)
-    extra = numba_kernels.source(text) + (FINITE_IN if "_finite_in(" in text else "")
+    extra = numba_kernels.source(text) + numba_vector.source(text)
+    extra += FINITE_IN if "_finite_in(" in text else ""
     extra = extra.replace("\n@_jit", "\n\n@_jit")
     out = base.rstrip("\n") + "\n" + _RUNTIME + torch_triton.RUNTIME + extra + text
     out = out.rstrip("\n") + "\n"
     escape.check_python(out, [], what="module")
+    public = next(ast.literal_eval(t.value) for t in ast.parse(base).body
+                  if isinstance(t, ast.Assign) and getattr(t.targets[0], "id", "") == "__all__")
+    check_module(out, public, tt.modules)
     return out

@@ -23,7 +23,7 @@ import re
 
 from lossmath.emit import array_modules as M
 from lossmath.emit.arrays import Namespace
-from lossmath.emit.names import private
+from lossmath.emit.names import local, private
 from lossmath.emit.plan import Spec
 
 __all__ = ["NAMESPACE", "RUNTIME", "section"]
@@ -141,7 +141,7 @@ if triton is not None:
 
 
 def _tlaunch(kernel, n, *args):
-    kernel[(triton.cdiv(n, _TBLOCK),)](*args, BLOCK=_TBLOCK)
+    kernel[(triton.cdiv(n, _TBLOCK),)](*args, _lm_block=_TBLOCK)
 
 
 class _Tfused(torch.autograd.Function):
@@ -206,6 +206,12 @@ def _triton_ok(lines: list[str]) -> bool:
     return calls <= _HELPERS | {"math.inf"}
 
 
+def _fill(line: str, names: dict[str, str]) -> str:
+    """``{key}`` in a template line replaced by ``names[key]`` (the rest of the line, which
+    may hold braces of its own, untouched)."""
+    return re.sub(r"\{(\w+)\}", lambda m: names.get(m.group(1), m.group(0)), line)
+
+
 def section(spec: Spec) -> tuple[list[str], str | None]:
     """The Triton kernels of one loss and the name of their (forward, backward) pair, or
     ([], None) when a kernel uses what Triton cannot compile."""
@@ -230,36 +236,41 @@ def section(spec: Spec) -> tuple[list[str], str | None]:
         out += ["    " + t for t in src[d.lineno - 1: d.end_lineno]]
     params = [p.name for p in spec.loss.params]
     pargs = "".join(f", {p}" for p in params)
-    load = ["        _n = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)",
-            "        _ok = _n < n",
-            "        _a = tl.load(a_ptr + _n, mask=_ok, other=0.0)",
+    # the kernels' own arguments under lossmath's prefix: a parameter may be called n or scale
+    L = {k: local(k) for k in ("a", "b", "o", "s", "g", "n", "scale", "hasb", "reduce",
+                                "gtensor", "block")}
+    load = ["        _n = tl.program_id(0) * {block} + tl.arange(0, {block})",
+            "        _ok = _n < {n}",
+            "        _a = tl.load({a} + _n, mask=_ok, other=0.0)",
             "        x = _a.to(tl.float32)",
-            "        if HAS_B:  # input - target rounded to its dtype, as the eager module",
-            "            _b = tl.load(b_ptr + _n, mask=_ok, other=0.0).to(tl.float32)",
+            "        if {hasb}:  # input - target rounded to its dtype, as the eager module",
+            "            _b = tl.load({b} + _n, mask=_ok, other=0.0).to(tl.float32)",
             "            x = (x - _b).to(_a.dtype).to(tl.float32)"]
-    out += ["", "", "    @triton.jit",
-            f"    def _{name}_tfwd(a_ptr, b_ptr, o_ptr, s_ptr, n{pargs}, HAS_B: tl.constexpr,",
-            "                     REDUCE: tl.constexpr, BLOCK: tl.constexpr):",
-            f'        """{name}: the loss, stored or summed per program (float64)."""',
-            *load,
-            f"        _v = {tk0}(x{pargs})",
-            "        if REDUCE:",
-            "            _w = tl.where(_ok, _v.to(tl.float64), 0.0)",
-            "            tl.store(s_ptr + tl.program_id(0), tl.sum(_w, axis=0))",
-            "        else:",
-            "            tl.store(o_ptr + _n, _v.to(_a.dtype), mask=_ok)",
-            "", "", "    @triton.jit",
-            f"    def _{name}_tbwd(a_ptr, b_ptr, g_ptr, o_ptr, n, scale{pargs}, "
-            "HAS_B: tl.constexpr,",
-            "                     G_TENSOR: tl.constexpr, BLOCK: tl.constexpr):",
-            f'        """{name}: g * the derivative (g a scalar or a tensor)."""',
-            *load,
-            f"        _d = {tk1}(x{pargs})",
-            "        if G_TENSOR:",
-            "            _g = tl.load(g_ptr + _n, mask=_ok, other=0.0).to(_d.dtype)",
-            "        else:",
-            "            _g = scale",
-            "        tl.store(o_ptr + _n, (_g * _d).to(_a.dtype), mask=_ok)"]
+    fwd, bwd, pair = (private(k, name) for k in ("tfwd", "tbwd", "tkernels"))
+    kernels = [
+        "", "", "    @triton.jit",
+        f"    def {fwd}({{a}}, {{b}}, {{o}}, {{s}}, {{n}}{pargs}, {{hasb}}: tl.constexpr,",
+        "            {reduce}: tl.constexpr, {block}: tl.constexpr):",
+        f'        """{name}: the loss, stored or summed per program (float64)."""',
+        *load,
+        f"        _v = {tk0}(x{pargs})",
+        "        if {reduce}:",
+        "            _w = tl.where(_ok, _v.to(tl.float64), 0.0)",
+        "            tl.store({s} + tl.program_id(0), tl.sum(_w, axis=0))",
+        "        else:",
+        "            tl.store({o} + _n, _v.to(_a.dtype), mask=_ok)",
+        "", "", "    @triton.jit",
+        f"    def {bwd}({{a}}, {{b}}, {{g}}, {{o}}, {{n}}, {{scale}}{pargs}, "
+        "{hasb}: tl.constexpr,",
+        "            {gtensor}: tl.constexpr, {block}: tl.constexpr):",
+        f'        """{name}: g * the derivative (g a scalar or a tensor)."""',
+        *load,
+        f"        _d = {tk1}(x{pargs})",
+        "        if {gtensor}:",
+        "            _g = tl.load({g} + _n, mask=_ok, other=0.0).to(_d.dtype)",
+        "        else:",
+        "            _g = {scale}",
+        "        tl.store({o} + _n, (_g * _d).to(_a.dtype), mask=_ok)"]
+    out += [_fill(t, L) for t in kernels]
     return ["", "", "if triton is not None:", "    pass", *out,
-            "", "", f"_{name}_tkernels = (_{name}_tfwd, _{name}_tbwd) if triton is not None "
-            "else None"], f"_{name}_tkernels"
+            "", "", f"{pair} = ({fwd}, {bwd}) if triton is not None else None"], pair

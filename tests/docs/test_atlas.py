@@ -38,7 +38,7 @@ def test_every_disagreement_is_stated_with_its_source_line_and_counterexample(at
 
     md = atlas.markdown()
     section = md[md.index("## Where hand-declared tables disagree"):
-                 md.index("## The libraries")]
+                 md.index("## References")]
     wrong = [c for c in compare_all() if c.status == "disagrees"]
     assert wrong
     for c in wrong:

@@ -46,7 +46,7 @@ UNICODE = ["λ", "ñame", "变量", "δ", "Δ", "ǅ", "ｈ", "ﬁ", "Å", "Å", 
 POOL = sorted(set(KEYWORDS + BUILTINS + LIBRARIES + MODULE_ATTRS + HELPERS + VARIANTS
                   + UNICODE + ["_lm_k0_q", "_q", "__init__", "1x", "a-b", ""]))
 
-TARGETS = ["numpy", "numba", "torch", "jax", "array-api"]
+TARGETS = ["numpy", "numba", "torch", "torch-fused", "jax", "array-api"]
 
 
 def _array(target) -> tuple:
@@ -57,6 +57,7 @@ INTERFACE = {  # (public arguments and locals, imported modules) as each printer
     "numpy": (numpy_runtime.RESERVED, numpy_runtime.MODULES),
     "numba": (numba._RESERVED, numba._MODULES),
     "torch": _array(torch),
+    "torch-fused": _array(torch),  # the torch module, its functions rebound to fused ones
     "jax": _array(jax),
     "array-api": _array(array_api),
 }
@@ -78,7 +79,8 @@ def _refusal(target: str, loss: str, params: list[str]) -> bool:
     if len(set(params)) != len(params) or len(set(folded)) != len(folded) or len(
             set(camels)) != len(camels):
         return True
-    return target == "torch" and names.camel(loss) == loss  # the class would be the function
+    # the class would be the function
+    return target in ("torch", "torch-fused") and names.camel(loss) == loss
 
 
 def _loss(name: str, pnames: list[str]) -> Loss:
@@ -101,19 +103,23 @@ def _numbers(target: str, module, name: str, pnames: list[str]) -> list[np.ndarr
         out = [np.asarray(f(XS.copy(), **kw)) for f in fns]
         out += [np.asarray(v) for v in getattr(module, name + "_value_and_grad")(XS.copy(), **kw)]
         return out + [np.asarray(fns[0](XS.copy()))]  # the defaults
-    if target == "torch":
+    if target in ("torch", "torch-fused"):
         import torch as T
 
         t = T.tensor(XS, dtype=T.float64, requires_grad=True)
         value = fns[0](t, reduction="none", **kw)
         (g,) = T.autograd.grad(value.sum(), t, create_graph=True)
         (h,) = T.autograd.grad(g.sum(), t)
+        # without create_graph (torch-fused: its backward loops), against a target tensor
+        b = T.flip(t.detach(), [0])
+        (g1,) = T.autograd.grad(fns[0](t, b, reduction="sum", **kw), t)
+        (g2,) = T.autograd.grad(fns[0](t, b, reduction="none", **kw), t, T.ones_like(t))
         mod = getattr(module, names.camel(name))(**kw, reduction="sum")
         mod.eval()
         mod = mod.to(T.float64)
         assert len(list(mod.parameters())) == 0 and isinstance(mod.state_dict(), dict)
         out = [value, g, h, fns[1](t.detach(), **kw), fns[2](t.detach(), **kw),
-               mod(t.detach()).reshape(1)]
+               mod(t.detach()).reshape(1), g1, g2]
         return [o.detach().numpy() for o in out]
     import jax as J
     import jax.numpy as jnp
@@ -168,13 +174,13 @@ def _property(target: str, examples: int):
 
 @pytest.mark.parametrize("target", TARGETS)
 def test_a_name_never_changes_a_number(target):
-    _property(target, 3 if target == "numba" else 6)
+    _property(target, 3 if target in ("numba", "torch-fused") else 6)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("target", TARGETS)
 def test_a_name_never_changes_a_number_many_names(target):
-    _property(target, 40 if target == "numba" else 150)
+    _property(target, 40 if target in ("numba", "torch-fused") else 150)
 
 
 # The failures that motivated the scheme, each once, for every target that had it.
@@ -184,6 +190,8 @@ KNOWN = [
     ("torch", "q", ["parameters", "to"]), ("torch", "q", ["state_dict", "self"]),
     ("array-api", "q", ["dtype", "value"]), ("numpy", "run", ["param", "fits"]),
     ("numba", "x_fast", ["loop", "jit"]),
+    # hoisted constants and Triton kernel arguments once shared the user's namespace
+    ("torch-fused", "q", ["c0", "n"]), ("torch-fused", "q_fgs", ["scale", "block"]),
 ]
 
 

@@ -34,7 +34,9 @@ QUICK = ["smooth_l1", "pseudo_huber"]
 
 @pytest.fixture(scope="module")
 def mod():
-    return lossmath.compile(["smooth_l1", "pseudo_huber", "huber", "tukey"], "torch-fused")
+    # log_cosh and welsch: the vector kernels (expm1, log1p, exp, tanh) in the fused loops
+    return lossmath.compile(["smooth_l1", "pseudo_huber", "huber", "tukey", "log_cosh", "welsch"],
+                            "torch-fused")
 
 
 def _fails(results):
@@ -71,7 +73,7 @@ finite = st.floats(-1e6, 1e6, allow_nan=False, width=32)
 
 @settings(max_examples=40, deadline=None)
 @given(a=arrays(np.float64, st.integers(1, 300), elements=finite),
-       name=st.sampled_from(["smooth_l1", "pseudo_huber", "huber", "tukey"]),
+       name=st.sampled_from(["smooth_l1", "pseudo_huber", "huber", "tukey", "log_cosh", "welsch"]),
        dtype=st.sampled_from([torch.float32, torch.float64]))
 def test_fused_equals_eager_elementwise_and_its_sums_are_within_n_ulp_of_the_exact_sum(
         mod, a, name, dtype):

@@ -56,7 +56,7 @@ def test_triton_kernels_in_the_interpreter_within_the_ulp_bounds_of_mpmath(tmod,
     loss = H.all_losses()[name]
     xs = H.grid(loss, np.float32, PER_DECADE, DENSE)
     for order in (0, 1):
-        r = H.measure(loss, order, _triton_call(getattr(tmod, f"_{name}_triton"), order),
+        r = H.measure(loss, order, _triton_call(getattr(tmod, f"_lm_triton_{name}"), order),
                       np.float32, xs)
         assert not r.spurious and r.accepted <= H.BOUNDS[order], (order, r.accepted, r.worst)
 
@@ -74,7 +74,7 @@ def test_triton_kernels_agree_with_the_eager_module(tmod, dtype, reduction):
     rtol = 4 * torch.finfo(torch.float32).eps if dtype == torch.float32 else 2.0**-5
     for name in TRITON_LOSSES:
         outs = []
-        for fn in (getattr(tmod, f"_{name}_triton"), getattr(tmod, f"_lm_eager_{name}")):
+        for fn in (getattr(tmod, f"_lm_triton_{name}"), getattr(tmod, f"_lm_eager_{name}")):
             ai, bi = a.clone().requires_grad_(True), b.clone().requires_grad_(True)
             v = fn(ai, bi, reduction=reduction)
             gi = torch.autograd.grad(v, (ai, bi), grad_outputs=w if reduction == "none"

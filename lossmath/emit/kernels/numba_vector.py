@@ -1,0 +1,209 @@
+"""Branch-free float64 kernels (exp, expm1, log1p, tanh, logcosh) that a numba loop vectorises.
+
+A numba loop that calls ``math.exp`` (libm) runs one element at a time: without Intel's SVML
+(not installed here: ``numba -s`` says "SVML State: False") LLVM has no vector ``exp``, and
+one scalar ``log1p`` or ``sinh`` costs more than the memory traffic of the element. These
+kernels are written in arithmetic, integer bit operations and selects only, so that LLVM
+inlines them into the loop and vectorises it. Each is the textbook algorithm:
+
+* ``___vexpm1``/``___vexp``: ``x = k*ln2 + r`` (Cody-Waite, fdlibm's ``ln2_hi`` with 21
+  trailing zero bits, so ``k*ln2_hi`` is exact), ``expm1(r)`` by its Taylor series to
+  ``r**14`` (truncation below 2**-60 relative for |r| <= ln2/2, in Estrin's scheme), then
+  ``2**k*expm1(r) + (2**k - 1)`` (k <= 52: ``2**k - 1`` is exact; at k = 1 the sum cancels
+  at most by a factor 1.4) or ``2**k*(1 + expm1(r))``; ``2**k`` is two factors, so
+  subnormal and overflowing results round once;
+* ``___vlog1p``: musl's ``log1p`` (fdlibm's reduction ``1 + x = 2**k*(1 + f)`` with the
+  correction ``c`` for the rounding of ``1 + x``, and its polynomial ``Lg1..Lg7``), its
+  branches made selects;
+* ``___vtanh``: ``-e/(2 + e)`` with ``e = expm1(-2|x|)``, the sign copied from x;
+* ``___vlogcosh``: ``log1p(cosh(a) - 1)`` with ``cosh(a) - 1 = e*e/(2*(e + 1))``, e =
+  expm1(a), for a = |u| < 18.02; ``a - log 2 + log1p(exp(-2a))`` beyond (one expm1 and one
+  log1p per element, whichever side).
+
+Measured against mpmath in ``tests/emit/test_numba_vector.py`` (the bounds there). The bit
+casts ``___fbits``/``___ffrom`` are numba intrinsics in the generated module
+(:data:`RUNTIME`); :func:`source` pastes the kernels a module calls. Names have three
+leading underscores, as :mod:`lossmath.emit.kernels.numba_kernels`.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+import struct
+
+__all__ = ["RUNTIME", "SCALAR", "source"]
+
+#: the kernel that replaces each libm function or primitive in a vectorised loop
+SCALAR = {"exp": "___vexp", "expm1": "___vexpm1", "log1p": "___vlog1p", "tanh": "___vtanh",
+          "logcosh": "___vlogcosh"}
+
+#: the generated module's bit casts: numba intrinsics (an LLVM bitcast, which vectorises);
+#: without numba, struct (the loops then run as Python, as nothing calls them)
+RUNTIME = '''
+
+def _jit_inline(func):
+    """Inlined where called, in numba's IR (LLVM's inliner leaves a call to a kernel this
+    size, and the loop then runs one element at a time)."""
+    if numba is None:
+        return func
+    return numba.njit(func, error_model="numpy", nogil=True, inline="always")
+
+
+if numba is not None:
+    from numba.extending import intrinsic as _intrinsic  # noqa: E402
+
+    @_intrinsic
+    def ___fbits(typingctx, v):
+        """The bits of a float64 as an int64."""
+        sig = numba.types.int64(numba.types.float64)
+        return sig, lambda ctx, b, s, a: b.bitcast(a[0], ctx.get_value_type(s.return_type))
+
+    @_intrinsic
+    def ___ffrom(typingctx, v):
+        """The float64 whose bits are an int64."""
+        sig = numba.types.float64(numba.types.int64)
+        return sig, lambda ctx, b, s, a: b.bitcast(a[0], ctx.get_value_type(s.return_type))
+else:
+    def ___fbits(v):
+        import struct
+
+        return struct.unpack("<q", struct.pack("<d", v))[0]
+
+    def ___ffrom(v):
+        import struct
+
+        return struct.unpack("<d", struct.pack("<Q", v & 0xFFFFFFFFFFFFFFFF))[0]
+'''
+
+
+def _jit_inline(func):
+    """The identity here; ``numba.njit(inline="always")`` in the generated module: inlined
+    in numba's IR, as LLVM's inliner leaves a call to a kernel this size (measured: the
+    loop over ``___vexp`` then stays scalar)."""
+    return func
+
+
+def ___fbits(v):
+    return struct.unpack("<q", struct.pack("<d", v))[0]
+
+
+def ___ffrom(v):
+    return struct.unpack("<d", struct.pack("<Q", v & 0xFFFFFFFFFFFFFFFF))[0]
+
+
+@_jit_inline
+def ___vexp_parts(x):
+    """(expm1(r), k) with x = k*ln2 + r, |r| <= 0.35; x clamped to [-746, 710], beyond which
+    exp is 0 or inf (NaN stays NaN)."""
+    xc = 710.0 if x > 710.0 else x
+    xc = -746.0 if xc < -746.0 else xc
+    # (v + 1.5*2**52) - 1.5*2**52 rounds v to an integer (|v| < 2**51)
+    kf = (xc * 1.4426950408889634 + 6755399441055744.0) - 6755399441055744.0
+    kf = 0.0 if kf != kf else kf
+    r = (xc - kf * 6.93147180369123816490e-01) - kf * 1.90821492927058770002e-10
+    # q = sum of r**(n-2)/n! for n = 2..14 in Estrin's scheme (a dependency chain of 8
+    # operations where Horner's has 26: the loop is bound by that latency)
+    r2 = r * r
+    r4 = r2 * r2
+    q = (((0.5 + 0.16666666666666666 * r) + (0.041666666666666664 + 0.008333333333333333 * r) * r2)
+         + ((0.001388888888888889 + 0.0001984126984126984 * r)
+            + (2.48015873015873e-05 + 2.7557319223985893e-06 * r) * r2) * r4)
+    q = q + (((2.755731922398589e-07 + 2.505210838544172e-08 * r)
+              + (2.08767569878681e-09 + 1.6059043836821613e-10 * r) * r2)
+             + 1.1470745597729725e-11 * r4) * (r4 * r4)
+    return r + r2 * q, int(kf)
+
+
+@_jit_inline
+def ___vexpm1(x):
+    """expm1(x), branch-free (the selects are compiled to blends)."""
+    e, k = ___vexp_parts(x)
+    k1 = k >> 1
+    s1 = ___ffrom((k1 + 1023) << 52)
+    s2 = ___ffrom((k - k1 + 1023) << 52)
+    s = s1 * s2
+    v = e * s + (s - 1.0) if k <= 52 else ((1.0 + e) * s1) * s2 - 1.0
+    return x if x == 0.0 else v  # -0.0 stays -0.0
+
+
+@_jit_inline
+def ___vexp(x):
+    """exp(x), branch-free."""
+    e, k = ___vexp_parts(x)
+    k1 = k >> 1
+    s1 = ___ffrom((k1 + 1023) << 52)
+    s2 = ___ffrom((k - k1 + 1023) << 52)
+    return ((1.0 + e) * s1) * s2
+
+
+@_jit_inline
+def ___vlog1p(x):
+    """log1p(x) as musl computes it, branch-free: -inf at -1, NaN below."""
+    u = 1.0 + x
+    bu = ___fbits(u)
+    hu = (bu >> 32) + (0x3FF00000 - 0x3FE6A09E)
+    k = (hu >> 20) - 0x3FF
+    c = (1.0 - (u - x)) if k >= 2 else (x - (u - 1.0))
+    c = c / u if k < 54 else 0.0
+    hu = (hu & 0x000FFFFF) + 0x3FE6A09E
+    f = ___ffrom((hu << 32) | (bu & 0xFFFFFFFF)) - 1.0
+    # sqrt(2)/2 <= 1 + x < sqrt(2) (musl's bounds on the high word of x): f = x, k = c = 0
+    near = -0.292893648147583 < x < 0.4142136573791504
+    f = x if near else f
+    c = 0.0 if near else c
+    dk = 0.0 if near else float(k)
+    hfsq = 0.5 * f * f
+    s = f / (2.0 + f)
+    z = s * s
+    w = z * z
+    t1 = w * (3.999999999940941908e-01 + w * (2.222219843214978396e-01
+                                              + w * 1.531383769920937332e-01))
+    t2 = z * (6.666666666666735130e-01 + w * (2.857142874366239149e-01 + w * (
+        1.818357216161805012e-01 + w * 1.479819860511658591e-01)))
+    r = t2 + t1
+    v = (s * (hfsq + r) + (dk * 1.90821492927058770002e-10 + c) - hfsq + f
+         + dk * 6.93147180369123816490e-01)
+    v = -math.inf if x == -1.0 else v
+    v = math.nan if x < -1.0 else v
+    return x if (x == math.inf or x != x or x == 0.0) else v  # and -0.0 stays -0.0
+
+
+@_jit_inline
+def ___vtanh(x):
+    """tanh(x) = -e/(2 + e), e = expm1(-2|x|), with x's sign (also at -0.0)."""
+    e = ___vexpm1(-2.0 * abs(x))
+    return math.copysign(-e / (2.0 + e), x)
+
+
+@_jit_inline
+def ___vlogcosh(u):
+    """log(cosh(u)): log1p(e*e/(2*(e + 1))), e = expm1(a), for a = |u| < 18.02 (where
+    exp(-2a) < eps); a - log 2 + log1p(exp(-2a)) beyond."""
+    a = abs(u)
+    big = a >= 18.021826694558577
+    e = ___vexpm1(-2.0 * a if big else a)
+    z = e + 1.0 if big else (e * e) / (2.0 * (e + 1.0))
+    v = ___vlog1p(z)
+    return (a - 0.6931471805599453) + v if big else v
+
+
+_ORDER = (___vexp_parts, ___vexpm1, ___vexp, ___vlog1p, ___vtanh, ___vlogcosh)
+_NEEDS = {
+    "___vexpm1": ("___vexp_parts",),
+    "___vexp": ("___vexp_parts",),
+    "___vtanh": ("___vexpm1", "___vexp_parts"),
+    "___vlogcosh": ("___vexpm1", "___vexp_parts", "___vlog1p"),
+}
+
+
+def source(code: str) -> str:
+    """The definitions of the kernels that ``code`` calls, callees first, after
+    :data:`RUNTIME` (the bit casts); empty when it calls none."""
+    used = {f.__name__ for f in _ORDER if f"{f.__name__}(" in code}
+    for name in list(used):
+        used.update(_NEEDS.get(name, ()))
+    if not used:
+        return ""
+    return RUNTIME + "".join("\n" + inspect.getsource(f) for f in _ORDER if f.__name__ in used)
+
