@@ -57,7 +57,9 @@ def _fit(func, params, double):
     for name, value, domain in params:
         v = _round32(value)
         holds, text = _DOMAINS[domain]
-        if not (math.isfinite(v) and holds(v)) or (v == 0) != (value == 0):
+        if (v == 0) != (value == 0):  # 0 may be a limit (admitted); this value is not 0
+            text = "nonzero"
+        if not (math.isfinite(v) and holds(v)) or text == "nonzero":
             raise ValueError(
                 f"{func}: {name}={value!r} is not {text} in float32 (it rounds to {v!r}), "
                 "the precision x is computed in; pass float64 input"
