@@ -7,6 +7,7 @@ what could not be decided and why). A class that is only a lower bound says so
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import math
 import weakref
@@ -26,7 +27,7 @@ from lossmath.analysis.parametric import conditions
 from lossmath.analysis.properties import convex, growth, minimum_at_zero, symmetric
 from lossmath.analysis.smoothness import BreakpointReport, breakpoint_report, class_name
 from lossmath.analysis.tails import Limits, bounded_table, redescending
-from lossmath.base import budget
+from lossmath.base import budget, fresh
 from lossmath.base.errors import OutOfTime, Undecided
 
 if TYPE_CHECKING:
@@ -178,9 +179,12 @@ def analyse(loss: Loss, timeout: float | None = None, partial: bool | None = Non
     if cached is not None:
         return cached
     outer = _RUN.get()
+    # an analysis that starts the work of this thread starts it from the same state in any
+    # process (nested in a counted step, it is part of that step's work)
+    scope = fresh.scope() if outer is None and not budget.counting() else contextlib.nullcontext()
     token = _RUN.set([])
     try:
-        with budget.deadline(timeout, f"analysing {loss.label}"):
+        with scope, budget.deadline(timeout, f"analysing {loss.label}"):
             inner = interior(loss)  # nonnegative parameters: positive here, 0 apart
             report = _analyse(inner)
             if report.complete and inner is not loss:

@@ -8,7 +8,11 @@ clock decides one. Two kinds of budget:
   (sympy is pure Python, so the number of calls it makes is its effort, counted the same on
   every machine). When the share runs out the step's answer is "undecided" and the analysis
   goes on. The count is kept by a profile hook (:func:`sys.setprofile`) of the thread doing
-  the work, installed only while a work budget is open, so it works in any thread.
+  the work, installed only while a work budget is open, so it works in any thread. It is
+  the same in a fresh process and in one that computed other things first: each outermost
+  share starts with sympy's generators seeded, an analysis from reset memo state
+  (:mod:`lossmath.base.fresh`), imports are not counted, and the garbage collector waits for
+  the end of the share.
 - **Time** (:func:`deadline`): the guard of a whole command (``--timeout``) or call
   (``analyse(loss, timeout=...)``). When it fires, the work in progress stops with
   :class:`~lossmath.base.errors.OutOfTime`, and whatever it did not finish is reported as
@@ -24,6 +28,8 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
+import importlib._bootstrap
+import importlib._bootstrap_external
 import inspect
 import sys
 import threading
@@ -31,11 +37,12 @@ import time
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
+from lossmath.base import fresh
 from lossmath.base.errors import OutOfTime
 
 __all__ = [
-    "DEFAULT_SECONDS", "STEP", "acknowledge", "attempt", "deadline", "enforced", "expired",
-    "WorkSpent", "over", "spent", "stage", "work_limit",
+    "DEFAULT_SECONDS", "STEP", "acknowledge", "attempt", "counted", "counting", "deadline",
+    "enforced", "expired", "WorkSpent", "over", "spent", "stage", "work_limit",
 ]
 
 #: the default outer guard of a command, in seconds (it never decides a verdict)
@@ -61,11 +68,16 @@ class _WorkOut(BaseException):
 class _Work(threading.local):
     def __init__(self) -> None:
         self.calls = 0
+        self.loading = 0  # depth of module loads in progress (their calls are not counted)
         self.limits: list[tuple[int, object]] = []  # (call count at which it ends, token)
         self.nearest = 0
 
 
 _work = _Work()
+#: the import system's files: an import runs them, and a module's first import runs its body,
+#: once per process; none of it is counted (a lazy import is no work of the step that asks)
+_IMPORTING = frozenset({importlib._bootstrap._find_and_load.__code__.co_filename,
+                        importlib._bootstrap_external.SourceLoader.get_code.__code__.co_filename})
 _RESUMABLE = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR
 
 
@@ -82,9 +94,18 @@ def _swallowed(frame) -> bool:
 
 
 def _count(frame, event: str, arg: object) -> None:
+    w = _work
+    if event == "return":
+        if w.loading and frame.f_code.co_filename in _IMPORTING:
+            w.loading -= 1
+        return
     if event != "call":
         return
-    w = _work
+    if frame.f_code.co_filename in _IMPORTING:
+        w.loading += 1
+        return
+    if w.loading:
+        return
     w.calls += 1
     # raise only when an ordinary function starts: a resumed generator may be the garbage
     # collector closing it, where an exception would be lost (the next call raises instead)
@@ -114,6 +135,11 @@ def work_limit(work: int) -> Iterator[object | None]:
         yield None
         return
     token = object()
+    outermost = not w.limits
+    if outermost:  # the same count whatever this process computed before
+        states = fresh.seed()
+        w.loading = 0
+        _pause_collector()
     w.limits.append((w.calls + max(work, 1), token))
     _rearm()
     try:
@@ -121,6 +147,42 @@ def work_limit(work: int) -> Iterator[object | None]:
     finally:
         w.limits.remove(next(lt for lt in w.limits if lt[1] is token))
         _rearm()
+        if outermost:
+            _resume_collector()
+            fresh.restore(states)
+
+
+# The garbage collector runs when the allocations since its last run pass a threshold, so
+# when it runs inside a step depends on what the process did before; the callbacks it runs
+# (weak references' and ``__del__``, a WeakKeyDictionary's removal) would be counted then.
+# It is off while any thread counts work (cyclic garbage waits for the end of the step).
+_collector_lock = threading.Lock()
+_collector = {"paused": 0, "was_enabled": False}
+
+
+def _pause_collector() -> None:
+    with _collector_lock:
+        if not _collector["paused"]:
+            _collector["was_enabled"] = gc.isenabled()
+            gc.disable()
+        _collector["paused"] += 1
+
+
+def _resume_collector() -> None:
+    with _collector_lock:
+        _collector["paused"] -= 1
+        if not _collector["paused"] and _collector["was_enabled"]:
+            gc.enable()
+
+
+def counting() -> bool:
+    """Whether a work share is open in this thread (its calls are being counted)."""
+    return bool(_work.limits)
+
+
+def counted() -> int:
+    """The calls this thread has counted so far, in all its work shares together."""
+    return _work.calls
 
 
 def spent(exc: BaseException, token: object | None) -> bool:

@@ -22,9 +22,10 @@ How a form becomes array code:
   gives neither inf/NaN values nor NaN derivatives in autodiff (JAX's FAQ; jax-ml/jax#1052).
   Regimes by ``|x|`` are joined the same way, each on its own safe point. NaN satisfies no
   mask: it gets the NaN fill. +-inf get the limits where the outer piece would not give them.
-* float32: as in the numpy target, a piece that takes more than one rounding, and every stable
-  primitive, is computed in float64 and rounded once (``_wide``/``_narrow``, which each target
-  defines; a target without float64, JAX without x64, computes in float32).
+* float32: as in the numpy target, a single expression or a piece that takes more than one
+  rounding (:func:`~lossmath.emit.lower.computed_wide`, the plan's rule for every target), and
+  every stable primitive, is computed in float64 and rounded once (``_wide``/``_narrow``, which
+  each target defines; a target without float64, JAX without x64, computes in float32).
 
 The stable primitives (softplus, logcosh, ...) have one array implementation each
 (:mod:`lossmath.emit.kernels.array_kernels`), the numpy kernels' formulas and regimes written
@@ -47,9 +48,9 @@ from lossmath.emit.lower import (
     ACC,
     ELEMENTWISE,
     PRIMITIVES,
+    computed_wide,
     has_x,
     plan_of,
-    rounds_more_than_once,
     steps,
 )
 from lossmath.emit.plan import UnsupportedExpression, safe_points
@@ -213,7 +214,11 @@ class Printer:
         if isinstance(form, Steps):
             return self._steps(form, consts, lines)
         if isinstance(form, Single):
-            return _Expressions(self.ns, consts, lines, names).compile(form.expr, "x")
+            if not computed_wide(form):
+                return _Expressions(self.ns, consts, lines, names).compile(form.expr, "x")
+            lines.append(f"_xw = _wide({self.ns.xp}x)")  # float32: in float64, rounded once
+            value = _Expressions(self.ns, consts, lines, names).compile(form.expr, "_xw")
+            return f"_narrow({self.ns.xp}{value}, x.dtype)"
         return self._masked(form, consts, lines, names)
 
     def _clip(self, form: Clip, src: str, consts: Constants) -> str:
@@ -292,11 +297,14 @@ class Printer:
                 and len(plan0) == 1):
             # One piece on the whole line whose IEEE value at +-inf is not its limit: on x
             # with the infinities replaced by its safe point, the limits patched after (the
-            # numpy target's path, which computes this piece in the working dtype)
+            # numpy target's path; float32 widened as a piece on its intervals is)
             inf = ns.fn("isinf", "x")
             lines.append(f"_x{piece0} = {ns.fn('where', inf, consts.ref(safe[piece0]), 'x')}")
+            wide = computed_wide(form, piece0)
+            if wide:
+                lines.append(f"_x{piece0} = _wide({ns.xp}_x{piece0})")
             value = _Expressions(ns, consts, lines, names).compile(plan0[0].expr, f"_x{piece0}")
-            lines.append(f"_r = {value}")
+            lines.append(f"_r = {f'_narrow({ns.xp}{value}, x.dtype)' if wide else value}")
             return self._limits(form, (True, True), consts, lines)
         joined: list[tuple[str, str]] = []
         for piece, runs in form.regions:
@@ -309,7 +317,7 @@ class Printer:
                 continue
             src = f"_x{piece}"
             lines.append(f"{src} = {ns.fn('where', mname, 'x', consts.ref(safe[piece]))}")
-            wide = any(rounds_more_than_once(r.expr) for r in plan)
+            wide = computed_wide(form, piece)
             if wide:  # float32: in float64, rounded once (the numpy target's rule)
                 lines.append(f"{src} = _wide({ns.xp}{src})")
             value = self._regimes(plan, src, safe[piece], form.table.samples, consts, lines,

@@ -9,28 +9,35 @@ node from its operands, with neutral names (:data:`ELEMENTWISE`, :data:`PRIMITIV
 reads operands only, later steps read :data:`ACC` (the node's own result so far) and one more
 operand.
 
-:func:`rounds_more_than_once` is the float32 rule every target applies: a planned piece that
-takes more than one rounding is computed in float64 and rounded once.
+:func:`computed_wide` is the float32 rule every target applies, asked of the plan by every
+printer for every form it evaluates (a single expression, a piece on the whole line, a piece on
+its intervals): a planned piece that takes more than one rounding
+(:func:`rounds_more_than_once`) is computed in float64 and rounded once. (Half precision is
+computed in float32 by the targets that take it, torch and the array API, so the same rule
+widens it to float64.)
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
+import numpy as np
 import sympy as sp
 from sympy.codegen.cfunctions import expm1, hypot, log1p
 from sympy.functions.elementary.miscellaneous import MinMaxBase
 
 from lossmath.base.symbols import x
-from lossmath.emit.forms import Masked
+from lossmath.emit.forms import Form, Masked, Single
 from lossmath.emit.plan import UnsupportedExpression
 from lossmath.numerics import primitives as P
 from lossmath.numerics.regimes import Plan, single
 from lossmath.numerics.rewrite import stabilise
 
 __all__ = [
-    "ACC", "ELEMENTWISE", "PRIMITIVES", "Step", "has_x", "hypot_args", "operand", "plan_of",
-    "primitive", "rounds_more_than_once", "steps", "unsupported",
+    "ACC", "ELEMENTWISE", "PRIMITIVES", "Step", "computed_wide", "exponent_split", "has_x",
+    "hypot_args",
+    "operand", "plan_of", "primitive", "rounds_more_than_once", "steps", "unsupported",
 ]
 
 #: sympy functions of one argument -> the neutral name of their elementwise operation
@@ -111,6 +118,28 @@ def hypot_args(e: sp.Expr) -> tuple[sp.Expr | None, sp.Expr]:
     return None, e
 
 
+def exponent_split(q: sp.Expr) -> tuple[sp.Float, sp.Float] | None:
+    """``(hi, lo)`` with ``hi`` a float32 (so a double too) and ``lo`` a double, ``hi + lo``
+    within 1e-23 of ``q``, for a rational exponent that no double is (21/10); None for one that is
+    (5/2, an integer) or another constant.
+
+    ``b**q`` is then ``b**hi * b**lo``: the nearest double to 21/10 is 8.9e-17 above it,
+    which moves ``|x|**2.1`` by ``8.9e-17*log|x|`` relative, 2.7e-14 (about 200 ulp) at
+    ``|x| = 1e-134``; the nearest float32 is 9.5e-8 off (31 ulp of float32 at |x| = 3e-15,
+    where a target without float64 computes in float32). ``b**lo`` is ``1 + lo*log(b)``
+    rounded once. ``hi`` is ``q`` rounded toward 0, so ``lo`` has ``q``'s sign and ``b**hi``,
+    ``b**lo`` are 0 or inf together (at b = 0 and b = inf), never 0 * inf."""
+    if not (isinstance(q, sp.Rational) and q.q != 1) or q.q & (q.q - 1) == 0:
+        return None
+    hi = np.float32(float(q))
+    if abs(sp.Rational(float(hi))) > abs(q):
+        hi = np.nextafter(hi, np.float32(0))
+    if sp.Rational(float(hi)) == q:  # pragma: no cover - q.q is not a power of 2
+        return None
+    lo = float(q - sp.Rational(float(hi)))
+    return sp.Float(float(hi), precision=53), sp.Float(lo, precision=53)
+
+
 def _negative_term(t: sp.Expr) -> bool:
     coef, _ = t.as_coeff_Mul()
     return coef.is_Number and coef < 0
@@ -135,11 +164,22 @@ def steps(e: sp.Expr) -> list[Step]:
                 return [Step("sqrt", [operand(base)])]
             if exp == -1:
                 return [Step("divide", [("const", sp.S.One), operand(base)])]
+            if exp.is_Integer and -4 <= exp < -1:
+                # 1/b**n as n divisions by b, as in a product (below): torch.pow(b, -2) is
+                # 1/(b*b), which is 0 where b*b overflows but the quotient is subnormal (fair's
+                # f'' at |x| = 2e154: 0 for 5e-309)
+                return [Step("divide", [("const", sp.S.One), operand(base)])] + [
+                    Step("divide", [(ACC, None), operand(base)]) for _ in range(-int(exp) - 1)]
             if exp == -sp.S.Half:
                 return [
                     Step("sqrt", [operand(base)]),
                     Step("divide", [("const", sp.S.One), (ACC, None)]),
                 ]
+        split = exponent_split(exp)
+        if split is not None:
+            hi, lo = split
+            return [Step("power", [operand(base), ("const", hi)]),
+                    Step("multiply", [(ACC, None), operand(sp.Pow(base, lo))])]
         return [Step("power", [operand(base), operand(exp)])]
     if isinstance(e, MinMaxBase):
         fn = "maximum" if isinstance(e, sp.Max) else "minimum"
@@ -264,6 +304,8 @@ def rounds_more_than_once(e: sp.Expr) -> bool:
             count += len(node.args) - 1 - (1 if exact else 0)
         elif node.is_Add:
             count += len(node.args) - 1
+        elif node.is_Pow and exponent_split(node.exp) is not None:
+            count += 3  # b**hi * b**lo (exponent_split)
         else:  # a power, a function: at least one rounding
             count += 1
         if count > 1:
@@ -281,3 +323,19 @@ def plan_of(form: Masked, piece: int) -> Plan:
     if form.plans is None:
         return single(form.table.pieces[piece][0])
     return form.plans[piece]
+
+
+def computed_wide(forms: Form | Sequence[Form], piece: int = 0) -> bool:
+    """Whether a float32 kernel computes ``piece`` of ``forms`` (a :class:`Single`'s
+    expression, or a :class:`Masked` piece, every regime of it) in float64 and rounds once
+    when it stores the result: where a planned form takes more than one rounding. Several
+    forms computed together (a value and its gradient) are widened together. Clip, HuberLike
+    and Steps are exact in the working dtype: never widened."""
+    forms = (forms,) if isinstance(forms, Form) else forms
+    for form in forms:
+        if isinstance(form, Single) and rounds_more_than_once(form.expr):
+            return True
+        if isinstance(form, Masked) and any(
+                rounds_more_than_once(r.expr) for r in plan_of(form, piece)):
+            return True
+    return False

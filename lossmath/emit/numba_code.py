@@ -23,10 +23,10 @@ from lossmath.emit.kernels.numba_vector import SCALAR as VECTOR
 from lossmath.emit.lower import (
     ACC,
     PRIMITIVES,
+    computed_wide,
     hypot_args,
     plan_of,
     primitive,
-    rounds_more_than_once,
     steps,
 )
 from lossmath.emit.plan import UnsupportedExpression
@@ -283,8 +283,18 @@ def _steps_body(form: Steps, loop: Loop, lines: list[str]) -> str:
 
 
 def single(forms: Sequence[Single], loop: Loop, lines: list[str]) -> list[str]:
-    comp = _Scalar(loop, "work", "_xi", lines)
+    ctx, src = _context(computed_wide(forms), lines)
+    comp = _Scalar(loop, ctx, src, lines)
     return [comp.value(stabilise(f.expr)) for f in forms]
+
+
+def _context(wide: bool, lines: list[str]) -> tuple[str, str]:
+    """(precision, x's name) of a piece: float32 widened to float64 (rounded once when
+    stored) where the plan says so (:func:`~lossmath.emit.lower.computed_wide`)."""
+    if not wide:
+        return "work", "_xi"
+    lines.append("_xw = np.float64(_xi)")
+    return "wide", "_xw"
 
 
 def _run_cond(run: Run, guard: tuple[bool, bool], loop: Loop) -> str:
@@ -351,7 +361,7 @@ def masked(forms: Sequence[Masked], loop: Loop, lines: list[str]) -> list[str]:
             chain.append((f"_xi == {inf}", [], [k(f.limits[side]) for f in forms]))
     if whole:
         body: list[str] = []
-        comp = _Scalar(loop, "work", "_xi", body)
+        comp = _Scalar(loop, *_context(computed_wide(forms, piece), body), body)
         chain.append((None, body, [comp.value(stabilise(p[0].expr))
                                    for p in plans]))
     else:
@@ -359,12 +369,7 @@ def masked(forms: Sequence[Masked], loop: Loop, lines: list[str]) -> list[str]:
             plans = [plan_of(f, piece) for f in forms]
             cond = " or ".join(f"({_run_cond(r, guard, loop)})" for r in runs)
             body = []
-            if any(rounds_more_than_once(r.expr) for p in plans for r in p):
-                # float32: the piece in float64, rounded once when stored
-                ctx, src = "wide", "_xw"
-                body.append("_xw = np.float64(_xi)")
-            else:
-                ctx, src = "work", "_xi"
+            ctx, src = _context(computed_wide(forms, piece), body)
             comp = _Scalar(loop, ctx, src, body)
             results = []
             for p in plans:

@@ -26,13 +26,13 @@ How the code is made (see ``forms.py`` for the recognition and its proofs):
   and enter the array arithmetic as Python floats (weak scalars, NEP 50), so float32 stays
   float32; numbers are printed as ``repr`` of the nearest double;
 * float32 input: parameters are rounded to float32 first (as the comparisons use them), and a
-  piece whose planned form takes more than one rounding (``_rounds_more_than_once``) is
-  computed in float64 and rounded once, when stored: a float32 chain of roundings lost up to
-  3.6 ulp (a user's Tukey, gradient) where sympy.lambdify of the formula lost 1.0 (Welsch's
-  f'' 70 ulp, Andrews' f' 2e7 next to x = pi*a); that holds for a piece on the whole line
-  too, and a symbolic coefficient counts as a rounding (a*sin(x/a) is two). Masks and
-  breakpoints stay in float32; one-rounding pieces (|x| - 1/2) and Clip/Huber forms stay
-  float32 (they are correctly rounded already).
+  piece whose planned form takes more than one rounding is computed in float64 and rounded
+  once, when stored (``lower.computed_wide``, the rule every target applies): a float32 chain
+  of roundings lost up to 3.6 ulp (a user's Tukey, gradient) where sympy.lambdify of the
+  formula lost 1.0 (Welsch's f'' 70 ulp, Andrews' f' 2e7 next to x = pi*a); that holds for a
+  single expression and a piece on the whole line too, and a symbolic coefficient counts as a
+  rounding (a*sin(x/a) is two). Masks and breakpoints stay in float32; one-rounding pieces
+  (|x| - 1/2) and Clip/Huber forms stay float32 (they are correctly rounded already).
 """
 
 from __future__ import annotations

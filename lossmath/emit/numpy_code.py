@@ -20,10 +20,10 @@ from lossmath.emit.forms import Clip, Form, HuberLike, Masked, Run, Single, Step
 from lossmath.emit.lower import (
     ACC,
     PRIMITIVES,
+    computed_wide,
     has_x,
     hypot_args,
     plan_of,
-    rounds_more_than_once,
     steps,
 )
 from lossmath.emit.scalar import Constants
@@ -310,10 +310,18 @@ _LABELS = {"ob": "", "vb": "value: ", "gb": "grad: "}
 
 
 def single_body(forms: Sequence[Single], dests: Sequence[str], consts, body: Body) -> None:
-    comp = Compiler(consts, "xb", alloc=False)
-    comp.compile([(f.expr, d) for f, d in zip(forms, dests)])
     for f, d in zip(forms, dests):
         body.lines.append(f"# {_LABELS[d]}{sp.sstr(f.expr)}")
+    if computed_wide(forms):
+        # float32: in float64, rounded once when stored (as a piece of a masked form)
+        body.lines.append("xs = _wide(xb)")
+        comp = Compiler(consts, "xs", alloc=True)
+        codes = comp.compile([(f.expr, None) for f in forms])
+        body.lines += comp.lines
+        body.lines += [f"{d}[...] = {code}" for d, code in zip(dests, codes)]
+        return
+    comp = Compiler(consts, "xb", alloc=False)
+    comp.compile([(f.expr, d) for f, d in zip(forms, dests)])
     body.lines += comp.lines
     body.floats = max(body.floats, comp.count)
 
@@ -411,7 +419,7 @@ def masked_body(forms: Sequence[Masked], dests: Sequence[str], consts, body: Bod
         # it on x with the infinities replaced by 0 (a point where it holds), no masks.
         exprs = [p[0].expr for p in plans]
         body.lines.append("np.isinf(xb, out=m0)")
-        if any(rounds_more_than_once(e) for e in exprs):
+        if computed_wide(forms, piece):
             # float32: in float64, rounded once when stored (Welsch's x*exp(-(x/c)**2),
             # subnormal in float32 from |x| = 29.8, lost 10 ulp in a float32 chain)
             body.lines.append("xs = np.where(m0, 0.0, _wide(xb))  # +-inf: patched below")
@@ -452,7 +460,7 @@ def masked_body(forms: Sequence[Masked], dests: Sequence[str], consts, body: Bod
             if len(p) == 1 and not has_x(p[0].expr):
                 body.lines.append(f"np.copyto({d}, {ref(p[0].expr)}, where=m0)")
         if live or any(len(p) > 1 for p in plans):
-            if any(rounds_more_than_once(r.expr) for p in plans for r in p):
+            if computed_wide(forms, piece):
                 # float32: the piece in float64, rounded once when stored in the output
                 # (a float32 chain of roundings loses up to a few ulp that this does not)
                 body.lines.append("xs = _wide(xb[m0])")

@@ -21,7 +21,7 @@ from sympy.functions.elementary.miscellaneous import MinMaxBase
 
 from lossmath.base.symbols import x
 from lossmath.emit import docs
-from lossmath.emit.lower import ELEMENTWISE, unsupported
+from lossmath.emit.lower import ELEMENTWISE, exponent_split, unsupported
 from lossmath.emit.plan import float_literal
 from lossmath.numerics.params import may_leave_the_range
 from lossmath.numerics.regimes import DtypeBound
@@ -90,6 +90,11 @@ class _Printer:
                 )
             if exp == sp.S.Half:
                 return f"{self.f}({m}.sqrt({self.code(base)}))"
+            split = exponent_split(exp)
+            if split is not None:  # b**(21/10) as b**hi * b**lo, as in the array code
+                b = self.code(base)
+                return (f"{self.f}({m}.power({b}, {literal(split[0])}) * "
+                        f"{m}.power({b}, {literal(split[1])}))")
             return f"{self.f}({m}.power({self.code(base)}, {self.code(exp)}))"
         if isinstance(e, MinMaxBase):
             name = f"{m}.maximum" if isinstance(e, sp.Max) else f"{m}.minimum"

@@ -147,11 +147,6 @@ def _bits(a: np.ndarray, b: np.ndarray) -> bool:
     )
 
 
-_WHY = ("the numpy printer widens this float32 piece (on the whole line) "
-        "to float64 in the numpy target; this printer does not yet: they differ by ulps")
-_NOT_YET_WIDENED = {'welsch', 'welsch_user'}  # float32 only
-
-
 def _tier(name: str) -> list:
     """The default tier checks the representative losses; the slow tier, every other one."""
     return [] if name in H.REPRESENTATIVE else [pytest.mark.slow]
@@ -160,9 +155,7 @@ def _tier(name: str) -> list:
 def _agree_cases():
     for name in list(LOSSES):
         for dtype in (np.float64, np.float32):
-            marks = ([pytest.mark.xfail(strict=True, reason=_WHY)]
-                     if dtype is np.float32 and name in _NOT_YET_WIDENED else [])
-            yield pytest.param(name, dtype, marks=marks + _tier(name),
+            yield pytest.param(name, dtype, marks=_tier(name),
                                id=f"{name}-{dtype.__name__}")
 
 
@@ -203,12 +196,8 @@ def harness(request):
 
 
 #: (loss, dtype) -> why the numba module misses the harness bounds: the numpy target's known
-#: failures (ulp_harness.KNOWN_FAILURES), and Welsch's float32 derivatives, a piece on the
-#: whole line that the numpy printer now widens to float64 and the numba printer does not yet.
+#: failures (ulp_harness.KNOWN_FAILURES); both print the same plan, widened alike.
 _NUMBA_FAILURES = {(name, dtype): why for (name, _, dtype), why in H.KNOWN_FAILURES.items()}
-_NUMBA_FAILURES[("welsch", "float32")] = (
-    "welsch float32 f', f'': the numba printer computes a whole-line piece in float32 (the "
-    "numpy printer widens it to float64)")
 
 
 def _harness_cases():

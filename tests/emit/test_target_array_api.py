@@ -52,17 +52,10 @@ def _same(got: np.ndarray, want: np.ndarray, ulps: float) -> bool:
     return bool(ok.all())
 
 
-_WHY = ("the numpy printer widens this float32 piece (on the whole line) "
-        "to float64 in the numpy target; this printer does not yet: they differ by ulps")
-_NOT_YET_WIDENED = {'welsch'}  # float32 only (softplus: within the 2 ulp of a different formula)
-
-
 def _agree_cases():
     for name in NAMES:
         for dtype in (np.float64, np.float32):
-            marks = ([pytest.mark.xfail(strict=True, reason=_WHY)]
-                     if dtype is np.float32 and name in _NOT_YET_WIDENED else [])
-            yield pytest.param(name, dtype, marks=marks, id=f"{name}-{dtype.__name__}")
+            yield pytest.param(name, dtype, id=f"{name}-{dtype.__name__}")
 
 
 @pytest.mark.parametrize("name, dtype", list(_agree_cases()))

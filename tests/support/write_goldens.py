@@ -3,12 +3,11 @@ path of the printers, written to ``tests/data/golden/`` and compared byte for by
 ``tests/emit/test_golden_modules.py``.
 
 The set: every catalog loss (Barron's shape fixed at its default, as the ulp harness does: with
-alpha free the limits at +-inf are refused), user ``--expr`` losses that the stable rewrites
-turn into each primitive and regime (logcosh, softplus, hypot forms, log1p_sq, sigmoid-like,
-entr1p, xmlog1p, sech, a Tukey with float literals, steps), a solved TOML spec of
-lossmath/examples/, and
-parameter overrides. A refactor of the printers must leave every file unchanged; a deliberate
-change is rewritten with ``--update`` and explained in the commit.
+alpha free the limits at +-inf are refused), the user ``--expr`` losses of
+``tests/support/user_forms.py`` that the stable rewrites turn into each primitive and regime,
+a solved TOML spec of lossmath/examples/, and parameter overrides. A refactor of the printers
+must leave every file unchanged; a deliberate change is rewritten with ``--update`` and
+explained in the commit.
 
     python tests/support/write_goldens.py            # check: exit 1 naming the files that differ
     python tests/support/write_goldens.py --update   # rewrite the files
@@ -23,26 +22,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "data" / "golden"
 
-#: user losses (name -> --expr text): each reaches a primitive or a regime of the rewrites
-USER_TEXT = {
-    "logcosh_user": "log(cosh(x))",
-    "logcosh_exp": "log((exp(x) + exp(-x))/2)",
-    "softplus_user": "log(1 + exp(x))",
-    "softplus_neg": "log(1 + exp(-x))",
-    "sqrt1pm1": "sqrt(1 + x**2) - 1",
-    "charbonnier_user": "sqrt(x**2 + 1e-6) - 1e-3",
-    "cauchy_user": "log(1 + x**2/2)",
-    "geman_mcclure_user": "2*x**2/(x**2 + 4)",
-    "welsch_user": "1 - exp(-x**2/2)",
-    "xtanh": "x*tanh(x)",
-    "sech_user": "1/cosh(x)",
-    "fair_user": "abs(x) - log(1 + abs(x))",
-    "entr_user": "(1 + abs(x))*log(1 + abs(x)) - abs(x)",
-    "tukey_user": "(4.685**2/6)*(1 - (1 - (x/4.685)**2)**3) if abs(x) <= 4.685 else 4.685**2/6",
-    "steps_user": "0 if x < -1 else (1 if x <= 2 else 3)",
-    "andrews_user": "1 - cos(x) if abs(x) <= pi else 2",
-}
-
 TARGETS = ("numpy", "numba", "torch", "jax", "array-api")
 
 
@@ -51,6 +30,7 @@ def cases():
     from lossmath import catalog
     from lossmath.analysis.solve import solve_best
     from lossmath.spec.toml import load_spec, loss_from_expr
+    from tests.support.user_forms import USER_FORMS
 
     losses = []
     for name in catalog.names():
@@ -58,7 +38,7 @@ def cases():
         if name == "barron":
             loss = loss.subs(alpha=loss.defaults["alpha"])
         losses.append(loss)
-    users = [loss_from_expr(text, name) for name, text in USER_TEXT.items()]
+    users = [loss_from_expr(text, name) for name, text in USER_FORMS.items()]
     wing = solve_best(load_spec(ROOT / "lossmath" / "examples" / "wing.toml")).loss
     return [
         ("catalog", losses, None, None),
