@@ -19,10 +19,13 @@ from lossmath.core.loss import Loss
 from lossmath.emit import docs
 from lossmath.emit.arrays import SCALAR_MATH, Namespace, Printer, primitive_source
 from lossmath.emit.forms import Form
-from lossmath.emit.names import camel, check_module, private
+from lossmath.emit.names import camel, check_module, local, private
 from lossmath.emit.numpy_runtime import param_checks
 from lossmath.emit.plan import (
+    Edge,
     Spec,
+    domain,
+    edges,
     float_literal,
     forms,
     identifier_check,
@@ -54,13 +57,31 @@ def _fit(func, params, double):
     for name, value, domain in params:
         v = _round32(value)
         holds, text = _DOMAINS[domain]
-        if not (math.isfinite(v) and holds(v)):
+        if (v == 0) != (value == 0):  # 0 may be a limit (admitted); this value is not 0
+            text = "nonzero"
+        if not (math.isfinite(v) and holds(v)) or text == "nonzero":
             raise ValueError(
                 f"{func}: {name}={value!r} is not {text} in float32 (it rounds to {v!r}), "
                 "the precision x is computed in; pass float64 input"
             )
         out.append(v)
     return tuple(out)
+
+
+def _scalar(v):
+    """A parameter given as a Python number (not an array, not traced)."""
+    return isinstance(v, (int, float))
+
+
+def _one_limit(func, params):
+    """At most one parameter at the boundary value where the loss is its limit (the limit
+    in one parameter is not the limit in two): params are (name, value) pairs."""
+    zero = " and ".join(name for name, v in params if _scalar(v) and v == 0)
+    if " and " in zero:
+        raise ValueError(
+            f"{func}: {zero} are both 0; the limit is taken in one parameter at a time"
+        )
+
 '''
 
 def name_check(arguments: Iterable[str], modules: Iterable[str]) -> Callable[[str, str], None]:
@@ -79,38 +100,108 @@ def signature(spec: Spec) -> list[str]:
 
 
 def checks(spec: Spec, func: str) -> list[str]:
-    """Lines validating each parameter, and the tuple ``_fit`` takes."""
-    lines = [f'{p.name} = _param("{func}", "{p.name}", {p.name}, "{p.assume}")'
+    """Lines validating each parameter (0 admitted where the loss takes its limit there,
+    :class:`~lossmath.emit.plan.Edge`), and the tuple ``_fit`` takes."""
+    edged = edges(spec)
+    doms = {p.name: domain(p, edged) for p in spec.loss.params}
+    lines = [f'{p.name} = _param("{func}", "{p.name}", {p.name}, "{doms[p.name]}")'
              for p in spec.loss.params]
-    tup = ", ".join(f'("{p.name}", {p.name}, "{p.assume}")' for p in spec.loss.params)
+    if len(edged) > 1:
+        pairs = ", ".join(f'("{e.param}", {e.param})' for e in edged)
+        lines.append(f'_one_limit("{func}", ({pairs}))')
+    tup = ", ".join(f'("{p.name}", {p.name}, "{doms[p.name]}")' for p in spec.loss.params)
     return lines + [f"_p = ({tup}{',' if len(spec.loss.params) == 1 else ''})"]
 
 
 def kernels(
-    spec: Spec, ns: Namespace, third: bool = True
+    spec: Spec, ns: Namespace, third: bool = True, tag: str = "", owner: str | None = None,
+    note: str = "",
 ) -> tuple[tuple[Form, ...], list[str], bool]:
     """The forms, the kernel source ``_NAME_k0 .. _NAME_k2`` (and ``_NAME_k3``, f''' for a
-    Hessian's own derivative, when it can be emitted) and whether k3 exists."""
+    Hessian's own derivative, when it can be emitted) and whether k3 exists. Where a
+    parameter's boundary value has a limit (:func:`~lossmath.emit.plan.edges`), ``kN`` takes
+    it there: the limit's kernels are ``_lm_e<i>kN_NAME``, the formula's ``_lm_kNi_NAME``.
+    ``tag`` and ``owner`` name the kernels of another function of ``owner``'s parameters
+    (``_lm_<tag>kN_<owner>``: a derivative in a parameter)."""
+    owner = owner or spec.name
+    edged = edges(spec)
+    fs, lines, has3 = _kernels(spec, ns, third, tag, owner, bool(edged), note)
+    for e in edged:
+        _, more, has3e = _kernels(e.spec, ns, third and has3, tag + e.tag, owner, False,
+                                  f"{note} at {e.param} = 0 (its limit)")
+        lines += more
+        has3 = has3 and has3e
+    if edged:
+        for n in range(4 if has3 else 3):
+            lines += ["", ""] + _dispatch(spec, ns, n, edged, tag, owner)
+    return fs, lines, has3
+
+
+def _kernels(spec: Spec, ns: Namespace, third: bool, tag: str, owner: str,
+             inner: bool, note: str) -> tuple[tuple[Form, ...], list[str], bool]:
+    """The kernels of one loss (``tag``, ``owner``: of a parameter's limit; ``inner``: the
+    formula's, named ``kNi``, behind :func:`_dispatch`)."""
     fs = forms(spec)
     printer = Printer(ns)
     params = [p.symbol for p in spec.loss.params]
     what = ("value", "first derivative", "second derivative", "third derivative")
+    at = note
     lines: list[str] = []
+
+    def name(n: int) -> str:
+        return private(f"{tag}k{n}{'i' if inner else ''}", owner)
+
     for n, f in enumerate(fs):
-        doc = f"{spec.name}: {what[n]} on an array of the working dtype."
-        lines += ["", ""] + printer.kernel(private(f"k{n}", spec.name), f, params, doc)
+        doc = f"{owner}: {what[n]} on an array of the working dtype{at}."
+        lines += ["", ""] + printer.kernel(name(n), f, params, doc)
     third_f = third_form(spec) if third else None
     has3 = False
     if third_f is not None:
         try:
-            k3 = printer.kernel(private("k3", spec.name), third_f, params,
-                                f"{spec.name}: third derivative (the Hessian's own derivative).")
+            k3 = printer.kernel(name(3), third_f, params,
+                                f"{owner}: third derivative (the Hessian's own derivative).")
         except Exception:  # noqa: BLE001 - f''' is optional: its callers say it is missing
             k3 = []
         if k3:
             lines += ["", ""] + k3
             has3 = True
     return fs, lines, has3
+
+
+def _dispatch(spec: Spec, ns: Namespace, n: int, edged: Sequence[Edge], tag: str,
+              name: str) -> list[str]:
+    """``kN``: the limit's kernel where a parameter is 0, the formula's elsewhere. Python
+    numbers choose one; arrays (per element, or traced) evaluate both, the formula on a
+    value inside the range where the parameter is 0 (so that neither gives autodiff a NaN);
+    where two parameters are 0 at once the value is NaN."""
+    params = [p.name for p in spec.loss.params]
+    xp = ns.xp if ns.takes_xp else ""
+    sig = ", ".join([*([ns.xp.rstrip(", ")] if ns.takes_xp else []), "x", *params])
+    inner = private(f"{tag}k{n}i", name)
+    r = local("r")
+    out = [f"def {private(f'{tag}k{n}', name)}({sig}):",
+           f'    """{name}: kernel {n}, the limit taken where '
+           f'{" or ".join(e.param for e in edged)} is 0."""']
+    for e in edged:
+        rest = ", ".join(["x", *(q.name for q in e.spec.loss.params)])
+        out += [f"    if _scalar({e.param}) and {e.param} == 0:",
+                f"        return {private(f'{tag}{e.tag}k{n}', name)}({xp}{rest})"]
+    scalars = " and ".join(f"_scalar({e.param})" for e in edged)
+    out += [f"    if {scalars}:", f"        return {inner}({xp}{', '.join(['x', *params])})"]
+    zs = {e.param: local(f"z{e.index}") for e in edged}
+    out += [f"    {zs[e.param]} = {e.param} == 0" for e in edged]
+    moved = {e.param: ns.fn("where", zs[e.param],
+                            f"{e.safe} + {ns.fn('zeros_like', e.param)}", e.param)
+             for e in edged}
+    out.append(f"    {r} = {inner}({xp}{', '.join(['x', *(moved.get(p, p) for p in params)])})")
+    for e in edged:
+        rest = ", ".join(["x", *(moved.get(q.name, q.name) for q in e.spec.loss.params)])
+        value = f"{private(f'{tag}{e.tag}k{n}', name)}({xp}{rest})"
+        out.append(f"    {r} = {ns.fn('where', zs[e.param], value, r)}")
+    for a, b in zip(edged, edged[1:]):  # two limits at once: no value
+        out.append(f"    {r} = {ns.fn('where', f'{zs[a.param]} & {zs[b.param]}', 'math.nan', r)}")
+    out.append(f"    return {r}")
+    return out
 
 
 def assemble(

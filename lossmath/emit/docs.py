@@ -24,7 +24,7 @@ from lossmath.base.symbols import x
 from lossmath.core.loss import Loss
 from lossmath.core.table import IntervalTable
 from lossmath.emit.forms import Clip, Form, HuberLike, Single, Steps, limit_at
-from lossmath.emit.plan import Spec, float_literal, function_names
+from lossmath.emit.plan import Spec, edges, float_literal, function_names
 from lossmath.io import escape
 from lossmath.numerics.primitives import Primitive
 
@@ -152,12 +152,19 @@ def smoothness(loss: Loss, n: int) -> str:
 
 def param_doc(spec: Spec) -> list[str]:
     lines = []
+    limits = {e.param: e for e in edges(spec)}
     for p in spec.loss.params:
         default = spec.defaults.get(p.name)
         lines.append(f"{p.name} : float, keyword-only")
         desc = prose(p.description) or p.name
         desc = desc[:1].upper() + desc[1:]
         extra = f" Must be {p.assume}."
+        if p.name in limits:
+            table = limits[p.name].spec.loss.table
+            limit = "; ".join(f"{sp.sstr(e)} {cond_text(c)}" for e, c in table.pieces)
+            limit = limit.removesuffix(" otherwise") if len(table.pieces) == 1 else limit
+            extra = (f" Must be {p.assume}, or 0: the loss there is its limit as {p.name} -> 0, "
+                     f"{prose(limit)}.")
         if default is not None:
             extra += f" Default {float_literal(default)}"
             extra += f" (= {sp.sstr(default)})." if not default.is_Integer and (

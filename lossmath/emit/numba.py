@@ -51,8 +51,11 @@ from lossmath.emit.numba_code import Loop, clip, form_body, huber, masked, singl
 from lossmath.emit.numba_runtime import MIN_CHUNK, RUNTIME
 from lossmath.emit.numpy_runtime import FINITE_IN, MODULES, RESERVED, RESERVED_RE, arguments
 from lossmath.emit.plan import (
+    Edge,
     Spec,
     UnsupportedExpression,
+    domain,
+    edges,
     function_names,
     identifier_check,
     resolve_losses,
@@ -72,10 +75,12 @@ _RESERVED = RESERVED | {"threads"}
 _check_name = identifier_check(_RESERVED, RESERVED_RE, _MODULES)
 
 
-def _loop_code(spec: Spec, n: int | None, forms) -> tuple[list[str], list[str]]:
+def _loop_code(spec: Spec, n: int | None, forms, tag: str = "",
+               owner: str | None = None) -> tuple[list[str], list[str]]:
     """The Python kernel ``_NAME...`` (constants from the parameters, then the loop) and the
-    compiled loop ``__NAME...``."""
-    names = function_names(spec.name)
+    compiled loop ``__NAME...`` (``tag``, ``owner``: of a parameter's limit,
+    :class:`~lossmath.emit.plan.Edge`)."""
+    names = function_names(owner or spec.name)
     public = names[3] if n is None else names[n]
     params = [p.symbol for p in spec.loss.params]
     consts = Constants(params)
@@ -84,19 +89,20 @@ def _loop_code(spec: Spec, n: int | None, forms) -> tuple[list[str], list[str]]:
     pnames = [p.name for p in spec.loss.params]
     cnames = [name for name, _, _ in consts.defs]
     outs = ["_value", "_grad"] if n is None else ["_out"]
-    code = _loop_def(private("loop", public), spec, public, outs, cnames + pnames, full)
+    code = _loop_def(private(f"{tag}loop", public), spec, public, outs, cnames + pnames, full)
     arrays = "(x, value, grad)" if n is None else "(x, out)"
     values = [*cnames, *pnames]
     tup = f"({values[0]},)" if len(values) == 1 else f"({', '.join(values)})"
     kargs = ", ".join(["x", *(["value", "grad"] if n is None else ["out"]), *pnames])
-    kernel = [f"def {private('kern', public)}({kargs}, threads=1):"]
+    kernel = [f"def {private(f'{tag}kern', public)}({kargs}, threads=1):"]
     kernel.append(f'    """{public} on 1-d arrays of the working dtype."""')
     kernel += [f"    {c}" for c in consts.prologue(spec.name)]
-    loops = [private("loop", public)]
+    loops = [private(f"{tag}loop", public)]
     if fast[1] != full[1]:  # a rare path: the fast loop first, the full one if it was needed
-        code = _loop_def(private("fast", public), spec, public, outs, cnames + pnames, fast) + [
+        code = _loop_def(private(f"{tag}fast", public), spec, public, outs, cnames + pnames,
+                         fast, rare=True) + [
             "", ""] + code
-        loops.insert(0, private("fast", public))
+        loops.insert(0, private(f"{tag}fast", public))
     for i, name in enumerate(loops):
         head = "if " if i == 0 and len(loops) > 1 else ""
         call = f'{head}_loop("{public}", {name}, threads, {arrays}, {tup})'
@@ -132,9 +138,10 @@ def _loop_body(spec: Spec, n: int | None, forms, loop: Loop):
     return loop.narrow, lines, results
 
 
-def _loop_def(name: str, spec: Spec, public: str, outs, args, body) -> list[str]:
+def _loop_def(name: str, spec: Spec, public: str, outs, args, body,
+              rare: bool = False) -> list[str]:
     narrow, lines, results = body
-    fast = name == private("fast", public)
+    fast = rare
     code = ["@_jit", f"def {name}({', '.join(['_x', *outs, *args])}):"]
     what = ", the rare paths counted, not taken" if fast else ""
     code.append(f'    """{public}: one pass over x{what}."""')
@@ -162,7 +169,7 @@ def _long(lines: list[str]) -> list[str]:
             for t in lines]
 
 
-def _function_code(spec: Spec, n: int | None, forms) -> list[str]:
+def _function_code(spec: Spec, n: int | None, forms, edged: Sequence[Edge] = ()) -> list[str]:
     names = function_names(spec.name)
     fname = names[3] if n is None else names[n]
     sig = ["x", "*"]
@@ -176,12 +183,22 @@ def _function_code(spec: Spec, n: int | None, forms) -> list[str]:
     lines += doc + ['    """']
     checks = []
     for p in spec.loss.params:
-        lines.append(f'    {p.name} = _param("{fname}", "{p.name}", {p.name}, "{p.assume}")')
+        lines.append(f'    {p.name} = _param("{fname}", "{p.name}", {p.name}, '
+                     f'"{domain(p, edged)}")')
         checks.append(f'("{p.name}", {p.name}, "{p.assume}")')
     lines.append(f'    threads = _threads("{fname}", threads)')
     kname = private("kern", fname)
-    lines.append(f"    kernel = lambda *a: {kname}(*a, threads=threads)  # noqa: E731")
     nout = 2 if n is None else 1
+    for e in edged:
+        lines += [f"    if {e.param} == 0:  # the loss there is its limit as {e.param} -> 0"]
+        lines += [f'        {q.name} = _param("{fname}", "{q.name}", {q.name}, "{q.assume}")'
+                  for q in e.spec.loss.params]
+        rest = ", ".join(f'("{q.name}", {q.name}, "{q.assume}")' for q in e.spec.loss.params)
+        rest = f", ({rest},)" if rest else ""
+        ekernel = private(f"{e.tag}kern", fname)
+        lines += [f"        kernel = lambda *a: {ekernel}(*a, threads=threads)  # noqa: E731",
+                  f'        return _run(kernel, "{fname}", x, out, {nout}{rest})']
+    lines.append(f"    kernel = lambda *a: {kname}(*a, threads=threads)  # noqa: E731")
     call = f'    return _run(kernel, "{fname}", x, out, {nout}'
     if not checks:
         lines.append(call + ")")
@@ -235,10 +252,14 @@ def generate(
     code: list[str] = []
     for spec in specs:
         forms = plan_forms(spec)
+        edged = edges(spec)
         for n in (0, 1, 2, None):
             kernel, loop = _loop_code(spec, n, forms)
-            code += ["", ""] + _function_code(spec, n, forms)
+            code += ["", ""] + _function_code(spec, n, forms, edged)
             code += ["", ""] + kernel + ["", ""] + loop
+            for e in edged:
+                kernel, loop = _loop_code(e.spec, n, plan_forms(e.spec), e.tag, spec.name)
+                code += ["", ""] + kernel + ["", ""] + loop
     text = "\n".join(code)
     extra = numba_kernels.source(text) + (FINITE_IN if "_finite_in(" in text else "")
     out += extra.replace("\n@_jit", "\n\n@_jit").split("\n") + code

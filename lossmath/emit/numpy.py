@@ -55,8 +55,11 @@ from lossmath.emit.numpy_code import (
 )
 from lossmath.emit.numpy_runtime import FINITE_IN, MODULES, RESERVED, RESERVED_RE, RUNTIME
 from lossmath.emit.plan import (
+    Edge,
     Spec,
     UnsupportedExpression,
+    domain,
+    edges,
     function_names,
     identifier_check,
     plans,
@@ -85,7 +88,8 @@ _check_name = identifier_check(RESERVED, RESERVED_RE, MODULES)
 # -- text helpers ---------------------------------------------------------------------------
 
 
-def _function_code(spec: Spec, n: int | None, forms, kernel: str) -> list[str]:
+def _function_code(spec: Spec, n: int | None, forms, kernel: str,
+                   edged: Sequence[Edge] = ()) -> list[str]:
     names = function_names(spec.name)
     fname = names[3] if n is None else names[n]
     sig = ["x", "*"]
@@ -99,9 +103,18 @@ def _function_code(spec: Spec, n: int | None, forms, kernel: str) -> list[str]:
     lines += doc + ['    """']
     checks = []
     for p in spec.loss.params:
-        lines.append(f'    {p.name} = _param("{fname}", "{p.name}", {p.name}, "{p.assume}")')
+        lines.append(f'    {p.name} = _param("{fname}", "{p.name}", {p.name}, '
+                     f'"{domain(p, edged)}")')
         checks.append(f'("{p.name}", {p.name}, "{p.assume}")')
     nout = 2 if n is None else 1
+    for e in edged:
+        lines += [f"    if {e.param} == 0:  # the loss there is its limit as {e.param} -> 0"]
+        lines += [f'        {q.name} = _param("{fname}", "{q.name}", {q.name}, "{q.assume}")'
+                  for q in e.spec.loss.params]
+        rest = ", ".join(f'("{q.name}", {q.name}, "{q.assume}")' for q in e.spec.loss.params)
+        rest = f", ({rest},)" if rest else ""
+        ekernel = private(f"{e.tag}kern", function_names(spec.name)[3 if n is None else n])
+        lines.append(f'        return _run({ekernel}, "{fname}", x, out, {nout}{rest})')
     call = f'    return _run({kernel}, "{fname}", x, out, {nout}'
     if not checks:
         lines.append(call + ")")
@@ -114,10 +127,12 @@ def _function_code(spec: Spec, n: int | None, forms, kernel: str) -> list[str]:
     return lines
 
 
-def _kernel_code(spec: Spec, n: int | None, forms) -> tuple[str, list[str]]:
-    """The block loop of one function: ``_NAME[_grad|_hess|_value_and_grad](x, out..., p)``."""
-    names = function_names(spec.name)
-    kname = private("kern", names[3] if n is None else names[n])
+def _kernel_code(spec: Spec, n: int | None, forms, tag: str = "",
+                 public: str | None = None) -> tuple[str, list[str]]:
+    """The block loop of one function: ``_NAME[_grad|_hess|_value_and_grad](x, out..., p)``
+    (``tag``, ``public``: of a parameter's limit, :class:`~lossmath.emit.plan.Edge`)."""
+    names = function_names(public or spec.name)
+    kname = private(f"{tag}kern", names[3] if n is None else names[n])
     params = [p.symbol for p in spec.loss.params]
     consts = Constants(params)
     body = Body()
@@ -239,10 +254,14 @@ def generate(
     code: list[str] = []
     for spec in specs:
         forms = plan_forms(spec)
+        edged = edges(spec)
         for n in (0, 1, 2, None):
             kname, kernel = _kernel_code(spec, n, forms)
-            code += ["", ""] + _function_code(spec, n, forms, kname)
+            code += ["", ""] + _function_code(spec, n, forms, kname, edged)
             code += ["", ""] + kernel
+            for e in edged:
+                code += ["", ""] + _kernel_code(e.spec, n, plan_forms(e.spec), e.tag,
+                                                spec.name)[1]
     text = "\n".join(code)
     extra = numpy_kernels.source(text) + (FINITE_IN if "_finite_in(" in text else "")
     out += extra.split("\n") + code

@@ -19,12 +19,13 @@ import re
 import struct
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sympy as sp
 
 from lossmath import catalog
 from lossmath.core.loss import Loss, LossError, Param
+from lossmath.core.param_limits import boundary_limit, limit_side
 from lossmath.core.table import IntervalTable
 from lossmath.emit.forms import (
     Form,
@@ -43,7 +44,11 @@ from lossmath.numerics.search import Domain
 
 __all__ = [
     "SUFFIX",
+    "Edge",
     "Spec",
+    "domain",
+    "edges",
+    "param_derivative",
     "UnsupportedExpression",
     "float_literal",
     "forms",
@@ -204,6 +209,84 @@ def _check_float(name: str, p: Param, value: sp.Expr, given: object) -> None:
             )
 
 
+@dataclass(frozen=True)
+class Edge:
+    """A parameter's boundary value 0 (it is declared positive or negative), where the loss
+    has a limit (:func:`lossmath.core.param_limits.boundary_limit`): generated code takes the
+    limit there (``smooth_l1`` with ``beta = 0`` is L1, ``pseudo_huber`` with ``delta = 0``
+    is 0). ``index``: the parameter's position (it names the limit's kernels); ``spec``: the
+    limit, a loss of the other parameters with their defaults."""
+
+    param: str
+    index: int
+    side: str  # "+": the parameter is positive, "-": negative
+    spec: Spec
+
+    @property
+    def safe(self) -> str:
+        """A value inside the parameter's range that stands for 0 in the interior kernel
+        where the limit is taken instead (array code evaluates both)."""
+        return "1.0" if self.side == "+" else "-1.0"
+
+    @property
+    def tag(self) -> str:
+        """The private kind prefix of the limit's generated functions: ``e0``, ``e1``..."""
+        return f"e{self.index}"
+
+
+#: the limit of each (loss, parameter), per Loss object (immutable): sympy limits take
+#: seconds, and every printer of a process asks for the same ones
+_EDGES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def edges(spec: Spec) -> tuple[Edge, ...]:
+    """The boundary values of ``spec``'s parameters at which the loss has a limit, each
+    with the limit's spec (the other parameters keep ``spec``'s defaults)."""
+    loss = spec.loss
+    if loss not in _EDGES:
+        _EDGES[loss] = tuple(
+            (i, p.name, limit_side(p), boundary_limit(loss, p.name))
+            for i, p in enumerate(loss.params) if limit_side(p) is not None)
+    out = []
+    for i, name, side, limit in _EDGES[loss]:
+        if limit is None:
+            continue
+        rest = {k: v for k, v in spec.defaults.items() if k != name}
+        out.append(Edge(name, i, side, make_spec(limit, rest)))
+    return tuple(out)
+
+
+#: the derivative of a loss in each of its parameters, per Loss object
+_DPARAM: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def param_derivative(spec: Spec, name: str) -> Spec:
+    """The spec of ``df/d(name)``: each piece of the definition differentiated in the
+    parameter ``name`` (x fixed, so on every open interval it is the classical partial
+    derivative, and at a breakpoint the owner's, the convention of the derivatives in x),
+    a function of x and the same parameters. Its derivatives in x are those of f' and f''
+    in the parameter (the partial derivatives commute on each piece)."""
+    loss = spec.loss
+    cache = _DPARAM.setdefault(loss, {})
+    if name not in cache:
+        s = next(p.symbol for p in loss.params if p.name == name)
+        table = loss.table
+        pieces = [(sp.diff(e, s), c) for e, c in table.pieces]
+        expr = pieces[0][0] if len(pieces) == 1 and pieces[0][1] == sp.true else (
+            sp.Piecewise(*pieces))
+        cache[name] = replace(loss, expr=expr, special=None, aliases=(), conventions=(),
+                              _table=None)
+    return make_spec(cache[name], dict(spec.defaults))
+
+
+def domain(p: Param, edged: Sequence[Edge]) -> str:
+    """The domain a generated function admits for ``p``: its own, widened by 0 where the
+    loss takes its limit there (``positive`` becomes ``nonnegative``)."""
+    if any(e.param == p.name for e in edged):
+        return {"positive": "nonnegative", "negative": "nonpositive"}[p.assume]
+    return p.assume
+
+
 def resolve(item: Loss | str) -> Loss:
     return item if isinstance(item, Loss) else catalog.get(item)
 
@@ -320,7 +403,10 @@ def safe_point(table: IntervalTable, piece: int) -> sp.Expr:
     own interval, where it is analytic. A bounded interval is preferred (its point does not
     grow with the parameters)."""
     ivs = [iv for iv in table.intervals if iv.piece == piece]
-    if not ivs:
+    if not ivs:  # a piece of one point (a limit's value there): defined at that point
+        owned = [b.at for b in table.breakpoints if b.owner == piece]
+        if owned:
+            return owned[0]
         raise LossError(f"piece {piece} holds on no interval")
     bounded = [iv for iv in ivs if iv.lo != -sp.oo and iv.hi != sp.oo]
     iv = (bounded or ivs)[0]

@@ -30,7 +30,7 @@ from lossmath.emit import array_modules as M
 from lossmath.emit import docs
 from lossmath.emit.arrays import Namespace
 from lossmath.emit.names import camel, check_distinct, local, private
-from lossmath.emit.plan import Spec
+from lossmath.emit.plan import Spec, param_derivative
 
 __all__ = ["NAMESPACE", "generate"]
 
@@ -52,7 +52,31 @@ def _double(x):
 
 
 def _hypot(a, q):
+    if isinstance(q, torch.Tensor):  # a tensor parameter (broadcast against a)
+        return torch.hypot(a, q.to(a.dtype))
     return torch.hypot(a, torch.full_like(a, q))
+
+
+def _tdispatch(name, scalar):
+    """_m's function on tensors: torch's (the numbers made tensors like the first tensor)."""
+    fn = (lambda a: a) if name == "float" else getattr(torch, {"power": "pow"}.get(name, name))
+
+    def call(*args):
+        ref = next((a for a in args if isinstance(a, torch.Tensor)), None)
+        if ref is None:
+            return scalar(*args)
+        return fn(*(a if isinstance(a, torch.Tensor)
+                    else torch.tensor(a, dtype=ref.dtype, device=ref.device) for a in args))
+    return staticmethod(call)
+
+
+# _m (the parameter-only constants' math) on a tensor parameter calls torch's function, so
+# that the constants follow the parameters' shape and autograd; on Python floats it is the
+# scalar math, as before.
+for _name in ("float", "divide", "log", "power", "maximum", "minimum", "abs", "sign", "sqrt",
+              "exp", "sin", "cos", "tan", "sinh", "cosh", "tanh", "log1p", "expm1", "hypot",
+              "arctan", "arcsin", "arccos", "arcsinh", "arccosh", "arctanh"):
+    setattr(_m, _name, _tdispatch(_name, getattr(_m, _name)))
 
 
 def _sign(a):
@@ -94,10 +118,49 @@ def _residual(func, input, target, margin=False):
     return x, dtype
 
 
+def _hyper(func, name, value, domain):
+    """A parameter: a Python number validated as the other targets do, or a floating-point
+    tensor (a scalar, or one that broadcasts against x; requires_grad allowed), whose
+    values are checked in _apply."""
+    if isinstance(value, torch.Tensor):
+        if not value.is_floating_point():
+            raise TypeError(f"{func}: {name} must be a floating-point tensor, got {value.dtype}")
+        return value
+    return _param(func, name, value, domain)
+
+
+def _tensors(func, params, x):
+    """The parameters as tensors of x's working dtype and device (differentiable), each
+    checked against its domain where its values can be read (not under torch.func's
+    transforms)."""
+    out = []
+    for name, value, domain in params:
+        if isinstance(value, torch.Tensor):
+            t = value.to(dtype=x.dtype, device=x.device)
+        else:
+            t = torch.tensor(value, dtype=x.dtype, device=x.device)
+        holds, text = _DOMAINS[domain]
+        try:
+            ok = bool(torch.all(torch.isfinite(t) & holds(t)))
+        except RuntimeError:  # a value torch.func's transforms do not let us read
+            ok = True
+        if not ok:
+            raise _ParamError(f"{func}: {name} must be finite and {text}, got {value!r}")
+        out.append(t)
+    return out
+
+
 def _apply(fn, func, xd, params):
     """fn (an autograd Function) on x in its working dtype: float16/bfloat16 in float32, the
-    result rounded back once; the parameters checked against that precision."""
+    result rounded back once; the parameters checked against that precision. A tensor
+    parameter takes fn's tensor family (differentiable in the parameters too)."""
     x, dtype = xd
+    if any(isinstance(v, torch.Tensor) for _, v, _ in params):
+        if fn.tensors is None:
+            raise TypeError(f"{func}: tensor parameters are not supported for this loss (its "
+                            "derivatives in them could not be generated); pass numbers")
+        r = _mode(fn.tensors).apply(x, *_tensors(func, params, x))
+        return r.to(dtype) if dtype in (torch.float16, torch.bfloat16) else r
     fn = _mode(fn)
     if dtype in (torch.float16, torch.bfloat16):
         return fn.apply(x.float(), *_fit(func, params, False)).to(dtype)
@@ -186,6 +249,69 @@ def _function_classes(spec: Spec, has3: bool) -> list[str]:
     return out
 
 
+def _tensor_classes(spec: Spec, has3: bool, dkernels: bool) -> list[str]:
+    """Per derivative a Function whose parameters are tensors (a scalar, or per element:
+    any shape that broadcasts against x; requires_grad allowed): its backward is the
+    generated next derivative in x and the generated derivative in each parameter
+    (``_lm_d<j>kN``, from :func:`~lossmath.emit.plan.param_derivative`), and its subclass
+    with the jvp (forward mode). Without those kernels (they could not be generated) the
+    tensor family is absent and a tensor parameter is refused."""
+    name = spec.name
+    out = []
+    if not dkernels:
+        return ["", ""] + [f"{private(f'fn{n}', name)}.tensors = None" for n in range(3)]
+    params = M.param_names(spec)
+    a, ctx, g, x, ps, r, t = map(local, ("a", "ctx", "g", "x", "ps", "r", "t"))
+    for n in range(3):
+        what = ("value", "gradient", "second derivative")[n]
+        fn, fwd = private(f"tfn{n}", name), private(f"tfwd{n}", name)
+        nxt = (f"_mode({private(f'tfn{n + 1}', name)}).apply({x}, *{ps})" if n < 2
+               else f"{private('k3', name)}({x}, *{ps})" if has3 else None)
+        nxt = nxt or f'_missing("{name}_hess")'
+        dps = [f"{private(f'd{j}k{n}', name)}({x}, *{ps})" for j in range(len(params))]
+        out += ["", "", f"class {fn}(torch.autograd.Function):",
+                f'    """{name}: the {what}, tensor parameters; its backward is the generated '
+                'derivative in x and in each parameter."""', "",
+                "    generate_vmap_rule = True", "",
+                "    @staticmethod",
+                f"    def forward(*{a}):",
+                f"        return {private(f'k{n}', name)}(*{a})", "",
+                "    @staticmethod",
+                f"    def setup_context({ctx}, inputs, output):",
+                f"        {ctx}.save_for_backward(*inputs)",
+                f"        {ctx}.save_for_forward(*inputs)", "",
+                "    @staticmethod",
+                f"    def backward({ctx}, {g}):",
+                f"        {x}, *{ps} = {ctx}.saved_tensors",
+                f"        return ({g} * {nxt}, {', '.join(f'{g} * {d}' for d in dps)})",
+                "", "", f"class {fwd}({fn}):",
+                f'    """{name}: the {what}, tensor parameters, with forward mode."""', "",
+                "    @staticmethod",
+                f"    def jvp({ctx}, *{t}):",
+                f"        {x}, *{ps} = {ctx}.saved_tensors",
+                f"        {r} = None if {t}[0] is None else {t}[0] * {nxt}"]
+        for j, d in enumerate(dps):
+            out += [f"        if {t}[{j + 1}] is not None:",
+                    f"            {r} = {t}[{j + 1}] * {d} if {r} is None else {r} + "
+                    f"{t}[{j + 1}] * {d}"]
+        out += [f"        return {r}", "", "",
+                f"{fn}.fwd = {fwd}", f"{private(f'fn{n}', name)}.tensors = {fn}"]
+    return out
+
+
+def _param_kernels(spec: Spec) -> list[str] | None:
+    """The kernels of the derivative in each parameter (``_lm_d<j>k0..k2_NAME``: of f, f'
+    and f''), or None when one of them cannot be generated."""
+    lines: list[str] = []
+    for j, p in enumerate(spec.loss.params):
+        try:
+            dspec = param_derivative(spec, p.name)
+            lines += M.kernels(dspec, NAMESPACE, third=False, tag=f"d{j}", owner=spec.name,
+                               note=f" (its derivative in {p.name})")[1]
+        except Exception:  # noqa: BLE001 - optional: tensor parameters are then refused
+            return None
+    return lines
+
 def _public(spec: Spec, fs, has3: bool) -> list[str]:
     name, cls = spec.name, camel(spec.name)
     kw = M.signature(spec)
@@ -210,7 +336,7 @@ def _public(spec: Spec, fs, has3: bool) -> list[str]:
     doc[i - 1:i - 1] = tail
     sig = ", ".join(["input", "target=None", "*", *kw, 'reduction="mean"', "weight=None"])
     out += ["", "", f"def {name}({sig}):"] + M.docstring(doc, "    ")
-    out += ["    " + t for t in M.checks(spec, name)]
+    out += ["    " + t.replace("= _param(", "= _hyper(") for t in M.checks(spec, name)]
     how = ", margin=True" if spec.loss.kind == "margin" else ""
     xd = local("xd")
     out += [f'    {xd} = _residual("{name}", input, target{how})',
@@ -224,7 +350,7 @@ def _public(spec: Spec, fs, has3: bool) -> list[str]:
              "next derivative)."])
         sig = ", ".join(["x", *(["*", *kw] if kw else [])])
         out += ["", "", f"def {fname}({sig}):"] + M.docstring(doc, "    ")
-        out += ["    " + t for t in M.checks(spec, fname)]
+        out += ["    " + t.replace("= _param(", "= _hyper(") for t in M.checks(spec, fname)]
         out += [f'    {xd} = _residual("{fname}", x, None)',
                 f'    return _apply({private(f"fn{n}", name)}, "{fname}", {xd}, _p)']
     # The parameters are kept as private attributes (``_lm_p_NAME``), and ``__init__``'s
@@ -237,7 +363,7 @@ def _public(spec: Spec, fs, has3: bool) -> list[str]:
             f'``{name}(input, target, ...)``."""', "",
             f"    def __init__({init}):",
             "        super().__init__()"]
-    out += ["        " + t for t in M.checks(spec, cls)]
+    out += ["        " + t.replace("= _param(", "= _hyper(") for t in M.checks(spec, cls)]
     for p in params:
         out.append(f"        {me}.{private('p', p)} = {p}")
     out += ["        if reduction not in ('none', 'mean', 'sum'):",
@@ -264,7 +390,10 @@ def _functions(spec: Spec, fs, has3: bool) -> tuple[list[str], list[str]]:
     check_distinct([(f, f"the function {f}") for f in functions]
                    + [(camel(spec.name), f"the nn.Module class of {spec.name}")],
                    transforms=False)
-    code = _function_classes(spec, has3) + _public(spec, fs, has3)
+    dkernels = _param_kernels(spec) if spec.loss.params else None
+    code = (_function_classes(spec, has3) + (dkernels or [])
+            + (_tensor_classes(spec, has3, dkernels is not None) if spec.loss.params else [])
+            + _public(spec, fs, has3))
     return code, [*functions, camel(spec.name)]
 
 

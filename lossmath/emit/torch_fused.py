@@ -101,7 +101,7 @@ def _fsum(buf, m):
 
 def _fusable(input, target, weight, reduction, params):
     """Whether the fused path applies: CPU contiguous float32/float64 tensors of one shape,
-    no weight, a known reduction, hyperparameters as Python numbers."""
+    no weight, a known reduction, hyperparameters as nonzero Python numbers."""
     if numba is None or weight is not None or reduction not in ("none", "mean", "sum"):
         return False
     if not isinstance(input, torch.Tensor) or input.dtype not in (torch.float32, torch.float64):
@@ -114,12 +114,15 @@ def _fusable(input, target, weight, reduction, params):
         and target.is_contiguous()
     ):
         return False
-    return all(isinstance(p, numbers.Real) and not isinstance(p, bool) for p in params)
+    # a parameter at 0 may be one whose limit the eager kernels take (smooth_l1's beta = 0
+    # is L1); the fused loops are the formula's
+    return all(isinstance(p, numbers.Real) and not isinstance(p, bool) and p != 0
+               for p in params)
 
 
 def _tfusable(input, target, weight, reduction, params):
     """Whether the Triton path applies: CUDA float16/bfloat16/float32 tensors of one shape,
-    no weight, hyperparameters as numbers."""
+    no weight, hyperparameters as nonzero numbers."""
     if triton is None or weight is not None or reduction not in ("none", "mean", "sum"):
         return False
     if not isinstance(input, torch.Tensor) or input.dtype not in (
@@ -132,7 +135,10 @@ def _tfusable(input, target, weight, reduction, params):
                                    and target.shape == input.shape
                                    and target.device == input.device):
         return False
-    return all(isinstance(p, numbers.Real) and not isinstance(p, bool) for p in params)
+    # a parameter at 0 may be one whose limit the eager kernels take (smooth_l1's beta = 0
+    # is L1); the fused loops are the formula's
+    return all(isinstance(p, numbers.Real) and not isinstance(p, bool) and p != 0
+               for p in params)
 
 
 def _fcuts(n):

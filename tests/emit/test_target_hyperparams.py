@@ -66,7 +66,8 @@ def test_array_parameters_broadcast_per_element_and_equal_float_calls(mod, name)
 
 
 def test_concrete_array_parameter_out_of_domain_raises(mod):
-    with pytest.raises(ValueError, match="delta must be finite and positive"):
+    # huber's delta admits 0, where the loss is its limit (0); a negative delta is refused
+    with pytest.raises(ValueError, match="delta must be finite and nonnegative"):
         mod.huber(jnp.asarray(XS), delta=jnp.asarray([1.0, -1.0, 1.0, 1.0, 1.0]))
 
 

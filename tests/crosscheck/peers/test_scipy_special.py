@@ -9,8 +9,8 @@ first column delta, the second r. scipy's ``huber(delta, r)`` is lossmath's
 
 Not ported as is: scipy returns inf for delta < 0 (``huber(-1, 1.5) == inf``) where lossmath
 refuses the parameter (ValueError: a negative width has no loss); the rows of z with
-delta < 0 are checked to raise instead. delta = 0 (scipy: 0 for pseudo_huber) is the limit
-of a parameter, not yet taken (a strict xfail below).
+delta < 0 are checked to raise instead. delta = 0 (scipy: 0 for pseudo_huber and huber) is
+the limit of the parameter, which the targets take at that value.
 """
 
 from __future__ import annotations
@@ -101,7 +101,15 @@ def test_pseudo_huber_small_r(nmod, jmod):
                                5.0000000000000005e-37, rtol=1e-13)
 
 
-@pytest.mark.xfail(strict=True, reason="a parameter's limit (pseudo_huber delta -> 0 is 0, as "
-                   "scipy) is not yet taken at that value: delta must be positive")
-def test_pseudo_huber_zero_delta_is_zero(nmod):
-    np.testing.assert_equal(nmod.pseudo_huber(1.5, delta=0.0), 0.0)
+@pytest.mark.parametrize("name", ["huber", "pseudo_huber"])
+def test_zero_delta_rows_follow_the_xfunc(nmod, jmod, name):
+    """The xfuncs' delta == 0 branch (pseudo_huber: ``if not delta: return 0``; huber: the
+    linear piece, ``0 * (|r| - 0)``): the rows of z with delta set to 0 give 0, in the numpy
+    target (delta a number) and the JAX target (delta an array, zeros among positive rows)."""
+    r = Z[:, 1]
+    for v in r:
+        np.testing.assert_equal(getattr(nmod, name)(v, delta=0.0), XFUNC[name](0.0, v))
+    d = np.where(np.arange(len(r)) % 2 == 0, 0.0, np.abs(Z[:, 0]))
+    got = getattr(jmod, name)(jnp.asarray(r), delta=jnp.asarray(d))
+    want = [XFUNC[name](a, b) for a, b in zip(d, r)]
+    np.testing.assert_allclose(np.asarray(got), want, rtol=1e-13, atol=1e-13)

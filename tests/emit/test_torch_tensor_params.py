@@ -1,0 +1,101 @@
+"""Hyperparameters as tensors in the torch target: a scalar tensor or one per element,
+requires_grad allowed. The derivatives in the hyperparameter are generated symbolically
+(plan.param_derivative): checked by torch.autograd.gradcheck / gradgradcheck (forward mode
+too) and against mpmath's numerical derivative of the definition written out by hand (an
+independent truth); the values equal the Python-float calls'; a learned parameter trains."""
+
+from __future__ import annotations
+
+import mpmath
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+import lossmath  # noqa: E402
+
+DEFS = {  # the catalog's definitions, written out for mpmath (x, parameter)
+    "smooth_l1": ("beta", lambda x, b: x * x / (2 * b) if abs(x) < b else abs(x) - b / 2),
+    "huber": ("delta", lambda x, d: x * x / 2 if abs(x) <= d else d * (abs(x) - d / 2)),
+    "pseudo_huber": ("delta", lambda x, d: d * d * (mpmath.sqrt(1 + (x / d) ** 2) - 1)),
+    "cauchy": ("c", lambda x, c: c * c / 2 * mpmath.log(1 + (x / c) ** 2)),
+    "welsch": ("c", lambda x, c: c * c / 2 * (1 - mpmath.exp(-(x / c) ** 2))),
+    "charbonnier": ("epsilon", lambda x, e: mpmath.sqrt(x * x + e * e) - e),
+}
+XS = [-3.0, -0.7, -0.1, 0.2, 1.3, 6.0]
+
+
+@pytest.fixture(scope="module")
+def mod():
+    return lossmath.compile(sorted(DEFS), target="torch")
+
+
+def _x():
+    return torch.tensor(XS, dtype=torch.float64, requires_grad=True)
+
+
+@pytest.mark.filterwarnings("ignore:`torch.jit.script` is deprecated:DeprecationWarning")
+@pytest.mark.parametrize("name", sorted(DEFS))
+@pytest.mark.parametrize("shape", [(), (len(XS),)])
+def test_gradcheck_in_x_and_the_hyperparameter(mod, name, shape):
+    pname = DEFS[name][0]
+    p = (0.45 + 0.3 * torch.arange(len(XS), dtype=torch.float64)).reshape(-1)[:1].reshape(
+        shape) if shape == () else 0.45 + 0.3 * torch.arange(len(XS), dtype=torch.float64)
+    p.requires_grad_(True)
+    fn = lambda a, q: getattr(mod, name)(a, reduction="none", **{pname: q})  # noqa: E731
+    assert torch.autograd.gradcheck(fn, (_x(), p), check_forward_ad=True)
+    assert torch.autograd.gradgradcheck(fn, (_x(), p))
+    g = lambda a, q: getattr(mod, name + "_grad")(a, **{pname: q})  # noqa: E731
+    assert torch.autograd.gradcheck(g, (_x(), p), check_forward_ad=True)
+
+
+@pytest.mark.parametrize("name", sorted(DEFS))
+@pytest.mark.parametrize("p", [0.6, 1.5, 4.0])
+def test_derivative_in_the_parameter_is_mpmaths(mod, name, p):
+    pname, f = DEFS[name]
+    mpmath.mp.dps = 40
+    q = torch.tensor(p, dtype=torch.float64, requires_grad=True)
+    for order, fname in ((0, name), (1, name + "_grad")):
+        x = torch.tensor(XS, dtype=torch.float64)
+        kw = {"reduction": "none"} if order == 0 else {}
+        (d,) = torch.autograd.grad(getattr(mod, fname)(x, **{pname: q}, **kw).sum(), q)
+        def in_x(b, v, order=order):
+            return mpmath.diff(lambda u: f(u, b), v, order) if order else f(v, b)
+
+        want = sum(mpmath.diff(lambda b, v=v: in_x(b, v), mpmath.mpf(p))
+                   for v in (mpmath.mpf(v) for v in XS))
+        assert float(d) == pytest.approx(float(want), rel=1e-12, abs=1e-14), (name, order)
+
+
+@pytest.mark.parametrize("name", sorted(DEFS))
+def test_tensor_values_equal_the_number_calls(mod, name):
+    pname = DEFS[name][0]
+    ps = [0.5, 1.0, 2.0, 3.0, 0.25, 7.0]
+    x = torch.tensor(XS, dtype=torch.float64)
+    got = getattr(mod, name)(x, reduction="none", **{pname: torch.tensor(ps)})
+    each = [float(getattr(mod, name)(x[i:i + 1], reduction="none", **{pname: p})[0])
+            for i, p in enumerate(ps)]
+    np.testing.assert_allclose(got.numpy(), each, rtol=4e-16)
+
+
+def test_a_learned_hyperparameter_trains(mod):
+    """An nn.Parameter given to the module is a parameter of it; gradient descent on it
+    lowers the loss (the derivative in delta reaches the optimiser)."""
+    delta = torch.nn.Parameter(torch.tensor(2.0, dtype=torch.float64))
+    crit = mod.PseudoHuber(delta=delta)
+    assert any(p is delta for p in crit.parameters())
+    x = torch.tensor(XS, dtype=torch.float64)
+    opt = torch.optim.SGD(crit.parameters(), lr=0.05)
+    before = float(crit(x).detach())
+    for _ in range(20):
+        opt.zero_grad()
+        crit(x).backward()
+        opt.step()
+    assert float(crit(x).detach()) < before and float(delta.detach()) < 2.0
+
+
+def test_a_tensor_outside_the_domain_is_refused(mod):
+    with pytest.raises(ValueError, match="delta must be finite and nonnegative"):
+        mod.huber(torch.tensor(XS), delta=torch.tensor([1.0, -1.0, 1, 1, 1, 1]))
+    with pytest.raises(TypeError, match="floating-point"):
+        mod.huber(torch.tensor(XS), delta=torch.tensor(1))
