@@ -261,6 +261,8 @@ def search(piece: sp.Expr, start: Plan, domain: Domain, target: float = TARGETS[
     from lossmath.numerics.rewrite import proved_equal
     from lossmath.numerics.series import series_regimes
 
+    if not domain.intervals:  # a piece used on no interval (a parameter at its limit)
+        return Found(start, None, None, False, target=target)
     bench = _Bench(piece, domain, target)
     try:
         base = bench.plan_score(start)
