@@ -79,7 +79,7 @@ def reset(objects: bool = False) -> tuple:
     if objects:
         basic, symbol = sympy.Basic, sympy.Symbol
         canonical = symbol._canonical_assumptions  # what a new Symbol gets (cached: shared)
-        for o in [o for o in gc.get_objects() if isinstance(o, basic)]:
+        for o in _live(basic):
             o._mhash = None
             if isinstance(o, symbol):  # facts follow from the assumptions: any KB of them
                 o._assumptions = canonical(**o._assumptions_orig)[0]
@@ -125,7 +125,7 @@ def _tables() -> tuple:
     from sympy.ntheory.generate import Sieve
 
     tables = []
-    for o in gc.get_objects():
+    for o in _live((Dispatcher, _lru_cache_wrapper, abc.ABCMeta, Sieve)):
         if isinstance(o, Dispatcher):
             tables.append(o._cache.clear)
         elif isinstance(o, _lru_cache_wrapper):
@@ -137,6 +137,15 @@ def _tables() -> tuple:
             tables.append(o._reset)
     _found.update(modules=len(sys.modules), tables=tuple(tables))
     return _found["tables"]
+
+
+def _live(kinds) -> list:
+    """The live objects of the given types. Their types are read with ``type`` (never
+    ``isinstance``, which asks an object for ``__class__``): a module's deprecated object may
+    warn when asked for an attribute (torch's ``torch.distributed.reduce_op``: a FutureWarning,
+    an error under ``-W error``), and the walk meets every object of the process."""
+    kinds = kinds if isinstance(kinds, tuple) else (kinds,)
+    return [o for o in gc.get_objects() if issubclass(type(o), kinds)]
 
 
 class _Scope(threading.local):
