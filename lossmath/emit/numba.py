@@ -49,7 +49,14 @@ from lossmath.emit.kernels import numba_kernels
 from lossmath.emit.names import check_module, private
 from lossmath.emit.numba_code import Loop, clip, form_body, huber, masked, single
 from lossmath.emit.numba_runtime import MIN_CHUNK, RUNTIME
-from lossmath.emit.numpy_runtime import FINITE_IN, MODULES, RESERVED, RESERVED_RE, arguments
+from lossmath.emit.numpy_runtime import (
+    FINITE_IN,
+    MODULES,
+    RESERVED,
+    RESERVED_RE,
+    arguments,
+    run_call,
+)
 from lossmath.emit.plan import (
     Edge,
     Spec,
@@ -193,11 +200,10 @@ def _function_code(spec: Spec, n: int | None, forms, edged: Sequence[Edge] = ())
         lines += [f"    if {e.param} == 0:  # the loss there is its limit as {e.param} -> 0"]
         lines += [f'        {q.name} = _param("{fname}", "{q.name}", {q.name}, "{q.assume}")'
                   for q in e.spec.loss.params]
-        rest = ", ".join(f'("{q.name}", {q.name}, "{q.assume}")' for q in e.spec.loss.params)
-        rest = f", ({rest},)" if rest else ""
         ekernel = private(f"{e.tag}kern", fname)
-        lines += [f"        kernel = lambda *a: {ekernel}(*a, threads=threads)  # noqa: E731",
-                  f'        return _run(kernel, "{fname}", x, out, {nout}{rest})']
+        lines += [f"        kernel = lambda *a: {ekernel}(*a, threads=threads)  # noqa: E731"]
+        lines += run_call(f'        return _run(kernel, "{fname}", x, out, {nout}',
+                           e.spec.loss.params)
     lines.append(f"    kernel = lambda *a: {kname}(*a, threads=threads)  # noqa: E731")
     call = f'    return _run(kernel, "{fname}", x, out, {nout}'
     if not checks:

@@ -53,7 +53,14 @@ from lossmath.emit.numpy_code import (
     masked_body,
     single_body,
 )
-from lossmath.emit.numpy_runtime import FINITE_IN, MODULES, RESERVED, RESERVED_RE, RUNTIME
+from lossmath.emit.numpy_runtime import (
+    FINITE_IN,
+    MODULES,
+    RESERVED,
+    RESERVED_RE,
+    RUNTIME,
+    run_call,
+)
 from lossmath.emit.plan import (
     Edge,
     Spec,
@@ -111,10 +118,9 @@ def _function_code(spec: Spec, n: int | None, forms, kernel: str,
         lines += [f"    if {e.param} == 0:  # the loss there is its limit as {e.param} -> 0"]
         lines += [f'        {q.name} = _param("{fname}", "{q.name}", {q.name}, "{q.assume}")'
                   for q in e.spec.loss.params]
-        rest = ", ".join(f'("{q.name}", {q.name}, "{q.assume}")' for q in e.spec.loss.params)
-        rest = f", ({rest},)" if rest else ""
         ekernel = private(f"{e.tag}kern", function_names(spec.name)[3 if n is None else n])
-        lines.append(f'        return _run({ekernel}, "{fname}", x, out, {nout}{rest})')
+        lines += run_call(f'        return _run({ekernel}, "{fname}", x, out, {nout}',
+                           e.spec.loss.params)
     call = f'    return _run({kernel}, "{fname}", x, out, {nout}'
     if not checks:
         lines.append(call + ")")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 __all__ = ["FINITE_IN", "MODULES", "RESERVED", "RESERVED_RE", "RUNTIME", "arguments",
-           "param_checks"]
+           "param_checks", "run_call"]
 
 RUNTIME = '''
 _BLOCK = {block}
@@ -174,6 +174,21 @@ def param_checks() -> str:
     """``_DOMAINS`` and ``_param``: the parameter checks every array module carries too."""
     text = RUNTIME.format(block=0)
     return text[text.index("_DOMAINS = {"): text.index("def _fits")]
+
+
+def run_call(head: str, params) -> list[str]:
+    """The lines of ``head, (("p", p, "assume"), ...))``: a call of the runtime's ``_run``
+    with the parameters it checks (``params``: :class:`~lossmath.core.loss.Param`), one per
+    line where the call would pass 100 columns (the modules are ruff clean)."""
+    checks = [f'("{q.name}", {q.name}, "{q.assume}")' for q in params]
+    line = f"{head}, ({', '.join(checks)},))" if checks else head + ")"
+    if len(line) <= 100:
+        return [line]
+    indent = head[: len(head) - len(head.lstrip())]
+    if not checks:  # the arguments on a line of their own
+        call, args = head.split("(", 1)
+        return [f"{call}(", f"{indent}    {args})"]
+    return [f"{head}, (", *(f"{indent}    {c}," for c in checks), f"{indent}))"]
 
 
 #: The modules the generated numpy (and numba) module imports, and the arguments and locals

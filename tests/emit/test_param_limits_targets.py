@@ -92,6 +92,7 @@ def test_a_parameter_without_a_limit_still_refuses_zero():
         mod.berhu(1.0, c=0.0)
 
 
+@pytest.mark.slow  # generating balanced_l1's torch module with two parameters' derivatives: ~80 s
 def test_two_parameters_at_zero_at_once_are_refused():
     """balanced_l1 has a limit in alpha and one in gamma; both at 0 is neither."""
     for target in ("numpy", "torch"):

@@ -12,6 +12,10 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
+# slow tier: the module of six losses with their derivatives in the parameter takes about
+# 70 s to generate on a 2-core machine
+pytestmark = pytest.mark.slow
+
 import lossmath  # noqa: E402
 
 DEFS = {  # the catalog's definitions, written out for mpmath (x, parameter)
@@ -53,7 +57,6 @@ def test_gradcheck_in_x_and_the_hyperparameter(mod, name, shape):
 @pytest.mark.parametrize("p", [0.6, 1.5, 4.0])
 def test_derivative_in_the_parameter_is_mpmaths(mod, name, p):
     pname, f = DEFS[name]
-    mpmath.mp.dps = 40
     q = torch.tensor(p, dtype=torch.float64, requires_grad=True)
     for order, fname in ((0, name), (1, name + "_grad")):
         x = torch.tensor(XS, dtype=torch.float64)
@@ -62,8 +65,9 @@ def test_derivative_in_the_parameter_is_mpmaths(mod, name, p):
         def in_x(b, v, order=order):
             return mpmath.diff(lambda u: f(u, b), v, order) if order else f(v, b)
 
-        want = sum(mpmath.diff(lambda b, v=v: in_x(b, v), mpmath.mpf(p))
-                   for v in (mpmath.mpf(v) for v in XS))
+        with mpmath.workdps(40):  # not the process-wide precision: other tests read it
+            want = sum(mpmath.diff(lambda b, v=v: in_x(b, v), mpmath.mpf(p))
+                       for v in (mpmath.mpf(v) for v in XS))
         assert float(d) == pytest.approx(float(want), rel=1e-12, abs=1e-14), (name, order)
 
 
@@ -112,13 +116,13 @@ def _wide_param_derivative(mod, name, order):
     kw = {} if order else {"reduction": "none"}
     out = getattr(mod, fname)(x, **{pname: q}, **kw)
     got = [float(torch.autograd.grad(out[i], q, retain_graph=True)[0]) for i in range(len(WIDE))]
-    mpmath.mp.dps = 500  # |x| - b/2 at |x| = 1e200 keeps b's digits
 
     def in_x(b, v):
         return mpmath.diff(lambda u: f(u, b), v, order) if order else f(v, b)
 
-    want = [float(mpmath.diff(lambda b, v=v: in_x(b, mpmath.mpf(v)), mpmath.mpf(1.5)))
-            for v in WIDE]
+    with mpmath.workdps(500):  # |x| - b/2 at |x| = 1e200 keeps b's digits
+        want = [float(mpmath.diff(lambda b, v=v: in_x(b, mpmath.mpf(v)), mpmath.mpf(1.5)))
+                for v in WIDE]
     return got, want
 
 

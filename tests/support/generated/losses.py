@@ -574,7 +574,8 @@ def smooth_l1(x, *, beta=1.0, out=None):
     x : array_like
         Residuals, any shape; float16/32/64 keep their dtype, integers become float64.
     beta : float, keyword-only
-        Width of the quadratic zone. Must be positive. Default 1.0.
+        Width of the quadratic zone. Must be positive, or 0: the loss there is its limit
+        as beta -> 0, -x if x < 0; 0 if Eq(x, 0); x otherwise. Default 1.0.
     out : ndarray, optional
         Where to write the result: an array of x's shape and the result dtype; it may be x
         itself.
@@ -584,7 +585,9 @@ def smooth_l1(x, *, beta=1.0, out=None):
     ndarray or numpy scalar
         Of x's shape and float dtype; a numpy scalar for scalar input.
     """
-    beta = _param("smooth_l1", "beta", beta, "positive")
+    beta = _param("smooth_l1", "beta", beta, "nonnegative")
+    if beta == 0:  # the loss there is its limit as beta -> 0
+        return _run(_lm_e0kern_smooth_l1, "smooth_l1", x, out, 1)
     return _run(_lm_kern_smooth_l1, "smooth_l1", x, out, 1, (("beta", beta, "positive"),))
 
 
@@ -602,6 +605,24 @@ def _lm_kern_smooth_l1(x, out, beta):
         np.multiply(t0, c0, out=ob)
         np.add(ob, xb, out=ob)
         np.multiply(ob, t0, out=ob)
+
+
+def _lm_e0kern_smooth_l1(x, out):
+    """smooth_l1 on 1-d arrays of the working dtype."""
+    for xb, ob, m0 in _blocks(x, (out,), bools=1):
+        ob.fill(np.nan)  # stays NaN where x is NaN
+        # -x where x < 0
+        np.less(xb, 0.0, out=m0)
+        xs = xb[m0]
+        s0 = np.negative(xs)
+        ob[m0] = s0
+        # 0 where x = 0
+        np.equal(xb, 0.0, out=m0)
+        np.copyto(ob, 0.0, where=m0)
+        # x where 0 < x
+        np.greater(xb, 0.0, out=m0)
+        xs = xb[m0]
+        ob[m0] = xs
 
 
 def smooth_l1_grad(x, *, beta=1.0, out=None):
@@ -627,7 +648,8 @@ def smooth_l1_grad(x, *, beta=1.0, out=None):
     x : array_like
         Residuals, any shape; float16/32/64 keep their dtype, integers become float64.
     beta : float, keyword-only
-        Width of the quadratic zone. Must be positive. Default 1.0.
+        Width of the quadratic zone. Must be positive, or 0: the loss there is its limit
+        as beta -> 0, -x if x < 0; 0 if Eq(x, 0); x otherwise. Default 1.0.
     out : ndarray, optional
         Where to write the result: an array of x's shape and the result dtype; it may be x
         itself.
@@ -637,7 +659,9 @@ def smooth_l1_grad(x, *, beta=1.0, out=None):
     ndarray or numpy scalar
         Of x's shape and float dtype; a numpy scalar for scalar input.
     """
-    beta = _param("smooth_l1_grad", "beta", beta, "positive")
+    beta = _param("smooth_l1_grad", "beta", beta, "nonnegative")
+    if beta == 0:  # the loss there is its limit as beta -> 0
+        return _run(_lm_e0kern_smooth_l1_grad, "smooth_l1_grad", x, out, 1)
     return _run(_lm_kern_smooth_l1_grad, "smooth_l1_grad", x, out, 1, (("beta", beta, "positive"),))
 
 
@@ -650,6 +674,22 @@ def _lm_kern_smooth_l1_grad(x, out, beta):
     for xb, ob in _blocks(x, (out,)):
         np.divide(xb, beta, out=ob)
         np.clip(ob, -1.0, 1.0, out=ob)
+
+
+def _lm_e0kern_smooth_l1_grad(x, out):
+    """smooth_l1_grad on 1-d arrays of the working dtype."""
+    for xb, ob, t0, m0 in _blocks(x, (out,), floats=1, bools=1):
+        # -1 where x < 0
+        np.less(xb, 0.0, out=m0)
+        np.multiply(m0, -1.0, out=ob, dtype=ob.dtype)
+        # 1 where 0 < x
+        np.greater(xb, 0.0, out=m0)
+        np.multiply(m0, 1.0, out=t0, dtype=t0.dtype)
+        np.add(ob, t0, out=ob)
+        np.equal(xb, 0.0, out=m0)  # x = 0: the owner's
+        np.copyto(ob, 0.0, where=m0)
+        np.isnan(xb, out=m0)  # NaN in, NaN out
+        np.copyto(ob, xb, where=m0)
 
 
 def smooth_l1_hess(x, *, beta=1.0, out=None):
@@ -674,7 +714,8 @@ def smooth_l1_hess(x, *, beta=1.0, out=None):
     x : array_like
         Residuals, any shape; float16/32/64 keep their dtype, integers become float64.
     beta : float, keyword-only
-        Width of the quadratic zone. Must be positive. Default 1.0.
+        Width of the quadratic zone. Must be positive, or 0: the loss there is its limit
+        as beta -> 0, -x if x < 0; 0 if Eq(x, 0); x otherwise. Default 1.0.
     out : ndarray, optional
         Where to write the result: an array of x's shape and the result dtype; it may be x
         itself.
@@ -684,7 +725,9 @@ def smooth_l1_hess(x, *, beta=1.0, out=None):
     ndarray or numpy scalar
         Of x's shape and float dtype; a numpy scalar for scalar input.
     """
-    beta = _param("smooth_l1_hess", "beta", beta, "positive")
+    beta = _param("smooth_l1_hess", "beta", beta, "nonnegative")
+    if beta == 0:  # the loss there is its limit as beta -> 0
+        return _run(_lm_e0kern_smooth_l1_hess, "smooth_l1_hess", x, out, 1)
     return _run(_lm_kern_smooth_l1_hess, "smooth_l1_hess", x, out, 1, (("beta", beta, "positive"),))
 
 
@@ -697,6 +740,14 @@ def _lm_kern_smooth_l1_hess(x, out, beta):
         np.less(xb, beta, out=m1)
         np.logical_and(m0, m1, out=m0)
         np.multiply(m0, c0, out=ob, dtype=ob.dtype)
+        np.isnan(xb, out=m0)  # NaN in, NaN out
+        np.copyto(ob, xb, where=m0)
+
+
+def _lm_e0kern_smooth_l1_hess(x, out):
+    """smooth_l1_hess on 1-d arrays of the working dtype."""
+    for xb, ob, m0 in _blocks(x, (out,), bools=1):
+        ob.fill(0.0)
         np.isnan(xb, out=m0)  # NaN in, NaN out
         np.copyto(ob, xb, where=m0)
 
@@ -729,7 +780,8 @@ def smooth_l1_value_and_grad(x, *, beta=1.0, out=None):
     x : array_like
         Residuals, any shape; float16/32/64 keep their dtype, integers become float64.
     beta : float, keyword-only
-        Width of the quadratic zone. Must be positive. Default 1.0.
+        Width of the quadratic zone. Must be positive, or 0: the loss there is its limit
+        as beta -> 0, -x if x < 0; 0 if Eq(x, 0); x otherwise. Default 1.0.
     out : tuple of two ndarrays, optional
         Where to write (value, grad): arrays of x's shape and the result dtype.
 
@@ -738,7 +790,9 @@ def smooth_l1_value_and_grad(x, *, beta=1.0, out=None):
     value, grad : ndarray or numpy scalar
         Of x's shape and float dtype; numpy scalars for scalar input.
     """
-    beta = _param("smooth_l1_value_and_grad", "beta", beta, "positive")
+    beta = _param("smooth_l1_value_and_grad", "beta", beta, "nonnegative")
+    if beta == 0:  # the loss there is its limit as beta -> 0
+        return _run(_lm_e0kern_smooth_l1_value_and_grad, "smooth_l1_value_and_grad", x, out, 2)
     return _run(_lm_kern_smooth_l1_value_and_grad, "smooth_l1_value_and_grad", x, out, 2, (
         ("beta", beta, "positive"),
     ))
@@ -758,6 +812,35 @@ def _lm_kern_smooth_l1_value_and_grad(x, value, grad, beta):
         np.multiply(gb, c0, out=vb)
         np.add(vb, xb, out=vb)
         np.multiply(vb, gb, out=vb)
+
+
+def _lm_e0kern_smooth_l1_value_and_grad(x, value, grad):
+    """smooth_l1_value_and_grad on 1-d arrays of the working dtype."""
+    for xb, vb, gb, t0, m0 in _blocks(x, (value, grad), floats=1, bools=1):
+        vb.fill(np.nan)  # stays NaN where x is NaN
+        # -x where x < 0
+        np.less(xb, 0.0, out=m0)
+        xs = xb[m0]
+        s0 = np.negative(xs)
+        vb[m0] = s0
+        # 0 where x = 0
+        np.equal(xb, 0.0, out=m0)
+        np.copyto(vb, 0.0, where=m0)
+        # x where 0 < x
+        np.greater(xb, 0.0, out=m0)
+        xs = xb[m0]
+        vb[m0] = xs
+        # -1 where x < 0
+        np.less(xb, 0.0, out=m0)
+        np.multiply(m0, -1.0, out=gb, dtype=gb.dtype)
+        # 1 where 0 < x
+        np.greater(xb, 0.0, out=m0)
+        np.multiply(m0, 1.0, out=t0, dtype=t0.dtype)
+        np.add(gb, t0, out=gb)
+        np.equal(xb, 0.0, out=m0)  # x = 0: the owner's
+        np.copyto(gb, 0.0, where=m0)
+        np.isnan(xb, out=m0)  # NaN in, NaN out
+        np.copyto(gb, xb, where=m0)
 
 
 def huber(x, *, delta=1.0, out=None):
@@ -787,8 +870,8 @@ def huber(x, *, delta=1.0, out=None):
     x : array_like
         Residuals, any shape; float16/32/64 keep their dtype, integers become float64.
     delta : float, keyword-only
-        Width of the quadratic zone and slope of the linear tails. Must be positive.
-        Default 1.0.
+        Width of the quadratic zone and slope of the linear tails. Must be positive, or
+        0: the loss there is its limit as delta -> 0, 0. Default 1.0.
     out : ndarray, optional
         Where to write the result: an array of x's shape and the result dtype; it may be x
         itself.
@@ -798,7 +881,9 @@ def huber(x, *, delta=1.0, out=None):
     ndarray or numpy scalar
         Of x's shape and float dtype; a numpy scalar for scalar input.
     """
-    delta = _param("huber", "delta", delta, "positive")
+    delta = _param("huber", "delta", delta, "nonnegative")
+    if delta == 0:  # the loss there is its limit as delta -> 0
+        return _run(_lm_e0kern_huber, "huber", x, out, 1)
     return _run(_lm_kern_huber, "huber", x, out, 1, (("delta", delta, "positive"),))
 
 
@@ -811,6 +896,14 @@ def _lm_kern_huber(x, out, delta):
         np.multiply(t0, -0.5, out=ob)
         np.add(ob, xb, out=ob)
         np.multiply(ob, t0, out=ob)
+
+
+def _lm_e0kern_huber(x, out):
+    """huber on 1-d arrays of the working dtype."""
+    for xb, ob, m0 in _blocks(x, (out,), bools=1):
+        ob.fill(0.0)
+        np.isnan(xb, out=m0)  # NaN in, NaN out
+        np.copyto(ob, xb, where=m0)
 
 
 def huber_grad(x, *, delta=1.0, out=None):
@@ -837,8 +930,8 @@ def huber_grad(x, *, delta=1.0, out=None):
     x : array_like
         Residuals, any shape; float16/32/64 keep their dtype, integers become float64.
     delta : float, keyword-only
-        Width of the quadratic zone and slope of the linear tails. Must be positive.
-        Default 1.0.
+        Width of the quadratic zone and slope of the linear tails. Must be positive, or
+        0: the loss there is its limit as delta -> 0, 0. Default 1.0.
     out : ndarray, optional
         Where to write the result: an array of x's shape and the result dtype; it may be x
         itself.
@@ -848,7 +941,9 @@ def huber_grad(x, *, delta=1.0, out=None):
     ndarray or numpy scalar
         Of x's shape and float dtype; a numpy scalar for scalar input.
     """
-    delta = _param("huber_grad", "delta", delta, "positive")
+    delta = _param("huber_grad", "delta", delta, "nonnegative")
+    if delta == 0:  # the loss there is its limit as delta -> 0
+        return _run(_lm_e0kern_huber_grad, "huber_grad", x, out, 1)
     return _run(_lm_kern_huber_grad, "huber_grad", x, out, 1, (("delta", delta, "positive"),))
 
 
@@ -856,6 +951,14 @@ def _lm_kern_huber_grad(x, out, delta):
     """huber_grad on 1-d arrays of the working dtype."""
     # clip(x, -delta, delta)
     np.clip(x, -delta, delta, out=out)
+
+
+def _lm_e0kern_huber_grad(x, out):
+    """huber_grad on 1-d arrays of the working dtype."""
+    for xb, ob, m0 in _blocks(x, (out,), bools=1):
+        ob.fill(0.0)
+        np.isnan(xb, out=m0)  # NaN in, NaN out
+        np.copyto(ob, xb, where=m0)
 
 
 def huber_hess(x, *, delta=1.0, out=None):
@@ -881,8 +984,8 @@ def huber_hess(x, *, delta=1.0, out=None):
     x : array_like
         Residuals, any shape; float16/32/64 keep their dtype, integers become float64.
     delta : float, keyword-only
-        Width of the quadratic zone and slope of the linear tails. Must be positive.
-        Default 1.0.
+        Width of the quadratic zone and slope of the linear tails. Must be positive, or
+        0: the loss there is its limit as delta -> 0, 0. Default 1.0.
     out : ndarray, optional
         Where to write the result: an array of x's shape and the result dtype; it may be x
         itself.
@@ -892,7 +995,9 @@ def huber_hess(x, *, delta=1.0, out=None):
     ndarray or numpy scalar
         Of x's shape and float dtype; a numpy scalar for scalar input.
     """
-    delta = _param("huber_hess", "delta", delta, "positive")
+    delta = _param("huber_hess", "delta", delta, "nonnegative")
+    if delta == 0:  # the loss there is its limit as delta -> 0
+        return _run(_lm_e0kern_huber_hess, "huber_hess", x, out, 1)
     return _run(_lm_kern_huber_hess, "huber_hess", x, out, 1, (("delta", delta, "positive"),))
 
 
@@ -904,6 +1009,14 @@ def _lm_kern_huber_hess(x, out, delta):
         np.less_equal(xb, delta, out=m1)
         np.logical_and(m0, m1, out=m0)
         np.multiply(m0, 1.0, out=ob, dtype=ob.dtype)
+        np.isnan(xb, out=m0)  # NaN in, NaN out
+        np.copyto(ob, xb, where=m0)
+
+
+def _lm_e0kern_huber_hess(x, out):
+    """huber_hess on 1-d arrays of the working dtype."""
+    for xb, ob, m0 in _blocks(x, (out,), bools=1):
+        ob.fill(0.0)
         np.isnan(xb, out=m0)  # NaN in, NaN out
         np.copyto(ob, xb, where=m0)
 
@@ -937,8 +1050,8 @@ def huber_value_and_grad(x, *, delta=1.0, out=None):
     x : array_like
         Residuals, any shape; float16/32/64 keep their dtype, integers become float64.
     delta : float, keyword-only
-        Width of the quadratic zone and slope of the linear tails. Must be positive.
-        Default 1.0.
+        Width of the quadratic zone and slope of the linear tails. Must be positive, or
+        0: the loss there is its limit as delta -> 0, 0. Default 1.0.
     out : tuple of two ndarrays, optional
         Where to write (value, grad): arrays of x's shape and the result dtype.
 
@@ -947,7 +1060,9 @@ def huber_value_and_grad(x, *, delta=1.0, out=None):
     value, grad : ndarray or numpy scalar
         Of x's shape and float dtype; numpy scalars for scalar input.
     """
-    delta = _param("huber_value_and_grad", "delta", delta, "positive")
+    delta = _param("huber_value_and_grad", "delta", delta, "nonnegative")
+    if delta == 0:  # the loss there is its limit as delta -> 0
+        return _run(_lm_e0kern_huber_value_and_grad, "huber_value_and_grad", x, out, 2)
     return _run(_lm_kern_huber_value_and_grad, "huber_value_and_grad", x, out, 2, (
         ("delta", delta, "positive"),
     ))
@@ -962,3 +1077,14 @@ def _lm_kern_huber_value_and_grad(x, value, grad, delta):
         np.multiply(gb, -0.5, out=vb)
         np.add(vb, xb, out=vb)
         np.multiply(vb, gb, out=vb)
+
+
+def _lm_e0kern_huber_value_and_grad(x, value, grad):
+    """huber_value_and_grad on 1-d arrays of the working dtype."""
+    for xb, vb, gb, m0 in _blocks(x, (value, grad), bools=1):
+        vb.fill(0.0)
+        np.isnan(xb, out=m0)  # NaN in, NaN out
+        np.copyto(vb, xb, where=m0)
+        gb.fill(0.0)
+        np.isnan(xb, out=m0)  # NaN in, NaN out
+        np.copyto(gb, xb, where=m0)
