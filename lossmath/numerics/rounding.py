@@ -19,6 +19,8 @@ inaccurate or not finite, which :class:`~lossmath.numerics.primitives.expdd` ign
 
 from __future__ import annotations
 
+import math
+
 import sympy as sp
 
 __all__ = ["DD", "Rounded", "constant_dd", "dd_div", "dd_mul", "fadd", "fdiv", "fmul", "fsub",
@@ -36,6 +38,20 @@ class Rounded(sp.Function):
     nargs = 2
     #: the lowering's name of the operation, and its infix symbol
     op, symbol = "", "?"
+
+    @classmethod
+    def eval(cls, a, b):
+        # two real numbers: the operation done now in float64, as the generated code would
+        # (Python's float arithmetic is IEEE's, rounded once); the constant printer then
+        # prints that double (it cannot evaluate fl itself: sympy's N would be exact)
+        if a.is_Number and b.is_Number and a.is_real and b.is_real:
+            fa, fb = float(a), float(b)
+            if cls.op == "divide" and fb == 0:
+                return None
+            r = {"add": fa + fb, "subtract": fa - fb, "multiply": fa * fb}.get(cls.op)
+            r = fa / fb if r is None else r
+            return sp.Float(r) if math.isfinite(r) else None
+        return None
 
     def _sympystr(self, printer):
         a, b = (printer._print(t) for t in self.args)
