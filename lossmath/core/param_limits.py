@@ -35,7 +35,7 @@ from lossmath.base.symbols import x
 from lossmath.core.loss import Loss, Param
 from lossmath.exact.sampling import inside
 
-__all__ = ["EDGE_WORK", "boundary_limit", "limit_side"]
+__all__ = ["EDGE_WORK", "boundary_limit", "interior_limit", "limit_side", "singular_values"]
 
 #: the work share of one parameter's limit (all its sympy.limit calls together)
 EDGE_WORK = 4 * budget.STEP
@@ -209,3 +209,55 @@ def _assemble(loss: Loss, p: Param, s: sp.Symbol, side: str,
     if x not in out.expr.free_symbols and out.expr.free_symbols - {q.symbol for q in rest}:
         return None
     return out
+
+
+# -- a parameter's interior singular values (Barron's alpha = 0, 2 and +-oo) ------------------
+
+#: how far from a singular value the limit is confirmed numerically: 10**-30 from a finite
+#: value, 10**30 for +-oo, at 60 digits (sympy 1.14 answers 0 for Barron's d rho/d alpha at
+#: alpha -> 2, which diverges like (z/4) log(1/|alpha - 2|): 4.1 at 1e-8, 8.7 at 1e-16)
+_NEAR, _FAR, _DIGITS = sp.Rational(1, 10**30), sp.Integer(10**30), 60
+
+
+def singular_values(expr: sp.Expr, s: sp.Symbol, extended: bool) -> tuple[sp.Expr, ...]:
+    """The real values of ``s`` at which ``expr`` has no value: the zeros of each
+    denominator (a power with a negative exponent) and of each ``Abs`` under one, solved by
+    sympy, and +-oo for a parameter declared ``extended``; sorted, each once."""
+    found: set[sp.Expr] = set()
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, sp.Pow) and node.exp.is_negative and s in node.base.free_symbols:
+            roots = sp.solveset(node.base, s, sp.S.Reals)
+            if not isinstance(roots, sp.FiniteSet):
+                raise LossError(f"the zeros of {node.base} in {s} are not a finite set")
+            found |= {r for r in roots if not r.free_symbols}
+    finite = sorted(found, key=float)
+    return (-sp.oo, *finite, sp.oo) if extended else tuple(finite)
+
+
+def interior_limit(expr: sp.Expr, s: sp.Symbol, value: sp.Expr, z: sp.Symbol,
+                   sample: dict[sp.Symbol, sp.Expr] | None = None) -> sp.Expr | None:
+    """lim ``expr`` as ``s -> value`` (both one-sided limits, equal, at a finite value), an
+    expression in the positive variable ``z`` (sympy's limit in ``x`` merely real stops on
+    ``sign(x**2)``, and at alpha -> -oo it does not return: write the loss in ``z = (x/c)**2``),
+    confirmed at ``z = 1/3, 5/2, 70`` (other symbols at ``sample``) against ``expr``
+    evaluated by mpmath at ``s = value +- 10**-30`` (``+-10**30`` for +-oo), both sides
+    against the one limit. None: no finite limit, or one that fails the confirmation."""
+    import mpmath
+
+    sample = dict(sample or {})
+    sides = ("+", "-") if value.is_finite else ("+",)
+    vals = [sp.limit(expr, s, value, d) for d in sides]
+    if any(v.has(sp.Limit, *_BAD) or not v.is_finite for v in vals):
+        return None
+    lim = vals[0]
+    near = ([value + _NEAR, value - _NEAR] if value.is_finite
+            else [_FAR if value == sp.oo else -_FAR])
+    with mpmath.workdps(_DIGITS):
+        for point in (sp.Rational(1, 3), sp.Rational(5, 2), sp.Integer(70)):
+            want = lim.evalf(_DIGITS, subs={z: point, **sample})
+            for v in near:
+                # floats, not exact rationals: (1 + 70*10**30)**(10**30/2) exactly never ends
+                got = expr.evalf(_DIGITS, subs={z: point, s: sp.Float(v, _DIGITS), **sample})
+                if not (got.is_finite and abs(got - want) <= sp.Float("1e-12") * (1 + abs(want))):
+                    return None
+    return lim
