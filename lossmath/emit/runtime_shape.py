@@ -224,7 +224,7 @@ def generate(name: str = "barron", target: str = "torch") -> str:
            f"    singular = {singular}",
            "    sa = " + f"{mod}.where(singular, 1.0, a)",
            "    rho, L = _barron_core(x, sa, c)",
-           "    q, ql = _log1p_zb(x, c, 1.0)[:2]",
+           f"    q, ql = _log1p_zb(x, c, {mod}.ones_like(x))[:2]",
            "    z, zl = _two_prod(q, q)",
            "    zl = _fin(zl + 2.0 * q * ql)",
            f"    _lmD = lambda k: _fin(k * zl * {mod}.exp(k * z))",
@@ -239,7 +239,8 @@ def generate(name: str = "barron", target: str = "torch") -> str:
     body += _selection(shape, "da", mod,
                        "E * (s * sa - b) / (sa * sa) + (b / sa) * (1.0 + E) * "
                        "(L / 2.0 - p * s * (z / (b * (b + z))))", names) + ["    da = r"]
-    out += [f"    {n} = _log1p_zb(x, c, {float(k)!r})[5]" for k, n in names.items()] + body
+    out += [f"    {n} = _log1p_zb(x, c, {mod}.full_like(x, {float(k)!r}))[5]"
+            for k, n in names.items()] + body
     out += ["    # dz/dx = 2x/c**2; dz/dc = -2z/c (0 where z is 0: no inf*0)",
             "    dx = dz * (2.0 * (x / c) / c)",
             f"    dc = {mod}.where(z > 0, -dz * (2.0 * z / c), 0.0)",
@@ -288,7 +289,8 @@ class _LmFn(torch.autograd.Function):
         dx, da, dc = ctx.saved_tensors
         g = g.to(torch.float64)
         x, a, c = ctx.like
-        return tuple(_lm_sum_to(g * d, t) if n else None
+        # a zero cotangent times d rho/d alpha = +inf (alpha = 2) is 0, not NaN
+        return tuple(_lm_sum_to(torch.where(g == 0, 0.0, g * d), t) if n else None
                      for d, t, n in zip((dx, da, dc), (x, a, c), ctx.needs_input_grad))
 
 
@@ -307,7 +309,9 @@ def _lm_value(x, a, c):
 def _lm_jvp(primals, tangents):
     v, dx, da, dc = _lm_parts(*primals)
     tx, ta, tc = tangents
-    return v, dx * tx + da * ta + dc * tc
+    # a zero tangent times d rho/d alpha = +inf (alpha = 2) is 0, not NaN
+    term = lambda d, t: jnp.where(t == 0, 0.0, d * t)
+    return v, term(dx, tx) + term(da, ta) + term(dc, tc)
 
 
 def {name}(x, {shape}, {scale}=1.0):

@@ -26,14 +26,14 @@ XS = [10.0 ** k for k in range(-300, 301, 5)] + list(np.geomspace(1e-3, 1e3, 61)
 def truth(x: float, a: float, c: float = 1.0) -> mpmath.mpf:
     with mpmath.workdps(60):
         z = (mpmath.mpf(x) / mpmath.mpf(c)) ** 2
-        if a == 0:
-            return mpmath.log(z / 2 + 1)
+        if a == 0:  # log1p, expm1: mpmath's log(1 + w) at 60 digits is 0 below w = 1e-60
+            return mpmath.log1p(z / 2)
         if a == 2:
             return z / 2
         if a == -np.inf:
-            return 1 - mpmath.exp(-z / 2)
+            return -mpmath.expm1(-z / 2)
         if a == np.inf:
-            return mpmath.exp(z / 2) - 1
+            return mpmath.expm1(z / 2)
         a = mpmath.mpf(a)
         b = abs(a - 2)
         return b / a * mpmath.expm1(a / 2 * mpmath.log1p(z / b))
@@ -74,19 +74,20 @@ def modules():
 
 
 def _call(mods, target, x, a, c, dtype):
+    """alpha and c given in x's dtype, as Barron's tests give them."""
+    a, c = np.asarray(a, dtype), np.asarray(c, dtype)
     if target == "numpy":
         return np.asarray(mods["numpy"].barron(np.asarray(x, dtype), a, c))
     if target == "torch":
         import torch
 
-        t = torch.tensor(np.asarray(x, dtype))
-        return mods["torch"].barron(t, torch.tensor(a, dtype=t.dtype), c).numpy()
+        return mods["torch"].barron(*(torch.tensor(v) for v in (x, a, c))).numpy()
     import jax
 
     jax.config.update("jax_enable_x64", True)
     import jax.numpy as jnp
 
-    return np.asarray(mods["jax"].barron(jnp.asarray(np.asarray(x, dtype)), a, c))
+    return np.asarray(mods["jax"].barron(*(jnp.asarray(v) for v in (x, a, c))))
 
 
 @pytest.mark.slow
@@ -95,10 +96,16 @@ def _call(mods, target, x, a, c, dtype):
 @pytest.mark.parametrize("c", [1.0, 3.3])
 def test_run_time_alpha_is_within_4_ulp_of_mpmath(modules, target, dtype, c):
     pytest.importorskip(target)
-    xs = np.array(XS, dtype)
+    xs = np.array([v for v in XS if v < np.finfo(dtype).max], dtype)
+    info = np.finfo(dtype)
     worst = {}
     for a in ALPHAS:
         got = _call(modules, target, xs, a, c, dtype)
-        errs = [ulps(g, truth(float(v), a, c), dtype) for g, v in zip(got, xs)]
+        # the truth at the arguments the function received: alpha and c rounded to dtype
+        # (2 +- 1e-8 is 2 in float32)
+        want = [truth(float(v), float(dtype(a)), float(dtype(c))) for v in xs]
+        # XLA on the CPU flushes subnormal results to 0 (jax-ml/jax#4156): not measured there
+        errs = [0.0 if target == "jax" and 0 < abs(w) < info.tiny else ulps(g, w, dtype)
+                for g, w in zip(got, want)]
         worst[a] = (max(errs), float(xs[int(np.argmax(errs))]))
     assert all(e <= 4 for e, _ in worst.values()), worst
