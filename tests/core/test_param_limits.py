@@ -80,3 +80,45 @@ def test_a_negative_parameter_takes_its_limit_from_below():
         near = sp.N(_definition(loss, "b", -TINY, sp.sympify(v)), 50)
         assert abs(sp.N(limit(sp.sympify(v)), 50) - near) < 1e-40
         assert float(limit(sp.sympify(v))) == pytest.approx(float(abs(v)), rel=1e-15)
+
+
+# -- interior singular values (lossmath.core.param_limits.singular_values, interior_limit) --
+
+def test_singular_values_are_the_zeros_of_the_denominators_and_infinities():
+    """Barron's closed form in z = (x/c)**2 divides by alpha and by |alpha - 2|."""
+    import sympy as sp
+
+    from lossmath.core.param_limits import singular_values
+
+    a, z = sp.Symbol("alpha", real=True), sp.Symbol("z", positive=True)
+    b = sp.Abs(a - 2)
+    f = b / a * ((z / b + 1) ** (a / 2) - 1)
+    assert singular_values(f, a, True) == (-sp.oo, 0, 2, sp.oo)
+    assert singular_values(f, a, False) == (0, 2)
+
+
+def test_an_interior_limit_is_sympys_confirmed_by_mpmath():
+    """(exp(a z) - 1)/a -> z at a = 0 (both sides); 1/a has none there."""
+    import sympy as sp
+
+    from lossmath.core.param_limits import interior_limit
+
+    a, z = sp.Symbol("a", real=True), sp.Symbol("z", positive=True)
+    assert interior_limit((sp.exp(a * z) - 1) / a, a, sp.Integer(0), z) == z
+    assert interior_limit(z / a, a, sp.Integer(0), z) is None
+
+
+@pytest.mark.slow
+def test_sympys_wrong_limit_of_barrons_alpha_derivative_at_2_is_refused():
+    """sympy 1.14 gives 0 for lim d rho/d alpha at alpha -> 2; it diverges like
+    (z/4) log(1/|alpha - 2|) (mpmath: 4.1 at 1e-8, 8.7 at 1e-16, z = 1): the confirmation
+    refuses it."""
+    import sympy as sp
+
+    from lossmath.core.param_limits import interior_limit
+
+    a, z = sp.Symbol("alpha", real=True), sp.Symbol("z", positive=True)
+    b = sp.Abs(a - 2)
+    d = sp.diff(b / a * ((z / b + 1) ** (a / 2) - 1), a)
+    assert sp.limit(d, a, 2, "+") == 0  # what sympy says
+    assert interior_limit(d, a, sp.Integer(2), z) is None
