@@ -257,9 +257,9 @@ def {name}(x, {shape}, {scale}=1.0):
     x = np.asarray(x)
     dtype = np.result_type(x.dtype, np.float32) if x.dtype.kind == "f" else np.float64
     w = lambda v: np.asarray(v, dtype=np.float64)
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"):  # overflow to inf is the value (float32 included)
         v = _lm_parts(*np.broadcast_arrays(w(x), w({shape}), w({scale})))[0]
-    return v.astype(dtype)
+        return v.astype(dtype)
 ''',
     "torch": '''
 def _lm_sum_to(g, like):
@@ -305,13 +305,19 @@ def _lm_value(x, a, c):
     return _lm_parts(x, a, c)[0]
 
 
-@_lm_value.defjvp
 def _lm_jvp(primals, tangents):
     v, dx, da, dc = _lm_parts(*primals)
-    tx, ta, tc = tangents
-    # a zero tangent times d rho/d alpha = +inf (alpha = 2) is 0, not NaN
-    term = lambda d, t: jnp.where(t == 0, 0.0, d * t)
-    return v, term(dx, tx) + term(da, ta) + term(dc, tc)
+    # an argument not differentiated (a symbolic zero) adds nothing: d rho/d alpha = +inf at
+    # alpha = 2 times its zero would be NaN (a where on the tangent is not linear: jit of
+    # grad cannot transpose it)
+    out = jnp.zeros_like(v)
+    for d, t in zip((dx, da, dc), tangents):
+        if not isinstance(t, jax.custom_derivatives.SymbolicZero):
+            out = out + d * t
+    return v, out
+
+
+_lm_value.defjvp(_lm_jvp, symbolic_zeros=True)
 
 
 def {name}(x, {shape}, {scale}=1.0):

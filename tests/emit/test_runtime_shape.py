@@ -43,7 +43,7 @@ def ulps(got: float, want: mpmath.mpf, dtype) -> float:
     """|got - want| in units of the spacing of ``dtype`` at ``want`` (0 where both overflow
     to the same infinity or both are 0)."""
     info = np.finfo(dtype)
-    if abs(want) > info.max:
+    if abs(want) > float(info.max):
         return 0.0 if got == np.inf else np.inf
     w = dtype(float(want))
     if not np.isfinite(got):
@@ -96,7 +96,7 @@ def _call(mods, target, x, a, c, dtype):
 @pytest.mark.parametrize("c", [1.0, 3.3])
 def test_run_time_alpha_is_within_4_ulp_of_mpmath(modules, target, dtype, c):
     pytest.importorskip(target)
-    xs = np.array([v for v in XS if v < np.finfo(dtype).max], dtype)
+    xs = np.array([v for v in XS if v < float(np.finfo(dtype).max)], dtype)
     info = np.finfo(dtype)
     worst = {}
     for a in ALPHAS:

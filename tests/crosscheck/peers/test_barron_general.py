@@ -13,6 +13,7 @@ returns +inf there, and the port asserts that instead.
 
 from __future__ import annotations
 
+import mpmath
 import numpy as np
 import pytest
 
@@ -92,11 +93,14 @@ def test_loss_is_quadratic_near_origin(pre):
 
 
 def test_loss_is_bounded_when_alpha_is_negative(pre):
-    """testLossIsBoundedWhenAlphaIsNegative."""
+    """testLossIsBoundedWhenAlphaIsNegative, the bound (alpha - 2)/alpha rounded once to the
+    dtype: his float32 bound takes two roundings and falls one ulp below the correctly
+    rounded loss where the loss has saturated (|x|/c large), while rounding is monotonic, so
+    a loss below the exact bound rounds to at most the rounded bound."""
     dt, (_, loss, _, alpha, *_rest) = pre
     mask = alpha < 0.
-    clipped = np.maximum(np.finfo(dt).min, alpha[mask])
-    assert np.all(loss[mask] <= ((clipped - 2.) / clipped))
+    clipped = np.maximum(np.finfo(dt).min, alpha[mask]).astype(np.float64)
+    assert np.all(loss[mask] <= ((clipped - 2.) / clipped).astype(dt))
 
 
 def test_derivative_is_bounded_when_alpha_is_below_2(pre):
@@ -156,9 +160,18 @@ def _fixed(lossfun, dt, alpha, scale=2.):
 ])
 def test_special_alphas(lossfun, float_dtype, method, alpha, want):
     """testAlphaEquals*: Welsch, Geman-McClure, Cauchy, Charbonnier, L2, the quartic, and
-    alpha = +oo; x = arange(-20, 20, 0.1), scale 2 (his truths in the input's dtype)."""
+    alpha = +oo; x = arange(-20, 20, 0.1), scale 2 (his truths in the input's dtype), but at
+    alpha = +oo the truth exp(z/2) - 1 evaluated by mpmath: his, in the dtype, magnifies
+    z's rounding by z/2 = 50 (relative 3.6e-15 in float64, 1.9e-6 in float32, measured),
+    beyond his own tolerances, while lossmath's expm1 carries z's residual."""
     x, loss = _fixed(lossfun, float_dtype, alpha)
-    _close(loss, want(np.square(x / float_dtype(2.))))
+    z = np.square(x / float_dtype(2.))
+    if alpha == np.inf:
+        with mpmath.workdps(40):
+            want = lambda z: np.array(  # noqa: E731
+                [float(mpmath.expm1((mpmath.mpf(float(v)) / 2) ** 2 / 2)) for v in x], float_dtype)
+        z = None
+    _close(loss, want(z))
 
 
 @pytest.mark.parametrize("float_dtype", DTYPES)
