@@ -120,3 +120,31 @@ def test_a_loop_over_each_kernel_is_inlined_and_vectorised(loops, name):
     ir = loop.inspect_llvm(loop.signatures[0])
     assert not re.search(r" call [^\n]*@[^\s(]*___v", ir)  # inlined: no call to a kernel
     assert "x double>" in ir  # LLVM's vector type: the loop body runs on vectors
+
+
+def test_expdd_is_within_1_5_ulp_of_the_exponential_of_the_unrounded_argument():
+    """Truth: mpmath's exp of h + lo, the exact product a*b (h its rounding, lo the residual,
+    both from mpmath): the argument's rounding, which exp amplifies by |a*b| ulp, is taken
+    back (lossmath/numerics/rounding.py)."""
+    ns = {"numba": numba, "math": math, "np": np}
+    exec(V.source("___vexpdd("), ns)  # noqa: S102 - lossmath's own text
+    exec("def loop(h, lo, o):\n    for i in range(h.size):\n"  # noqa: S102
+         "        o[i] = ___vexpdd(h[i], lo[i])\n", ns)
+    loop = numba.njit(error_model="numpy")(ns["loop"])
+    rng = np.random.default_rng(11)
+    a, b = rng.uniform(-27, 27, 4000), rng.uniform(-27, 27, 4000)
+    h = a * b
+    with mpmath.workprec(200):
+        lo = np.array([float(mpmath.mpf(p) * mpmath.mpf(q) - mpmath.mpf(r))
+                       for p, q, r in zip(a.tolist(), b.tolist(), h.tolist())])
+        out = np.empty_like(h)
+        loop(h, lo, out)
+        worst = max(_ulps(g, mpmath.exp(mpmath.mpf(p) * mpmath.mpf(q)))
+                    for p, q, g in zip(a.tolist(), b.tolist(), out.tolist()))
+        loop(h, 0.0 * lo, out)  # the residual dropped: exp's condition |a*b| shows
+        dropped = max(_ulps(g, mpmath.exp(mpmath.mpf(p) * mpmath.mpf(q)))
+                      for p, q, g in zip(a.tolist(), b.tolist(), out.tolist()))
+    # bound: ___vexp's 1 ulp and the rounding of e + e*lo (measured 1.28)
+    assert worst <= 1.5 < 10 < dropped, (worst, dropped)
+    ir = loop.inspect_llvm(loop.signatures[0])
+    assert re.search(r"<\d+ x double>", ir)  # vectorised

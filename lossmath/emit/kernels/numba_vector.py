@@ -16,6 +16,8 @@ inlines them into the loop and vectorises it. Each is the textbook algorithm:
   correction ``c`` for the rounding of ``1 + x``, and its polynomial ``Lg1..Lg7``), its
   branches made selects;
 * ``___vtanh``: ``-e/(2 + e)`` with ``e = expm1(-2|x|)``, the sign copied from x;
+* ``___vexpdd``: ``exp(h)*(1 + lo)``, exp(h) by ``___vexp`` (Welsch's exponential with its
+  argument's rounding residual, :mod:`lossmath.numerics.rounding`);
 * ``___vlogcosh``: ``log1p(cosh(a) - 1)`` with ``cosh(a) - 1 = e*e/(2*(e + 1))``, e =
   expm1(a), for a = |u| < 18.02; ``a - log 2 + log1p(exp(-2a))`` beyond (one expm1 and one
   log1p per element, whichever side).
@@ -36,7 +38,7 @@ __all__ = ["RUNTIME", "SCALAR", "source"]
 
 #: the kernel that replaces each libm function or primitive in a vectorised loop
 SCALAR = {"exp": "___vexp", "expm1": "___vexpm1", "log1p": "___vlog1p", "tanh": "___vtanh",
-          "logcosh": "___vlogcosh"}
+          "logcosh": "___vlogcosh", "expdd": "___vexpdd"}
 
 #: the generated module's bit casts: numba intrinsics (an LLVM bitcast, which vectorises);
 #: without numba, struct (the loops then run as Python, as nothing calls them)
@@ -188,12 +190,23 @@ def ___vlogcosh(u):
     return (a - 0.6931471805599453) + v if big else v
 
 
-_ORDER = (___vexp_parts, ___vexpm1, ___vexp, ___vlog1p, ___vtanh, ___vlogcosh)
+@_jit_inline
+def ___vexpdd(h, lo):
+    """exp(h + lo) = exp(h)*(1 + lo) for h rounded and lo its residual
+    (:class:`~lossmath.numerics.primitives.expdd`, as ``___expdd``): lo ignored where
+    exp(h)*lo is not finite (d - d is 0 exactly where d is finite)."""
+    e = ___vexp(h)
+    d = e * lo
+    return e + d if d - d == 0.0 else e
+
+
+_ORDER = (___vexp_parts, ___vexpm1, ___vexp, ___vlog1p, ___vtanh, ___vlogcosh, ___vexpdd)
 _NEEDS = {
     "___vexpm1": ("___vexp_parts",),
     "___vexp": ("___vexp_parts",),
     "___vtanh": ("___vexpm1", "___vexp_parts"),
     "___vlogcosh": ("___vexpm1", "___vexp_parts", "___vlog1p"),
+    "___vexpdd": ("___vexp", "___vexp_parts"),
 }
 
 
