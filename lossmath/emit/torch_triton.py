@@ -11,10 +11,10 @@ The plan is printed as it is (:func:`lower`): the float32 steps it widens
 (:func:`lossmath.emit.lower.computed_wide`) are computed in float64 with the parameters in
 float64, and rounded once; the stable primitives are the branch-free float64 kernels of
 :mod:`lossmath.emit.kernels.numba_vector`, transcribed
-(:mod:`lossmath.emit.kernels.triton_kernels`); a parameter's limit (smooth_l1's beta = 0) keeps the eager path. What has no
-Triton lowering (a primitive not transcribed, a power with a parameter exponent) is refused
-here, with the reason :func:`refusal` states, rather than at the user's first call: that loss's
-CUDA tensors keep the eager path.
+(:mod:`lossmath.emit.kernels.triton_kernels`); a parameter's limit (smooth_l1's beta = 0)
+keeps the eager path. What has no Triton lowering (a primitive not transcribed, a power with
+a parameter exponent) is refused here, with the reason :func:`refusal` states, rather than
+at the user's first call: that loss's CUDA tensors keep the eager path.
 
 Tested on the CPU with Triton's interpreter (``TRITON_INTERPRET=1``), which runs the kernels
 as Python with numpy; a GPU compile of the same text was not run here.
