@@ -80,6 +80,9 @@ if triton is not None:
 
     @triton.jit
     def _t_sqrt(a):
+        # correctly rounded: float32's tl.sqrt is approximate, sqrt_rn takes float32 only
+        if a.dtype == tl.float64:
+            return tl.sqrt(a)
         return tl.sqrt_rn(a)
 
     @triton.jit

@@ -24,8 +24,9 @@ from tests.support.write_goldens import catalog_losses
 
 #: what the regression this guards against lost: losses with a parameter limit (smooth_l1,
 #: huber), float32 steps computed in float64 (welsch, tukey), transcribed primitives (welsch's
-#: expdd, log_cosh's logcosh and tanh)
-MUST = {"smooth_l1", "huber", "l1", "l2", "welsch", "tukey", "log_cosh"}
+#: expdd, log_cosh's logcosh and tanh, the hypot family of pseudo_huber, charbonnier, barron)
+MUST = {"smooth_l1", "huber", "l1", "l2", "welsch", "tukey", "log_cosh", "pseudo_huber",
+        "charbonnier", "barron"}
 
 
 def _specs(losses):

@@ -21,8 +21,9 @@ PER_DECADE, DENSE = 0.15, 20  # the suite's grid (tests/emit/test_ulp_harness.py
 
 
 # every loss whose kernels Triton takes (torch_triton.lower) among the quick ones: the widened
-# float32 steps (welsch, tukey) and the transcribed primitives (expdd, expm1, logcosh, tanh)
-TRITON_LOSSES = ["smooth_l1", "huber", "l1", "l2", "welsch", "tukey", "log_cosh"]
+# float32 steps (welsch, tukey) and the transcribed primitives (expdd, expm1, logcosh, tanh,
+# hypotm)
+TRITON_LOSSES = ["smooth_l1", "huber", "l1", "l2", "welsch", "tukey", "log_cosh", "pseudo_huber"]
 
 
 @pytest.fixture(autouse=True)
@@ -96,16 +97,16 @@ def test_the_transcribed_kernels_are_the_numba_kernels_bit_for_bit(tmp_path, mon
 
     src = TK.source(" ".join(f"{c}(" for c in TK.PRIMITIVES))
     body = "\n".join(t[4:] for t in src.split("\n"))
-    one = [c for c in TK.PRIMITIVES if c != "_tp_expdd"]
-    for c in one:  # a launcher per kernel: o[i] = kernel(a[i]) (expdd: of a[i], a[i]*2**-60)
+    # the second argument: expdd's residual (a[i]*2**-60), the hypot kernels' q (0.7)
+    second = {"_tp_expdd": "v * 8.673617379884035e-19", "_tp_hypotm": "0.7",
+              "_tp_hypotm1": "0.7", "_tp_hypotm2": "0.7"}
+    assert set(second) == set(TK.ARITY)
+    for c in TK.PRIMITIVES:  # a launcher per kernel: o[i] = kernel(a[i][, second])
+        arg = f"v, {second[c]}" if c in second else "v"
         body += (f"\n\n@triton.jit\ndef run{c}(a, o, n, B: tl.constexpr):\n"
                  "    i = tl.program_id(0) * B + tl.arange(0, B)\n"
                  "    v = tl.load(a + i, mask=i < n)\n"
-                 f"    tl.store(o + i, {TK.PRIMITIVES[c]}(v), mask=i < n)\n")
-    body += ("\n\n@triton.jit\ndef run_tp_expdd(a, o, n, B: tl.constexpr):\n"
-             "    i = tl.program_id(0) * B + tl.arange(0, B)\n"
-             "    v = tl.load(a + i, mask=i < n)\n"
-             "    tl.store(o + i, _tv_expdd(v, v * 8.673617379884035e-19), mask=i < n)\n")
+                 f"    tl.store(o + i, {TK.PRIMITIVES[c]}({arg}), mask=i < n)\n")
     (tmp_path / "tk_mod.py").write_text("import triton\nimport triton.language as tl\n" + body)
     monkeypatch.syspath_prepend(str(tmp_path))
     import tk_mod
@@ -120,7 +121,8 @@ def test_the_transcribed_kernels_are_the_numba_kernels_bit_for_bit(tmp_path, mon
         o = torch.empty_like(a)
         getattr(tk_mod, f"run{c}")[(1,)](a, o, xs.size, B=1024)
         # numpy scalars: x/0 is inf as on the GPU (a Python float raises)
-        want = np.array([py(v, v * 2.0**-60) if c == "_tp_expdd" else py(v) for v in xs])
+        want = np.array([py(v, v * 2.0**-60) if c == "_tp_expdd" else
+                         py(v, np.float64(0.7)) if c in second else py(v) for v in xs])
         got = o.numpy()
         same = (got == want) | (np.isnan(got) & np.isnan(want))
         assert same.all(), (c, xs[~same][:5], got[~same][:5], want[~same][:5])

@@ -2,12 +2,13 @@
 
 The kernels of :mod:`lossmath.emit.kernels.numba_vector` are arithmetic, integer bit operations
 and selects only, which is what a Triton kernel is made of; so the Triton target does not get
-its own expm1/log1p/tanh/logcosh/expdd: :func:`source` rewrites those Python functions
+its own expm1/log1p/tanh/logcosh/expdd/hypotm: :func:`source` rewrites those Python functions
 into ``@triton.jit`` functions by a fixed set of syntax rules (:class:`_ToTriton`):
 
 * ``a if c else b`` -> ``tl.where(c, a, b)``; ``a < x < b`` -> ``(a < x) & (x < b)``;
   ``p or q`` / ``p and q`` -> ``p | q`` / ``p & q`` (elementwise: both sides are computed,
   as the numba loop's selects already compute them);
+* a power of two numbers -> its value; ``math.sqrt`` -> ``tl.sqrt`` (float64: IEEE's);
 * ``___fbits(v)``/``___ffrom(v)`` -> ``v.to(tl.int64, bitcast=True)`` and back,
   ``int(v)``/``float(v)`` -> ``v.to(tl.int64)``/``v.to(tl.float64)``, ``abs`` -> ``tl.abs``,
   ``math.copysign(a, b)`` -> a select on b's sign bit, ``math.inf``/``math.nan`` ->
@@ -27,19 +28,23 @@ import inspect
 
 from lossmath.emit.kernels import numba_vector as V
 
-__all__ = ["PRIMITIVES", "WRAPPERS", "source"]
+__all__ = ["ARITY", "PRIMITIVES", "WRAPPERS", "source"]
 
 #: the generated kernels' call (``_t_NAME``, an elementwise function, or ``_tp_NAME``, a
 #: stable primitive of :mod:`lossmath.numerics.primitives`) -> the float64 kernel it wraps
 PRIMITIVES = {"_t_expm1": "_tv_expm1", "_t_log1p": "_tv_log1p",
-              "_t_tanh": "_tv_tanh", "_tp_logcosh": "_tv_logcosh", "_tp_expdd": "_tv_expdd"}
+              "_t_tanh": "_tv_tanh", "_tp_logcosh": "_tv_logcosh", "_tp_expdd": "_tv_expdd",
+              "_tp_hypotm": "_tv_hypotm", "_tp_hypotm1": "_tv_hypotm1",
+              "_tp_hypotm2": "_tv_hypotm2"}
 
-_ARITY = {"_tp_expdd": 2}
+#: the primitives of two arguments (the others take one)
+ARITY = {"_tp_expdd": 2, "_tp_hypotm": 2, "_tp_hypotm1": 2, "_tp_hypotm2": 2}
 
 
 def _wrapper(call: str, kernel: str) -> str:
-    args = ["a", "b"][: _ARITY.get(call, 1)]
-    wide = ", ".join(f"{a}.to(tl.float64)" for a in args)
+    args = ["a", "b"][: ARITY.get(call, 1)]
+    # tl.cast: a parameter may be a Python float (in the interpreter), not a tensor
+    wide = ", ".join(f"tl.cast({a}, tl.float64)" for a in args)
     return (f"\n    @triton.jit\n    def {call}({', '.join(args)}):\n"
             f"        return {kernel}({wide}).to(a.dtype)\n")
 
@@ -63,6 +68,15 @@ def _to(v: ast.expr, dtype: str, bitcast: bool = False) -> ast.Call:
     kw = [ast.keyword("bitcast", ast.Constant(True))] if bitcast else []
     return ast.Call(func=ast.Attribute(v, "to", ast.Load()),
                     args=[ast.parse(f"tl.{dtype}", mode="eval").body], keywords=kw)
+
+
+def _number(node: ast.expr) -> float:
+    """A number written as a literal, or a negated one."""
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        return -_number(node.operand)
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
+        return node.value
+    raise ValueError(f"no Triton rule for the power {ast.unparse(node)} (numba_vector)")
 
 
 class _ToTriton(ast.NodeTransformer):
@@ -95,6 +109,12 @@ class _ToTriton(ast.NodeTransformer):
             out = ast.BinOp(out, op, v)
         return out
 
+    def visit_BinOp(self, node: ast.BinOp) -> ast.expr:
+        self.generic_visit(node)
+        if isinstance(node.op, ast.Pow):  # 2.0**-600: its value
+            return ast.Constant(_number(node.left) ** _number(node.right))
+        return node
+
     def visit_Attribute(self, node: ast.Attribute) -> ast.expr:
         name = ast.unparse(node)
         if name in ("math.inf", "math.nan"):
@@ -110,6 +130,8 @@ class _ToTriton(ast.NodeTransformer):
             return _to(args[0], *casts[name])
         if name == "abs":
             return _call("tl.abs", *args)
+        if name == "math.sqrt":  # float64: correctly rounded (sqrt_rn takes float32 only)
+            return _call("tl.sqrt", *args)
         if name == "math.copysign":
             return _call("_tv_copysign", *args)
         if name.startswith("___v"):
