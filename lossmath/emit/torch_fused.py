@@ -11,8 +11,7 @@ The fused path is a :class:`torch.autograd.Function` over numba loops generated 
 plan and scalar schedule as the numba target (:mod:`lossmath.emit.numba_code`), printed to
 vectorise (``Loop(vector=True)``): exp, expm1, log1p, tanh, logcosh and expdd through the
 branch-free float64 kernels of :mod:`lossmath.emit.kernels.numba_vector` instead of libm (one
-call per element kept a loop scalar: log-cosh took 3x the eager formula's time; Welsch's
-scalar expdd: eager/fused 2.78, vectorised 6.75, float64, 1 thread, ``bench_fused.py``), small
+call per element kept a loop scalar: log-cosh took 3x the eager formula's time), small
 integer powers as products (x*x*x, as ATen computes pow(x, 3)), and every piece and regime
 computed and selected rather than branched to.
 Outputs (the loss for ``"none"``, the gradients) are numpy arrays seen as tensors: numpy
