@@ -167,8 +167,8 @@ def build(doc: Document) -> None:
         rows.append(_row(doc, loss, long))
     # Lipschitz and sup |f'| wide enough for max(tau, |tau - 1|) (quantile's; it was shrunk to
     # 0.71 in 1.4 cm), from the columns of short values (yes/no, 0, 2/sigma^2).
-    colspec = ("p{3.6cm}p{5.3cm}p{1.6cm}p{1.0cm}p{0.9cm}p{0.9cm}p{1.0cm}p{1.8cm}p{1.2cm}"
-               "p{0.95cm}p{0.95cm}p{1.0cm}p{0.6cm}p{1.8cm}p{0.6cm}")
+    colspec = ("p{3.6cm}p{5.2cm}p{1.6cm}p{1.0cm}p{0.9cm}p{0.9cm}p{1.0cm}p{1.8cm}p{1.2cm}"
+               "p{1.15cm}p{0.95cm}p{0.9cm}p{0.6cm}p{1.8cm}p{0.6cm}")
     doc.table(header, rows, "Computed properties of every catalog loss.", long=True,
               colspec=colspec)
     if long:

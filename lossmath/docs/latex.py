@@ -101,6 +101,8 @@ def render_latex(doc: Document) -> str:
     head += _preamble(doc.lang)
     head += [
         r"\usepackage{amsmath}",
+        # A gather of several equations may break between them (a page then ends fuller).
+        r"\allowdisplaybreaks",
         r"\usepackage{graphicx}",
         r"\usepackage{booktabs}",
         r"\usepackage{url}",

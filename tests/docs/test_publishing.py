@@ -84,6 +84,17 @@ def test_the_overfull_check_reads_what_tex_writes():
 
 
 @pytest.mark.tex
+def test_a_formula_wider_than_the_page_is_an_overfull_box_the_check_refuses():
+    require_tool("pdflatex")
+    doc = derive.Document("wide", title="Wide")
+    doc.paragraph("A display that cannot break:")
+    doc.equation("+".join(f"x_{{{i}}}" for i in range(60)))
+    _, log = compile_tex(doc.latex(), {})
+    # 60 terms of about 0.9 cm at 11 pt against a 16 cm line: some 35 cm into the margin.
+    assert [w for w in _overfull(log) if w > OVERFULL_POINTS], log[-2000:]
+
+
+@pytest.mark.tex
 def test_the_scale_check_reads_what_the_table_cells_write(tmp_path):
     require_tool("pdflatex")
     doc = derive.Document("cells", title="Cells")
