@@ -48,7 +48,7 @@ from lossmath.numerics.measure import (
 )
 from lossmath.numerics.regimes import DtypeBound, Plan, Regime, single
 
-__all__ = ["BUDGET", "TARGETS", "Domain", "Found", "search"]
+__all__ = ["BUDGET", "TARGETS", "Domain", "Found", "failures", "search"]
 
 #: candidates measured per piece and order; rounds of rewriting from the best few; proofs
 BUDGET, ROUNDS, KEEP, PROOFS = 60, 3, 3, 6
@@ -358,3 +358,14 @@ def plan_orders(
     return tuple(
         _parametric(search(e, p, domain, t), e) for e, p, t in zip(pieces, plans, TARGETS)
     )
+
+
+def failures(piece: sp.Expr, plan: Plan, domain: Domain, target: float) -> np.ndarray:
+    """The magnitudes ``|x|`` of the search's sample points (float64 and float32) where
+    ``plan`` of ``piece`` is beyond ``target`` ulp or spuriously inf/nan (empty where it
+    holds everywhere or cannot be measured)."""
+    bench = _Bench(piece, domain, target)
+    try:
+        return bench.plan_failures(plan)[1]
+    except Unmeasurable:
+        return np.zeros(0)
