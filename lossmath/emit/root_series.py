@@ -84,13 +84,13 @@ def _scale_family(loss: Loss, f: sp.Expr) -> tuple[Param | None, sp.Expr] | None
         return None
     (p,) = loss.params
     g = f.xreplace({p.symbol: 1})
-    for q in range(5):
+    for q in (2, 0, 1, 3, 4):  # 2 first: the robust losses' scale (f ~ x**2 near 0)
         if proved_equal(p.symbol**q * g.xreplace({x: x / p.symbol}), f):
             return p, g
     return None
 
 
-def _failing(zloss: Loss, j: int, at: dict) -> np.ndarray | None:
+def _failing(zloss: Loss, j: int, at: dict, z_per_u: float) -> np.ndarray | None:
     """The magnitudes z of the numerics stage's sample (float64, float32) where the form the
     numpy target emits for row ``j`` of ``zloss`` on the piece at 0 is beyond TARGET ulp, at
     the parameter values ``at``; None where that form is exact (no transcendental piece)."""
@@ -106,6 +106,8 @@ def _failing(zloss: Loss, j: int, at: dict) -> np.ndarray | None:
     else:
         return None
     hi = math.inf if end == sp.oo else float(sp.N(sp.sympify(end).xreplace(at), 30))
+    # no threshold of the ladder exceeds u = 2**6: the sample stops there (half the cost)
+    hi = min(hi, float(LADDER[0]) * z_per_u)
     domain = Domain(((0.0, hi),), tuple(sorted(at.items(), key=lambda kv: kv[0].name)))
     return failures(piece, plan, domain, TARGET)
 
@@ -113,6 +115,17 @@ def _failing(zloss: Loss, j: int, at: dict) -> np.ndarray | None:
 @functools.lru_cache(maxsize=64)
 def _cached(loss: Loss, zloss: Loss) -> tuple[RootRegime, ...]:
     at = {q.symbol: sp.Rational(float(q.default)) for q in loss.params}
+    if len(loss.params) > 1:
+        return ()  # no scale family (see the module docstring)
+    # u = z/p**2 at the default p; measured first, the scale family proved only if needed
+    z_per_u = float(loss.params[0].default) ** 2 if loss.params else 1.0
+    needs = {}
+    for j in range(3):
+        bad = _failing(zloss, j, at, z_per_u)
+        if bad is not None and (bad[bad > 0] < 2.0**-10 * z_per_u).any():
+            needs[j] = float(bad.max()) / z_per_u
+    if not needs:
+        return ()  # every emitted form holds near 0: no series
     f, end = _piece_at_zero(loss.table, at)
     fam = _scale_family(loss, f)
     if fam is None:
@@ -120,15 +133,10 @@ def _cached(loss: Loss, zloss: Loss) -> tuple[RootRegime, ...]:
     p, g = fam
     end1 = end.xreplace({p.symbol: 1}) if p is not None else end
     top = math.inf if end1 == sp.oo else float(end1) ** 2  # rho's piece ends at end**2
-    z_per_u = float(p.default) ** 2 if p is not None else 1.0
     k1 = sp.diff(g, x, 2).subs(x, 0)
     proof = RootTruncation(g)
     out = []
-    for j in range(3):
-        bad = _failing(zloss, j, at)
-        if bad is None or not (bad[bad > 0] < 2.0**-10 * z_per_u).any():
-            continue  # the emitted form holds near 0: no series
-        need = float(bad[bad < 2.0**6 * z_per_u].max()) / z_per_u
+    for j, need in needs.items():
         for t in LADDER:
             if not float(t) < top or float(t) > 4 * need:
                 continue
@@ -143,14 +151,24 @@ def _cached(loss: Loss, zloss: Loss) -> tuple[RootRegime, ...]:
 
 
 def _prove(g: sp.Expr, proof: RootTruncation, j: int, t: sp.Integer):
-    for n in DEGREES:
+    """The lowest degree of DEGREES whose remainder is proved below RELATIVE under ``t``,
+    with its polynomial and bound; the highest degree first (one enclosure where no degree
+    is proved, as beyond the radius of convergence)."""
+    def attempt(n):
         poly = root_series(g, j, n)
         if poly is None:
             return None
         b = proof.bound(poly, j, n, sp.Rational(t))
-        if b is not None and b <= RELATIVE:
-            return n, poly, b
-    return None
+        return (n, poly, b) if b is not None and b <= RELATIVE else None
+
+    best = attempt(DEGREES[-1])
+    if best is None:
+        return None
+    for n in DEGREES[:-1]:
+        found = attempt(n)
+        if found is not None:
+            return found
+    return best
 
 
 def root_regimes(loss: Loss, zloss: Loss) -> tuple[RootRegime, ...]:
