@@ -395,7 +395,7 @@ class Lowered(Evaluator):
         self._ops: dict | None = None
 
     def wide(self, exprs: Sequence[sp.Expr]) -> bool:
-        return any(rounds_more_than_once(e) for e in exprs)
+        return any(_rounds_more_than_once(e) for e in exprs)
 
     def __call__(self, expr: sp.Expr, xs: np.ndarray, params) -> np.ndarray:
         if self._ops is None:
@@ -428,11 +428,23 @@ class Lowered(Evaluator):
         return vals[sched[-1][0]]
 
 
-def _constant(c: sp.Expr, params, dt):
-    v = sp.N(sp.sympify(c).xreplace(params), 40)
+def _constant(c: sp.Expr, params: dict, dt):
+    return dt(_constant_value(c, tuple(sorted(params.items(), key=lambda kv: kv[0].name))))
+
+
+@lru_cache(maxsize=4096)
+def _constant_value(c: sp.Expr, params: tuple) -> float:
+    """A constant step operand at the parameters' values, to 40 digits, as a float (the
+    search evaluates each candidate many times: sympy's N is the cost)."""
+    v = sp.N(sp.sympify(c).xreplace(dict(params)), 40)
     if not v.is_real:
         raise Unmeasurable(f"non-real constant {c}")
-    return dt(float(v))
+    return float(v)
+
+
+@lru_cache(maxsize=4096)
+def _rounds_more_than_once(e: sp.Expr) -> bool:
+    return rounds_more_than_once(e)
 
 
 #: the :class:`Lowered` measurement the code generators give the numerics stage
