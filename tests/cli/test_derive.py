@@ -79,6 +79,7 @@ def test_the_markdown_reproduces_the_seed_derivation(tmp_path):
         assert fragment in md, fragment
 
 
+@pytest.mark.slow  # builds every document twice: about a minute of CPU
 def test_check_passes_after_a_build_and_fails_after_a_source_edit(tmp_path, sources, capsys):
     out = tmp_path / "docs"
     args = ["-o", str(out), "--sources", str(sources)]
