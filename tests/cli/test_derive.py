@@ -190,8 +190,8 @@ def test_unbalanced_latex_is_refused_before_pdflatex_and_leaves_nothing(tmp_path
     out = tmp_path / "docs"
     assert main(["derive", "badtex", "-q", "-o", str(out), "--sources", str(sources)]) == 2
     assert capsys.readouterr().err == (
-        "lossmath: error: internal error: derivation badtex: badtex.tex: \\end{equation*} on "
-        "line 27 closes nothing open (near '\\\\end{equation*}'); nothing was written\n"
+        "lossmath: error: internal error: derivation badtex: badtex.tex: \\end{gather*} on "
+        "line 28 closes nothing open (near '\\\\end{gather*}'); nothing was written\n"
     )
     assert not out.exists()  # not even the Markdown, which was fine
 
