@@ -12,7 +12,7 @@ spelling cancelled):
 * ``k*cosh(u) + c = 2k*sinh(u/2)**2 + (k + c)`` (``cosh(x) - 1`` is 0 below 1e-8);
 * ``k*exp(u) + k*exp(-u) = 2k*cosh(u)``;
 * ``k/cosh(u) + c = -k*tanh(u)*tanh(u/2) + (k + c)`` (``1 - sech``: no overflow either);
-* ``k*tanh(u)**2 + c = -k*sech(u)**2 + (k + c)`` and back;
+* ``k*tanh(u)**2 + c = -k*sech(u)**2 + (k + c)`` and back; ``cosh(u)**-n = sech(u)**n``;
 * ``log(A) = log(a) + log1p((A - a)/a)`` for the constant term ``a > 0`` of the sum A;
   logarithms combined (``log(2*cosh(x)) - log(2) = log(cosh(x))``) and then recognised as
   primitives (``logcosh``, ``softplus``, ``log1p_sq``);
@@ -23,7 +23,10 @@ spelling cancelled):
   hyperbolic functions (``exptrigsimp``); ``softplus(u) = logcosh(u/2) + u/2 + log(2)``;
 * ``u**n * exp(g) = (u*exp(g/n))**n`` (the overflowing power inside the underflowing
   exponential); ``sqrt(A) = |x|*sqrt(A/x**2)`` for a quadratic ``A`` in a product;
-* a sum of fractions as one fraction, cancelled (``1 - 1/(1 + x**2) = x**2/(1 + x**2)``).
+* a sum of fractions as one fraction, cancelled (``1 - 1/(1 + x**2) = x**2/(1 + x**2)``);
+* overflow factored out: ``k*exp(u) = (k*exp(u/2))*exp(u/2)`` (and ``cosh``, ``sinh`` from
+  the halved argument) for a number ``|k| < 1``, after ``trigsimp`` of sums of hyperbolic
+  powers; ``logcosh(u) = |u| - log(2) + log1p(exp(-2|u|))`` where ``u = k*x`` overflows.
 """
 
 from __future__ import annotations
@@ -185,6 +188,64 @@ def _sqrt_of_quadratic(mul: sp.Expr) -> list[sp.Expr]:
     return out
 
 
+def _half_argument(mul: sp.Expr) -> list[sp.Expr]:
+    """``k*F(u)`` with a number ``0 < |k| < 1`` and ``F`` in exp, cosh, sinh, computed from
+    ``F``'s halved argument so that nothing overflows before the product does
+    (``0.5*cosh(x)`` is finite up to |x| = 711.2, ``cosh(x)`` only up to 710.5):
+    ``(k*exp(u/2))*exp(u/2)``, ``(2k*cosh(u/2))*cosh(u/2) - k``,
+    ``(2k*sinh(u/2))*cosh(u/2)``; the products are kept unevaluated, in that order (the
+    lowering computes an operand before the product that reads it)."""
+    if not mul.is_Mul:
+        return []
+    k, g = _split(mul)
+    if not (k.is_Number and 0 < abs(k) < 1 and isinstance(g, (sp.exp, sp.cosh, sp.sinh))):
+        return []
+    if (-g.args[0]).is_nonnegative:  # exp(-x**2) cannot overflow
+        return []
+    h = g.args[0] / 2
+
+    def times(c, f):
+        return f if c == 1 else sp.Mul(c, f, evaluate=False)
+
+    if isinstance(g, sp.exp):
+        return [sp.Mul(times(k, sp.exp(h)), sp.exp(h), evaluate=False)]
+    if isinstance(g, sp.cosh):
+        return [sp.Add(sp.Mul(times(2 * k, sp.cosh(h)), sp.cosh(h), evaluate=False), -k,
+                       evaluate=False)]
+    return [sp.Mul(times(2 * k, sp.sinh(h)), sp.cosh(h), evaluate=False)]
+
+
+def _hyperbolic_simplified(add: sp.Expr) -> list[sp.Expr]:
+    """Sums of powers of hyperbolic functions simplified by sympy's ``trigsimp``
+    (``(sinh(x/2)**2 + cosh(x/2)**2)/2 = cosh(x)/2``, which :func:`_half_argument` then
+    computes without the overflowing squares)."""
+    if not (add.is_Add or add.is_Mul) or not add.has(sp.sinh, sp.cosh):
+        return []
+    try:
+        simple = sp.trigsimp(add)
+    except (NotImplementedError, TypeError, ValueError):  # pragma: no cover - sympy
+        return []
+    return [simple] if simple != add else []
+
+
+def _logcosh_large(e: sp.Expr) -> list[sp.Expr]:
+    """``logcosh(u) = |u| - log(2) + log1p(exp(-2|u|))``: linear in ``|u|``, so ``u = 3*x``
+    is never formed (``logcosh(3*x)/9`` is inf at 1.8e308 where the value is 6e307);
+    it cancels near 0, so it is a regime of its own for large |x|."""
+    if not isinstance(e, logcosh):
+        return []
+    a = sp.Abs(e.args[0])
+    return [a - sp.log(2) + log1p(sp.exp(-2 * a))]
+
+
+def _reciprocal_cosh(e: sp.Expr) -> list[sp.Expr]:
+    """``cosh(u)**-n = sech(u)**n``: the quotient by ``cosh`` is 0 where cosh overflows
+    (|u| > 710.5) but sech is subnormal, which its kernel keeps (2*exp(-|u|))."""
+    if e.is_Pow and isinstance(e.base, sp.cosh) and e.exp.is_Integer and e.exp < 0:
+        return [sp.sech(e.base.args[0]) ** -e.exp]
+    return []
+
+
 def _exp_pairs(add: sp.Expr) -> list[sp.Expr]:
     """``k*exp(u) + k*exp(-u) -> 2k*cosh(u)``."""
     if not add.is_Add:
@@ -324,6 +385,10 @@ def alternatives(node: sp.Expr) -> list[sp.Expr]:
         for rule in _ADD_RULES:
             out += rule(node)
     out += _hyperbolic_quotient(node)
+    out += _reciprocal_cosh(node)
+    out += _half_argument(node)
+    out += _logcosh_large(node)
+    out += _hyperbolic_simplified(node)
     out += _exponentials_as_hyperbolic(node)
     out += _softplus_as_logcosh(node)
     out += _power_into_exponential(node)
