@@ -354,7 +354,8 @@ def search(piece: sp.Expr, start: Plan, domain: Domain, target: float = TARGETS[
                 best_plan, best = plan, s
                 series = (
                     f"below |x| = {plan[0].upto} a Taylor polynomial of degree "
-                    f"{sp.degree(plan[0].expr, x)}, its truncation proved below 2**-56 relative "
+                    f"{sp.degree(plan[0].expr.xreplace({sp.Abs(x): x}), x)}, its truncation "
+                    "proved below 2**-56 relative "
                     "by interval arithmetic"
                 )
                 return Found(best_plan, best, base, True, series, target)
