@@ -19,7 +19,7 @@ from lossmath.core.plaintext import described
 HOLLAND_WELSCH_1977 = Reference(
     authors=("Paul W. Holland", "Roy E. Welsch"),
     title="Robust Regression Using Iteratively Reweighted Least-Squares",
-    venue="Communications in Statistics - Theory and Methods 6(9):813-827",
+    venue="Communications in Statistics - Theory and Methods 6:813-827",
     year=1977,
     doi="10.1080/03610927708827533",
     note="the tuning constants (Cauchy 2.385, Welsch 2.985, "
@@ -32,8 +32,7 @@ GEMAN_MCCLURE_1987 = Reference(
     title="Statistical Methods for Tomographic Image Reconstruction",
     venue="Bulletin of the International Statistical Institute 52(4):5-21",
     year=1987,
-    note="the form x^2/(sigma^2 + x^2) is the one Black and Rangarajan 1996 and Barron "
-    "2019 attribute to it",
+    note="the form x^2/(sigma^2 + x^2) is the one Barron 2019 attributes to it (alpha = -2)",
 )
 
 DENNIS_WELSCH_1978 = Reference(

@@ -11,7 +11,7 @@ import signal
 import subprocess
 from collections.abc import Mapping
 
-from lossmath.docs.latex import DOCUMENT_PREFIX
+from lossmath.docs.latex import DOCUMENT_PREFIX, RERUN
 from lossmath.docs.markup import DocumentError
 from lossmath.docs.model import ENGINE_PACKAGES, PdfUnavailable
 from lossmath.io.outputs import scratch_dir, write_files
@@ -81,29 +81,40 @@ def compile_tex(
                     parents=True)
         cmd = [exe, "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape",
                "doc.tex"]
-        # In a session of its own, so that on a timeout or a signal (SIGHUP included: the
-        # scratch directory's handler raises) the engine and anything it started are
-        # killed as a group, never left running.
-        proc = subprocess.Popen(cmd, cwd=root, env=env, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                start_new_session=True)
-        try:
-            output, _ = proc.communicate(timeout=timeout)
-        except BaseException as exc:
-            with contextlib.suppress(OSError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.communicate()
-            if isinstance(exc, subprocess.TimeoutExpired):
-                raise DocumentError(f"{engine} took longer than {timeout:g} s") from exc
-            raise
+        output, returncode = _run_engine(cmd, root, env, engine, timeout)
+        log_path = root / "doc.log"
+        if returncode == 0 and log_path.exists() \
+                and RERUN in log_path.read_text("utf-8", "replace"):
+            # A second pass reads the first's measurements (.aux) of the turned pages.
+            output, returncode = _run_engine(cmd, root, env, engine, timeout)
         pdf = root / "doc.pdf"
-        if proc.returncode != 0 or not pdf.exists():
+        if returncode != 0 or not pdf.exists():
             log = (root / "doc.log").read_text("utf-8", "replace") if (root / "doc.log").exists() \
                 else output.decode("utf-8", "replace")
             raise DocumentError(f"{engine} failed: {_first_tex_error(log)}")
-        log_path = root / "doc.log"
         log = log_path.read_text("utf-8", "replace") if log_path.exists() else ""
         return pdf.read_bytes(), log
+
+
+def _run_engine(cmd: list[str], root, env: Mapping[str, str], engine: str,
+                timeout: float) -> tuple[bytes, int]:
+    """One pass of the TeX engine in ``root``: its output and exit status."""
+    # In a session of its own, so that on a timeout or a signal (SIGHUP included: the
+    # scratch directory's handler raises) the engine and anything it started are
+    # killed as a group, never left running.
+    proc = subprocess.Popen(cmd, cwd=root, env=env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    try:
+        output, _ = proc.communicate(timeout=timeout)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        if isinstance(exc, subprocess.TimeoutExpired):
+            raise DocumentError(f"{engine} took longer than {timeout:g} s") from exc
+        raise
+    return output, proc.returncode
 
 
 def _first_tex_error(log: str) -> str:

@@ -79,6 +79,7 @@ def test_the_markdown_reproduces_the_seed_derivation(tmp_path):
         assert fragment in md, fragment
 
 
+@pytest.mark.slow  # builds every document twice: about a minute of CPU
 def test_check_passes_after_a_build_and_fails_after_a_source_edit(tmp_path, sources, capsys):
     out = tmp_path / "docs"
     args = ["-o", str(out), "--sources", str(sources)]
@@ -189,8 +190,8 @@ def test_unbalanced_latex_is_refused_before_pdflatex_and_leaves_nothing(tmp_path
     out = tmp_path / "docs"
     assert main(["derive", "badtex", "-q", "-o", str(out), "--sources", str(sources)]) == 2
     assert capsys.readouterr().err == (
-        "lossmath: error: internal error: derivation badtex: badtex.tex: \\end{equation*} on "
-        "line 27 closes nothing open (near '\\\\end{equation*}'); nothing was written\n"
+        "lossmath: error: internal error: derivation badtex: badtex.tex: \\end{gather*} on "
+        "line 28 closes nothing open (near '\\\\end{gather*}'); nothing was written\n"
     )
     assert not out.exists()  # not even the Markdown, which was fine
 

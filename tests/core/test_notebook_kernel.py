@@ -33,7 +33,8 @@ def test_a_fresh_kernel_shows_the_plot_as_png_and_the_report_as_an_html_table(tm
     path = tmp_path / "demo.ipynb"
     nbformat.write(nb, path)
     # The kernel imports this checkout's lossmath (as the other subprocess tests do).
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "MPLBACKEND": "agg"}
+    # No MPLBACKEND: the kernel picks its own default (the inline backend), as a user's does.
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"} | {"PYTHONPATH": str(ROOT)}
     proc = subprocess.run(
         [sys.executable, "-m", "nbconvert", "--to", "notebook", "--execute", "--output",
          "done.ipynb", "--ExecutePreprocessor.timeout=300",

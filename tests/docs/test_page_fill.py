@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from lossmath.docs import latex
+from lossmath.docs import pdf as pdf_backend
 from lossmath.docs.document import Document, build_pdf
 from tests.support.page_fill import pages, underfull
 from tests.support.tools import require_tool
@@ -32,14 +33,14 @@ def _tools() -> None:
     require_tool("pdfinfo", "poppler-utils")
 
 
-def _document(after: int, tables: int = 1) -> Document:
-    """A paragraph, ``tables`` long tables of 70 rows (two turned pages each), then ``after``
-    paragraphs."""
+def _document(after: int, tables: int = 1, rows: int = 70) -> Document:
+    """A paragraph, ``tables`` long tables of ``rows`` rows (70: two turned pages each), then
+    ``after`` paragraphs."""
     doc = Document("layout", title="Layout")
     doc.paragraph(SENTENCE * 3)
     for t in range(tables):
         doc.table(["name", "value", "note"],
-                  [[f"row {t}.{i}", f"${i}^2 = {i * i}$", "text " * 8] for i in range(70)],
+                  [[f"row {t}.{i}", f"${i}^2 = {i * i}$", "text " * 8] for i in range(rows)],
                   f"Table {t}.", long=True, colspec="p{3cm}p{4cm}p{12cm}")
     for _ in range(after):
         doc.paragraph(SENTENCE * 4)
@@ -47,6 +48,7 @@ def _document(after: int, tables: int = 1) -> Document:
 
 
 def _pdf(tmp_path: Path, tex: str) -> Path:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     path = tmp_path / "doc.pdf"
     path.write_bytes(build_pdf(tex, {}))
     return path
@@ -104,6 +106,29 @@ def test_text_after_a_long_table_fills_the_page_before_it(tmp_path, monkeypatch)
     monkeypatch.setattr(latex, "_runs", lambda blocks: ((b, False) for b, _ in runs(blocks)))
     in_place = _pdf(tmp_path, doc.latex())
     assert [p.number for p in underfull(in_place, LEAST_FILL)] == [1]
+
+
+@pytest.mark.tex
+def test_a_run_of_turned_pages_is_balanced_so_its_last_page_is_not_nearly_empty(
+        tmp_path, monkeypatch):
+    _tools()
+    # 43 rows: one full turned page and 2 rows on the next, typeset as they come (the
+    # second pass that balances the run switched off); balanced, the same two pages share
+    # the rows. The bytes are the same on every build (the second pass reads only the first's
+    # .aux).
+    doc = _document(after=8, rows=43)
+    balanced = _pdf(tmp_path, doc.latex())
+    again = build_pdf(doc.latex(), {})
+    monkeypatch.setattr(pdf_backend, "RERUN", "no log line says this")
+    natural = pages(_pdf(tmp_path / "natural", doc.latex()))
+    turned = [p for p in natural if p.turned]
+    assert len(turned) == 2 and turned[-1].fill < LEAST_FILL / 2, natural
+    assert [p.number for p in underfull(tmp_path / "natural" / "doc.pdf", LEAST_FILL)] \
+        == [turned[-1].number]
+    ps = pages(balanced)
+    assert [p.turned for p in ps] == [p.turned for p in natural], ps
+    assert min(p.fill for p in ps if p.turned) > LEAST_FILL, ps
+    assert not underfull(balanced, LEAST_FILL) and balanced.read_bytes() == again
 
 
 @pytest.mark.tex

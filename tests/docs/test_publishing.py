@@ -9,12 +9,14 @@ formula's italic correction), more is text in the margin.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from lossmath import catalog
 from lossmath.cli import derive
 from lossmath.cli.main import main
+from lossmath.docs.latex import SCALED
 from lossmath.docs.pdf import compile_tex
 from lossmath.docs.sources import available, languages
 from lossmath.io import progress
@@ -24,7 +26,19 @@ from tests.support.tools import require_tool
 #: table) running into the margin.
 OVERFULL_POINTS = 3.0
 DRAFTING = "UNVERIFIED"
+REPO = Path(__file__).resolve().parents[2]
 EDITIONS = [(name, lang) for name, path in available().items() for lang in languages(path)]
+
+
+#: A formula cell scaled below this (of the tables' small type, 7 pt) is unreadable in print:
+#: its exponents fall below 4 pt.
+LEAST_SCALE = 0.75
+
+
+def _scales(log: str) -> list[float]:
+    """The factor of each table cell scaled down to its column (the log says from and to)."""
+    return [float(to) / float(wide) for wide, to in re.findall(
+        re.escape(SCALED) + r" ([0-9.]+)pt to ([0-9.]+)pt", log)]
 
 
 def _overfull(log: str) -> list[float]:
@@ -58,6 +72,8 @@ def test_documents_print_no_drafting_note_and_fit_their_pages(name, lang):
     assert DRAFTING not in markdown and DRAFTING not in latex
     too_wide = [w for w in _overfull(log) if w > OVERFULL_POINTS]
     assert not too_wide, f"{name} ({lang}): overfull boxes {too_wide} pt (TeX log)"
+    shrunk = [round(f, 2) for f in _scales(log) if f < LEAST_SCALE]
+    assert not shrunk, f"{name} ({lang}): table cells scaled to {shrunk} of their type size"
 
 
 def test_the_overfull_check_reads_what_tex_writes():
@@ -65,6 +81,30 @@ def test_the_overfull_check_reads_what_tex_writes():
     log = ("Overfull \\hbox (15.86122pt too wide) in paragraph at lines 12--13\n"
            "Overfull \\vbox (2.5pt too high) has occurred while \\output is active\n")
     assert _overfull(log) == [15.86122, 2.5]
+
+
+@pytest.mark.tex
+def test_a_formula_wider_than_the_page_is_an_overfull_box_the_check_refuses():
+    require_tool("pdflatex")
+    doc = derive.Document("wide", title="Wide")
+    doc.paragraph("A display that cannot break:")
+    doc.equation("+".join(f"x_{{{i}}}" for i in range(60)))
+    _, log = compile_tex(doc.latex(), {})
+    # 60 terms of about 0.9 cm at 11 pt against a 16 cm line: some 35 cm into the margin.
+    assert [w for w in _overfull(log) if w > OVERFULL_POINTS], log[-2000:]
+
+
+@pytest.mark.tex
+def test_the_scale_check_reads_what_the_table_cells_write(tmp_path):
+    require_tool("pdflatex")
+    doc = derive.Document("cells", title="Cells")
+    doc.table(["f"], [["$" + "+".join(f"x_{{{i}}}" for i in range(20)) + "$"], ["$x$"]],
+              "A formula twice as wide as its column.", long=True, colspec="p{3cm}")
+    _, log = compile_tex(doc.latex(), {})
+    # 20 terms of about 0.75 cm each (x_i and a plus, at 7 pt) in a 3 cm column: one cell,
+    # scaled to about a fifth; the short one is not scaled.
+    (scale,) = _scales(log)
+    assert 0.1 < scale < 0.5
 
 
 @pytest.mark.tex
@@ -156,3 +196,23 @@ def test_progress_on_a_terminal_is_a_bar_redrawn_on_one_line():
     assert term.text.count("\r\x1b[K") == 6  # five steps and the final erase
     assert "lossmath derive: [##########..........] [2/4] atlas: analysing loss 2" in term.text
     assert term.text.endswith("\r\x1b[K")
+
+
+COMMITTED = sorted(p.relative_to(REPO) for p in (REPO / "docs").rglob("*.tex")
+                   if "figures" not in p.parts)
+
+
+@pytest.mark.tex
+@pytest.mark.parametrize("tex", COMMITTED, ids=str)
+def test_a_committed_pdf_is_its_committed_latex_compiled_again(tex):
+    # What a fresh clone's TeX builds from the committed LaTeX and figures is the committed
+    # PDF, byte for byte: no date, path or build order reaches the PDF, and the second pass
+    # that balances turned pages converges.
+    source = (REPO / tex).read_text(encoding="utf-8")
+    engine = "xelatex" if "{ctex}" in source else "pdflatex"
+    require_tool(engine, "texlive-xetex" if engine == "xelatex" else "texlive-latex-base")
+    figures = (REPO / tex).parent / "figures"
+    used = set(re.findall(r"\\includegraphics(?:\[[^]]*\])?\{figures/([^}]+)\}", source))
+    files = {f"figures/{n}": (figures / n).read_bytes() for n in used}
+    pdf, _ = compile_tex(source, files, timeout=600, engine=engine)
+    assert pdf == (REPO / tex).with_suffix(".pdf").read_bytes()

@@ -119,6 +119,7 @@ def test_output_is_byte_identical_across_processes_and_hash_seeds():
     assert "def wing_value_and_grad(x, *, w=10.0, eps=2.0, out=None):" in texts[0]
 
 
+@pytest.mark.slow  # generates the whole catalog once more
 def test_generated_code_is_ruff_clean(tmp_path):
     path = tmp_path / "m.py"
     path.write_text(generate(CATALOG + list(EXTRA.values())))

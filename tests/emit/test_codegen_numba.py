@@ -148,8 +148,9 @@ def _bits(a: np.ndarray, b: np.ndarray) -> bool:
 
 
 def _tier(name: str) -> list:
-    """The default tier checks the representative losses; the slow tier, every other one."""
-    return [] if name in H.REPRESENTATIVE else [pytest.mark.slow]
+    """The default tier checks the representative losses but Barron (its numba module alone
+    compiles for about 40 s of CPU); the slow tier, every other one."""
+    return [] if name in H.REPRESENTATIVE and name != "barron" else [pytest.mark.slow]
 
 
 def _agree_cases():
@@ -170,6 +171,7 @@ def test_numba_agrees_with_numpy(request, name, dtype):
             assert gap <= H.BOUNDS[min(order, 2)], (name, order, gap)
 
 
+@pytest.mark.slow  # compiles a numba module of every such loss
 def test_piecewise_polynomials_and_algebraic_losses_are_bit_for_bit():
     """The classification the agreement test relies on picks out the losses it should."""
     expected = {n for n in LOSSES if bitwise_expected(LOSSES[n])}

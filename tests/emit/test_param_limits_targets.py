@@ -67,7 +67,7 @@ def _calls(target):
         mod, name + ("", "_grad", "_hess")[n])(v, **{LOSSES[name]: 0.0})))
 
 
-TARGETS = ["numpy", "torch", "jax", "array-api",
+TARGETS = ["numpy", pytest.param("torch", marks=pytest.mark.slow), "jax", "array-api",
            pytest.param("numba", marks=pytest.mark.slow)]
 
 

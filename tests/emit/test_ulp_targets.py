@@ -65,7 +65,8 @@ def test_every_target_within_its_bounds_and_no_spurious_inf_or_nan(results, targ
     assert {k[2] for k in results[target]} == set(TARGETS[target])
 
 
-@pytest.mark.parametrize("target", list(TARGETS))
+@pytest.mark.parametrize(
+    "target", [pytest.param(t, marks=[pytest.mark.slow] if t == "torch" else []) for t in TARGETS])
 def test_every_target_within_its_bounds_on_the_representative_losses(target):
     """The default tier's share of the test above: the representative losses only."""
     got = U.run(target, TARGETS[target], PER_DECADE, DENSE, names=H.REPRESENTATIVE)

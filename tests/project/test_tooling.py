@@ -110,3 +110,23 @@ def test_pre_commit_hooks_pass_on_current_files_and_fail_on_stale_ones(pre_commi
     assert re.search(r"lossmath derive --check\.+Failed", stale.stdout)
     assert re.search(r"lossmath codegen --check\.+Failed", stale.stdout)
     assert "stale: out/huber.md (out of date)" in stale.stdout
+
+
+def test_the_package_ships_its_type_marker_and_examples():
+    # PEP 561: a type checker reads the package's annotations only with py.typed in the
+    # installed package; the README's examples are read from the installed package too.
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    shipped = meta["tool"]["setuptools"]["package-data"]["lossmath"]
+    assert "py.typed" in shipped and (ROOT / "lossmath" / "py.typed").is_file()
+    examples = sorted((ROOT / "lossmath").glob("examples/*.toml"))
+    assert examples and "examples/*.toml" in shipped
+
+
+def test_the_changelog_names_the_version_it_leads_to():
+    # The newest section is "Unreleased" or the version lossmath/_version.py gives.
+    from lossmath._version import __version__
+
+    text = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    sections = re.findall(r"^## (\S+)", text, re.M)
+    assert sections and sections[0] in ("Unreleased", __version__), sections[:3]
+    assert re.search(r"^- ", text[text.index("## " + sections[0]):], re.M)

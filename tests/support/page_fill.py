@@ -71,11 +71,17 @@ def pages(pdf: Path) -> list[Page]:
 def underfull(pdf: Path, least: float) -> list[Page]:
     """The pages filled less than ``least`` that are not the end of a part: the last page,
     and the last turned page before upright ones (the end of a run of long tables), may be
-    short; an upright page before turned ones may not (the text should flow on into it)."""
+    short; an upright page before turned ones may not (the text should flow on into it).
+    The end of a run of several turned pages may be short but not nearly empty (less than
+    half of ``least``): the run is balanced over its pages (``lossmath.docs.latex``)."""
     ps = pages(pdf)
     short = []
     for i, p in enumerate(ps):
-        ends_a_part = i == len(ps) - 1 or (p.turned and not ps[i + 1].turned)
-        if p.fill < least and not ends_a_part:
+        last = i == len(ps) - 1
+        ends_a_run = p.turned and not last and not ps[i + 1].turned
+        in_a_run = ends_a_run and i > 0 and ps[i - 1].turned
+        if p.fill >= least or last or (ends_a_run and not in_a_run):
+            continue
+        if not ends_a_run or p.fill < least / 2:
             short.append(p)
     return short
