@@ -7,6 +7,7 @@ form is not."""
 
 from __future__ import annotations
 
+import functools
 import math
 
 import mpmath
@@ -68,6 +69,11 @@ NODES = (
 )
 
 
+@functools.cache
+def _alternatives(node: sp.Expr) -> tuple[sp.Expr, ...]:
+    return tuple(alternatives(node))  # once per node, not once per example (trigsimp)
+
+
 def _mp(e: sp.Expr):
     return sp.lambdify(x, elementary(e), "mpmath")
 
@@ -80,7 +86,7 @@ def test_every_proposed_alternative_is_an_identity(v):
     with mpmath.workdps(50):
         for node in NODES:
             want = _mp(node)(mpmath.mpf(v))
-            for alt in alternatives(node):
+            for alt in _alternatives(node):
                 try:
                     got = _mp(alt)(mpmath.mpf(v))
                 except ZeroDivisionError:
@@ -144,6 +150,7 @@ def test_a_variant_is_finite_and_accurate_where_the_node_overflows(node, at):
     assert best <= 2.0
 
 
+@pytest.mark.slow  # three proofs by simplify: 5 s
 def test_a_proof_with_abs_is_by_the_sign_of_x():
     """``|x| - log 2 + log1p(exp(-2|x|)) = log(cosh(x))`` is proved (on x > 0, x < 0 and at 0
     separately); changing one ``|x|`` to ``x`` makes a function that differs for x < 0, which
