@@ -9,11 +9,11 @@ float16/bfloat16, broadcasting, tensor hyperparameters, ``weight``).
 
 The fused path is a :class:`torch.autograd.Function` over numba loops generated from the same
 plan and scalar schedule as the numba target (:mod:`lossmath.emit.numba_code`), printed to
-vectorise (``Loop(vector=True)``): exp, expm1, log1p, tanh and logcosh through the branch-free
-float64 kernels of :mod:`lossmath.emit.kernels.numba_vector` instead of libm (one call per
-element kept a loop scalar: log-cosh took 3x the eager formula's time), small integer powers
-as products (x*x*x, as ATen computes pow(x, 3)), and every piece and regime computed and
-selected rather than branched to.
+vectorise (``Loop(vector=True)``): exp, expm1, log1p, tanh, logcosh and expdd through the
+branch-free float64 kernels of :mod:`lossmath.emit.kernels.numba_vector` instead of libm (one
+call per element kept a loop scalar: log-cosh took 3x the eager formula's time), small
+integer powers as products (x*x*x, as ATen computes pow(x, 3)), and every piece and regime
+computed and selected rather than branched to.
 Outputs (the loss for ``"none"``, the gradients) are numpy arrays seen as tensors: numpy
 asks for huge pages, where a fresh ``torch.empty_like`` of 10**7 floats page-faults 10**4
 times. The loops:
@@ -48,11 +48,11 @@ from lossmath.core.loss import Loss
 from lossmath.emit import array_modules as M
 from lossmath.emit import torch as torch_target
 from lossmath.emit import torch_triton
-from lossmath.emit.kernels import numba_kernels, numba_vector
+from lossmath.emit.kernels import numba_kernels, numba_vector, triton_kernels
 from lossmath.emit.names import check_module, local, private
 from lossmath.emit.numba_code import Loop, form_body
 from lossmath.emit.numpy_runtime import FINITE_IN
-from lossmath.emit.plan import Spec
+from lossmath.emit.plan import Spec, edges
 from lossmath.emit.plan import forms as plan_forms
 from lossmath.emit.scalar import NUMPY, Constants
 from lossmath.io import escape
@@ -350,6 +350,9 @@ def _section(spec: Spec) -> list[str]:
                 f'    """{name} in one Triton kernel per direction (float32 work)."""']
         tri += ["    " + t for t in M.checks(spec, name)]
         tri += [t.format("False") for t in fit]
+        # a parameter at its limit (smooth_l1's beta = 0): the kernels are the formula's
+        zero = " or ".join(f"{e.param} == 0" for e in edges(spec))
+        tri += [f"    if {zero}:", f"        return {eager}({tcall})"] if zero else []
         tri += [f"    return _Tfused.apply(input, target, reduction, {tk}, {pvals}, {grad})"]
     out = loops + tri + [
                    "", "", f"{private('loops', name)} = ({tup}\n)", "", "",
@@ -397,6 +400,11 @@ def generate(
     lines = "\n".join(code).split("\n")
     text = "\n".join(t + "  # noqa: E501" if len(t) > 100 else t for t in lines)
     extra = numba_kernels.source(text) + numba_vector.source(text)
+    tprims = triton_kernels.source(text)
+    if tprims:  # the stable primitives of the Triton kernels (numba_vector's, transcribed)
+        tprims = "\n".join(t + "  # noqa: E501" if len(t) > 100 else t
+                            for t in tprims.split("\n"))
+        extra += "\n\nif triton is not None:" + tprims
     extra += FINITE_IN if "_finite_in(" in text else ""
     extra = extra.replace("\n@_jit", "\n\n@_jit")
     out = base.rstrip("\n") + "\n" + _RUNTIME + torch_triton.RUNTIME + extra + text

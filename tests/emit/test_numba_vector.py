@@ -120,3 +120,68 @@ def test_a_loop_over_each_kernel_is_inlined_and_vectorised(loops, name):
     ir = loop.inspect_llvm(loop.signatures[0])
     assert not re.search(r" call [^\n]*@[^\s(]*___v", ir)  # inlined: no call to a kernel
     assert "x double>" in ir  # LLVM's vector type: the loop body runs on vectors
+
+
+def test_expdd_is_within_1_5_ulp_of_the_exponential_of_the_unrounded_argument():
+    """Truth: mpmath's exp of h + lo, the exact product a*b (h its rounding, lo the residual,
+    both from mpmath): the argument's rounding, which exp amplifies by |a*b| ulp, is taken
+    back (lossmath/numerics/rounding.py)."""
+    ns = {"numba": numba, "math": math, "np": np}
+    exec(V.source("___vexpdd("), ns)  # noqa: S102 - lossmath's own text
+    exec("def loop(h, lo, o):\n    for i in range(h.size):\n"  # noqa: S102
+         "        o[i] = ___vexpdd(h[i], lo[i])\n", ns)
+    loop = numba.njit(error_model="numpy")(ns["loop"])
+    rng = np.random.default_rng(11)
+    a, b = rng.uniform(-27, 27, 4000), rng.uniform(-27, 27, 4000)
+    h = a * b
+    with mpmath.workprec(200):
+        lo = np.array([float(mpmath.mpf(p) * mpmath.mpf(q) - mpmath.mpf(r))
+                       for p, q, r in zip(a.tolist(), b.tolist(), h.tolist())])
+        out = np.empty_like(h)
+        loop(h, lo, out)
+        worst = max(_ulps(g, mpmath.exp(mpmath.mpf(p) * mpmath.mpf(q)))
+                    for p, q, g in zip(a.tolist(), b.tolist(), out.tolist()))
+        loop(h, 0.0 * lo, out)  # the residual dropped: exp's condition |a*b| shows
+        dropped = max(_ulps(g, mpmath.exp(mpmath.mpf(p) * mpmath.mpf(q)))
+                      for p, q, g in zip(a.tolist(), b.tolist(), out.tolist()))
+    # bound: ___vexp's 1 ulp and the rounding of e + e*lo (measured 1.28)
+    assert worst <= 1.5 < 10 < dropped, (worst, dropped)
+    ir = loop.inspect_llvm(loop.signatures[0])
+    assert re.search(r"<\d+ x double>", ir)  # vectorised
+
+
+#: truth in mpmath (sqrt(u**2 + q**2) - q as u**2/(sqrt(u**2 + q**2) + q), the same number
+#: without the cancellation 200 bits cannot hold at u = 1e-35), and the bound: the measured
+#: maxima (2.1, 2.2, 4.2; hypotm2: w*sqrt(w) and a division where the scalar kernel has one
+#: pow) rounded up; these kernels serve the Triton kernels, whose results are float32
+HYPOT = {
+    "___vhypotm": (lambda u, q: u * u / (mpmath.sqrt(u * u + q * q) + q), 2.5),
+    "___vhypotm1": (lambda u, q: u / mpmath.sqrt(u * u + q * q), 2.5),
+    "___vhypotm2": (lambda u, q: q * q / (u * u + q * q) ** mpmath.mpf(1.5), 4.5),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HYPOT))
+def test_the_hypot_kernels_are_within_their_ulp_bounds_of_mpmath_and_vectorise(name):
+    truth, bound = HYPOT[name]
+    ns = {"numba": numba, "math": math, "np": np}
+    exec(V.source(f"{name}("), ns)  # noqa: S102 - lossmath's own text
+    exec(f"def loop(u, q, o):\n    for i in range(u.size):\n"  # noqa: S102
+         f"        o[i] = {name}(u[i], q)\n", ns)
+    loop = numba.njit(error_model="numpy")(ns["loop"])
+    rng = np.random.default_rng(13)
+    us = np.concatenate([rng.standard_normal(1500) * 10.0 ** rng.uniform(-8, 8, 1500),
+                         10.0 ** rng.uniform(-300, 300, 300), [0.0, -0.0, 1e-320, 1e300]])
+    out = np.empty_like(us)
+    worst = 0.0
+    with mpmath.workprec(200):
+        for q in (1.0, 0.7, 1e-160, 3e200):  # the scaling: q**2 underflows or overflows
+            loop(us, q, out)
+            worst = max([worst] + [_ulps(g, truth(mpmath.mpf(u), mpmath.mpf(q)))
+                                   for u, g in zip(us.tolist(), out.tolist())])
+    assert worst <= bound, (name, worst)
+    loop(np.array([math.inf, -math.inf]), 1.0, out[:2])
+    assert out[:2].tolist() == {"___vhypotm": [math.inf, math.inf],
+                                "___vhypotm1": [1.0, -1.0], "___vhypotm2": [0.0, 0.0]}[name]
+    ir = loop.inspect_llvm(loop.signatures[0])
+    assert re.search(r"<\d+ x double>", ir)  # vectorised

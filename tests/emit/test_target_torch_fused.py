@@ -162,10 +162,6 @@ def test_parameter_errors_are_the_eager_function_s(mod):
 
 
 
-# measured at the end of the merges: torch_triton.section now returns no kernels for
-# smooth_l1 (its _triton_ok refuses the kernel text the widened float32 lowering prints), so
-# the module has no _lm_triton_smooth_l1; strict: a fix shows up as XPASS and fails
-@pytest.mark.xfail(strict=True, reason="the Triton section declines the widened kernels")
 @pytest.mark.subprocess
 def test_triton_kernels_pass_their_checks_in_the_interpreter():
     import triton  # noqa: F401 - in the test extra: missing, this test fails instead of skipping

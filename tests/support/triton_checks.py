@@ -20,7 +20,10 @@ from tests.support import ulp_harness as H
 PER_DECADE, DENSE = 0.15, 20  # the suite's grid (tests/emit/test_ulp_harness.py)
 
 
-TRITON_LOSSES = ["smooth_l1", "huber", "l1", "l2"]
+# every loss whose kernels Triton takes (torch_triton.lower) among the quick ones: the widened
+# float32 steps (welsch, tukey) and the transcribed primitives (expdd, expm1, logcosh, tanh,
+# hypotm)
+TRITON_LOSSES = ["smooth_l1", "huber", "l1", "l2", "welsch", "tukey", "log_cosh", "pseudo_huber"]
 
 
 @pytest.fixture(autouse=True)
@@ -82,3 +85,46 @@ def test_triton_kernels_agree_with_the_eager_module(tmod, dtype, reduction):
             outs.append((v.detach().float(), *(g.float() for g in gi)))
         for got, want in zip(*outs):
             assert torch.allclose(got, want, rtol=rtol, atol=1e-6), name
+
+
+def test_the_transcribed_kernels_are_the_numba_kernels_bit_for_bit(tmp_path, monkeypatch):
+    """Truth: the Python functions of numba_vector (measured against mpmath in
+    tests/emit/test_numba_vector.py), run here as Python floats, element by element."""
+    import math
+
+    from lossmath.emit.kernels import numba_vector as V
+    from lossmath.emit.kernels import triton_kernels as TK
+
+    src = TK.source(" ".join(f"{c}(" for c in TK.PRIMITIVES))
+    body = "\n".join(t[4:] for t in src.split("\n"))
+    # the second argument: expdd's residual (a[i]*2**-60), the hypot kernels' q (0.7)
+    second = {"_tp_expdd": "v * 8.673617379884035e-19", "_tp_hypotm": "0.7",
+              "_tp_hypotm1": "0.7", "_tp_hypotm2": "0.7"}
+    assert set(second) == set(TK.ARITY)
+    for c in TK.PRIMITIVES:  # a launcher per kernel: o[i] = kernel(a[i][, second])
+        arg = f"v, {second[c]}" if c in second else "v"
+        body += (f"\n\n@triton.jit\ndef run{c}(a, o, n, B: tl.constexpr):\n"
+                 "    i = tl.program_id(0) * B + tl.arange(0, B)\n"
+                 "    v = tl.load(a + i, mask=i < n)\n"
+                 f"    tl.store(o + i, {TK.PRIMITIVES[c]}({arg}), mask=i < n)\n")
+    (tmp_path / "tk_mod.py").write_text("import triton\nimport triton.language as tl\n" + body)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import tk_mod
+
+    rng = np.random.default_rng(7)
+    xs = np.concatenate([rng.standard_normal(300) * 30, rng.standard_normal(300) * 0.3,
+                         [0.0, -0.0, 1e-300, -1e-300, 709.7, 710.0, -745.0, -746.0, 800.0,
+                          -800.0, -1.0, -0.5, 1e300, math.inf, -math.inf, math.nan]])
+    for c in TK.PRIMITIVES:
+        py = getattr(V, TK.PRIMITIVES[c].replace("_tv_", "___v"))
+        a = torch.from_numpy(xs)
+        o = torch.empty_like(a)
+        getattr(tk_mod, f"run{c}")[(1,)](a, o, xs.size, B=1024)
+        # numpy scalars: x/0 is inf as on the GPU (a Python float raises)
+        want = np.array([py(v, v * 2.0**-60) if c == "_tp_expdd" else
+                         py(v, np.float64(0.7)) if c in second else py(v) for v in xs])
+        got = o.numpy()
+        same = (got == want) | (np.isnan(got) & np.isnan(want))
+        assert same.all(), (c, xs[~same][:5], got[~same][:5], want[~same][:5])
+        # and the sign of zero
+        assert (np.signbit(got[got == 0]) == np.signbit(want[got == 0])).all(), c

@@ -16,6 +16,12 @@ inlines them into the loop and vectorises it. Each is the textbook algorithm:
   correction ``c`` for the rounding of ``1 + x``, and its polynomial ``Lg1..Lg7``), its
   branches made selects;
 * ``___vtanh``: ``-e/(2 + e)`` with ``e = expm1(-2|x|)``, the sign copied from x;
+* ``___vexpdd``: ``exp(h)*(1 + lo)``, exp(h) by ``___vexp`` (Welsch's exponential with its
+  argument's rounding residual, :mod:`lossmath.numerics.rounding`);
+* ``___vhypotm``, ``___vhypotm1``, ``___vhypotm2``: the scalar kernels' formulas
+  (:mod:`lossmath.emit.kernels.numba_kernels`) with ``math.hypot`` as a scaled
+  ``sqrt(a*a + q*q)`` and ``pow(w, -1.5)`` as ``1/(w*sqrt(w))``: the Triton kernels'
+  (the fused CPU loops keep the scalar kernels' ``_fast`` forms);
 * ``___vlogcosh``: ``log1p(cosh(a) - 1)`` with ``cosh(a) - 1 = e*e/(2*(e + 1))``, e =
   expm1(a), for a = |u| < 18.02; ``a - log 2 + log1p(exp(-2a))`` beyond (one expm1 and one
   log1p per element, whichever side).
@@ -36,7 +42,7 @@ __all__ = ["RUNTIME", "SCALAR", "source"]
 
 #: the kernel that replaces each libm function or primitive in a vectorised loop
 SCALAR = {"exp": "___vexp", "expm1": "___vexpm1", "log1p": "___vlog1p", "tanh": "___vtanh",
-          "logcosh": "___vlogcosh"}
+          "logcosh": "___vlogcosh", "expdd": "___vexpdd"}
 
 #: the generated module's bit casts: numba intrinsics (an LLVM bitcast, which vectorises);
 #: without numba, struct (the loops then run as Python, as nothing calls them)
@@ -188,12 +194,64 @@ def ___vlogcosh(u):
     return (a - 0.6931471805599453) + v if big else v
 
 
-_ORDER = (___vexp_parts, ___vexpm1, ___vexp, ___vlog1p, ___vtanh, ___vlogcosh)
+@_jit_inline
+def ___vexpdd(h, lo):
+    """exp(h + lo) = exp(h)*(1 + lo) for h rounded and lo its residual
+    (:class:`~lossmath.numerics.primitives.expdd`, as ``___expdd``): lo ignored where
+    exp(h)*lo is not finite (d - d is 0 exactly where d is finite)."""
+    e = ___vexp(h)
+    d = e * lo
+    return e + d if d - d == 0.0 else e
+
+
+@_jit_inline
+def ___vnorm(a, q):
+    """hypot(a, q) for a >= 0 and q > 0: sqrt(a*a + q*q), both scaled first by a power of two
+    (exact) where the larger is above 2**500 or below 2**-500, so that neither square
+    overflows nor loses bits to underflow (math.hypot's job, without its branches)."""
+    m = a if a > q else q
+    s = 2.0**-600 if m > 2.0**500 else (2.0**600 if m < 2.0**-500 else 1.0)
+    u = a * s
+    v = q * s
+    return math.sqrt(u * u + v * v) / s
+
+
+@_jit_inline
+def ___vhypotm(u, q):
+    """sqrt(u**2 + q**2) - q as a*(a/(hypot(a, q) + q)), a = |u| (``___hypotm``); inf at
+    +-inf."""
+    a = abs(u)
+    r = a * (a / (___vnorm(a, q) + q))
+    return a if a == math.inf else r
+
+
+@_jit_inline
+def ___vhypotm1(u, q):
+    """u/sqrt(u**2 + q**2) as u/hypot(u, q) (``___hypotm1``); sign(u) at +-inf."""
+    r = u / ___vnorm(abs(u), q)
+    return (1.0 if u > 0 else -1.0) if abs(u) == math.inf else r
+
+
+@_jit_inline
+def ___vhypotm2(u, q):
+    """q**2/(u**2 + q**2)**1.5 as 1/(w*sqrt(w))/q, w = 1 + t*t, t = |u/q| (``___hypotm2``'s
+    pow(w, -1.5) as a square root: vectorises); ((1/q)/t)/t/t where t**3 may overflow."""
+    t = abs(u / q)
+    w = t * t + 1.0
+    small = (1.0 / (w * math.sqrt(w))) / q
+    return ((1.0 / q) / t) / t / t if t >= 5.599361855444511e+101 else small
+
+
+_ORDER = (___vexp_parts, ___vexpm1, ___vexp, ___vlog1p, ___vtanh, ___vlogcosh, ___vexpdd,
+          ___vnorm, ___vhypotm, ___vhypotm1, ___vhypotm2)
 _NEEDS = {
     "___vexpm1": ("___vexp_parts",),
     "___vexp": ("___vexp_parts",),
     "___vtanh": ("___vexpm1", "___vexp_parts"),
     "___vlogcosh": ("___vexpm1", "___vexp_parts", "___vlog1p"),
+    "___vexpdd": ("___vexp", "___vexp_parts"),
+    "___vhypotm": ("___vnorm",),
+    "___vhypotm1": ("___vnorm",),
 }
 
 
