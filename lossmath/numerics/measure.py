@@ -66,6 +66,9 @@ def _sample(lo: float, hi: float, dtype, per_decade: float, extra: Iterable[floa
     mags += list(np.logspace(-3, 3, 25))
     mags += [0.5, 1.0, 2.0, 3.0, math.log(float(info.max)), 2 * math.log(float(info.max))]
     mags += [float(info.max) ** (1 / k) for k in (2, 3, 4)]
+    # exp's subnormal tail, where cosh(x) is inf and 1/cosh(x) 0 but sech(x) is not (711)
+    sub = -math.log(float(info.smallest_subnormal))
+    mags += [math.log(float(info.max)) + 1, (math.log(float(info.max)) + sub) / 2]
     mags += [float(info.max), float(info.tiny)]
     pts = [0.0] + mags + [-m for m in mags] + list(extra)
     for end in (lo, hi):
@@ -212,8 +215,11 @@ def _eval(e: sp.Expr, xs: np.ndarray):
         return getattr(np, e.op)(_eval(e.args[0], xs), _eval(e.args[1], xs))
     if isinstance(e, hypot):
         return np.hypot(_eval(e.args[0], xs), _eval(e.args[1], xs))
-    if isinstance(e, sp.sech):
-        return dt(1) / np.cosh(_eval(e.args[0], xs))
+    if isinstance(e, sp.sech):  # as the kernels: 2*exp(-|u|) where 1/cosh(u) underflows early
+        u = _eval(e.args[0], xs)
+        a = np.abs(u)
+        return np.where(a < 1 - 0.5 * math.log(float(np.finfo(dt).eps)), dt(1) / np.cosh(u),
+                        dt(2) * np.exp(-a))
     if isinstance(e, sp.Function) and type(e) in _UFUNCS:
         return _UFUNCS[type(e)](_eval(e.args[0], xs))
     raise Unmeasurable(f"cannot evaluate {type(e).__name__} in a dtype")

@@ -246,6 +246,20 @@ def _split_regimes(pool: Mapping[sp.Expr, Score], fails: Mapping[sp.Expr, np.nda
     return out[:MAX_SPLITS]
 
 
+def _put(e: sp.Expr, node: sp.Expr, alt: sp.Expr) -> sp.Expr:
+    """``e`` with ``node`` replaced by ``alt``, the parents rebuilt unevaluated: an evaluated
+    sum or product would distribute ``(x*exp(-x**2/2))**2`` back into ``x**2*exp(-x**2)``,
+    whose ``x**2`` overflows where the square of the product does not."""
+    if e == node:
+        return alt
+    if not e.args:
+        return e
+    args = [_put(a, node, alt) for a in e.args]
+    if all(a is b for a, b in zip(args, e.args)):
+        return e
+    return e.func(*args, evaluate=False)
+
+
 def _variants(e: sp.Expr) -> list[sp.Expr]:
     """One identity applied at one node of ``e``, in every way, each also rewritten."""
     from lossmath.numerics.rewrite import rewrite
@@ -256,6 +270,8 @@ def _variants(e: sp.Expr) -> list[sp.Expr]:
         for alt in [*alternatives(node), *balanced(node), *normalised(node)]:
             c = e.xreplace({node: alt})
             out.append(c)
+            if not c.has(alt):  # the parents' rebuild may have undone an unevaluated product
+                out.append(_put(e, node, alt))
             r = rewrite(c, factor=False)
             if r != c:
                 out.append(r)
@@ -345,7 +361,8 @@ def search(piece: sp.Expr, start: Plan, domain: Domain, target: float = TARGETS[
                 best_plan, best = plan, s
                 series = (
                     f"below |x| = {plan[0].upto} a Taylor polynomial of degree "
-                    f"{sp.degree(plan[0].expr, x)}, its truncation proved below 2**-56 relative "
+                    f"{sp.degree(plan[0].expr.xreplace({sp.Abs(x): x}), x)}, its truncation "
+                    "proved below 2**-56 relative "
                     "by interval arithmetic"
                 )
                 return Found(best_plan, best, base, True, series, target)

@@ -11,7 +11,8 @@ so the relative error is at most ``M t**(n+1-k) / ((n+1)! m)``, required below 2
 eighth of float64's rounding unit). ``M`` and ``m`` are enclosures by mpmath's interval
 arithmetic (rigorous: outward rounding), never sampled maxima. Pieces with parameters are
 left alone (the bound would hold at the sampled parameter values only), and so are pieces
-with ``|x|``, ``sign`` or functions the interval arithmetic lacks.
+with ``sign`` or functions the interval arithmetic lacks; a function of ``|x|`` alone is
+expanded in ``t = |x|`` (its bound proved on ``[-t0, t0]``, which holds on ``[0, t0]``).
 """
 
 from __future__ import annotations
@@ -138,6 +139,12 @@ def series_regimes(piece: sp.Expr, outer: Plan, bench) -> tuple[Plan, Score] | N
     with its score on ``bench``'s sample, or None when no series is proved or the piece is
     not eligible (see the module docstring) or 0 is not on its intervals."""
     f = elementary(piece)
+    # a function of |x| alone (exp(|x|) - 1 - |x|): its series in t = |x|, the bound proved
+    # for f(t) on [-t0, t0], which holds on [0, t0]
+    u = sp.Dummy("u", real=True)
+    of_abs = f.has(sp.Abs(x)) and x not in f.xreplace({sp.Abs(x): u}).free_symbols
+    if of_abs:
+        f = f.xreplace({sp.Abs(x): u}).xreplace({u: x})
     if not _eligible(f) or not any(lo <= 0 <= hi for lo, hi in bench.intervals):
         return None
     # the float constants as the code computes them: the nearest doubles, exactly
@@ -161,7 +168,8 @@ def series_regimes(piece: sp.Expr, outer: Plan, bench) -> tuple[Plan, Score] | N
         t = _Truncation(f, poly, n, derivatives[n + 1]).largest()
         if t is None:
             continue
-        plan = (Regime(t, sp.horner(poly, x)), *outer)
+        near = sp.horner(poly, x)
+        plan = (Regime(t, near.xreplace({x: sp.Abs(x)}) if of_abs else near), *outer)
         try:
             s = bench.plan_score(plan)
         except Unmeasurable:
