@@ -20,8 +20,10 @@ come from its interval table and its evaluation from the numpy target's plan: th
 of :mod:`lossmath.numerics`, the exact values at the breakpoints and at +-inf, and, at z = 0,
 the value of the piece that owns it (rho(0) = 0, rho'(0) = 1, rho''(0) = f''''(0)/(6 k) for
 a smooth f): no division by sqrt(z) is left where sympy cancels it, which keeps subnormal z
-accurate. Losses not proved even are refused in one line (rho would depend on the sign of r,
-which z has lost).
+accurate. Where a row's emitted closed form still cancels near z = 0 (rho'' of Andrews'
+wave is (cos(r/a) - a sin(r/a)/r)/(2z)), :mod:`lossmath.emit.root_series` replaces it below
+a threshold by its Taylor polynomial with a proved remainder. Losses not proved even are
+refused in one line (rho would depend on the sign of r, which z has lost).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from lossmath.core.loss import Loss, LossError
 from lossmath.emit import docs
 from lossmath.emit.embed import assemble, default_command, numpy_section, param_expr
 from lossmath.emit.plan import identifier_check, make_spec, resolve
+from lossmath.emit.root_series import series_lines
 from lossmath.numerics.rewrite import proved_equal
 
 __all__ = ["generate", "rho_loss"]
@@ -234,6 +237,7 @@ def _wrapper(
         "    z = np.asarray(z)",
         f"    out = np.stack(({value}(z{call}), {zname}_grad(z{call}), {zname}_hess(z{call})))",
         *_tiny_regime(loss, zloss),
+        *series_lines(loss, zloss),
         "    return out",
     ]
 
@@ -298,7 +302,9 @@ def generate(
         "scipy). rho(z) was derived symbolically from f's pieces (f's breakpoint b becomes",
         "z = b**2 with the same owner); its derivatives, stable forms, exact values at z = 0",
         "and the limits at z = inf are the numpy target's (NAME_z, NAME_z_grad, NAME_z_hess",
-        "below, functions of z). Only losses proved even and smooth at 0 are generated.",
+        "below, functions of z). Where a row's closed form cancels near z = 0, NAME_rho uses",
+        "its Taylor polynomial below a threshold instead (degree, threshold and the proved",
+        "remainder in the comments). Only losses proved even and smooth at 0 are generated.",
     ]
     public = [f"{n}_rho" for n in names]
     return assemble(command, doc, section.imports, public, code, resolved + every)

@@ -29,16 +29,16 @@ from sympy.codegen.cfunctions import expm1, hypot, log1p
 from sympy.functions.elementary.miscellaneous import MinMaxBase
 
 from lossmath.base.symbols import x
-from lossmath.emit.forms import Form, Masked, Single
-from lossmath.emit.plan import UnsupportedExpression
+from lossmath.emit.forms import Form, Masked, Single, UnsupportedExpression
 from lossmath.numerics import primitives as P
+from lossmath.numerics.measure import Evaluator, Unmeasurable
 from lossmath.numerics.regimes import Plan, single
 from lossmath.numerics.rewrite import stabilise
 from lossmath.numerics.rounding import DD, Rounded, constant_dd, dd_div, dd_mul, fdiv, fmul, joined
 
 __all__ = [
-    "ACC", "ELEMENTWISE", "PRIMITIVES", "Step", "computed_wide", "exponent_split", "has_x",
-    "hypot_args",
+    "ACC", "ELEMENTWISE", "LOWERED", "Lowered", "PRIMITIVES", "Step", "computed_wide",
+    "exponent_split", "has_x", "hypot_args",
     "operand", "plan_of", "primitive", "rounds_more_than_once", "steps", "unsupported",
 ]
 
@@ -349,6 +349,108 @@ def computed_wide(forms: Form | Sequence[Form], piece: int = 0) -> bool:
                 rounds_more_than_once(r.expr) for r in plan_of(form, piece)):
             return True
     return False
+# -- the measurement of what the printers run ----------------------------------------------
+
+
+def _numpy_ops() -> dict:
+    from lossmath.emit.kernels.numpy_kernels import KERNELS
+
+    ops = {name: getattr(np, name) for name in (
+        "add", "subtract", "multiply", "divide", "negative", "square", "sqrt", "power",
+        "maximum", "minimum", "heaviside", "hypot", *ELEMENTWISE.values())}
+    ops.update({name: KERNELS[name] for name in PRIMITIVES.values()})
+    return ops
+
+
+@lru_cache(maxsize=4096)
+def _schedule(e: sp.Expr) -> tuple[tuple[sp.Expr, tuple[Step, ...]], ...]:
+    """The nodes of ``e`` (stabilised as the printers stabilise it) with their :func:`steps`,
+    operands before the nodes that read them, each common subexpression once."""
+    order: dict[sp.Expr, tuple[Step, ...]] = {}
+
+    def visit(n: sp.Expr) -> None:
+        if n == x or not has_x(n) or n in order:
+            return
+        sched = tuple(steps(n))
+        for _, args in sched:
+            for kind, s in args:
+                if kind == "op":
+                    visit(s)
+        order[n] = sched
+
+    visit(stabilise(e))
+    return tuple(order.items())
+
+
+class Lowered(Evaluator):
+    """The numerics stage's measurement of a plan as the printers compute it: the schedule of
+    :func:`steps` run with numpy's ufuncs and the numpy target's kernels of the primitives,
+    each common subexpression once, constants (parameters at their values) rounded once to the
+    dtype, ``hypot(c, u)`` as ``sqrt(c**2 + u**2)`` redone with ``hypot`` where it overflowed,
+    and float32 widened where :func:`rounds_more_than_once` widens it. The sympy expression as
+    written can measure well where its lowering does not (``x**3/(d**2 + x**2)**(3/2)``:
+    ``x**3`` overflows beyond 5.6e102, then ``inf*0``), so the search ranks what runs."""
+
+    def __init__(self) -> None:
+        self._ops: dict | None = None
+
+    def wide(self, exprs: Sequence[sp.Expr]) -> bool:
+        return any(_rounds_more_than_once(e) for e in exprs)
+
+    def __call__(self, expr: sp.Expr, xs: np.ndarray, params) -> np.ndarray:
+        if self._ops is None:
+            self._ops = _numpy_ops()
+        params = dict(params)
+        dt = xs.dtype.type
+        try:
+            sched = _schedule(expr)
+        except UnsupportedExpression as exc:
+            raise Unmeasurable(str(exc)) from None
+        if not sched:  # x itself, or free of x
+            return xs.copy() if has_x(expr) else np.full_like(xs, _constant(expr, params, dt))
+        with np.errstate(all="ignore"):
+            return self._run(sched, xs, params, dt)
+
+    def _run(self, sched, xs: np.ndarray, params: dict, dt) -> np.ndarray:
+        vals: dict[sp.Expr, np.ndarray] = {x: xs}
+        for node, node_steps in sched:
+            acc = None
+            for fn, args in node_steps:
+                ops = [acc if kind is ACC else vals[s] if kind == "op" else
+                       _constant(s, params, dt) for kind, s in args]
+                acc = self._ops[fn](*ops)
+            if isinstance(node, hypot) and hypot_args(node)[0] is not None:
+                c, u = hypot_args(node)
+                big = np.isinf(acc)
+                if big.any():
+                    acc[big] = np.hypot(_constant(c, params, dt), vals.get(u, xs)[big])
+            vals[node] = np.asarray(acc, dtype=dt)
+        return vals[sched[-1][0]]
+
+
+def _constant(c: sp.Expr, params: dict, dt):
+    return dt(_constant_value(c, tuple(sorted(params.items(), key=lambda kv: kv[0].name))))
+
+
+@lru_cache(maxsize=4096)
+def _constant_value(c: sp.Expr, params: tuple) -> float:
+    """A constant step operand at the parameters' values, to 40 digits, as a float (the
+    search evaluates each candidate many times: sympy's N is the cost)."""
+    v = sp.N(sp.sympify(c).xreplace(dict(params)), 40)
+    if not v.is_real:
+        raise Unmeasurable(f"non-real constant {c}")
+    return float(v)
+
+
+@lru_cache(maxsize=4096)
+def _rounds_more_than_once(e: sp.Expr) -> bool:
+    return rounds_more_than_once(e)
+
+
+#: the :class:`Lowered` measurement the code generators give the numerics stage
+LOWERED = Lowered()
+
+
 # -- rounding residuals of an exponential's argument ---------------------------------------
 
 

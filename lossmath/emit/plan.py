@@ -37,6 +37,7 @@ from lossmath.emit.forms import (
     recognise,
     regions,
 )
+from lossmath.emit.lower import LOWERED
 from lossmath.emit.names import check_distinct, check_user_name
 from lossmath.numerics.regimes import Plan, single
 from lossmath.numerics.rewrite import plan_pieces
@@ -365,7 +366,9 @@ def _domain(spec: Spec, piece: int) -> Domain | None:
             continue
         ends = [float(sp.N(sp.sympify(e).xreplace(params), 30)) for e in (iv.lo, iv.hi)]
         spans.append((ends[0], ends[1]))
-    return Domain(tuple(spans), tuple(sorted(params.items(), key=lambda kv: kv[0].name)))
+    # measured as the printers lower it (lossmath.emit.lower.Lowered), not as sympy holds it
+    return Domain(tuple(spans), tuple(sorted(params.items(), key=lambda kv: kv[0].name)),
+                  LOWERED)
 
 
 def plans(loss: Loss | str) -> dict[str, Form]:

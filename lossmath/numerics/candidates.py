@@ -12,7 +12,7 @@ spelling cancelled):
 * ``k*cosh(u) + c = 2k*sinh(u/2)**2 + (k + c)`` (``cosh(x) - 1`` is 0 below 1e-8);
 * ``k*exp(u) + k*exp(-u) = 2k*cosh(u)``;
 * ``k/cosh(u) + c = -k*tanh(u)*tanh(u/2) + (k + c)`` (``1 - sech``: no overflow either);
-* ``k*tanh(u)**2 + c = -k*sech(u)**2 + (k + c)`` and back;
+* ``k*tanh(u)**2 + c = -k*sech(u)**2 + (k + c)`` and back; ``cosh(u)**-n = sech(u)**n``;
 * ``log(A) = log(a) + log1p((A - a)/a)`` for the constant term ``a > 0`` of the sum A;
   logarithms combined (``log(2*cosh(x)) - log(2) = log(cosh(x))``) and then recognised as
   primitives (``logcosh``, ``softplus``, ``log1p_sq``);
@@ -23,7 +23,10 @@ spelling cancelled):
   hyperbolic functions (``exptrigsimp``); ``softplus(u) = logcosh(u/2) + u/2 + log(2)``;
 * ``u**n * exp(g) = (u*exp(g/n))**n`` (the overflowing power inside the underflowing
   exponential); ``sqrt(A) = |x|*sqrt(A/x**2)`` for a quadratic ``A`` in a product;
-* a sum of fractions as one fraction, cancelled (``1 - 1/(1 + x**2) = x**2/(1 + x**2)``).
+* a sum of fractions as one fraction, cancelled (``1 - 1/(1 + x**2) = x**2/(1 + x**2)``);
+* overflow factored out: ``k*exp(u) = (k*exp(u/2))*exp(u/2)`` (and ``cosh``, ``sinh`` from
+  the halved argument) for a number ``|k| < 1``, after ``trigsimp`` of sums of hyperbolic
+  powers; ``logcosh(u) = |u| - log(2) + log1p(exp(-2|u|))`` where ``u = k*x`` overflows.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ import sympy as sp
 from sympy.codegen.cfunctions import expm1, log1p
 
 from lossmath.base.symbols import x
-from lossmath.numerics.primitives import logcosh, sigmoid, softplus
+from lossmath.numerics.primitives import hypotm, hypotm2, logcosh, sigmoid, softplus
 
 __all__ = ["alternatives"]
 
@@ -185,6 +188,153 @@ def _sqrt_of_quadratic(mul: sp.Expr) -> list[sp.Expr]:
     return out
 
 
+def _power_of_quadratic(mul: sp.Expr) -> list[sp.Expr]:
+    """A product of powers of polynomials (a quadratic under a half-integer power, any
+    polynomial under an integer one) with each divided by its leading power of ``x``:
+    ``P**k = (P/x**d)**k * x**(d*k)``, ``A**(m/2) = (A/x**2)**(m/2) * |x|**m``, the powers of
+    x collected into one ``|x|**n`` and a sign: ``x*(x**2 + 2)/(x**2 + 1)**(3/2) ->
+    sign(x)*(1 + 2/x**2)/(1 + x**-2)**(3/2)`` (the cube overflows from 5.6e102, the quotient
+    never). It divides by x, so it is a regime for large |x| only."""
+    if not mul.is_Mul:
+        return []
+    factors, n, odd, fractional = [], sp.S.Zero, 0, False
+    for g in mul.args:
+        base, k = (g.base, g.exp) if g.is_Pow else (g, sp.S.One)
+        if not _has_x(base) or not base.is_polynomial(x) or not k.is_Rational:
+            factors.append(g)
+            continue
+        d = sp.degree(base, x)
+        if k.q == 2:
+            if d != 2 or not sp.Poly(base, x).LC().is_positive:
+                return []
+            fractional = True
+        elif k.q != 1 or d < 1:
+            factors.append(g)
+            continue
+        factors.append(sp.expand(base / x**d) ** k)
+        n += d * k
+        odd += int(d * k) % 2 if k.q == 1 else 0
+    if not fractional:
+        return []
+    return [sp.Mul(*factors) * sp.sign(x) ** (odd % 2) * sp.Abs(x) ** n]
+
+
+def _divide_first(mul: sp.Expr) -> list[sp.Expr]:
+    """``x**n/D -> x**(n-1)*(x/D)`` (kept unevaluated): ``x**2`` rounds to a subnormal (few
+    digits) where the quotient is normal or a larger subnormal (``x**2/(x**2 + 0.001)`` at
+    2e-161 was 109 ulp off), so the last factor of x is taken after the division."""
+    if not mul.is_Mul:
+        return []
+    powers = [f for f in mul.args if f.is_Pow and f.base == x and f.exp.is_Integer
+              and f.exp >= 2]
+    dens = [f for f in mul.args if f.is_Pow and f.exp.is_Integer and f.exp < 0
+            and _has_x(f.base)]
+    if len(powers) != 1 or not dens:
+        return []
+    (p,) = powers
+    rest = [f for f in mul.args if f is not p and f not in dens]
+    inner = sp.Mul(x, *dens, evaluate=False)
+    return [sp.Mul(*rest, x ** (p.exp - 1), inner, evaluate=False)]
+
+
+def _scale_into_homogeneous(mul: sp.Expr) -> list[sp.Expr]:
+    """``k*P(u, q) = P(s*u, s*q)`` with ``s**d = k`` for a primitive homogeneous of degree
+    ``d = +-1`` (``hypotm``, ``hypotm2``) and a number ``k > 0``: the constant factor is taken
+    inside, before the kernel's last rounding (``1000*hypotm2(x, 1000)`` at 2e110 is
+    1000*0 = 0, ``hypotm2(x/1000, 1)`` the subnormal 1.3e-322)."""
+    if not mul.is_Mul:
+        return []
+    k, g = _split(mul)
+    degree = {hypotm: 1, hypotm2: -1}.get(type(g))
+    if degree is None or not (k.is_Number and k.is_positive and k != 1):
+        return []
+    s = k if degree == 1 else 1 / k
+    u, q = g.args
+    return [type(g)(s * u, s * q)]
+
+
+def _half_argument(mul: sp.Expr) -> list[sp.Expr]:
+    """``k*F(u)`` with a number ``0 < |k| < 1`` and ``F`` in exp, cosh, sinh, computed from
+    ``F``'s halved argument so that nothing overflows before the product does
+    (``0.5*cosh(x)`` is finite up to |x| = 711.2, ``cosh(x)`` only up to 710.5):
+    ``(k*exp(u/2))*exp(u/2)``, ``(2k*cosh(u/2))*cosh(u/2) - k``,
+    ``(2k*sinh(u/2))*cosh(u/2)``; the products are kept unevaluated, in that order (the
+    lowering computes an operand before the product that reads it)."""
+    if not mul.is_Mul:
+        return []
+    k, g = _split(mul)
+    if not (k.is_Number and 0 < abs(k) < 1 and isinstance(g, (sp.exp, sp.cosh, sp.sinh))):
+        return []
+    if (-g.args[0]).is_nonnegative:  # exp(-x**2) cannot overflow
+        return []
+    h = g.args[0] / 2
+
+    def times(c, f):
+        return f if c == 1 else sp.Mul(c, f, evaluate=False)
+
+    if isinstance(g, sp.exp):
+        return [sp.Mul(times(k, sp.exp(h)), sp.exp(h), evaluate=False)]
+    if isinstance(g, sp.cosh):
+        return [sp.Add(sp.Mul(times(2 * k, sp.cosh(h)), sp.cosh(h), evaluate=False), -k,
+                       evaluate=False)]
+    return [sp.Mul(times(2 * k, sp.sinh(h)), sp.cosh(h), evaluate=False)]
+
+
+def _hyperbolic_simplified(add: sp.Expr) -> list[sp.Expr]:
+    """Sums of powers of hyperbolic functions simplified by sympy's ``trigsimp``
+    (``(sinh(x/2)**2 + cosh(x/2)**2)/2 = cosh(x)/2``, which :func:`_half_argument` then
+    computes without the overflowing squares)."""
+    if not (add.is_Add or add.is_Mul) or not add.has(sp.sinh, sp.cosh):
+        return []
+    try:
+        simple = sp.trigsimp(add)
+    except (NotImplementedError, TypeError, ValueError):  # pragma: no cover - sympy
+        return []
+    return [simple] if simple != add else []
+
+
+def _logcosh_large(e: sp.Expr) -> list[sp.Expr]:
+    """``logcosh(u) = |u| - log(2) + log1p(exp(-2|u|))``: linear in ``|u|``, so ``u = 3*x``
+    is never formed (``logcosh(3*x)/9`` is inf at 1.8e308 where the value is 6e307);
+    it cancels near 0, so it is a regime of its own for large |x|."""
+    if not isinstance(e, logcosh):
+        return []
+    a = sp.Abs(e.args[0])
+    return [a - sp.log(2) + log1p(sp.exp(-2 * a))]
+
+
+def _reciprocal_cosh(e: sp.Expr) -> list[sp.Expr]:
+    """``cosh(u)**-n = sech(u)**n``: the quotient by ``cosh`` is 0 where cosh overflows
+    (|u| > 710.5) but sech is subnormal, which its kernel keeps (2*exp(-|u|))."""
+    if e.is_Pow and isinstance(e.base, sp.cosh) and e.exp.is_Integer and e.exp < 0:
+        return [sp.sech(e.base.args[0]) ** -e.exp]
+    return []
+
+
+def _exp_into_polynomial(mul: sp.Expr) -> list[sp.Expr]:
+    """``P(x)*exp(g)`` for a polynomial ``P``: each monomial ``c*x**n`` times ``exp(g)`` as
+    ``c*(x*exp(g/n))**n`` (:func:`_power_into_exponential` term by term), the sum kept
+    unevaluated: ``4*x**2*(3 - 4*x**4)*exp(-x**4)`` is inf*0 = nan at 1e100, each term 0."""
+    if not mul.is_Mul:
+        return []
+    exps = [f for f in mul.args if isinstance(f, sp.exp) and _has_x(f)]
+    if len(exps) != 1:
+        return []
+    (ex,) = exps
+    rest = mul.xreplace({ex: sp.S.One})
+    if not rest.is_polynomial(x) or sp.degree(rest, x) < 2:
+        return []
+    terms = []
+    for t in sp.Add.make_args(sp.expand(rest)):
+        c, n = t.as_coeff_exponent(x)
+        if n.is_Integer and n >= 2:
+            inner = sp.Mul(x, sp.exp(ex.args[0] / n), evaluate=False)
+            terms.append(sp.Mul(c, sp.Pow(inner, n, evaluate=False), evaluate=False))
+        else:
+            terms.append(t * ex)
+    return [sp.Add(*terms, evaluate=False)] if len(terms) > 1 else []
+
+
 def _exp_pairs(add: sp.Expr) -> list[sp.Expr]:
     """``k*exp(u) + k*exp(-u) -> 2k*cosh(u)``."""
     if not add.is_Add:
@@ -324,10 +474,18 @@ def alternatives(node: sp.Expr) -> list[sp.Expr]:
         for rule in _ADD_RULES:
             out += rule(node)
     out += _hyperbolic_quotient(node)
+    out += _reciprocal_cosh(node)
+    out += _half_argument(node)
+    out += _logcosh_large(node)
+    out += _hyperbolic_simplified(node)
     out += _exponentials_as_hyperbolic(node)
     out += _softplus_as_logcosh(node)
     out += _power_into_exponential(node)
     out += _sqrt_of_quadratic(node)
+    out += _exp_into_polynomial(node)
+    out += _power_of_quadratic(node)
+    out += _divide_first(node)
+    out += _scale_into_homogeneous(node)
     out += _log_split(node)
     if isinstance(node, sp.log):
         expanded = sp.expand_log(node, force=True)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import mpmath
@@ -28,8 +28,12 @@ from sympy.codegen.cfunctions import expm1, hypot, log1p
 
 from lossmath.base.symbols import x
 from lossmath.numerics.primitives import Primitive, elementary
+from lossmath.numerics.rounding import Rounded
 
-__all__ = ["Score", "Unmeasurable", "errors", "evaluate", "sample", "score", "truth"]
+__all__ = [
+    "AS_WRITTEN", "Evaluator", "Score", "Unmeasurable", "errors", "evaluate", "sample", "score",
+    "truth",
+]
 
 DTYPES = (np.float64, np.float32)
 
@@ -62,6 +66,9 @@ def _sample(lo: float, hi: float, dtype, per_decade: float, extra: Iterable[floa
     mags += list(np.logspace(-3, 3, 25))
     mags += [0.5, 1.0, 2.0, 3.0, math.log(float(info.max)), 2 * math.log(float(info.max))]
     mags += [float(info.max) ** (1 / k) for k in (2, 3, 4)]
+    # exp's subnormal tail, where cosh(x) is inf and 1/cosh(x) 0 but sech(x) is not (711)
+    sub = -math.log(float(info.smallest_subnormal))
+    mags += [math.log(float(info.max)) + 1, (math.log(float(info.max)) + sub) / 2]
     mags += [float(info.max), float(info.tiny)]
     pts = [0.0] + mags + [-m for m in mags] + list(extra)
     for end in (lo, hi):
@@ -204,10 +211,15 @@ def _eval(e: sp.Expr, xs: np.ndarray):
         if ex == -sp.S.Half:
             return dt(1) / np.sqrt(b)
         return np.power(b, _const(ex, dt))
+    if isinstance(e, Rounded):  # one operation as written (lossmath.numerics.balance)
+        return getattr(np, e.op)(_eval(e.args[0], xs), _eval(e.args[1], xs))
     if isinstance(e, hypot):
         return np.hypot(_eval(e.args[0], xs), _eval(e.args[1], xs))
-    if isinstance(e, sp.sech):
-        return dt(1) / np.cosh(_eval(e.args[0], xs))
+    if isinstance(e, sp.sech):  # as the kernels: 2*exp(-|u|) where 1/cosh(u) underflows early
+        u = _eval(e.args[0], xs)
+        a = np.abs(u)
+        return np.where(a < 1 - 0.5 * math.log(float(np.finfo(dt).eps)), dt(1) / np.cosh(u),
+                        dt(2) * np.exp(-a))
     if isinstance(e, sp.Function) and type(e) in _UFUNCS:
         return _UFUNCS[type(e)](_eval(e.args[0], xs))
     raise Unmeasurable(f"cannot evaluate {type(e).__name__} in a dtype")
@@ -246,6 +258,26 @@ def _mul(e: sp.Expr, xs: np.ndarray):
     if cd != 1:
         acc = np.divide(acc, _const(cd, dt))
     return acc
+
+
+class Evaluator:
+    """How the measurement computes a planned form in a dtype. This one evaluates the sympy
+    expression as :func:`evaluate` does, every float32 form in float64 rounded once; the code
+    generators pass their own (``lossmath.emit.lower.Lowered``: the operations the printers
+    emit, common subexpressions, float32 widened only where they widen), so what is measured
+    is what runs."""
+
+    def wide(self, exprs: Sequence[sp.Expr]) -> bool:
+        """Whether a float32 input computes the plan of ``exprs`` (its regimes) in float64."""
+        return True
+
+    def __call__(self, expr: sp.Expr, xs: np.ndarray, params: Mapping) -> np.ndarray:
+        """``expr`` (parameters as symbols, their values ``params``) at ``xs``, in xs' dtype."""
+        return evaluate(expr.xreplace(dict(params)), xs)
+
+
+#: the default :class:`Evaluator`
+AS_WRITTEN = Evaluator()
 
 
 # -- comparing --------------------------------------------------------------------------------

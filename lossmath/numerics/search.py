@@ -29,26 +29,29 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import sympy as sp
 
 from lossmath.base.symbols import x
+from lossmath.numerics.balance import balanced, normalised
+from lossmath.numerics.balance import exact as exact_ops
 from lossmath.numerics.candidates import alternatives
 from lossmath.numerics.measure import (
+    AS_WRITTEN,
     DTYPES,
+    Evaluator,
     Score,
     Unmeasurable,
     errors,
-    evaluate,
     sample,
     score,
     truth,
 )
 from lossmath.numerics.regimes import DtypeBound, Plan, Regime, single
 
-__all__ = ["BUDGET", "TARGETS", "Domain", "Found", "search"]
+__all__ = ["BUDGET", "TARGETS", "Domain", "Found", "failures", "search"]
 
 #: candidates measured per piece and order; rounds of rewriting from the best few; proofs
 BUDGET, ROUNDS, KEEP, PROOFS = 60, 3, 3, 6
@@ -62,10 +65,12 @@ TARGETS = (2.0, 2.0, 4.0)
 @dataclass(frozen=True)
 class Domain:
     """Where a piece is used: its intervals as ``(lo, hi)`` floats (``+-inf`` for an open
-    end) and values of its parameters to measure at."""
+    end) and values of its parameters to measure at; ``evaluator``: how a plan is computed in
+    a dtype (the code generators give the one that runs their lowering)."""
 
     intervals: tuple[tuple[float, float], ...]
     params: tuple[tuple[sp.Symbol, sp.Expr], ...] = ()
+    evaluator: Evaluator = field(default=AS_WRITTEN, compare=False)
 
 
 @dataclass(frozen=True)
@@ -104,6 +109,7 @@ class _Bench:
         self.target = target
         self.params = dict(domain.params)
         self.intervals = domain.intervals
+        self.evaluator = domain.evaluator
         self.piece = piece.xreplace(self.params)
         self.data = []
         self._near: dict[tuple[object, int], list] = {}
@@ -139,14 +145,15 @@ class _Bench:
             got = np.empty_like(xs)
             lo = 0.0
             ax = np.abs(xs)
+            # float32 as the targets compute it: in float64 and rounded once where they widen
+            work = np.float64 if self.evaluator.wide([r.expr for r in plan]) else dt
             for r in plan:
                 hi = np.inf if r.upto is None else _bound(r.upto, self.params, dt)
                 mask = (ax >= lo) & (ax < hi) if r.upto is not None else ax >= lo
                 if mask.any():
-                    # float32 as every target computes it: in float64, rounded once
-                    wide = xs[mask].astype(np.float64)
                     with np.errstate(all="ignore"):
-                        got[mask] = evaluate(self.concrete(r.expr), wide).astype(dt)
+                        got[mask] = self.evaluator(
+                            r.expr, xs[mask].astype(work), self.params).astype(dt)
                 lo = hi
             per[dt] = errors(
                 got, exact, dt, self.target, lambda i, dt=dt, xs=xs: self.near(dt, xs, i)
@@ -161,7 +168,7 @@ class _Bench:
             if keep.any():
                 sub = _Bench.__new__(_Bench)
                 sub.params, sub.intervals, sub._near = self.params, self.intervals, self._near
-                sub.target = self.target
+                sub.target, sub.evaluator = self.target, self.evaluator
                 sub.data = [(dt, xs[keep], [e for e, k in zip(exact, keep) if k])]
                 if not sub.plan_score(plan).good():
                     return True
@@ -239,6 +246,20 @@ def _split_regimes(pool: Mapping[sp.Expr, Score], fails: Mapping[sp.Expr, np.nda
     return out[:MAX_SPLITS]
 
 
+def _put(e: sp.Expr, node: sp.Expr, alt: sp.Expr) -> sp.Expr:
+    """``e`` with ``node`` replaced by ``alt``, the parents rebuilt unevaluated: an evaluated
+    sum or product would distribute ``(x*exp(-x**2/2))**2`` back into ``x**2*exp(-x**2)``,
+    whose ``x**2`` overflows where the square of the product does not."""
+    if e == node:
+        return alt
+    if not e.args:
+        return e
+    args = [_put(a, node, alt) for a in e.args]
+    if all(a is b for a, b in zip(args, e.args)):
+        return e
+    return e.func(*args, evaluate=False)
+
+
 def _variants(e: sp.Expr) -> list[sp.Expr]:
     """One identity applied at one node of ``e``, in every way, each also rewritten."""
     from lossmath.numerics.rewrite import rewrite
@@ -246,9 +267,11 @@ def _variants(e: sp.Expr) -> list[sp.Expr]:
     out = []
     nodes = [n for n in sp.preorder_traversal(e) if x in n.free_symbols and n.args]
     for node in dict.fromkeys(nodes):
-        for alt in alternatives(node):
+        for alt in [*alternatives(node), *balanced(node), *normalised(node)]:
             c = e.xreplace({node: alt})
             out.append(c)
+            if not c.has(alt):  # the parents' rebuild may have undone an unevaluated product
+                out.append(_put(e, node, alt))
             r = rewrite(c, factor=False)
             if r != c:
                 out.append(r)
@@ -327,7 +350,7 @@ def search(piece: sp.Expr, start: Plan, domain: Domain, target: float = TARGETS[
         if not plans[plan].failure() < best.failure() or tried >= PROOFS:
             break
         tried += 1
-        if all(r.expr == piece or proved_equal(r.expr, piece) for r in plan):
+        if all(r.expr == piece or proved_equal(exact_ops(r.expr), piece) for r in plan):
             best_plan, best = plan, plans[plan]
             break
     if not best.good() and bench.fails_near_zero(best_plan):
@@ -338,7 +361,8 @@ def search(piece: sp.Expr, start: Plan, domain: Domain, target: float = TARGETS[
                 best_plan, best = plan, s
                 series = (
                     f"below |x| = {plan[0].upto} a Taylor polynomial of degree "
-                    f"{sp.degree(plan[0].expr, x)}, its truncation proved below 2**-56 relative "
+                    f"{sp.degree(plan[0].expr.xreplace({sp.Abs(x): x}), x)}, its truncation "
+                    "proved below 2**-56 relative "
                     "by interval arithmetic"
                 )
                 return Found(best_plan, best, base, True, series, target)
@@ -358,3 +382,14 @@ def plan_orders(
     return tuple(
         _parametric(search(e, p, domain, t), e) for e, p, t in zip(pieces, plans, TARGETS)
     )
+
+
+def failures(piece: sp.Expr, plan: Plan, domain: Domain, target: float) -> np.ndarray:
+    """The magnitudes ``|x|`` of the search's sample points (float64 and float32) where
+    ``plan`` of ``piece`` is beyond ``target`` ulp or spuriously inf/nan (empty where it
+    holds everywhere or cannot be measured)."""
+    bench = _Bench(piece, domain, target)
+    try:
+        return bench.plan_failures(plan)[1]
+    except Unmeasurable:
+        return np.zeros(0)

@@ -45,7 +45,8 @@ CASES = {
 NAIVE = {
     "softplus": (800.0, lambda u: math.log(1 + math.exp(u) if u < 709 else math.inf)),
     "sigmoid": (-800.0, lambda u: 1 / (1 + math.exp(-u) if u > -709 else math.inf) or math.nan),
-    "sech": (1e-9, lambda u: 1 / math.cosh(u) - 1e-30),  # stable anyway: checked for value
+    # 1/cosh(u) is 0 where cosh overflows (|u| > 710.5), sech(711) is 3.3e-309 (subnormal)
+    "sech": (711.0, lambda u: 1 / math.cosh(u) if abs(u) < 710 else 0.0),
     "logcosh": (1000.0, lambda u: math.log(math.cosh(u)) if abs(u) < 710 else math.inf),
     "hypotm": (1e-9, lambda u: math.sqrt(u * u + 1.0) - 1.0),
     "hypotm1": (1e200, lambda u: u / math.sqrt(u * u + 1.0) if u < 1e154 else 0.0),
@@ -73,9 +74,12 @@ def _definition(name: str):
 
 def _truth(name: str, u: float, dtype) -> mpmath.mpf:
     """The definition at ``u`` (and q rounded to dtype), at 60 digits plus 2 per decade of
-    |u| below 1 (sqrt(1 + u**2) - 1 and (1 + y)*log1p(y) - y cancel about that much)."""
+    |u| below 1 (sqrt(1 + u**2) - 1 and (1 + y)*log1p(y) - y cancel about that much) or
+    ``|u|/2.3`` more for large |u| (exp(-|u|) beside 1)."""
     _, q, _ = CASES[name]
     extra = 0 if u == 0 or abs(u) >= 1 else int(-2 * math.log10(abs(u))) + 10
+    if 100 < abs(u) < 1e4:  # log(1 + exp(-711)) needs 309 digits for 1 + 1.6e-309
+        extra = int(abs(u) / 2.3)
     with mpmath.workdps(60 + extra):
         qv = mpmath.mpf(float(dtype(q))) if q is not None else mpmath.mpf(1)
         return +_definition(name)(mpmath.mpf(u), qv)
@@ -160,7 +164,7 @@ def test_the_points_tell_a_stable_kernel_from_the_naive_formula(name):
         xs = np.array([u])
         k = numpy_kernels.KERNELS[name](xs) if q is None else numpy_kernels.KERNELS[name](xs, q)
     assert _ulps(float(k[0]), t, np.float64) <= 2.0
-    if name not in ("sech", "hypotm2"):  # the naive form of these is stable: no claim
+    if name != "hypotm2":  # the naive form is stable: no claim
         try:
             bad = naive(u)
         except (OverflowError, ValueError):
@@ -171,10 +175,11 @@ def test_the_points_tell_a_stable_kernel_from_the_naive_formula(name):
 def test_numba_thresholds_written_as_numbers_are_numpys():
     """The numba kernels carry float64 thresholds as literals; each equals what the numpy
     kernels compute from np.finfo(float64)."""
-    src = numba_kernels.source("___logcosh( ___norm( ___hypotm2( ___log1p_sq( ___entr1p( "
-                               "___xmlog1p(")
+    src = numba_kernels.source("___sech( ___logcosh( ___norm( ___hypotm2( ___log1p_sq( "
+                               "___entr1p( ___xmlog1p(")
     f64 = np.finfo(np.float64)
     assert repr(-0.5 * math.log(float(f64.eps))) in src
+    assert repr(1.0 - 0.5 * math.log(float(f64.eps))) in src
     assert repr(float(f64.tiny)) in src
     assert repr(2.0 ** ((int(f64.maxexp) - 8) // 3)) in src
     assert repr(2.0 ** ((int(f64.maxexp) - 4) // 2)) in src

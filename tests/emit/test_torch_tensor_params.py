@@ -6,9 +6,15 @@ independent truth); the values equal the Python-float calls'; a learned paramete
 
 from __future__ import annotations
 
+import functools
+import math
+
 import mpmath
 import numpy as np
 import pytest
+import sympy as sp
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 torch = pytest.importorskip("torch")
 
@@ -126,12 +132,13 @@ def _wide_param_derivative(mod, name, order):
     return got, want
 
 
-#: measured (this test): the derivatives in the parameter are planned by the numerics stage
-#: like any piece, and it keeps forms that overflow far out, e.g. x**3/(delta**2 + x**2)**(3/2)
-#: for pseudo_huber's d f'/d delta (x**3 overflows beyond 5.6e102: inf*0); cauchy's and
-#: welsch's d f/dc give nan at |x| = 1e200, charbonnier's d f'/d epsilon 0 at 1e120 (true 1.5e-240)
-_FAR_OUT = {("cauchy", 0), ("pseudo_huber", 0), ("pseudo_huber", 1), ("welsch", 0),
-            ("welsch", 1), ("charbonnier", 1)}
+#: measured (this test, and lossmath.emit.lower.Lowered on the planned form at c = 1.5): the
+#: derivatives in c of Cauchy's and Welsch's values cancel near 0 (c*log1p(u) - c*u/(1 + u) and
+#: c*(1 - exp(-u)) - c*u*exp(-u), u = x**2/c**2, both ~x**4/(2*c**3)): at x = 2e-30 the
+#: true 2.37e-120 comes out as -5.5e-76 (Cauchy) and 0 (Welsch). No identity of the search
+#: removes the cancellation, and its Taylor regimes are made for pieces without parameters only.
+#: (Far out they are accurate: the overflow there is gone, see lossmath.numerics.balance.)
+_NEAR_ZERO = {("cauchy", 0): "-5.5e-76", ("welsch", 0): "0"}
 
 
 @pytest.mark.parametrize("name", sorted(DEFS))
@@ -139,10 +146,71 @@ _FAR_OUT = {("cauchy", 0), ("pseudo_huber", 0), ("pseudo_huber", 1), ("welsch", 
 def test_derivative_in_the_parameter_is_finite_and_accurate_far_out(mod, name, order, request):
     # the truth: mpmath's numerical derivative in the parameter of the written definition
     # (500 digits), at inputs from 1e-150 to 1e200 where every exact value is a normal float
-    if (name, order) in _FAR_OUT:
+    if (name, order) in _NEAR_ZERO:
         request.applymarker(pytest.mark.xfail(
-            strict=True, reason="overflow far out in the planned derivative in the parameter"))
+            strict=True, reason="cancellation near 0 in the planned derivative in the parameter "
+            f"(measured: {_NEAR_ZERO[name, order]} for 2.37e-120 at x = 2e-30, c = 1.5)"))
     got, want = _wide_param_derivative(mod, name, order)
     for v, g, w in zip(WIDE, got, want):
         assert np.isfinite(g), (name, order, v, g)
         assert g == pytest.approx(w, rel=1e-9, abs=1e-300), (name, order, v, g, w)
+
+
+#: the definitions again, for sympy (x, parameter), written out by hand as DEFS are: the truth
+#: of the random test below is sympy's derivative of these, evaluated by mpmath
+_X, _P = sp.symbols("x p", real=True)
+SYMBOLIC = {
+    "pseudo_huber": _P**2 * (sp.sqrt(1 + (_X / _P) ** 2) - 1),
+    "charbonnier": sp.sqrt(_X**2 + _P**2) - _P,
+    "cauchy": _P**2 / 2 * sp.log(1 + (_X / _P) ** 2),
+    "welsch": _P**2 / 2 * (1 - sp.exp(-((_X / _P) ** 2))),
+}
+#: (loss, order in x) whose derivative in the parameter is accurate at every input
+RANDOM = [(name, order) for name in sorted(SYMBOLIC) for order in (0, 1)
+          if (name, order) not in _NEAR_ZERO]
+
+
+@functools.cache
+def _exact_param_derivative(name: str, order: int):
+    e = sp.diff(SYMBOLIC[name], _P)
+    return sp.lambdify((_X, _P), sp.diff(e, _X, order) if order else e, modules="mpmath")
+
+
+def _converged(f, xv: float, pv: float):
+    """f at (xv, pv) with mpmath at 60, 120, ... digits until two agree to 30 digits (the
+    formula as written cancels: 2*p*(sqrt(1 + x**2/p**2) - 1) - ... near 0)."""
+    prev = None
+    for dps in (60, 120, 240, 480, 960, 1920):
+        with mpmath.workdps(dps):
+            r = f(mpmath.mpf(xv), mpmath.mpf(pv))
+            if prev is not None and abs(r - prev) <= abs(r) * mpmath.mpf(10) ** -30:
+                return r
+            prev = r
+    raise AssertionError(f"mpmath did not converge at {xv}, {pv}")
+
+
+@pytest.mark.filterwarnings("ignore:`torch.jit.script` is deprecated:DeprecationWarning")
+@settings(max_examples=60, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=st.sampled_from(RANDOM), xe=st.floats(-300, 300), pe=st.floats(-100, 100),
+       negative=st.booleans())
+def test_derivative_in_the_parameter_at_random_parameters_and_inputs(mod, case, xe, pe, negative):
+    """d f/dp and d f'/dp from torch's autograd through the generated module, at x = +-10**xe
+    (1e-300 to 1e300) and p = 10**pe (1e-100 to 1e100), within 1e-9 relative of sympy's
+    derivative of the definition written out above (mpmath, converged), wherever that is a
+    normal float; 0 (or subnormal) where it underflows."""
+    name, order = case
+    pname = DEFS[name][0]
+    xv, pv = (-1.0 if negative else 1.0) * 10.0**xe, 10.0**pe
+    q = torch.tensor(pv, dtype=torch.float64, requires_grad=True)
+    xt = torch.tensor([xv], dtype=torch.float64)
+    fname, kw = (name + "_grad", {}) if order else (name, {"reduction": "none"})
+    (d,) = torch.autograd.grad(getattr(mod, fname)(xt, **{pname: q}, **kw).sum(), q)
+    got = float(d)
+    want = _converged(_exact_param_derivative(name, order), xv, pv)
+    if abs(want) < mpmath.mpf(2.0**-1022):
+        assert abs(got) <= 2.0**-1000, (name, order, xv, pv, got, want)
+        return
+    assume(abs(want) < mpmath.mpf(1e300))
+    assert math.isfinite(got), (name, order, xv, pv, got)
+    assert got == pytest.approx(float(want), rel=1e-9), (name, order, xv, pv, got, float(want))

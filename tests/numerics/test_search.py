@@ -7,6 +7,7 @@ form is not."""
 
 from __future__ import annotations
 
+import functools
 import math
 
 import mpmath
@@ -20,7 +21,7 @@ from sympy.codegen.cfunctions import expm1, log1p
 from lossmath import x
 from lossmath.numerics.candidates import alternatives
 from lossmath.numerics.measure import errors, evaluate, sample, truth
-from lossmath.numerics.primitives import elementary, logcosh, sigmoid, softplus
+from lossmath.numerics.primitives import elementary, hypotm2, logcosh, sigmoid, softplus
 from lossmath.numerics.regimes import single
 from lossmath.numerics.rewrite import proved_equal
 from lossmath.numerics.search import Domain, search
@@ -55,7 +56,22 @@ NODES = (
     (sp.exp(2 * x) - 1) / (sp.exp(2 * x) + 1),
     4 * sp.exp(2 * x) / (sp.exp(4 * x) + 2 * sp.exp(2 * x) + 1),
     x**2 / sp.sqrt(1 + x**2),
+    sp.cosh(x) / 2,
+    sp.exp(x) / 4,
+    sp.sinh(x) / 3,
+    1 / sp.cosh(x) ** 2,
+    logcosh(3 * x),
+    (sp.sinh(x / 2) ** 2 + sp.cosh(x / 2) ** 2) / 2,
+    x * (x**2 + 2) / (x**2 + 1) ** sp.Rational(3, 2),
+    4 * x**2 * (3 - 4 * x**4) * sp.exp(-(x**4)),
+    x**2 / (x**2 + sp.Rational(1, 1000)),
+    1000 * hypotm2(x, 1000),
 )
+
+
+@functools.cache
+def _alternatives(node: sp.Expr) -> tuple[sp.Expr, ...]:
+    return tuple(alternatives(node))  # once per node, not once per example (trigsimp)
 
 
 def _mp(e: sp.Expr):
@@ -70,7 +86,7 @@ def test_every_proposed_alternative_is_an_identity(v):
     with mpmath.workdps(50):
         for node in NODES:
             want = _mp(node)(mpmath.mpf(v))
-            for alt in alternatives(node):
+            for alt in _alternatives(node):
                 try:
                     got = _mp(alt)(mpmath.mpf(v))
                 except ZeroDivisionError:
@@ -107,6 +123,54 @@ def test_overflowing_quotient_is_counted_spurious():
     exact = truth(sp.sinh(x) / sp.cosh(x) ** 2, xs)
     _, spurious = errors(evaluate(sp.sinh(x) / sp.cosh(x) ** 2, xs), exact, np.float64)
     assert spurious == 1
+
+
+@pytest.mark.parametrize(
+    "node, at",
+    [(sp.cosh(x) / 2, 711.0), (sp.exp(x) / 4, 710.5), (-sp.sinh(x) / 3, -710.9),
+     ((1 - 2 * sp.tanh(x) ** 2) / sp.cosh(x), 711.0), (1 / sp.cosh(x), 711.0),
+     (logcosh(3 * x) / 9, 1.7e308), (x * (x**2 + 2) / (x**2 + 1) ** sp.Rational(3, 2), 1e200),
+     (4 * x**2 * (3 - 4 * x**4) * sp.exp(-(x**4)), 1e100),
+     (x**2 / (x**2 + sp.Rational(1, 1000)), 1.974267747441722e-161)],
+    ids=str,
+)
+def test_a_variant_is_finite_and_accurate_where_the_node_overflows(node, at):
+    """Where the node as written overflows to inf or underflows early to 0 (cosh(711) is inf,
+    cosh(x)/2 is 1.5e308; 1/cosh(711) is 0, sech(711) 3.3e-309; 3*x is inf at 1.7e308; a
+    cube of a quadratic, x**4*exp(-x**4) = inf*0; x**2 a subnormal before the quotient), some
+    variant (an alternative at one of its nodes) is within 2 ulp of mpmath in float64 (the
+    halved argument, sech, logcosh's linear form) and the node is not."""
+    from lossmath.numerics.search import _variants
+
+    xs = np.array([at])
+    exact = truth(node, xs)
+    naive, _ = errors(evaluate(node, xs), exact, np.float64)
+    assert naive[0] > 100  # 109 ulp for the subnormal square, inf or 1e15 for the others
+    best = min(errors(evaluate(v, xs), exact, np.float64)[0][0] for v in _variants(node))
+    assert best <= 2.0
+
+
+@pytest.mark.slow  # three proofs by simplify: 5 s
+def test_a_proof_with_abs_is_by_the_sign_of_x():
+    """``|x| - log 2 + log1p(exp(-2|x|)) = log(cosh(x))`` is proved (on x > 0, x < 0 and at 0
+    separately); changing one ``|x|`` to ``x`` makes a function that differs for x < 0, which
+    is not proved."""
+    a = sp.Abs(x)
+    assert proved_equal(a - sp.log(2) + log1p(sp.exp(-2 * a)), sp.log(sp.cosh(x)))
+    assert not proved_equal(a - sp.log(2) + log1p(sp.exp(-2 * x)), sp.log(sp.cosh(x)))
+    assert not proved_equal(a * sp.sign(x) + 1, x)
+
+
+def test_an_unevaluated_square_survives_its_replacement_in_a_sum():
+    """``x**2*exp(-x**2)`` replaced by ``(x*exp(-x**2/2))**2`` inside a sum: the evaluated
+    rebuild distributes the square back (x**2 overflows at 1.8e308, and inf*0 is nan), the
+    unevaluated one is kept among the variants and is finite there."""
+    from lossmath.numerics.search import _variants
+
+    e = -2 * x**2 * sp.exp(-(x**2)) + sp.exp(-(x**2))
+    xs = np.array([1.7e308, 1.0])
+    good = [v for v in _variants(e) if np.isfinite(evaluate(v, xs)).all()]
+    assert good and all(proved_equal(v, e) for v in good)
 
 
 def test_sample_is_fixed_and_inside_the_interval():
@@ -237,6 +301,13 @@ def test_two_regimes_where_no_single_form_is_accurate(piece):
         ("log(1 + exp(x)) - log(2)", (-1.7976931348623157e308, -40.0, 1e-12, -3e-5, 700.0)),
         # nan at 545 (inf/inf in the gradient's exponential quotient)
         ("log(exp(x) + exp(-x)) - log(2)", (545.5594781168514, -800.0, 1e-9, 2.0)),
+        # the user-form harness: f', f'' 0 at -711 (true -3.3e-309: 1/cosh underflowed early)
+        pytest.param("1 - 1/cosh(x)", (-711.0, 730.0, 1e-9, 3.0), marks=pytest.mark.slow),
+        # f'' inf at -711 (cosh(x)/2 as the sum of two squares)
+        pytest.param("sinh(x/2)**2", (-711.0, 711.2, 1e-9, 3.0), marks=pytest.mark.slow),
+        # f inf at -1.8e308 (3*x overflowed inside logcosh)
+        pytest.param("log(cosh(3*x))/9", (-1.7976931348623157e308, 1e300, 1e-9, 3.0),
+                     marks=pytest.mark.slow),
     ],
 )
 def test_generated_numpy_is_accurate_where_the_written_form_fails(tmp_path, text, points):

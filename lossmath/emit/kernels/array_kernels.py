@@ -54,9 +54,13 @@ def _sigmoid(xp, u):
 
 
 def _sech(xp, u):
-    """1/cosh(u); cosh overflows to inf where sech underflows to 0."""
+    """1/cosh(u) for |u| < T, 2*exp(-|u|) beyond, T = 1 - log(eps)/2 (exp(-2|u|) < eps/7
+    there): cosh overflows from |u| = 710.5, where sech is still subnormal."""
     w = _wide(xp, u)
-    return _narrow(xp, 1.0 / xp.cosh(w), u.dtype)
+    a = xp.abs(w)
+    small = a < 1.0 - 0.5 * math.log(float(xp.finfo(w.dtype).eps))
+    r = xp.where(small, 1.0 / xp.cosh(xp.where(small, w, 0.0)), 2.0 * xp.exp(-a))
+    return _narrow(xp, r, u.dtype)
 
 
 def _logcosh(xp, u):

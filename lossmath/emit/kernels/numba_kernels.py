@@ -50,8 +50,12 @@ def ___sigmoid(u):
 
 @_jit
 def ___sech(u):
-    """1/cosh(u); cosh overflows to inf where sech underflows to 0."""
-    return 1.0 / math.cosh(u)
+    """1/cosh(u) for |u| < T, 2*exp(-|u|) beyond, T = 1 - log(eps)/2 (exp(-2|u|) < eps/7
+    there): cosh overflows from |u| = 710.5, where sech is still subnormal."""
+    a = abs(u)
+    if a < 19.021826694558577:
+        return 1.0 / math.cosh(u)
+    return 2.0 * math.exp(-a)  # and NaN
 
 
 @_jit

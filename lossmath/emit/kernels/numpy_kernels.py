@@ -50,11 +50,17 @@ def __sigmoid(u, out=None):
 
 
 def __sech(u, out=None):
-    """1/cosh(u); cosh overflows to inf where sech underflows to 0."""
+    """1/cosh(u) for |u| < T, 2*exp(-|u|) beyond, T = 1 - log(eps)/2 (exp(-2|u|) < eps/7
+    there, so 1 + exp(-2|u|) is 1): cosh overflows to inf from |u| = 710.5, where sech is
+    still subnormal (3.3e-309 at 711) and 2*exp(-|u|) underflows gradually."""
     if u.dtype == np.float32:
         return __wide(__sech, out, u)
-    r = np.cosh(u, out=out)
-    return np.divide(1.0, r, out=r)
+    a = np.abs(u)
+    big = a >= 1.0 - 0.5 * math.log(float(np.finfo(a.dtype).eps))
+    r = np.divide(1.0, np.cosh(u), out=out)
+    if big.any():
+        r[big] = 2.0 * np.exp(-a[big])
+    return r
 
 
 def __logcosh(u, out=None):
