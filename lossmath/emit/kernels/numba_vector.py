@@ -38,7 +38,7 @@ import inspect
 import math
 import struct
 
-__all__ = ["RUNTIME", "SCALAR", "source"]
+__all__ = ["KERNELS", "RUNTIME", "SCALAR", "source"]
 
 #: the kernel that replaces each libm function or primitive in a vectorised loop
 SCALAR = {"exp": "___vexp", "expm1": "___vexpm1", "log1p": "___vlog1p", "tanh": "___vtanh",
@@ -242,7 +242,8 @@ def ___vhypotm2(u, q):
     return ((1.0 / q) / t) / t / t if t >= 5.599361855444511e+101 else small
 
 
-_ORDER = (___vexp_parts, ___vexpm1, ___vexp, ___vlog1p, ___vtanh, ___vlogcosh, ___vexpdd,
+#: every kernel, callees before callers (the order their definitions are pasted in)
+KERNELS = (___vexp_parts, ___vexpm1, ___vexp, ___vlog1p, ___vtanh, ___vlogcosh, ___vexpdd,
           ___vnorm, ___vhypotm, ___vhypotm1, ___vhypotm2)
 _NEEDS = {
     "___vexpm1": ("___vexp_parts",),
@@ -258,10 +259,10 @@ _NEEDS = {
 def source(code: str) -> str:
     """The definitions of the kernels that ``code`` calls, callees first, after
     :data:`RUNTIME` (the bit casts); empty when it calls none."""
-    used = {f.__name__ for f in _ORDER if f"{f.__name__}(" in code}
+    used = {f.__name__ for f in KERNELS if f"{f.__name__}(" in code}
     for name in list(used):
         used.update(_NEEDS.get(name, ()))
     if not used:
         return ""
-    return RUNTIME + "".join("\n" + inspect.getsource(f) for f in _ORDER if f.__name__ in used)
+    return RUNTIME + "".join("\n" + inspect.getsource(f) for f in KERNELS if f.__name__ in used)
 

@@ -158,7 +158,7 @@ def source(code: str) -> str:
         return ""
     kernels = " ".join(PRIMITIVES[c].replace("_tv_", "___v") + "(" for c in calls)
     used = V.source(kernels)  # which numba kernels, with the ones they call
-    funcs = [f for f in V._ORDER if f"def {f.__name__}(" in used]
+    funcs = [f for f in V.KERNELS if f"def {f.__name__}(" in used]
     out = "".join(_triton(f) for f in funcs)
     if "_tv_copysign(" in out:
         out = _COPYSIGN + out
