@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from lossmath import loss_from_expr
@@ -86,9 +86,13 @@ def test_shrunk_failures_of_the_fuzzer_are_accurate(text):
 
 # not strict: its two shrunk failures pass now (the regression tests above), but a whole run
 # (6 examples and the two below, derandomized) did not finish in 35 minutes on a loaded
-# 2-core machine, so it is not yet shown to pass; a failure shows as XFAIL, never as a pass
+# 2-core machine, so it is not yet shown to pass; a failure shows as XFAIL, never as a pass.
+# No shrink phase in the suite: one failing example shrinks through dozens of generations
+# (each a search, a module and a measurement), which held the slow tier for over half an
+# hour; shrink by hand with `settings(phases=...)` including Phase.shrink when one fails.
 @pytest.mark.xfail(strict=False, reason="not yet run to the end since the shrunk cases pass")
 @settings(max_examples=6, deadline=None, derandomize=True,
+          phases=(Phase.explicit, Phase.generate),
           suppress_health_check=[HealthCheck.too_slow])
 @given(text=user_loss())
 @example(text="cosh(0.001*x) - 1")
