@@ -106,8 +106,8 @@ cauchy = Loss.deferred(
         Convention.typeset(
             "scale",
             r"$c^2/2\cdot\log(1 + (x/c)^2)$ as `scipy.optimize.least_squares(loss='cauchy', "
-            r"f_scale=c)`; Barron's $\alpha = 0$ and Black and Rangarajan's Lorentzian are "
-            r"$\log(1 + (x/c)^2/2)$, which is this with $c\sqrt{2}$ in place of $c$, divided "
+            r"f_scale=c)`; Barron's $\alpha = 0$ is $\log(1 + (x/c)^2/2)$, which is this with "
+            r"$c\sqrt{2}$ in place of $c$, divided "
             r"by $c^2$. torch, optax, Keras, statsmodels and LossFunctions.jl have none.",
         ),
     ),
