@@ -201,6 +201,11 @@ def series_regimes(piece: sp.Expr, outer: Plan, bench) -> tuple[Plan, Score] | N
 ROOT_PIECES = 64
 #: f's derivatives are computed up to this order at most (f^(60) of log(cosh(x)): 17 s)
 ROOT_MAX_ORDER = 64
+#: ... and while each has at most this many terms: the work is counted in terms, not time.
+#: log(cosh(x))'s f^(62) has 32 terms, 1 - cos(x)'s one; a rational f such as
+#: Geman-McClure's x**2/(s**2 + x**2) has 20 at f^(4) and grows past reach (its f^(62)
+#: did not finish in 30 minutes), so no series is proved for it
+ROOT_MAX_TERMS = 64
 
 
 def root_series(f: sp.Expr, j: int, n: int) -> sp.Expr | None:
@@ -227,7 +232,11 @@ class RootTruncation:
         if order > ROOT_MAX_ORDER:
             return None
         while len(self.derivatives) <= order:
+            if len(sp.Add.make_args(self.derivatives[-1])) > ROOT_MAX_TERMS:
+                return None  # the next derivatives only grow: beyond reach
             self.derivatives.append(sp.expand(sp.diff(self.derivatives[-1], x)))
+        if len(sp.Add.make_args(self.derivatives[order])) > ROOT_MAX_TERMS:
+            return None
         if order not in self.functions:
             self.functions[order] = _iv_function(self.derivatives[order])
         return self.functions[order]
