@@ -26,10 +26,6 @@ wrong).
 
 from __future__ import annotations
 
-import builtins
-import itertools
-import linecache
-import sys
 import types
 from dataclasses import dataclass
 from functools import cache
@@ -43,6 +39,7 @@ from lossmath.base.symbols import x
 from lossmath.core.loss import Loss, LossError
 from lossmath.core.param_limits import interior_limit, singular_values
 from lossmath.emit.kernels import shape_kernels
+from lossmath.emit.targets import load
 
 __all__ = ["RuntimeShape", "compile_runtime", "derive", "generate"]
 
@@ -331,17 +328,6 @@ def {name}(x, {shape}, {scale}=1.0):
 ''',
 }
 
-_serial = itertools.count()
-
-
 def compile_runtime(name: str = "barron", target: str = "torch") -> types.ModuleType:
     """:func:`generate`'s text executed as a module (as :func:`lossmath.compile` does)."""
-    text = generate(name, target)
-    serial = next(_serial)
-    module = types.ModuleType(f"lossmath_runtime_shape_{serial}")
-    filename = f"<lossmath runtime shape {target} #{serial}>"
-    linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
-    module.__file__ = filename
-    sys.modules[module.__name__] = module
-    exec(builtins.compile(text, filename, "exec", dont_inherit=True), module.__dict__)  # noqa: S102
-    return module
+    return load(generate(name, target), f"lossmath runtime shape {target}")

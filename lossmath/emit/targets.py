@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from lossmath.core.loss import Loss, LossError
 from lossmath.io import escape
 
-__all__ = ["Target", "check_options", "compile", "get", "names", "register"]
+__all__ = ["Target", "check_options", "compile", "get", "load", "names", "register"]
 
 
 @dataclass(frozen=True)
@@ -115,9 +115,15 @@ def compile(  # noqa: A001 - the public name the issue asks for (lossmath.compil
         name = loss.name if isinstance(loss, Loss) else _canonical(loss)
         params = {name: dict(params)}
     text = spec.generator()(losses, params=params or None, **options)
+    return load(text, f"lossmath.compile {target}")
+
+
+def load(text: str, label: str) -> types.ModuleType:
+    """Generated ``text`` executed as a fresh module, its source readable by tracebacks,
+    ``inspect`` and ``torch.compile`` (``label`` names it: ``<label #n>``)."""
     serial = next(_serial)
     module = types.ModuleType(f"lossmath_compiled_{serial}")
-    filename = f"<lossmath.compile {target} #{serial}>"
+    filename = f"<{label} #{serial}>"
     # linecache: tracebacks, inspect and torch.compile read the source of the functions
     linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
     module.__file__ = filename
