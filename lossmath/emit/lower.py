@@ -77,6 +77,7 @@ PRIMITIVES: dict[type, str] = {
     P.log1p_sq: "log1p_sq",
     P.entr1p: "entr1p",
     P.xmlog1p: "xmlog1p",
+    P.sinhmx: "sinhmx",
     P.expdd: "expdd",
     sp.sech: "sech",
 }

@@ -32,6 +32,7 @@ __all__ = [
     "log1p_sq",
     "logcosh",
     "sigmoid",
+    "sinhmx",
     "softplus",
 ]
 
@@ -283,6 +284,36 @@ class xmlog1p(_OnePositive):
         return y - sp.log(1 + y)
 
 
+class sinhmx(Primitive):
+    r"""``sinhmx(u) = sinh(u) - u``, odd, ``u**3/6`` near 0: as written it loses every digit
+    there, and cancels by a factor ``sinh(u)/(sinh(u) - u)`` (7 at ``u = 1``) for moderate
+    ``u``; log-cosh's ``tanh(r) - r*sech(r)**2 = sinhmx(2r)/(2*cosh(r)**2)`` is such a
+    difference. For ``|u| < 3`` the series ``u**3/6*(1 + sum_{k>=2} 6*u**(2k-2)/(2k+1)!)`` of
+    positive terms (``u**3`` in double-double: three roundings of it would cost 2 ulp), the
+    written form beyond, where it cancels by less than a factor 1.43."""
+
+    nargs = 1
+
+    @classmethod
+    def eval(cls, u):
+        if u is sp.oo:
+            return sp.oo
+        if u is sp.S.NegativeInfinity:
+            return sp.S.NegativeInfinity
+        if u.is_zero:
+            return sp.S.Zero
+        if u.could_extract_minus_sign():
+            return -cls(-u)
+        return None
+
+    def fdiff(self, argindex=1):
+        return 2 * sp.sinh(self.args[0] / 2) ** 2  # cosh(u) - 1 without its cancellation
+
+    def elementary(self):
+        u = self.args[0]
+        return sp.sinh(u) - u
+
+
 class expdd(Primitive):
     r"""``expdd(h, l) = exp(h + l)`` for a rounded argument ``h`` and its rounding residual
     ``l`` (:mod:`lossmath.numerics.rounding`; ``|l| <= |h|*2**-50``): ``exp(h)*(1 + l)``,
@@ -311,6 +342,7 @@ PRIMITIVES: tuple[type[Primitive], ...] = (
     log1p_sq,
     entr1p,
     xmlog1p,
+    sinhmx,
     expdd,
 )
 

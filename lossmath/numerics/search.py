@@ -223,27 +223,44 @@ def _split_regimes(pool: Mapping[sp.Expr, Score], fails: Mapping[sp.Expr, np.nda
     """Plans of two regimes by ``|x|`` from two measured candidates, where one fails only
     below some magnitude and the other only above it (``softplus(x) - log(2)`` cancels near
     0, ``logcosh(x/2) + x/2`` at -1e300): ``low`` below a power of 2 ``t`` with every
-    failure of ``high`` under ``t`` and every failure of ``low`` at or above it. The
-    threshold is found by the measurement; each regime is proved equal to the piece before
-    the plan is used, as every candidate is."""
+    failure of ``high`` under ``t`` and every failure of ``low`` at or above it. Where no
+    pair splits so, the sample points where both fail are set aside (a 0/0 of both near 0:
+    log-cosh's rho'' in z, ``-sinhmx(2r)/(4 r**3 cosh(r)**2)``, holds from z = 1e-205 to
+    1.2e5 and the closed form from z = 4 on; what neither holds is left to a series
+    regime). The threshold is found by the measurement; each regime is proved equal to the
+    piece before the plan is used, as every candidate is."""
     def key(c):
         return (_cost(c), sp.default_sort_key(c))
 
     cands = sorted((c for c in pool if len(fails[c])), key=key)
-    out = []
+    for shared in (False, True):
+        out = _pairs(cands, fails, shared)
+        if out:
+            break
+    return out[:MAX_SPLITS]
+
+
+def _pairs(cands, fails, shared: bool) -> list[Plan]:
+    out: list[Plan] = []
     for high in cands:
-        top = float(np.max(fails[high]))  # high must be used only above its failures
         for low in cands:
             if low == high or len(out) >= MAX_SPLITS:
                 continue
-            bottom = float(np.min(fails[low]))  # low must be used only below its failures
+            own_high, own_low = fails[high], fails[low]
+            if shared:
+                both = np.intersect1d(own_high, own_low)
+                own_high, own_low = np.setdiff1d(own_high, both), np.setdiff1d(own_low, both)
+                if not len(own_high) or not len(own_low):
+                    continue  # one holds wherever the other does: no split beats it
+            # high must be used only above its failures, low only below them
+            top, bottom = float(np.max(own_high)), float(np.min(own_low))
             fit = [t for t in SPLITS if top < float(t) <= bottom]
             if fit:
                 # the middle power of 2 (in the exponent): both forms' errors grow gradually
                 # towards their failures (softplus(x) - log(2) is 8.8 ulp at 0.23 where the
                 # sample saw it fail only below 0.1), so neither is used up to its edge
                 out.append((Regime(fit[(len(fit) - 1) // 2], low), Regime(None, high)))
-    return out[:MAX_SPLITS]
+    return out
 
 
 def _put(e: sp.Expr, node: sp.Expr, alt: sp.Expr) -> sp.Expr:

@@ -37,6 +37,7 @@ CASES = {
     "log1p_sq": (P.log1p_sq(_u, _q), 0.5, "all"),
     "entr1p": (P.entr1p(_u), None, "nonneg"),
     "xmlog1p": (P.xmlog1p(_u), None, "nonneg"),
+    "sinhmx": (P.sinhmx(_u), None, "all"),
     # q: a residual a bit larger than u = -700 rounded has (|u| eps = 1.6e-13)
     "expdd": (P.expdd(_u, _q), 1e-12, "all"),
 }
@@ -54,6 +55,7 @@ NAIVE = {
     "log1p_sq": (1e200, lambda u: math.log(1 + 0.5 * u * u) if u < 1e154 else math.inf),
     "entr1p": (1e-9, lambda y: (1 + y) * math.log1p(y) - y),
     "xmlog1p": (1e-9, lambda y: y - math.log1p(y)),
+    "sinhmx": (1e-6, lambda u: math.sinh(u) - u),
     "expdd": (50.0, lambda u: math.exp(u)),  # the residual dropped: 4500 ulp
 }
 
@@ -176,11 +178,12 @@ def test_numba_thresholds_written_as_numbers_are_numpys():
     """The numba kernels carry float64 thresholds as literals; each equals what the numpy
     kernels compute from np.finfo(float64)."""
     src = numba_kernels.source("___sech( ___logcosh( ___norm( ___hypotm2( ___log1p_sq( "
-                               "___entr1p( ___xmlog1p(")
+                               "___entr1p( ___xmlog1p( ___sinhmx(")
     f64 = np.finfo(np.float64)
     assert repr(-0.5 * math.log(float(f64.eps))) in src
     assert repr(1.0 - 0.5 * math.log(float(f64.eps))) in src
     assert repr(float(f64.tiny)) in src
+    assert repr(math.log(float(f64.max)) + math.log(2.0)) in src  # sinh overflows beyond
     assert repr(2.0 ** ((int(f64.maxexp) - 8) // 3)) in src
     assert repr(2.0 ** ((int(f64.maxexp) - 4) // 2)) in src
     entr = math.ceil(math.log(float(f64.eps)) / math.log(25.0 / 49.0))

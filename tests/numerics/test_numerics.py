@@ -21,6 +21,7 @@ from lossmath.numerics.primitives import (
     log1p_sq,
     logcosh,
     sigmoid,
+    sinhmx,
     softplus,
     xmlog1p,
 )
@@ -125,6 +126,7 @@ def test_rational_functions_get_a_large_x_regime_with_a_dtype_bound():
         (log1p_sq, (x, d)),
         (entr1p, (x,)),
         (xmlog1p, (x,)),
+        (sinhmx, (x,)),
     ],
 )
 def test_primitives_are_sympy_functions_with_their_definitions(prim, args):

@@ -21,10 +21,17 @@ from sympy.codegen.cfunctions import expm1, log1p
 from lossmath import x
 from lossmath.numerics.candidates import alternatives
 from lossmath.numerics.measure import errors, evaluate, sample, truth
-from lossmath.numerics.primitives import elementary, hypotm2, logcosh, sigmoid, softplus
+from lossmath.numerics.primitives import (
+    elementary,
+    hypotm2,
+    logcosh,
+    sigmoid,
+    sinhmx,
+    softplus,
+)
 from lossmath.numerics.regimes import single
 from lossmath.numerics.rewrite import proved_equal
-from lossmath.numerics.search import Domain, search
+from lossmath.numerics.search import Domain, failures, search
 from lossmath.numerics.series import LADDER, truncation_bound
 
 LINE = Domain(((-math.inf, math.inf),))
@@ -66,6 +73,7 @@ NODES = (
     4 * x**2 * (3 - 4 * x**4) * sp.exp(-(x**4)),
     x**2 / (x**2 + sp.Rational(1, 1000)),
     1000 * hypotm2(x, 1000),
+    x * sp.sech(x) ** 2 - sp.tanh(x),
 )
 
 
@@ -290,6 +298,22 @@ def test_two_regimes_where_no_single_form_is_accurate(piece):
     for regime in found.plan:
         assert proved_equal(regime.expr, piece)
         assert not search(piece, single(regime.expr), LINE).start.good()
+
+
+def test_a_taylor_tail_and_a_split_past_what_both_forms_fail():
+    """``(x*sech(x)**2 - tanh(x))/x**3`` (log-cosh's rho'' in r) cancels for |x| below about
+    2 as written; ``-sinhmx(2x)/(2 x**3 cosh(x)**2)`` holds there but is 0/0 where x**3
+    underflows and inf/inf past sinh's overflow (355): the search splits between them,
+    though both fail near 0, and what is left fails only where x**3 underflows. Each regime
+    proved equal."""
+    piece = (x * sp.sech(x) ** 2 - sp.tanh(x)) / x**3
+    found = search(piece, single(piece), LINE, 4.0)
+    assert len(found.plan) == 2 and found.plan[0].expr.has(sinhmx), found.plan
+    assert found.score < found.start
+    for regime in found.plan:
+        assert proved_equal(regime.expr, piece)
+    left = failures(piece, found.plan, LINE, 4.0)
+    assert len(left) and left.max() < 1e-100  # x**3 < 1e-300: subnormal or 0
 
 
 @pytest.mark.parametrize(

@@ -157,6 +157,39 @@ def _xmlog1p(xp, y):
     return _narrow(xp, xp.where(small, s * z - 2.0 * (z * zz * p), big), y.dtype)
 
 
+def _sinhmx(xp, u):
+    """sinh(u) - u, odd, as the numpy kernel: for |u| < 3, s**3/6*(1 + p) with p the series'
+    tail (16 terms) and s**3/6 in double-double (Dekker's split at 2**ceil(digits/2) + 1);
+    the written form beyond."""
+    w = _wide(xp, u)
+    a = xp.abs(w)
+    small = a < 3.0
+    s = xp.where(small, a, 1.0)
+    ss = s * s
+    p = xp.zeros_like(s)
+    for k in range(17, 1, -1):
+        p = (p + 1.0) * (ss / ((2 * k) * (2 * k + 1)))
+    split = 134217729.0 if _double(xp, w) else 4097.0
+    c = s * split
+    sh = c - (c - s)
+    sl = s - sh
+    e2 = ((sh * sh - ss) + 2.0 * (sh * sl)) + sl * sl
+    q = s * ss
+    c = ss * split
+    wh = c - (c - ss)
+    wl = ss - wh
+    e3 = (((sh * wh - q) + sh * wl) + sl * wh) + sl * wl + s * e2
+    h = q / 6.0
+    c = h * split
+    hh = c - (c - h)
+    hl = h - hh
+    lo = (((q - hh * 6.0) - hl * 6.0) + e3) / 6.0
+    b = xp.where(small, 3.0, a)
+    big = xp.where(xp.isinf(b), b, xp.sinh(b) - b)
+    r = xp.where(small, h + (lo + h * p), big)
+    return _narrow(xp, xp.where(w < 0, -r, r), u.dtype)
+
+
 
 def _expdd(xp, h, lo):
     """exp(h + lo) for h rounded and lo its residual: exp(h)*(1 + lo); lo ignored where
@@ -181,6 +214,7 @@ KERNELS = {
     "log1p_sq": _log1p_sq,
     "entr1p": _entr1p,
     "xmlog1p": _xmlog1p,
+    "sinhmx": _sinhmx,
     "expdd": _expdd,
 }
 
