@@ -65,18 +65,23 @@ class Primitive(sp.Function):
     _mpmathcode = _numpycode = _pythoncode = _latex
 
 
-class _EvenGrowing(Primitive):
-    """A primitive even in its first argument, 0 there at 0 and +oo at +-oo (logcosh,
-    hypotm, log1p_sq): ``f(-u, ...)`` is rewritten ``f(u, ...)``."""
+class _Growing(Primitive):
+    """A primitive even in its first argument (``odd``: odd), 0 there at 0 and +oo at +oo
+    (logcosh, hypotm, log1p_sq; sinhmx odd): ``f(-u, ...)`` is rewritten ``f(u, ...)``
+    (``-f(u, ...)``)."""
+
+    odd = False
 
     @classmethod
     def eval(cls, u, *rest):
-        if u in (sp.oo, sp.S.NegativeInfinity):
+        if u is sp.oo:
             return sp.oo
+        if u is sp.S.NegativeInfinity:
+            return sp.S.NegativeInfinity if cls.odd else sp.oo
         if u.is_zero:
             return sp.S.Zero
         if u.could_extract_minus_sign():
-            return cls(-u, *rest)
+            return -cls(-u, *rest) if cls.odd else cls(-u, *rest)
         return None
 
 
@@ -128,7 +133,7 @@ class sigmoid(Primitive):
         return 1 / (1 + sp.exp(-self.args[0]))
 
 
-class logcosh(_EvenGrowing):
+class logcosh(_Growing):
     r"""``logcosh(u) = log(cosh(u))``.
 
     Two regimes in ``a = |u|``: ``log1p(2*sinh(a/2)**2)`` (``cosh a - 1`` without
@@ -149,7 +154,7 @@ class logcosh(_EvenGrowing):
         return True if self.args[0].is_real else None
 
 
-class hypotm(_EvenGrowing):
+class hypotm(_Growing):
     r"""``hypotm(u, q) = sqrt(u**2 + q**2) - q`` for ``q > 0``: evaluated as
     ``a*(a/(hypot(a, q) + q))`` with ``a = |u|``, which neither cancels near 0 (pseudo-Huber
     and Charbonnier were 0 there) nor overflows (``u**2`` does from 1.3e154 / 1.8e19)."""
@@ -216,7 +221,7 @@ class hypotm2(Primitive):
         return q**2 / (u**2 + q**2) ** sp.Rational(3, 2)
 
 
-class log1p_sq(_EvenGrowing):
+class log1p_sq(_Growing):
     r"""``log1p_sq(u, k) = log(1 + k*u**2)`` for ``k > 0``: ``log1p(k*u*u)`` while ``u*u``
     cannot overflow (``|u| < 2**((emax - 4)/2)``), ``2*log|u| + log(k) + log1p(1/(k*u*u))``
     beyond (Cauchy's value was inf from 1.3e154 / 1.8e19)."""
@@ -284,7 +289,7 @@ class xmlog1p(_OnePositive):
         return y - sp.log(1 + y)
 
 
-class sinhmx(Primitive):
+class sinhmx(_Growing):
     r"""``sinhmx(u) = sinh(u) - u``, odd, ``u**3/6`` near 0: as written it loses every digit
     there, and cancels by a factor ``sinh(u)/(sinh(u) - u)`` (7 at ``u = 1``) for moderate
     ``u``; log-cosh's ``tanh(r) - r*sech(r)**2 = sinhmx(2r)/(2*cosh(r)**2)`` is such a
@@ -293,18 +298,7 @@ class sinhmx(Primitive):
     written form beyond, where it cancels by less than a factor 1.43."""
 
     nargs = 1
-
-    @classmethod
-    def eval(cls, u):
-        if u is sp.oo:
-            return sp.oo
-        if u is sp.S.NegativeInfinity:
-            return sp.S.NegativeInfinity
-        if u.is_zero:
-            return sp.S.Zero
-        if u.could_extract_minus_sign():
-            return -cls(-u)
-        return None
+    odd = True
 
     def fdiff(self, argindex=1):
         return 2 * sp.sinh(self.args[0] / 2) ** 2  # cosh(u) - 1 without its cancellation

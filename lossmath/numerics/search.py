@@ -15,7 +15,8 @@ expressions", PLDI 2015), kept inside lossmath's rule that nothing unproved is e
    by their operation count; the best that sympy proves equal to the piece is kept;
 4. where no single candidate is within the bound, two that fail on opposite sides of some
    magnitude (one only near 0, the other only far out) are used as two regimes split at a
-   power of 2 found by the measurement (:func:`_split_regimes`), each regime proved;
+   power of 2 found by the measurement (:func:`_split_regimes`; where no pair is so, the
+   points where both fail are set aside), each regime proved;
 5. if the error is still concentrated near ``x = 0``, a Taylor polynomial is tried there
    (:mod:`lossmath.numerics.series`: its remainder bounded by interval arithmetic), as a
    regime below a threshold measured from a ladder of powers of 2.

@@ -188,6 +188,14 @@ def ___xmlog1p(y):
     return y - math.log1p(y)  # and NaN
 
 @_jit
+def ___dekker(a):
+    """a = hi + lo with hi of 26 significant bits (Dekker's split at 2**27 + 1)."""
+    c = a * 134217729.0
+    hi = c - (c - a)
+    return hi, a - hi
+
+
+@_jit
 def ___sinhmx(u):
     """sinh(u) - u, odd, as the numpy kernel: for |u| < 3, s**3/6*(1 + p) with p the series'
     tail (16 terms) and s**3/6 in double-double (Dekker's split at 2**27 + 1); the written
@@ -198,19 +206,13 @@ def ___sinhmx(u):
         p = 0.0
         for k in range(17, 1, -1):
             p = (p + 1.0) * (w / ((2 * k) * (2 * k + 1)))
-        c = a * 134217729.0
-        sh = c - (c - a)
-        sl = a - sh
+        sh, sl = ___dekker(a)
         e2 = ((sh * sh - w) + 2.0 * (sh * sl)) + sl * sl
         q = a * w
-        c = w * 134217729.0
-        wh = c - (c - w)
-        wl = w - wh
+        wh, wl = ___dekker(w)
         e3 = (((sh * wh - q) + sh * wl) + sl * wh) + sl * wl + a * e2
         h = q / 6.0
-        c = h * 134217729.0
-        hh = c - (c - h)
-        hl = h - hh
+        hh, hl = ___dekker(h)
         lo = (((q - hh * 6.0) - hl * 6.0) + e3) / 6.0
         return math.copysign(h + (lo + h * p), u)
     if a > 710.4758600739439:  # log(2*max): sinh overflows beyond (Python's math raises)
@@ -237,12 +239,13 @@ KERNELS = {
 
 _ORDER = (___softplus, ___sigmoid, ___sech, ___logcosh, ___norm, ___hypotm, ___hypotm1,
           ___norm_fast, ___hypotm_fast, ___hypotm1_fast, ___hypotm2, ___log1p_sq, ___entr1p,
-          ___xmlog1p, ___sinhmx, ___expdd)
+          ___xmlog1p, ___dekker, ___sinhmx, ___expdd)
 _NEEDS = {
     "___hypotm": ("___norm",),
     "___hypotm1": ("___norm",),
     "___hypotm_fast": ("___norm_fast",),
     "___hypotm1_fast": ("___norm_fast",),
+    "___sinhmx": ("___dekker",),
 }
 
 

@@ -218,6 +218,14 @@ def __xmlog1p(y, out=None):
     return r
 
 
+def __dekker(a):
+    """a = hi + lo with hi of 26 significant bits (Dekker's split at 2**27 + 1), so that a
+    product of two halves is exact in float64."""
+    c = a * 134217729.0
+    hi = c - (c - a)
+    return hi, a - hi
+
+
 def __sinhmx(u, out=None):
     """sinh(u) - u, odd. For |u| < 3: s**3/6*(1 + p), p = sum_k 6*s**(2k)/(2k + 3)! (16
     terms: the 17th is below 2**-60 of the sum at s = 3), s**3/6 in double-double (Dekker's
@@ -233,20 +241,14 @@ def __sinhmx(u, out=None):
     for k in range(17, 1, -1):
         np.add(p, 1.0, out=p)
         np.multiply(p, w / ((2 * k) * (2 * k + 1)), out=p)
-    # s*s and s*(s*s) exactly as sums of two doubles (Dekker's split at 2**27 + 1)
-    c = s * 134217729.0
-    sh = c - (c - s)
-    sl = s - sh
+    # s*s and s*(s*s) exactly as sums of two doubles (products of Dekker's halves are exact)
+    sh, sl = __dekker(s)
     e2 = ((sh * sh - w) + 2.0 * (sh * sl)) + sl * sl
     q = s * w
-    c = w * 134217729.0
-    wh = c - (c - w)
-    wl = w - wh
+    wh, wl = __dekker(w)
     e3 = (((sh * wh - q) + sh * wl) + sl * wh) + sl * wl + s * e2
     h = q / 6.0
-    c = h * 134217729.0
-    hh = c - (c - h)
-    hl = h - hh
+    hh, hl = __dekker(h)
     lo = (((q - hh * 6.0) - hl * 6.0) + e3) / 6.0
     r[small] = h + (lo + h * p)
     big = ~small  # and NaN
@@ -273,9 +275,9 @@ KERNELS = {
 }
 
 _ORDER = (__wide, __softplus, __sigmoid, __sech, __logcosh, __norm, __hypotm, __hypotm1,
-          __hypotm2, __log1p_sq, __entr1p, __xmlog1p, __sinhmx,
-          __expdd)
-_NEEDS = {"__hypotm": ("__norm",), "__hypotm1": ("__norm",)}
+          __hypotm2, __log1p_sq, __entr1p, __xmlog1p, __dekker,
+          __sinhmx, __expdd)
+_NEEDS = {"__hypotm": ("__norm",), "__hypotm1": ("__norm",), "__sinhmx": ("__dekker",)}
 
 
 def source(code: str) -> str:
