@@ -332,10 +332,6 @@ def test_a_taylor_tail_and_a_split_past_what_both_forms_fail():
         # f inf at -1.8e308 (3*x overflowed inside logcosh)
         pytest.param("log(cosh(3*x))/9", (-1.7976931348623157e308, 1e300, 1e-9, 3.0),
                      marks=pytest.mark.slow),
-        # f' = tanh(x) - x*sech(x)**2 cancels for |x| below about 2 (0 at 1e-8, true 6.7e-25;
-        # a factor 16 at 0.3): -sinhmx(2x)/(cosh(2x) + 1) below the split
-        pytest.param("2*log(cosh(x)) - x*tanh(x)", (1e-8, 0.3, -0.5, 1.3, 2.5, 800.0),
-                     marks=pytest.mark.slow),
     ],
 )
 def test_generated_numpy_is_accurate_where_the_written_form_fails(tmp_path, text, points):
