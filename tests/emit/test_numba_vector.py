@@ -7,7 +7,8 @@ thresholds) numpy's ufuncs. Error in units in the last place of the correctly ro
 Bounds are the measured maxima over these tests rounded up: exp and log1p 1 ulp, expm1 2,
 tanh 3 (-e/(2 + e) after expm1), logcosh 5 (forward error; where it is largest, near
 |u| = 0.35, log cosh moves by 2 ulp between neighbouring floats, so the ulp harness's backward
-criterion accepts it at 2.4: tests/emit/test_target_torch_fused.py).
+criterion accepts it at 2.4: tests/emit/test_target_torch_fused.py). The float32 loops' twins
+(numba_vector.NARROW): relative error at most 2**-34 against mpmath on float32 inputs.
 """
 
 from __future__ import annotations
