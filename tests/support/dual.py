@@ -13,13 +13,14 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["Dual", "where", "dabs", "dsign", "dexp", "dlog", "dlog1p", "dcos", "dsin",
-           "dtanh", "const"]
+           "dtanh", "dsech", "const"]
 
 
 class Dual:
     """A value and its derivative, both float64 arrays of one shape."""
 
     __slots__ = ("re", "eps")
+    __array_ufunc__ = None  # ndarray * Dual defers to Dual.__rmul__, not an object array
 
     def __init__(self, re, eps=0.0):
         self.re = np.asarray(re, dtype=float)
@@ -112,3 +113,8 @@ def dsin(d: Dual) -> Dual:
 def dtanh(d: Dual) -> Dual:
     t = np.tanh(d.re)
     return Dual(t, (1 - t * t) * d.eps)
+
+
+def dsech(d: Dual) -> Dual:
+    s = 1 / np.cosh(d.re)
+    return Dual(s, -s * np.tanh(d.re) * d.eps)

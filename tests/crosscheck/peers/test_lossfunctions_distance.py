@@ -66,16 +66,12 @@ from tests.support.dual import (
     dtanh,
     where,
 )
+from tests.support.lossfunctions_jl import STEP_0_2, STEP_0_5, direct, fail_report, grid, jl_max0
 
-# -- the grids (Julia's ranges; -10:0.2:10 is the correctly rounded (k - 50)/5) ------------
+# -- the grids ------------------------------------------------------------------------------
 O_REF, T_REF = np.linspace(-10, 20, 10), np.linspace(-30, 30, 10)  # core.jl:336-337
-O_DER = np.arange(-20, 21) / 2  # -10:0.5:10, core.jl:423 and 438
-T_DER = np.arange(-50, 51) / 5  # -10:0.2:10, core.jl:89 and 134
-
-
-def _grid(o, t):
-    oo, tt = np.meshgrid(o, t, indexing="ij")
-    return oo.ravel(), tt.ravel()
+O_DER = STEP_0_5  # core.jl:423 and 438
+T_DER = STEP_0_2  # core.jl:89 and 134
 
 
 # -- src/losses/distance.jl, transcribed: value, deriv and the differentiability predicates --
@@ -100,18 +96,14 @@ def _huber(d):
     return value, deriv
 
 
-def _max0(a):  # Julia's max(zero(T), a) = ifelse(isless(a, 0), 0, a)
-    return where(a < 0, 0.0, a)
-
-
 def _eps_ins(e):
-    return (lambda r: _max0(dabs(r) - e),
+    return (lambda r: jl_max0(dabs(r) - e),
             lambda r: where(dabs(r) <= e, 0.0, dsign(r)))
 
 
 def _sq_eps_ins(e):
     def value(r):
-        m = _max0(dabs(r) - e)
+        m = jl_max0(dabs(r) - e)
         return m * m
 
     return value, lambda r: where(dabs(r) <= e, 0.0, 2 * dsign(r) * (dabs(r) - e))
@@ -169,20 +161,13 @@ class Port:
     exact2: tuple = ()
 
 
-def _direct(name, **kw):
-    return lambda m: tuple(
-        (lambda fn: (lambda r: fn(r, **kw)))(getattr(m, name + suffix))
-        for suffix in ("", "_grad", "_hess")
-    )
-
-
 def _logit_from_log_cosh(m):
     return (lambda r: 2 * m.log_cosh(r / 2), lambda r: m.log_cosh_grad(r / 2),
             lambda r: m.log_cosh_hess(r / 2) / 2)
 
 
 def _lp_port(label, p, name, differentiable, exact2=()):
-    return Port(label, _lp(p), _direct(name), differentiable, differentiable,
+    return Port(label, _lp(p), direct(name), differentiable, differentiable,
                 costly=name not in CHEAP, exact2=exact2)
 
 
@@ -195,36 +180,36 @@ def _eps_predicate(e):
 
 
 def _huber_port(d):
-    return Port(f"HuberLoss({d})", _huber(d), _direct("huber", delta=d),
+    return Port(f"HuberLoss({d})", _huber(d), direct("huber", delta=d),
                 twice=lambda at: at != abs(d))
 
 
 def _eps_port(e, label="L1EpsilonInsLoss"):
-    return Port(f"{label}({e})", _eps_ins(e), _direct("epsilon_insensitive", epsilon=e),
+    return Port(f"{label}({e})", _eps_ins(e), direct("epsilon_insensitive", epsilon=e),
                 _eps_predicate(e), _eps_predicate(e))
 
 
 def _sq_eps_port(e):
     return Port(f"L2EpsilonInsLoss({e})", _sq_eps_ins(e),
-                _direct("squared_epsilon_insensitive", epsilon=e), twice=_eps_predicate(e),
+                direct("squared_epsilon_insensitive", epsilon=e), twice=_eps_predicate(e),
                 costly=True)
 
 
 def _quantile_port(tau):
-    return Port(f"QuantileLoss({tau})", _quantile(tau), _direct("quantile", tau=1 - tau),
+    return Port(f"QuantileLoss({tau})", _quantile(tau), direct("quantile", tau=1 - tau),
                 _not_zero, _not_zero)
 
 
 LOGIT_DIST = Port("LogitDistLoss()", _logit_dist(), _logit_from_log_cosh, costly=True)
-LOG_COSH = Port("LogCoshLoss()", _log_cosh(), _direct("log_cosh"), costly=True)
+LOG_COSH = Port("LogCoshLoss()", _log_cosh(), direct("log_cosh"), costly=True)
 
 #: test/runtests.jl's distance_losses, in its order (PeriodicLoss: see the module docstring).
 DISTANCE_LOSSES = [
     # L2DistLoss and L1DistLoss have their own methods (abs2, 2r; abs, sign(r)); the
     # LPDistLoss(2.0) and (1.0) instances go through the generic P*r*|r|^(P-2)
-    Port("L2DistLoss()", (lambda r: r * r, lambda r: 2 * r), _direct("l2")),
+    Port("L2DistLoss()", (lambda r: r * r, lambda r: 2 * r), direct("l2")),
     _lp_port("LPDistLoss(2.0)", 2.0, "l2", _always, exact2=((0.0, 2.0),)),
-    Port("L1DistLoss()", (dabs, dsign), _direct("l1"), _not_zero, _not_zero, costly=True),
+    Port("L1DistLoss()", (dabs, dsign), direct("l1"), _not_zero, _not_zero, costly=True),
     _lp_port("LPDistLoss(1.0)", 1.0, "l1", _not_zero),
     _lp_port("LPDistLoss(0.5)", 0.5, "lp_half", _not_zero),
     _lp_port("LPDistLoss(1.5)", 1.5, "lp_three_halves", _always, exact2=((0.0, np.inf),)),
@@ -264,11 +249,6 @@ def _params(ports):
             for p in ports]
 
 
-def _fail_report(bad, r, got, want):
-    i = np.flatnonzero(bad)[:5]
-    return f"{bad.sum()} of {bad.size} points: r = {r[i]}, ours {got[i]}, truth {want[i]}"
-
-
 # -- core.jl:335-388, the reference functions (o, t) -> value --------------------------------
 def _ref_huber(d):  # core.jl:355-357
     return lambda o, t: np.where(np.abs(o - t) < d, (o - t) ** 2 / 2, d * (np.abs(o - t) - d / 2))
@@ -279,21 +259,21 @@ def _ref_eps(e, power):  # core.jl:362-364 (power 1) and 369-371 (power 2)
 
 
 VALUE_CASES = [
-    ("L1DistLoss()", lambda o, t: np.abs(t - o), _direct("l1"), True),
-    ("L2DistLoss()", lambda o, t: (t - o) ** 2, _direct("l2"), False),
-    ("LPDistLoss(1.5)", lambda o, t: np.abs(t - o) ** 1.5, _direct("lp_three_halves"), True),
-    *[(f"HuberLoss({d})", _ref_huber(d), _direct("huber", delta=d), False)
+    ("L1DistLoss()", lambda o, t: np.abs(t - o), direct("l1"), True),
+    ("L2DistLoss()", lambda o, t: (t - o) ** 2, direct("l2"), False),
+    ("LPDistLoss(1.5)", lambda o, t: np.abs(t - o) ** 1.5, direct("lp_three_halves"), True),
+    *[(f"HuberLoss({d})", _ref_huber(d), direct("huber", delta=d), False)
       for d in (0.5, 1, 1.5)],
-    *[(f"EpsilonInsLoss({e})", _ref_eps(e, 1), _direct("epsilon_insensitive", epsilon=e), False)
+    *[(f"EpsilonInsLoss({e})", _ref_eps(e, 1), direct("epsilon_insensitive", epsilon=e), False)
       for e in (0.5, 1, 1.5)],
     *[(f"L2EpsilonInsLoss({e})", _ref_eps(e, 2),
-       _direct("squared_epsilon_insensitive", epsilon=e), True) for e in (0.5, 1, 1.5)],
+       direct("squared_epsilon_insensitive", epsilon=e), True) for e in (0.5, 1, 1.5)],
     ("LogitDistLoss()",
      lambda o, t: -np.log((4 * np.exp(t - o)) / (1 + np.exp(t - o)) ** 2),
      _logit_from_log_cosh, True),
     ("QuantileLoss(0.7)", lambda o, t: (o - t) * ((o - t > 0) - 0.7),
-     _direct("quantile", tau=1 - 0.7), False),
-    ("LogCoshLoss()", lambda o, t: np.log(np.cosh(o - t)), _direct("log_cosh"), True),
+     direct("quantile", tau=1 - 0.7), False),
+    ("LogCoshLoss()", lambda o, t: np.log(np.cosh(o - t)), direct("log_cosh"), True),
 ]
 
 
@@ -305,11 +285,11 @@ def test_value_equals_the_reference_function_within_1e_10(label, ref, ours, expe
                                                            request):
     """core.jl:66 (test_value) at the points of core.jl:335-388."""
     m = request.getfixturevalue("costly" if expensive else "cheap")
-    o, t = _grid(O_REF, T_REF)
+    o, t = grid(O_REF, T_REF)
     got = np.asarray(ours(m)[0](o - t), dtype=float)
     want = ref(o, t)
     bad = ~(np.abs(got - want) < 1e-10)
-    assert not bad.any(), _fail_report(bad, o - t, got, want)
+    assert not bad.any(), fail_report(bad, o - t, got, want)
 
 
 @pytest.mark.parametrize("port", _params(DISTANCE_LOSSES))
@@ -317,13 +297,13 @@ def test_first_derivative_equals_the_dual_number_derivative_within_1e_10(port, r
     """core.jl:93 (test_deriv(l::DistanceLoss)): |epsilon(l(dual(o - t, 1))) - deriv| < 1e-10
     at the differentiable points."""
     m = _module(port, request)
-    o, t = _grid(O_DER, T_DER)
+    o, t = grid(O_DER, T_DER)
     r = o - t
     r = r[port.differentiable(r)]
     d_dual = port.lf[0](Dual(r, 1.0)).eps
     got = np.asarray(port.ours(m)[1](r), dtype=float)
     bad = ~(np.abs(d_dual - got) < 1e-10)
-    assert r.size and not bad.any(), _fail_report(bad, r, got, d_dual)
+    assert r.size and not bad.any(), fail_report(bad, r, got, d_dual)
 
 
 @pytest.mark.parametrize("port", _params(DISTANCE_LOSSES))
@@ -332,7 +312,7 @@ def test_second_derivative_equals_the_dual_number_derivative_of_deriv_within_1e_
     """core.jl:138 (test_deriv2(l::DistanceLoss)): |epsilon(deriv(l, dual(o - t, 1))) -
     deriv2| < 1e-10 where isdifferentiable and istwicedifferentiable."""
     m = _module(port, request)
-    o, t = _grid(O_DER, T_DER)
+    o, t = grid(O_DER, T_DER)
     r = o - t
     r = r[port.differentiable(r) & port.twice(r)]
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -343,7 +323,7 @@ def test_second_derivative_equals_the_dual_number_derivative_of_deriv_within_1e_
     got = np.asarray(port.ours(m)[2](r), dtype=float)
     with np.errstate(invalid="ignore"):  # inf - inf at the +inf of exact2, which == takes
         bad = ~((np.abs(d2_dual - got) < 1e-10) | (got == d2_dual))
-    assert r.size and not bad.any(), _fail_report(bad, r, got, d2_dual)
+    assert r.size and not bad.any(), fail_report(bad, r, got, d2_dual)
 
 
 @pytest.mark.xfail(raises=UnsupportedExpression, strict=True,
@@ -357,10 +337,10 @@ def test_periodic_loss_generates_and_matches_its_reference(c):
 
     m = lossmath.compile([loss_from_expr("1 - cos(2*pi*x/c)", "periodic", ("c>0=1",))],
                          "numpy")
-    o, t = _grid(O_REF, T_REF)
+    o, t = grid(O_REF, T_REF)
     want = 1 - np.cos((o - t) * 2 * np.pi / c)
     assert np.all(np.abs(m.periodic(o - t, c=c) - want) < 1e-10)
-    r = _grid(O_DER, T_DER)[0] - _grid(O_DER, T_DER)[1]
+    r = grid(O_DER, T_DER)[0] - grid(O_DER, T_DER)[1]
     value, deriv = _periodic(c)
     assert np.all(np.abs(value(Dual(r, 1.0)).eps - m.periodic_grad(r, c=c)) < 1e-10)
     assert np.all(np.abs(deriv(Dual(r, 1.0)).eps - m.periodic_hess(r, c=c)) < 1e-10)
