@@ -38,6 +38,7 @@ from lossmath.base.symbols import x
 from lossmath.numerics.balance import balanced, normalised
 from lossmath.numerics.balance import exact as exact_ops
 from lossmath.numerics.candidates import alternatives
+from lossmath.numerics.crossings import points
 from lossmath.numerics.measure import (
     AS_WRITTEN,
     DTYPES,
@@ -113,9 +114,32 @@ class _Bench:
         self.piece = piece.xreplace(self.params)
         self.data = []
         self._near: dict[tuple[object, int], list] = {}
+        self._truths: dict[tuple[object, float], object] = {}
         for dt in DTYPES:
             xs = np.unique(np.concatenate([sample(lo, hi, dt) for lo, hi in domain.intervals]))
             self.data.append((dt, xs, truth(self.piece, xs)))
+
+    def extended(self, exprs: Sequence[sp.Expr]):
+        """Per dtype the sample and truths with the points where an exponential or a power
+        of ``exprs`` overflows or underflows (:func:`lossmath.numerics.crossings.points`) on
+        the piece's intervals: a form that fails between the fixed sample's points from such
+        an overflow is measured there."""
+        concrete = [self.concrete(e) for e in exprs]
+        for dt, xs, exact in self.data:
+            extra = points(concrete, dt)
+            keep = np.zeros(len(extra), dtype=bool)
+            for lo, hi in self.intervals:
+                keep |= ((extra > lo) & (extra < hi)) | (extra == dt(lo)) | (extra == dt(hi))
+            extra = np.setdiff1d(extra[keep], xs)
+            if not len(extra):
+                yield dt, xs, exact
+                continue
+            new = [v for v in extra.tolist() if (dt, v) not in self._truths]
+            if new:
+                self._truths.update(
+                    zip([(dt, v) for v in new], truth(self.piece, np.array(new, dtype=dt))))
+            yield (dt, np.concatenate([xs, extra]),
+                   [*exact, *(self._truths[(dt, v)] for v in extra.tolist())])
 
     def near(self, dt, xs: np.ndarray, i: int) -> list:
         """The exact values of the piece at the float neighbours of ``xs[i]`` (computed
@@ -141,7 +165,7 @@ class _Bench:
         beyond the bound or spuriously inf/nan (both dtypes)."""
         per = {}
         failing = []
-        for dt, xs, exact in self.data:
+        for dt, xs, exact in self.extended([r.expr for r in plan]):
             got = np.empty_like(xs)
             lo = 0.0
             ax = np.abs(xs)
@@ -167,7 +191,11 @@ class _Bench:
             keep = (np.abs(xs) < near) & (xs != 0)
             if keep.any():
                 sub = _Bench.__new__(_Bench)
-                sub.params, sub.intervals, sub._near = self.params, self.intervals, self._near
+                sub.params, sub.piece = self.params, self.piece
+                sub._near, sub._truths = self._near, self._truths
+                # the crossings measured with it are those in 0 < |x| < near too
+                sub.intervals = tuple((max(lo, -near), min(hi, near)) for lo, hi in
+                                      self.intervals if lo < near and hi > -near)
                 sub.target, sub.evaluator = self.target, self.evaluator
                 sub.data = [(dt, xs[keep], [e for e, k in zip(exact, keep) if k])]
                 if not sub.plan_score(plan).good():

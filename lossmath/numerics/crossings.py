@@ -1,0 +1,147 @@
+"""Where a form's exponentials and powers overflow or underflow: sample points for each state.
+
+A fixed log-spaced sample leaves gaps of a factor 10**8 between its magnitudes, and a form can
+fail in one of them: ``exp(-x/2)*expm1(x/2)/2`` (linex's gradient) is exact up to
+``x = 2*log(max) = 1419.57`` in float64, where ``expm1(x/2)`` overflows, and ``inf`` after it
+(``inf*0`` from about 1490); the sample's next magnitude after 1419.57 was 3.5e9, so the
+search used the form up to 2**19. The overflow states of such a form change only where an
+argument crosses a level: ``exp(u)`` and ``expm1(u)`` overflow above ``u = log(max)``, become
+subnormal below ``log(tiny)`` and 0 below ``log(smallest subnormal)``; ``cosh(u)`` and
+``sinh(u)`` overflow above ``|u| = log(2*max)``; ``sech(u)`` is subnormal and then 0 beyond
+``|u| = log(2/tiny)``, ``log(2/smallest subnormal)``; ``b**n`` (a constant ``n``) overflows or
+underflows where ``|b|`` crosses ``max``, ``tiny`` or the smallest subnormal to the power
+``1/|n|``. :func:`points` gives, for the levels of float64 and float32 (a float32 input may be
+computed in float64), each ``x`` where a node's argument crosses one of its levels, two
+floats either side of it in the dtype, and a point between each two consecutive crossings.
+
+The guarantee: between two consecutive points of the sample of a form extended by these, no
+such node of the form changes state, so a form that overflows at one of them overflows at a
+point of the sample. The crossings are found by bracketing on a grid of ratio 2**(1/4) over
+both signs and every float magnitude, then bisection in float64: an argument that crosses a
+level and back within one step of the grid (none of the forms the search makes: their
+arguments are monotone in ``|x|`` away from 0) is missed. Arguments holding a primitive of
+:mod:`lossmath.numerics.primitives` are not followed (they are evaluated by mpmath); products
+of finite factors that overflow are the business of :mod:`lossmath.numerics.balance`.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Iterable
+from functools import lru_cache
+
+import numpy as np
+import sympy as sp
+from sympy.codegen.cfunctions import expm1
+
+from lossmath.base.symbols import x
+from lossmath.numerics.measure import evaluate
+from lossmath.numerics.primitives import Primitive
+
+__all__ = ["crossings", "points"]
+
+_DTYPES = (np.float64, np.float32)
+#: signed magnitudes 2**(k/4) over every float64, both signs, and 0: the bracketing grid
+_GRID = np.concatenate([
+    -np.exp2(np.arange(4 * 1023, -4 * 1074 - 1, -1) / 4.0),
+    [0.0],
+    np.exp2(np.arange(-4 * 1074, 4 * 1023 + 1) / 4.0),
+])
+_BISECTIONS = 64
+
+
+def _extremes(dt) -> tuple[float, float, float]:
+    info = np.finfo(dt)
+    return float(info.max), float(info.tiny), float(info.smallest_subnormal)
+
+
+def _levels(node: sp.Expr) -> tuple[sp.Expr, tuple[float, ...]] | None:
+    """``(u, levels)``: the argument of ``node`` and the values where crossing them changes
+    the node's overflow or underflow state in float64 or float32, or None."""
+    out: list[float] = []
+    for dt in _DTYPES:
+        big, tiny, sub = _extremes(dt)
+        if isinstance(node, (sp.exp, expm1)):
+            out += [math.log(big), math.log(tiny), math.log(sub)]
+        elif isinstance(node, (sp.cosh, sp.sinh)):
+            out += [s * math.log(2 * big) for s in (-1, 1)]
+        elif isinstance(node, sp.sech):
+            out += [s * math.log(2 / v) for v in (tiny, sub) for s in (-1, 1)]
+        elif node.is_Pow and node.exp.is_number and node.exp.is_real and node.exp != 0:
+            n = abs(float(node.exp))
+            with np.errstate(all="ignore"):
+                mags = [float(np.float64(v) ** (1 / n)) for v in (big, tiny, sub)]
+            out += [s * m for m in mags if 0 < m < math.inf for s in (-1, 1)]
+        else:
+            return None
+    u = node.args[0] if not node.is_Pow else node.base
+    return u, tuple(sorted(set(out)))
+
+
+def _values(u: sp.Expr, xs: np.ndarray) -> np.ndarray:
+    return evaluate(u, xs).astype(np.float64)
+
+
+@lru_cache(maxsize=2048)
+def crossings(u: sp.Expr, levels: tuple[float, ...]) -> tuple[float, ...]:
+    """The float64 ``x`` (sorted) where ``u(x)`` crosses one of ``levels``: every sign change
+    of ``u - level`` between neighbours of the grid, bisected to within an ulp."""
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        vals = _values(u, _GRID)
+        out: set[float] = set()
+        for level in levels:
+            d = vals - level
+            ok = ~np.isnan(d)
+            pair = ok[:-1] & ok[1:] & (np.sign(d[:-1]) != np.sign(d[1:]))
+            (idx,) = np.nonzero(pair)
+            if not len(idx):
+                continue
+            lo, hi = _GRID[idx].copy(), _GRID[idx + 1].copy()
+            below = np.sign(d[idx])  # the sign of u - level at lo
+            for _ in range(_BISECTIONS):
+                mid = lo + (hi - lo) / 2
+                same = np.sign(_values(u, mid) - level) == below
+                lo, hi = np.where(same, mid, lo), np.where(same, hi, mid)
+            out.update(hi.tolist())
+    return tuple(sorted(out))
+
+
+def _nodes(e: sp.Expr) -> Iterable[tuple[sp.Expr, tuple[float, ...]]]:
+    for node in sp.preorder_traversal(e):
+        if not isinstance(node, sp.Expr) or x not in node.free_symbols:
+            continue
+        found = _levels(node)
+        if found is not None and not found[0].has(Primitive):
+            yield found
+
+
+@lru_cache(maxsize=2048)
+def _all_crossings(e: sp.Expr) -> tuple[float, ...]:
+    out: set[float] = set()
+    for u, levels in _nodes(e):
+        out.update(crossings(u, levels))
+    return tuple(sorted(out))
+
+
+def points(exprs: Iterable[sp.Expr], dt) -> np.ndarray:
+    """Inputs of dtype ``dt`` (finite, sorted, unique) that see every overflow and underflow
+    state of the exponentials and powers of ``exprs`` (free of symbols but ``x``): each
+    crossing with two floats either side, and the geometric middle (0 across a sign change)
+    of each two consecutive crossings."""
+    cs = sorted(set().union(*(_all_crossings(e) for e in exprs)))
+    if not cs:
+        return np.zeros(0, dtype=dt)
+    pts: list[float] = []
+    with np.errstate(all="ignore"):
+        for c in cs:
+            v = dt(c)
+            pts.append(float(v))
+            for side in (-np.inf, np.inf):
+                n1 = np.nextafter(v, dt(side))
+                pts += [float(n1), float(np.nextafter(n1, dt(side)))]
+        for a, b in zip(cs, cs[1:]):
+            pts.append(math.copysign(math.sqrt(a * b), a) if a * b > 0 else 0.0)
+        arr = np.array(pts, dtype=np.float64).astype(dt)
+    return np.unique(arr[np.isfinite(arr)])
