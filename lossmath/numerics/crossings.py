@@ -5,12 +5,11 @@ fail in one of them: ``exp(-x/2)*expm1(x/2)/2`` (linex's gradient) is exact up t
 ``x = 2*log(max) = 1419.57`` in float64, where ``expm1(x/2)`` overflows, and ``inf`` after it
 (``inf*0`` from about 1490); the sample's next magnitude after 1419.57 was 3.5e9, so the
 search used the form up to 2**19. The overflow states of such a form change only where an
-argument crosses a level: ``exp(u)`` and ``expm1(u)`` overflow above ``u = log(max)``, become
-subnormal below ``log(tiny)`` and 0 below ``log(smallest subnormal)``; ``cosh(u)`` and
-``sinh(u)`` overflow above ``|u| = log(2*max)``; ``sech(u)`` is subnormal and then 0 beyond
-``|u| = log(2/tiny)``, ``log(2/smallest subnormal)``; ``b**n`` (a constant ``n``) overflows or
-underflows where ``|b|`` crosses ``max``, ``tiny`` or the smallest subnormal to the power
-``1/|n|``. :func:`points` gives, for the levels of float64 and float32 (a float32 input may be
+argument crosses a level: ``exp(u)`` and ``expm1(u)`` overflow above ``u = log(max)`` and
+round to 0 below ``log(h)``, ``h`` half the smallest subnormal; ``cosh(u)`` and ``sinh(u)``
+overflow above ``|u| = log(2*max)``; ``sech(u)`` rounds to 0 beyond ``|u| = log(2/h)``;
+``b**n`` (a constant ``n``) overflows or rounds to 0 where ``|b|`` crosses ``max`` or ``h`` to
+the power ``1/|n|``. :func:`points` gives, for the levels of float64 and float32 (a float32 input may be
 computed in float64), each ``x`` where a node's argument crosses one of its levels, two
 floats either side of it in the dtype, and a point between each two consecutive crossings.
 
@@ -51,9 +50,11 @@ _GRID = np.concatenate([
 _BISECTIONS = 64
 
 
-def _extremes(dt) -> tuple[float, float, float]:
+def _log_extremes(dt) -> tuple[float, float]:
+    """The logarithms of the largest float and of half the smallest subnormal (a result
+    below it rounds to 0)."""
     info = np.finfo(dt)
-    return float(info.max), float(info.tiny), float(info.smallest_subnormal)
+    return math.log(float(info.max)), math.log(float(info.smallest_subnormal)) - math.log(2)
 
 
 def _levels(node: sp.Expr) -> tuple[sp.Expr, tuple[float, ...]] | None:
@@ -61,18 +62,21 @@ def _levels(node: sp.Expr) -> tuple[sp.Expr, tuple[float, ...]] | None:
     the node's overflow or underflow state in float64 or float32, or None."""
     out: list[float] = []
     for dt in _DTYPES:
-        big, tiny, sub = _extremes(dt)
+        big, zero = _log_extremes(dt)
         if isinstance(node, (sp.exp, expm1)):
-            out += [math.log(big), math.log(tiny), math.log(sub)]
+            out += [big, zero]
         elif isinstance(node, (sp.cosh, sp.sinh)):
-            out += [s * math.log(2 * big) for s in (-1, 1)]
+            out += [s * (big + math.log(2)) for s in (-1, 1)]
         elif isinstance(node, sp.sech):
-            out += [s * math.log(2 / v) for v in (tiny, sub) for s in (-1, 1)]
+            out += [s * (math.log(2) - zero) for s in (-1, 1)]
         elif node.is_Pow and node.exp.is_number and node.exp.is_real and node.exp != 0:
             n = abs(float(node.exp))
-            with np.errstate(all="ignore"):
-                mags = [float(np.float64(v) ** (1 / n)) for v in (big, tiny, sub)]
-            out += [s * m for m in mags if 0 < m < math.inf for s in (-1, 1)]
+            info = np.finfo(dt)
+            with np.errstate(all="ignore"):  # to within an ulp (exp(log(max)/3) is 170 off)
+                mags = [float(np.float64(info.max) ** (1 / n)),
+                        float(np.float64(info.smallest_subnormal) ** (1 / n) * 2 ** (-1 / n))]
+            mags = [m for m in mags if 0 < m < math.inf]
+            out += [s * m for m in mags for s in (-1, 1)]
         else:
             return None
     u = node.args[0] if not node.is_Pow else node.base
@@ -93,8 +97,8 @@ def crossings(u: sp.Expr, levels: tuple[float, ...]) -> tuple[float, ...]:
         out: set[float] = set()
         for level in levels:
             d = vals - level
-            ok = ~np.isnan(d)
-            pair = ok[:-1] & ok[1:] & (np.sign(d[:-1]) != np.sign(d[1:]))
+            out.update(_GRID[d == 0].tolist())  # a grid point on the level
+            pair = np.sign(d[:-1]) * np.sign(d[1:]) < 0  # (nan compares false)
             (idx,) = np.nonzero(pair)
             if not len(idx):
                 continue
