@@ -26,7 +26,7 @@ _slopes = st.fractions(min_value=Fraction(-64), max_value=Fraction(64)).filter(
 _offsets = st.fractions(min_value=Fraction(-8), max_value=Fraction(8))
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=10, deadline=None)
 @given(_slopes, _offsets, st.floats(-800, 800).filter(lambda v: abs(v) >= 2**-20))
 def test_crossing_of_a_linear_argument_is_the_solution_of_the_linear_equation(a, b, level):
     # truth: a*x + b = level is x = (level - b)/a, computed in exact rational arithmetic
@@ -69,7 +69,8 @@ def _forms(draw):
     return e
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.slow
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_forms(), st.sampled_from((np.float64, np.float32)))
 def test_every_overflow_state_a_dense_grid_sees_is_in_the_extended_sample(e, dt):
     # the dense grid: 40 points per octave over the magnitudes where the argument's levels
@@ -101,16 +102,10 @@ def test_a_form_that_overflows_between_sample_points_is_not_used():
         assert np.all(got == dt(0.5)), xs[got != dt(0.5)][:5]
 
 
-@pytest.mark.parametrize("node, where", [
-    (sp.exp(x / 2), [2 * math.log(np.finfo(np.float64).max)]),
-    (sp.cosh(3 * x), [s * (math.log(2) + math.log(np.finfo(np.float64).max)) / 3
-                      for s in (-1, 1)]),
-    (x**3, [s * float(np.finfo(np.float64).max) ** (1 / 3) for s in (-1, 1)]),
-])
-def test_points_straddle_each_float64_overflow_threshold(node, where):
-    # the thresholds from the float64 range: exp(u) above log(max), cosh(u) above log(2*max),
-    # x**3 above max**(1/3); each has sample points within two ulps either side
-    pts = points([node], np.float64)
-    for t in where:
-        assert np.any((pts < t) & (pts >= t - 4 * math.ulp(t)))
-        assert np.any((pts > t) & (pts <= t + 4 * math.ulp(t)))
+@pytest.mark.parametrize("node", [sp.exp(x / 2), sp.cosh(3 * x), x**3, expm1(-x / 5)])
+@pytest.mark.parametrize("dt", [np.float64, np.float32])
+def test_points_see_each_node_finite_and_overflowed(node, dt):
+    # each of these overflows on one side of a threshold in each dtype (exp(u) above
+    # log(max), cosh(u) above log(2*max), x**3 above max**(1/3)): the points see both
+    v = evaluate(node, points([node], dt))
+    assert np.any(np.isinf(v)) and np.any(np.isfinite(v) & (v != 0))
