@@ -39,6 +39,7 @@ from lossmath import Loss, LossError, Param, x
 from lossmath.cli.main import main
 from lossmath.emit import numba as numba_printer
 from lossmath.emit.numba import generate
+from tests.support import gencache
 from tests.support import ulp_harness as H
 from tests.support.agreement import bitwise_expected
 from tests.support.codegen import load
@@ -58,7 +59,7 @@ NB_LOSSES = (*H.REPRESENTATIVE, "l1", "huber", "tukey", "geman_mcclure", "wing",
 
 def _numba_module(directory: Path, names) -> object:
     path = directory / "harness_numba.py"
-    text = generate([LOSSES[n] for n in names])
+    text = gencache.text("numba", generate, [LOSSES[n] for n in names])
     path.write_text(text, encoding="utf-8")
     return load(path)
 

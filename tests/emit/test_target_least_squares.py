@@ -15,6 +15,7 @@ import pytest
 import lossmath
 from lossmath.emit import least_squares as ls
 from lossmath.spec.toml import loss_from_expr
+from tests.support import gencache
 
 optimize = pytest.importorskip("scipy.optimize")
 
@@ -304,7 +305,7 @@ def _rho_cases():
 
 @pytest.fixture(scope="module")
 def every_rho():
-    return lossmath.compile(_accepted(), "least-squares")
+    return gencache.compile(_accepted(), "least-squares")
 
 
 @pytest.mark.slow

@@ -41,6 +41,7 @@ import sympy as sp
 
 from lossmath import Loss, Param, catalog, loss_from_expr, x
 from lossmath.emit.numpy import generate
+from tests.support import gencache
 from tests.support.codegen import _tables as _support_tables
 from tests.support.codegen import compiled, load, ulps
 from tests.support.user_forms import HARNESS_NAMES, MEASURED, USER_FORMS
@@ -393,7 +394,7 @@ def measure(loss: Loss, order: int, fn, dtype, xs: np.ndarray) -> Result:
 def generated_module(losses: dict[str, Loss], directory: Path | None = None):
     directory = Path(directory or tempfile.mkdtemp())
     path = directory / "harness_losses.py"
-    text = generate(list(losses.values()))
+    text = gencache.text("numpy", generate, losses.values())
     path.write_text(text, encoding="utf-8")
     return load(path)
 

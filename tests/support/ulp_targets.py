@@ -19,7 +19,7 @@ import warnings
 import mpmath
 import numpy as np
 
-import lossmath
+from tests.support import gencache
 from tests.support import ulp_harness as H
 
 #: Every target the harness measures, with its dtypes (numpy names; JAX computes in float32 by
@@ -40,7 +40,7 @@ class Wrapped:
 
     def __init__(self, target: str, losses):
         self.target = target
-        self.mod = lossmath.compile(list(losses.values()), target)
+        self.mod = gencache.compile(losses.values(), target)
 
     def __getattr__(self, fname: str):
         fn = getattr(self.mod, fname)
