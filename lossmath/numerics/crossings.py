@@ -9,7 +9,7 @@ argument crosses a level: ``exp(u)`` and ``expm1(u)`` overflow above ``u = log(m
 round to 0 below ``log(h)``, ``h`` half the smallest subnormal; ``cosh(u)`` and ``sinh(u)``
 overflow above ``|u| = log(2*max)``; ``sech(u)`` rounds to 0 beyond ``|u| = log(2/h)``;
 ``b**n`` (a constant ``n``) overflows or rounds to 0 where ``|b|`` crosses ``max`` or ``h`` to
-the power ``1/|n|``. :func:`points` finds, for the levels of float64 and float32 (a float32
+the power ``1/n``. :func:`points` finds, for the levels of float64 and float32 (a float32
 input may be computed in float64), each ``x`` where a node's argument crosses one of its
 levels, and gives a point inside each interval that they cut the dtype's range into.
 
@@ -71,7 +71,7 @@ def _levels(node: sp.Expr) -> tuple[sp.Expr, tuple[float, ...]] | None:
         elif isinstance(node, sp.sech):
             out += [s * (math.log(2) - zero) for s in (-1, 1)]
         elif node.is_Pow and node.exp.is_number and node.exp.is_real and node.exp != 0:
-            n = abs(float(node.exp))
+            n = float(node.exp)  # b**-2 overflows below |b| = max**(-1/2)
             info = np.finfo(dt)
             with np.errstate(all="ignore"):  # to within an ulp (exp(log(max)/3) is 170 off)
                 mags = [float(np.float64(info.max) ** (1 / n)),
