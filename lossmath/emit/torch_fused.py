@@ -13,7 +13,10 @@ vectorise (``Loop(vector=True)``): exp, expm1, log1p, tanh, logcosh and expdd th
 branch-free float64 kernels of :mod:`lossmath.emit.kernels.numba_vector` instead of libm (one
 call per element kept a loop scalar: log-cosh took 3x the eager formula's time), small
 integer powers as products (x*x*x, as ATen computes pow(x, 3)), and every piece and regime
-computed and selected rather than branched to.
+computed and selected rather than branched to. float32 inputs take loops of their own where
+the loss calls such a kernel: the same loop with each kernel's float32 twin
+(:data:`~lossmath.emit.kernels.numba_vector.NARROW`, float64 arithmetic to 2**-34 relative,
+rounded once), ``_lm_f32..._NAME``.
 Outputs (the loss for ``"none"``, the gradients) are numpy arrays seen as tensors: numpy
 asks for huge pages, where a fresh ``torch.empty_like`` of 10**7 floats page-faults 10**4
 times. The loops:
@@ -190,12 +193,13 @@ class _Fused(torch.autograd.Function):
     def forward(input, target, reduction, loops, consts, grad):
         ab = [_flat(input)] + ([] if target is None else [_flat(target)])
         j = 1 if target is None else 0
+        w = int(input.dtype == torch.float32)  # float32's loops: the narrow kernels
         if reduction == "none":
             out = _fempty(input)
-            _frun(loops[0][j], ab + [_flat(out)], None, consts)
+            _frun(loops[0][j][w], ab + [_flat(out)], None, consts)
             return out
         partials = np.empty(-(-ab[0].size // _FBLOCK))
-        _frun(loops[1][j], ab, partials, (_FBLOCK, *consts))
+        _frun(loops[1][j][w], ab, partials, (_FBLOCK, *consts))
         s = float(np.sum(partials))
         return torch.tensor(s / ab[0].size if reduction == "mean" else s, dtype=input.dtype)
 
@@ -234,12 +238,13 @@ class _Fused(torch.autograd.Function):
         else:
             ab = [_flat(input)] + ([] if target is None else [_flat(target)])
             j = 1 if target is None else 0
+            w = int(input.dtype == torch.float32)
             d = _fempty(input)
             if ctx.reduction == "none":
-                _frun(ctx.loops[3][j], ab + [_flat(g.contiguous()), _flat(d)], None, ctx.consts)
+                _frun(ctx.loops[3][j][w], ab + [_flat(g.contiguous()), _flat(d)], None, ctx.consts)
             else:
                 s = float(g) / (input.numel() if ctx.reduction == "mean" else 1)
-                _frun(ctx.loops[2][j], ab + [_flat(d)], None, (s, *ctx.consts))
+                _frun(ctx.loops[2][j][w], ab + [_flat(d)], None, (s, *ctx.consts))
         dt = None
         if ctx.has_target and ctx.needs_input_grad[1]:
             dt = -d if torch.is_grad_enabled() else torch.neg(d, out=_fempty(d))
@@ -307,6 +312,20 @@ def _one_loop(spec: Spec, fname: str, n: int, kind, sub: bool, consts: Constants
     return code, lines
 
 
+def _narrow(lines: list[str]) -> list[str]:
+    """A float32 loop's lines with each float64 kernel replaced by its float32 twin
+    (:data:`~lossmath.emit.kernels.numba_vector.NARROW`); empty where it calls none."""
+    found = False
+
+    def twin(m: re.Match[str]) -> str:
+        nonlocal found
+        found = found or m.group(1) in numba_vector.NARROW
+        return numba_vector.NARROW.get(m.group(1), m.group(1)) + "("
+
+    out = [re.sub(r"\b(___v\w+)\(", twin, t) for t in lines]
+    return out if found else []
+
+
 def _section(spec: Spec) -> list[str]:
     name = spec.name
     eager = private("eager", name)
@@ -327,7 +346,11 @@ def _section(spec: Spec) -> list[str]:
             for sub in (True, False):
                 label = f"f{kind[0]}{'' if sub else '1'}"
                 loops += ["", ""] + _loop(spec, label, n, kind, sub, consts, args)
-                pair.append(private(label, name))
+                # float32's loop: the same with the narrow kernels, where it calls one
+                narrow = _narrow(_loop(spec, "f32" + label[1:], n, kind, sub, consts, args))
+                loops += ["", ""] + narrow if narrow else []
+                pair.append((private(label, name),
+                             private("f32" + label[1:] if narrow else label, name)))
             names.append(pair)
     cnames = [c for c, _, _ in consts.defs]
     kw = M.signature(spec)
@@ -336,7 +359,7 @@ def _section(spec: Spec) -> list[str]:
                       "reduction=reduction", "weight=weight"])
     gcall = ", ".join(f"{p}={p}" for p in pnames)
     tcall = ", ".join(["input", "target", *(f"{p}={p}" for p in pnames), "reduction=reduction"])
-    tup = "".join(f"\n    ({a}, {b})," for a, b in names)
+    tup = "".join(f"\n    (({a[0]}, {a[1]}), ({b[0]}, {b[1]}))," for a, b in names)
     vals = ", ".join([*cnames, *pnames])
     tri, tk = torch_triton.section(spec)
     pvals = f"({', '.join(pnames)}{',' if len(pnames) == 1 else ''})"

@@ -7,7 +7,8 @@ thresholds) numpy's ufuncs. Error in units in the last place of the correctly ro
 Bounds are the measured maxima over these tests rounded up: exp and log1p 1 ulp, expm1 2,
 tanh 3 (-e/(2 + e) after expm1), logcosh 5 (forward error; where it is largest, near
 |u| = 0.35, log cosh moves by 2 ulp between neighbouring floats, so the ulp harness's backward
-criterion accepts it at 2.4: tests/emit/test_target_torch_fused.py).
+criterion accepts it at 2.4: tests/emit/test_target_torch_fused.py). The float32 loops' twins
+(numba_vector.NARROW): relative error at most 2**-34 against mpmath on float32 inputs.
 """
 
 from __future__ import annotations
@@ -122,28 +123,33 @@ def test_a_loop_over_each_kernel_is_inlined_and_vectorised(loops, name):
     assert "x double>" in ir  # LLVM's vector type: the loop body runs on vectors
 
 
+def _expdd_case(name: str, lim: float, seed: int):
+    """A loop over the kernel ``name(h, lo)``, and points: h = a*b rounded, lo the residual
+    (mpmath at 200 bits), with the exact products."""
+    ns = {"numba": numba, "math": math, "np": np}
+    exec(V.source(f"{name}("), ns)  # noqa: S102 - lossmath's own text
+    exec("def loop(h, lo, o):\n    for i in range(h.size):\n"  # noqa: S102
+         f"        o[i] = {name}(h[i], lo[i])\n", ns)
+    rng = np.random.default_rng(seed)
+    a, b = rng.uniform(-lim, lim, 4000), rng.uniform(-lim, lim, 4000)
+    h = a * b
+    with mpmath.workprec(200):
+        exact = [mpmath.mpf(p) * mpmath.mpf(q) for p, q in zip(a.tolist(), b.tolist())]
+        lo = np.array([float(e - mpmath.mpf(r)) for e, r in zip(exact, h.tolist())])
+    return numba.njit(error_model="numpy")(ns["loop"]), h, lo, exact
+
+
 def test_expdd_is_within_1_5_ulp_of_the_exponential_of_the_unrounded_argument():
     """Truth: mpmath's exp of h + lo, the exact product a*b (h its rounding, lo the residual,
     both from mpmath): the argument's rounding, which exp amplifies by |a*b| ulp, is taken
     back (lossmath/numerics/rounding.py)."""
-    ns = {"numba": numba, "math": math, "np": np}
-    exec(V.source("___vexpdd("), ns)  # noqa: S102 - lossmath's own text
-    exec("def loop(h, lo, o):\n    for i in range(h.size):\n"  # noqa: S102
-         "        o[i] = ___vexpdd(h[i], lo[i])\n", ns)
-    loop = numba.njit(error_model="numpy")(ns["loop"])
-    rng = np.random.default_rng(11)
-    a, b = rng.uniform(-27, 27, 4000), rng.uniform(-27, 27, 4000)
-    h = a * b
+    loop, h, lo, exact = _expdd_case("___vexpdd", 27, 11)
     with mpmath.workprec(200):
-        lo = np.array([float(mpmath.mpf(p) * mpmath.mpf(q) - mpmath.mpf(r))
-                       for p, q, r in zip(a.tolist(), b.tolist(), h.tolist())])
         out = np.empty_like(h)
         loop(h, lo, out)
-        worst = max(_ulps(g, mpmath.exp(mpmath.mpf(p) * mpmath.mpf(q)))
-                    for p, q, g in zip(a.tolist(), b.tolist(), out.tolist()))
+        worst = max(_ulps(g, mpmath.exp(e)) for e, g in zip(exact, out.tolist()))
         loop(h, 0.0 * lo, out)  # the residual dropped: exp's condition |a*b| shows
-        dropped = max(_ulps(g, mpmath.exp(mpmath.mpf(p) * mpmath.mpf(q)))
-                      for p, q, g in zip(a.tolist(), b.tolist(), out.tolist()))
+        dropped = max(_ulps(g, mpmath.exp(e)) for e, g in zip(exact, out.tolist()))
     # bound: ___vexp's 1 ulp and the rounding of e + e*lo (measured 1.28)
     assert worst <= 1.5 < 10 < dropped, (worst, dropped)
     ir = loop.inspect_llvm(loop.signatures[0])
@@ -185,3 +191,95 @@ def test_the_hypot_kernels_are_within_their_ulp_bounds_of_mpmath_and_vectorise(n
                                 "___vhypotm1": [1.0, -1.0], "___vhypotm2": [0.0, 0.0]}[name]
     ir = loop.inspect_llvm(loop.signatures[0])
     assert re.search(r"<\d+ x double>", ir)  # vectorised
+
+
+#: the float32 loops' twins (numba_vector.NARROW) and their truth in mpmath; their bound is
+#: relative, 2**-34: a float32's half ulp is at least 2**-25 of it, so a twin's result rounds
+#: to the float32 the exact value rounds to except within 2**-9 of a tie (measured: 2**-37.6,
+#: log cosh at |u| = 0.44, the cancellation of a - log 2 + log(w) above its series' range)
+TWINS = {
+    "___vexp32": mpmath.exp,
+    "___vexpm1_32": mpmath.expm1,
+    "___vtanh32": mpmath.tanh,
+    "___vlogcosh32": lambda u: mpmath.log1p(2 * mpmath.sinh(u / 2) ** 2),
+}
+
+
+@pytest.fixture(scope="module")
+def twins():
+    ns = {"numba": numba, "math": math, "np": np}
+    exec(V.source(" ".join(f"{k}(" for k in TWINS)), ns)  # noqa: S102 - lossmath's own text
+    out = {}
+    for name in TWINS:
+        exec(f"def loop(a, o):\n    for i in range(a.size):\n"  # noqa: S102
+             f"        o[i] = {name}(a[i])\n", ns)
+        out[name] = numba.njit(error_model="numpy")(ns["loop"])
+    return out
+
+
+def _rel(got: float, exact) -> float:
+    """|got - exact|/|exact| where exact is a normal float64 (0 where both underflow: a
+    float32 result that small is 0 or subnormal, an absolute 2**-149 matter)."""
+    if abs(exact) < 1e-300:
+        return 0.0 if abs(got) < 1e-290 else math.inf
+    return float(abs(mpmath.mpf(got) - exact) / abs(exact))
+
+
+@settings(max_examples=200, deadline=None)
+@given(xs=st.lists(st.floats(-100.0, 100.0, width=32) | st.floats(width=32, allow_nan=False,
+                                                                   allow_infinity=False),
+                   min_size=1, max_size=40),
+       name=st.sampled_from(sorted(TWINS)))
+def test_each_float32_twin_is_within_2_to_the_minus_34_of_mpmath(twins, xs, name):
+    xs = [v for v in xs if name not in ("___vexp32", "___vexpm1_32") or v < 709.0]
+    got = _run(twins[name], np.array(xs, dtype=np.float32).astype(np.float64))
+    with mpmath.workprec(120):
+        for v, g in zip(xs, got.tolist()):
+            assert _rel(g, TWINS[name](mpmath.mpf(v))) <= 2.0**-34, (name, v, g)
+
+
+def test_the_twins_hold_on_a_dense_grid_and_are_numpy_s_at_special_points(twins, loops):
+    rng = np.random.default_rng(17)
+    xs = np.concatenate([rng.uniform(-2, 2, 3000), rng.uniform(-40, 40, 2000),
+                         rng.uniform(0.2, 0.5, 1000),  # log cosh: series | log(w)
+                         np.log(2) * (np.arange(-60, 61) + 0.5),
+                         10.0 ** rng.uniform(-45, 2.8, 1500)]).astype(np.float32)
+    for name, truth in TWINS.items():
+        got = _run(twins[name], xs.astype(np.float64))
+        with mpmath.workprec(120):
+            worst = max(_rel(g, truth(mpmath.mpf(v))) for v, g in zip(xs.tolist(), got.tolist()))
+        assert worst <= 2.0**-34, (name, worst)
+        # inf, NaN and signed zeros as the float64 kernel they stand for
+        wide = name.replace("_32", "").replace("32", "")
+        pts = np.array(SPECIAL)
+        a, b = _run(twins[name], pts), _run(loops[wide], pts)
+        for v, p, q in zip(SPECIAL, a.tolist(), b.tolist()):
+            if math.isnan(q) or math.isinf(q) or q == 0:
+                assert (math.isnan(p) and math.isnan(q)) or (
+                    p == q and math.copysign(1, p) == math.copysign(1, q)), (name, v, p, q)
+
+
+@pytest.mark.parametrize("name", sorted(TWINS))
+def test_a_loop_over_each_twin_is_inlined_and_vectorised(twins, name):
+    loop = twins[name]
+    _run(loop, np.ones(64))
+    ir = loop.inspect_llvm(loop.signatures[0])
+    assert not re.search(r" call [^\n]*@[^\s(]*___v", ir)
+    assert "x double>" in ir
+
+
+def test_narrow_names_each_float64_kernel_s_twin_and_the_twins_are_pasted():
+    assert set(V.NARROW) <= set(V.SCALAR.values())
+    for wide, narrow in V.NARROW.items():
+        text = V.source(f"{narrow}(")
+        assert f"def {narrow}(" in text and f"def {wide}(" not in text
+
+
+def test_expdd32_is_within_2_to_the_minus_34_of_the_exponential_of_the_unrounded_argument():
+    """As the float64 expdd's test: truth mpmath's exp of the exact product a*b."""
+    loop, h, lo, exact = _expdd_case("___vexpdd32", 9, 19)
+    out = np.empty_like(h)
+    loop(h, lo, out)
+    with mpmath.workprec(200):
+        worst = max(_rel(g, mpmath.exp(e)) for e, g in zip(exact, out.tolist()))
+    assert worst <= 2.0**-34, worst
