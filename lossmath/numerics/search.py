@@ -39,6 +39,7 @@ from lossmath.base.symbols import x
 from lossmath.numerics.balance import balanced, normalised
 from lossmath.numerics.balance import exact as exact_ops
 from lossmath.numerics.candidates import alternatives
+from lossmath.numerics.crossings import points
 from lossmath.numerics.measure import (
     AS_WRITTEN,
     DTYPES,
@@ -114,9 +115,32 @@ class _Bench:
         self.piece = piece.xreplace(self.params)
         self.data = []
         self._near: dict[tuple[object, int], list] = {}
+        self._truths: dict[tuple[object, float], object] = {}
         for dt in DTYPES:
             xs = np.unique(np.concatenate([sample(lo, hi, dt) for lo, hi in domain.intervals]))
             self.data.append((dt, xs, truth(self.piece, xs)))
+
+    def extended(self, exprs: Sequence[sp.Expr]):
+        """Per dtype the sample and truths with the points where an exponential or a power
+        of ``exprs`` overflows or underflows (:func:`lossmath.numerics.crossings.points`) on
+        the piece's intervals: a form that fails between the fixed sample's points from such
+        an overflow is measured there."""
+        concrete = [self.concrete(e) for e in exprs]
+        for dt, xs, exact in self.data:
+            extra = points(concrete, dt)
+            keep = np.zeros(len(extra), dtype=bool)
+            for lo, hi in self.intervals:
+                keep |= ((extra > lo) & (extra < hi)) | (extra == dt(lo)) | (extra == dt(hi))
+            extra = np.setdiff1d(extra[keep], xs)
+            if not len(extra):
+                yield dt, xs, exact
+                continue
+            new = [v for v in extra.tolist() if (dt, v) not in self._truths]
+            if new:
+                self._truths.update(
+                    zip([(dt, v) for v in new], truth(self.piece, np.array(new, dtype=dt))))
+            yield (dt, np.concatenate([xs, extra]),
+                   [*exact, *(self._truths[(dt, v)] for v in extra.tolist())])
 
     def near(self, dt, xs: np.ndarray, i: int) -> list:
         """The exact values of the piece at the float neighbours of ``xs[i]`` (computed
@@ -140,9 +164,10 @@ class _Bench:
     def plan_failures(self, plan: Plan) -> tuple[Score, np.ndarray]:
         """The score of ``plan`` and the magnitudes ``|x|`` of the sample points where it is
         beyond the bound or spuriously inf/nan (both dtypes)."""
-        per = {}
+        per, base = {}, {}
         failing = []
-        for dt, xs, exact in self.data:
+        for (dt, xs, exact), (_, fixed, _) in zip(self.extended([r.expr for r in plan]),
+                                                  self.data):
             got = np.empty_like(xs)
             lo = 0.0
             ax = np.abs(xs)
@@ -160,7 +185,11 @@ class _Bench:
                 got, exact, dt, self.target, lambda i, dt=dt, xs=xs: self.near(dt, xs, i)
             )
             failing.append(np.abs(xs[~(per[dt][0] <= self.target)]).astype(np.float64))
-        return score(per, self.target), np.concatenate(failing)
+            base[dt] = (per[dt][0][:len(fixed)], 0)
+        # the mean error on the fixed sample only: each form has crossings of its own, and
+        # forms alike but for where their powers overflow are ranked on the same points
+        return (dataclasses.replace(score(per, self.target), bits=score(base, self.target).bits),
+                np.concatenate(failing))
 
     def fails_near_zero(self, plan: Plan, near: float = 1e-2) -> bool:
         """Whether ``plan`` is beyond the bound somewhere in ``0 < |x| < near``."""
@@ -168,7 +197,13 @@ class _Bench:
             keep = (np.abs(xs) < near) & (xs != 0)
             if keep.any():
                 sub = _Bench.__new__(_Bench)
-                sub.params, sub.intervals, sub._near = self.params, self.intervals, self._near
+                sub.params, sub.piece = self.params, self.piece
+                sub._near, sub._truths = self._near, self._truths
+                # the crossings measured with it are those in 0 < |x| < near too
+                eps = float(np.finfo(np.float64).smallest_subnormal)
+                sub.intervals = tuple(
+                    (max(lo, a), min(hi, b)) for lo, hi in self.intervals
+                    for a, b in ((-near, -eps), (eps, near)) if lo < b and hi > a)
                 sub.target, sub.evaluator = self.target, self.evaluator
                 sub.data = [(dt, xs[keep], [e for e, k in zip(exact, keep) if k])]
                 if not sub.plan_score(plan).good():

@@ -24,12 +24,6 @@ LOSSES = U.losses()
 #: right there), (1 + u)**p - 1 as expm1(p*log1p(u)) for Barron's shapes near 0 and 2, and
 #: Barron's c**50 constant, which is beyond float32 (the generated code refuses the dtype).
 KNOWN_FAILURES: dict[tuple[str, int, str], str] = {
-    # found by the slow tier after merging the measured lowering with the new candidate
-    # families (not yet diagnosed): spurious inf in linex's gradient at x = 1438.45
-    ('linex', 1, 'float64'):
-        '3 spurious: (1438.44988828766, inf, 0.5)',
-    ('linex', 1, 'float32'):
-        '3 spurious: (1438.4498291015625, inf, 0.5)',
     ('pseudo_huber_k', 2, 'float64'):
         '25.8 ulp, 0 spurious; worst at x = -1.987e+110: 0, true 1.2846e-322',
     ('barron_0_001', 0, 'float64'):
