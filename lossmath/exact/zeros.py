@@ -231,11 +231,26 @@ def _limit(expr: sp.Expr, point: sp.Expr, side: str) -> sp.Expr:
         ) from None
     if value is None:
         raise Undecided(f"the limit of {expr} at x = {point}{side} ran out of its work share")
-    if isinstance(value, AccumBounds):
+    if isinstance(value, AccumBounds) or _scaled_bounds(value):
         return NO_LIMIT
     if value.has(sp.Limit) or value.has(AccumBounds):
         raise Undecided(f"sympy cannot find the limit of {expr} at x = {point}{side}")
     return value
+
+
+def _scaled_bounds(value: sp.Expr) -> bool:
+    """Whether ``value`` is ``a + k*B`` for ``a``, ``k != 0`` free of x and one accumulation
+    interval ``B`` of positive width: sympy leaves ``pi*AccumBounds(-2, 2)`` unevaluated (the
+    limit of ``2*pi*sin(2*pi*x)`` at -oo), which oscillates as ``B`` does: no limit."""
+    bounds = value.atoms(AccumBounds)
+    if len(bounds) != 1 or x in value.free_symbols:
+        return False
+    (b,) = bounds
+    t = sp.Dummy("t")
+    line = value.xreplace({b: t})
+    k = sp.diff(line, t)
+    return ((b.max - b.min).is_positive is True and k.is_zero is False
+            and sp.diff(line, t, 2) == 0)
 
 
 def _limit_checked(

@@ -73,9 +73,12 @@ def _levels(node: sp.Expr) -> tuple[sp.Expr, tuple[float, ...]] | None:
         elif node.is_Pow and node.exp.is_number and node.exp.is_real and node.exp != 0:
             n = float(node.exp)  # b**-2 overflows below |b| = max**(-1/2)
             info = np.finfo(dt)
-            with np.errstate(all="ignore"):  # to within an ulp (exp(log(max)/3) is 170 off)
+            # numpy's powers (inf, not OverflowError: (1 + 1000*x**2)**(-1/2000) has
+            # 2**2000); to within an ulp (exp(log(max)/3) is 170 off)
+            with np.errstate(all="ignore"):
                 mags = [float(np.float64(info.max) ** (1 / n)),
-                        float(np.float64(info.smallest_subnormal) ** (1 / n) * 2 ** (-1 / n))]
+                        float(np.float64(info.smallest_subnormal) ** (1 / n)
+                               * np.float64(2.0) ** (-1 / n))]
             mags = [m for m in mags if 0 < m < math.inf]
             out += [s * m for m in mags for s in (-1, 1)]
         else:

@@ -109,3 +109,12 @@ def test_points_see_each_node_finite_and_overflowed(node, dt):
     # log(max), cosh(u) above log(2*max), x**3 above max**(1/3)): the points see both
     v = evaluate(node, points([node], dt))
     assert np.any(np.isinf(v)) and np.any(np.isfinite(v) & (v != 0))
+
+
+def test_levels_of_a_power_near_zero_are_inf_not_an_error():
+    # (1 + 1000*x**2)**(-1/2000): its underflow level has 2**2000, beyond Python's float
+    # (OverflowError took down the user-form harness: barron at alpha = 0.001)
+    from lossmath.numerics.crossings import _levels
+
+    u, levels = _levels((1000 * x**2 + 1) ** sp.Rational(-1, 2000))
+    assert u == 1000 * x**2 + 1 and all(math.isfinite(v) for v in levels)

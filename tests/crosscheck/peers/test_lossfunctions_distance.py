@@ -38,9 +38,9 @@ Not ported: the lines that compare the library with itself (``val ≈ l(o, t)``,
 l(o - t)``, ``d_comp ≈ deriv(l, o - t)``, lines 95-97 and 139-140: its two call forms agree;
 the numpy target has one form, ``x``); the type-stability tests (lines 1-61: Julia's
 inference and Float32 promotion); ``test_scaledloss`` (``ScaledLoss`` is a LossFunctions
-type). ``PeriodicLoss(c)``, ``1 - cos(2 pi r/c)``, is a strict xfail: lossmath refuses to
-generate it (the generated module documents f and f' at +-oo, and f' = (2 pi/c) sin(2 pi
-x/c) has no limit there).
+type). ``PeriodicLoss(c)``, ``1 - cos(2 pi r/c)``, is defined from text: f' = (2 pi/c) sin(2 pi
+x/c) has no limit at +-oo (sympy's ``pi*AccumBounds(-2, 2)``), and the generated code
+returns NaN there.
 """
 
 from __future__ import annotations
@@ -52,7 +52,6 @@ import numpy as np
 import pytest
 
 import lossmath
-from lossmath.emit.forms import UnsupportedExpression
 from tests.support import gencache
 from tests.support.dual import (
     Dual,
@@ -326,9 +325,6 @@ def test_second_derivative_equals_the_dual_number_derivative_of_deriv_within_1e_
     assert r.size and not bad.any(), fail_report(bad, r, got, d2_dual)
 
 
-@pytest.mark.xfail(raises=UnsupportedExpression, strict=True,
-                   reason="PeriodicLoss: f' = (2 pi/c) sin(2 pi x/c) has no limit at -oo, and "
-                   "the numpy target refuses to generate a loss whose limits it cannot state")
 @pytest.mark.parametrize("c", [0.5, 1, 1.5])
 def test_periodic_loss_generates_and_matches_its_reference(c):
     """core.jl:348-353 (PeriodicLoss(c) against 1 - cos((o - t) 2 pi/c)); runtests.jl puts
