@@ -181,8 +181,8 @@ def _grouped_limit(expr: sp.Expr, point: sp.Expr, params) -> sp.Expr:
     terms = sp.Add.make_args(expr)
     hyperbolic = [t for t in terms if t.has(*_HYPERBOLIC)]
     rest = expr - sp.Add(*hyperbolic)
-    tail = one_sided(rest, point, "", _samples(params)) if rest != 0 else sp.S.Zero
-    try:
+    try:  # either group undecided: the whole sum as one, as before the grouping
+        tail = one_sided(rest, point, "", _samples(params)) if rest != 0 else sp.S.Zero
         parts = [_hyperbolic_limit(t, point, params) for t in hyperbolic]
     except Undecided:
         parts = None
